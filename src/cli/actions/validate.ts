@@ -1,0 +1,18 @@
+import { loadJob } from '../../core/config/load-job.js';
+import { writeJson } from '../../ui/json.js';
+import { renderJob } from '../../ui/render-job.js';
+import { createStyle } from '../../ui/style.js';
+import type { CommonOptions, Invocation } from '../context.js';
+import { jobOverrides, type JobFlagValues } from '../options.js';
+
+export async function validateAction(opts: JobFlagValues & CommonOptions, inv: Invocation): Promise<void> {
+  const { ctx, io } = inv;
+  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides: jobOverrides(opts) });
+  if (opts.json) {
+    writeJson(io, { valid: true, file: loaded.file ?? null, job: loaded.job });
+    return;
+  }
+  const style = createStyle(io.color);
+  io.err(`${style.green('✔')} ${loaded.file ?? 'The job given by flags'} is valid\n`);
+  io.out(renderJob(loaded.job, loaded.originOf, createStyle(io.color && io.stdoutIsTTY)) + '\n');
+}

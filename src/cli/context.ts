@@ -1,0 +1,56 @@
+import { homedir } from 'node:os';
+import { createIO, type IO, type OutStream } from '../ui/io.js';
+
+/** Everything a command may read from the outside world; tests replace any of it. */
+export interface CliContext {
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  homedir: string;
+  stdout: OutStream;
+  stderr: OutStream;
+  now: () => Date;
+  /** Whether the ECS metadata service answers; tests answer without leaving the machine. */
+  probeMetadata?: () => Promise<boolean>;
+}
+
+/** The options every command takes. */
+export interface CommonOptions {
+  json?: boolean;
+  color?: boolean;
+  verbose?: boolean;
+}
+
+/**
+ * One invocation: the context, the common options once commander has parsed them, the IO built from
+ * both, and the exit code the command settled on.
+ */
+export class Invocation {
+  exitCode = 0;
+  options: CommonOptions = {};
+  #io: IO | undefined;
+
+  constructor(readonly ctx: CliContext) {}
+
+  /** The terminal, with colours and verbosity as the parsed options say. */
+  get io(): IO {
+    this.#io ??= createIO({
+      stdout: this.ctx.stdout,
+      stderr: this.ctx.stderr,
+      env: this.ctx.env,
+      colorFlag: this.options.color !== false,
+      verbose: this.options.verbose === true,
+    });
+    return this.#io;
+  }
+}
+
+export function defaultContext(): CliContext {
+  return {
+    env: process.env,
+    cwd: process.cwd(),
+    homedir: homedir(),
+    stdout: process.stdout,
+    stderr: process.stderr,
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import type { Invocation } from './context.js';
+import { registerConfig } from './commands/config.js';
+import { registerRun } from './commands/run.js';
+import { registerSchema } from './commands/schema.js';
+import { registerValidate } from './commands/validate.js';
+
+/** The package version, read once from package.json beside dist/ (or src/ under tsx). */
+export function packageVersion(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/**
+ * The command tree. Only commander is loaded here: each command's work is behind a dynamic import in
+ * its action, so `--help` and `--version` start fast and never load the Alibaba libraries.
+ */
+export function buildProgram(inv: Invocation): Command {
+  const { stdout, stderr } = inv.ctx;
+  const program = new Command('pai-process')
+    .description('Run processing and training jobs on Alibaba Cloud PAI from a terminal, a script or CI.')
+    .version(packageVersion(), '-V, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({
+      writeOut: (s) => void stdout.write(s),
+      writeErr: (s) => void stderr.write(s),
+      // Parse errors are rendered by main(), in the same style as every other error.
+      outputError: () => {},
+    })
+    .addHelpCommand('help [command]', 'show help for a command')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ pai-process run -f job.yaml --dry-run      # the exact request, nothing sent
+  $ pai-process validate -f job.yaml           # check a job config offline
+  $ pai-process config show                    # the session and where each value came from
+  $ pai-process schema > job.schema.json       # the job config's JSON Schema
+
+Exit codes: 0 ok, 1 job failed, 2 usage or config error, 3 job stopped, 4 credentials,
+5 service unreachable, 6 timeout, 70 internal error, 130 interrupted.`,
+    );
+  // Record the parsed common options before the action runs, so errors render as asked (--json, --verbose).
+  program.hook('preAction', (_program, action) => {
+    inv.options = action.opts();
+  });
+  registerRun(program, inv);
+  registerValidate(program, inv);
+  registerConfig(program, inv);
+  registerSchema(program, inv);
+  return program;
+}

@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { basename, extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { ConfigError } from '../errors.js';
+import { parseConfigText, plainSource, type ConfigSource } from './source.js';
+
+/** Where cosmiconfig looks, in order, in the working folder and up to the project's root. */
+export const SEARCH_PLACES = [
+  'package.json',
+  '.pai-processrc',
+  '.pai-processrc.json',
+  '.pai-processrc.yaml',
+  '.pai-processrc.yml',
+  'pai-process.config.json',
+  'pai-process.config.yaml',
+  'pai-process.config.yml',
+  'pai-process.config.js',
+  'pai-process.config.mjs',
+];
+
+/**
+ * The job config: the file named by `-f`, else the first cosmiconfig finds from `cwd`.
+ * Undefined when there is none (a job given entirely by flags).
+ */
+export async function findJobConfig(file: string | undefined, cwd: string): Promise<ConfigSource | undefined> {
+  if (file !== undefined) return loadFile(resolve(cwd, file), file);
+  const { cosmiconfig } = await import('cosmiconfig');
+  // Loaders that only say "found": we parse the file ourselves to keep lines and scalar text.
+  const found = (_path: string, content: string) => (content.trim() === '' ? null : {});
+  const explorer = cosmiconfig('pai-process', {
+    searchPlaces: SEARCH_PLACES,
+    searchStrategy: 'project',
+    loaders: { '.json': found, '.yaml': found, '.yml': found, noExt: found },
+  });
+  let result;
+  try {
+    result = await explorer.search(cwd);
+  } catch (error) {
+    throw new ConfigError(`Could not read a job config while searching ${cwd}`, [{ path: '', message: (error as Error).message }]);
+  }
+  if (!result) return undefined;
+  if (basename(result.filepath) === 'package.json') return packageJsonSource(result.filepath);
+  return loadFile(result.filepath, result.filepath);
+}
+
+// --- internal ---
+
+async function loadFile(path: string, shown: string): Promise<ConfigSource> {
+  const ext = extname(path).toLowerCase();
+  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
+    try {
+      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      return plainSource(mod.default, shown);
+    } catch (error) {
+      throw new ConfigError(`Could not load ${shown}`, [{ path: '', file: shown, message: (error as Error).message }]);
+    }
+  }
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : (error as Error).message;
+    throw new ConfigError(`Could not read the job config ${shown}: ${why}`, [], 'Check the path given to -f, or run `pai-process init` to write a starter config.');
+  }
+  if (text.trim() === '') throw new ConfigError(`The job config ${shown} is empty`, [], 'Run `pai-process init` to write a starter config.');
+  return parseConfigText(text, shown);
+}
+
+/** The `pai-process` key of package.json, with positions that still point into package.json. */
+function packageJsonSource(path: string): ConfigSource {
+  const whole = parseConfigText(readFileSync(path, 'utf8'), path);
+  const data = (whole.data as Record<string, unknown>)['pai-process'];
+  return { file: path, data, locate: (p, options) => whole.locate(['pai-process', ...p], options) };
+}

@@ -1,0 +1,109 @@
+import { dirname, resolve } from 'node:path';
+import type { Diagnostic } from '../diagnostics.js';
+import { ConfigError } from '../errors.js';
+import type { Job } from '../job.js';
+import { findJobConfig } from './find.js';
+import { interpolate, type Env } from './interpolate.js';
+import { diagnosticAt } from './locate.js';
+import { applyOverrides, type Override } from './overrides.js';
+import { resolveJob, type Problem } from './resolve-job.js';
+import type { ConfigSource } from './source.js';
+import { validateShape } from './validate.js';
+
+export interface LoadJobInput {
+  /** `-f FILE`, relative to cwd; without it cosmiconfig searches from cwd. */
+  file: string | undefined;
+  cwd: string;
+  env: Env;
+  overrides: readonly Override[];
+}
+
+export interface LoadedJob {
+  job: Job;
+  /** The config file, when there is one. */
+  file: string | undefined;
+  /** Where each value came from, for `validate` and `--dry-run`: `job.yaml:3`, `--image` or `default`. */
+  originOf(key: string): string;
+}
+
+/**
+ * Flags + file → a validated Job, or a ConfigError listing every problem, each with its key path and
+ * its line (or the flag that set it). Nothing downstream runs on a config that has a problem.
+ */
+export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
+  const source = await findJobConfig(input.file, input.cwd);
+  const baseDir = source?.file ? dirname(resolve(input.cwd, source.file)) : input.cwd;
+  const diagnostics: Diagnostic[] = [];
+  const origins = new Map<string, string>();
+
+  if (source && (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data))) {
+    throw new ConfigError(`${source.file ?? 'The job config'} must be a mapping of keys (image_uri: ..., command: ...)`, [], 'Run `pai-process init` to see a starter config.');
+  }
+  const interpolationProblems: Problem[] = [];
+  const fromFile = source ? interpolate(source.data, input.env, interpolationProblems) : {};
+  diagnostics.push(...interpolationProblems.map((p) => diagnosticAt(p.path, p.message, source, origins)));
+
+  const data = applyOverrides(fromFile, input.overrides, origins);
+  const shapeProblems = validateShape(data, source, origins);
+  diagnostics.push(...shapeProblems.map((p) => p.diagnostic));
+
+  // Semantic checks run on the values the schema accepted, so each bad value is reported once.
+  const broken = [...interpolationProblems.map((p) => p.path), ...shapeProblems.map((p) => p.segments)];
+  const { job, problems } = resolveJob(withoutPaths(data, broken), baseDir);
+  for (const p of problems) {
+    if (!broken.some((b) => related(b, p.path))) diagnostics.push(diagnosticAt(p.path, p.message, source, origins));
+  }
+
+  if (diagnostics.length > 0) {
+    const where = source?.file ?? 'The job';
+    const count = diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`;
+    throw new ConfigError(`${where} has ${count}; nothing was submitted`, sortByLine(diagnostics), 'Fix each one and run `pai-process validate` to check again.');
+  }
+  return { job, file: source?.file, originOf: (key) => describeOrigin(key, source, origins) };
+}
+
+// --- internal ---
+
+/** A copy of data without the values at these paths. */
+function withoutPaths(data: Record<string, unknown>, paths: readonly (string | number)[][]): Record<string, unknown> {
+  const copy = structuredClone(data);
+  for (const path of paths) {
+    let node: unknown = copy;
+    for (const seg of path.slice(0, -1)) node = node && typeof node === 'object' ? (node as Record<string, unknown>)[seg] : undefined;
+    if (node && typeof node === 'object' && path.length > 0) delete (node as Record<string | number, unknown>)[path[path.length - 1]!];
+  }
+  return copy;
+}
+
+/** One path is the other or lies inside it. */
+function related(a: readonly (string | number)[], b: readonly (string | number)[]): boolean {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (String(a[i]) !== String(b[i])) return false;
+  return true;
+}
+
+function describeOrigin(key: string, source: ConfigSource | undefined, origins: ReadonlyMap<string, string>): string {
+  const flag = origins.get(key);
+  if (flag) return flag;
+  const segments = key.split('.');
+  const pos = source?.locate(segments, { key: true });
+  if (source && pos && hasPath(source.data, segments)) return `${source.file}:${pos.line}`;
+  return 'default';
+}
+
+function hasPath(data: unknown, segments: string[]): boolean {
+  let node = data;
+  for (const s of segments) {
+    if (!node || typeof node !== 'object' || !(s in node)) return false;
+    node = (node as Record<string, unknown>)[s];
+  }
+  return true;
+}
+
+/** File order reads best; diagnostics without a line (flags, whole-file) keep their order at the end. */
+function sortByLine(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics
+    .map((d, i) => ({ d, i }))
+    .sort((a, b) => (a.d.line ?? Infinity) - (b.d.line ?? Infinity) || a.i - b.i)
+    .map(({ d }) => d);
+}

@@ -1,0 +1,52 @@
+import { ExitCode } from './exit-codes.js';
+import type { Diagnostic } from './diagnostics.js';
+
+/**
+ * An error the user can act on: it carries its exit code and a line that says how to fix it.
+ * Anything thrown that is not a CliError is a bug (exit 70) and shows its stack only with --verbose.
+ */
+export class CliError extends Error {
+  readonly exitCode: ExitCode;
+  readonly hint: string | undefined;
+
+  constructor(message: string, exitCode: ExitCode, hint?: string) {
+    super(message);
+    this.name = new.target.name;
+    this.exitCode = exitCode;
+    this.hint = hint;
+  }
+}
+
+/** Bad flags or arguments (exit 2). */
+export class UsageError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.usage, hint);
+  }
+}
+
+/** A job config or session that cannot be used; every problem is listed at once (exit 2). */
+export class ConfigError extends CliError {
+  readonly diagnostics: readonly Diagnostic[];
+
+  constructor(message: string, diagnostics: readonly Diagnostic[], hint?: string) {
+    super(message, ExitCode.usage, hint);
+    this.diagnostics = diagnostics;
+  }
+}
+
+/** No credentials, or credentials the service refused or that expired (exit 4). */
+export class CredentialsError extends CliError {
+  readonly details: readonly string[];
+
+  constructor(message: string, details: readonly string[], hint?: string) {
+    super(message, ExitCode.credentials, hint);
+    this.details = details;
+  }
+}
+
+/** The service or storage could not be reached, or kept failing after retries (exit 5). */
+export class ServiceError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.service, hint);
+  }
+}

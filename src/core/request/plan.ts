@@ -1,0 +1,67 @@
+import { basename } from 'node:path';
+import { statSync } from 'node:fs';
+import type { Job } from '../job.js';
+import type { CompleteSession } from '../session/resolve.js';
+import { parseOssUri } from '../uris.js';
+import { buildCreateTrainingJobBody, type CodeLocation, type CreateTrainingJobBody } from './create-training-job.js';
+import { jobName as makeJobName, plainText } from './job-name.js';
+
+/** Written where the bucket belongs while it is still to be asked of the workspace. */
+export const PENDING_BUCKET = '<workspace-default-bucket>';
+
+/** What a submit will do: the job name, what it uploads and where, and the exact request body. */
+export interface RequestPlan {
+  jobName: string;
+  body: CreateTrainingJobBody;
+  /** The code folder to package and upload, and its object; absent for no code or an oss:// source_dir. */
+  codeUpload?: { dir: string; bucket: string | null; key: string };
+  /** Local-path inputs to upload, and the URI each channel will point at. */
+  inputUploads: { channel: string; path: string; uri: string }[];
+  /** True when the bucket is not configured and will be asked of the workspace at submit time. */
+  bucketPending: boolean;
+}
+
+/**
+ * Plans a submit without touching the network. The code object key is the SDK's prefix
+ * `pai/processing_src/{job}/` for now; the packaging step derives it from the archive's content.
+ */
+export function planRequest(job: Job, session: CompleteSession, now: Date): RequestPlan {
+  const name = makeJobName(job.base_job_name, now);
+  const bucket = session.ossBucketName?.value ?? null;
+  const ossHost = session.ossEndpoint.value.host;
+  let code: CodeLocation | undefined;
+  let codeUpload: RequestPlan['codeUpload'];
+  if (job.source_dir?.startsWith('oss://')) {
+    const uri = parseOssUri(job.source_dir)!;
+    code = { bucket: uri.bucket, key: uri.key, endpoint: uri.endpoint ?? ossHost };
+  } else if (job.source_dir) {
+    const key = `pai/processing_src/${plainText(name)}/`;
+    code = { bucket, key, endpoint: ossHost };
+    codeUpload = { dir: job.source_dir, bucket, key };
+  }
+  const inputUploads: RequestPlan['inputUploads'] = [];
+  const stamp = inputStamp(now);
+  for (const [channel, loc] of Object.entries(job.inputs)) {
+    if (typeof loc !== 'string' || /^[a-z]+:\/\//i.test(loc)) continue;
+    const isDir = statSync(loc, { throwIfNoEntry: false })?.isDirectory() ?? false;
+    const uri = `oss://${bucket ?? PENDING_BUCKET}/pai/input_data/${stamp}/${isDir ? '' : basename(loc)}`;
+    inputUploads.push({ channel, path: loc, uri });
+  }
+  const body = buildCreateTrainingJobBody(job, {
+    jobName: name,
+    workspaceId: session.workspaceId.value,
+    region: session.region.value,
+    code,
+    uploadedInputs: Object.fromEntries(inputUploads.map((u) => [u.channel, u.uri])),
+  });
+  const bucketPending = bucket === null && (codeUpload !== undefined || inputUploads.length > 0);
+  const plan: RequestPlan = { jobName: name, body, inputUploads, bucketPending };
+  if (codeUpload) plan.codeUpload = codeUpload;
+  return plan;
+}
+
+/** The SDK's folder name for uploaded inputs: `YYYYmmdd_HHMMSS_ffffff` (microseconds, local time). */
+function inputStamp(now: Date): string {
+  const p = (n: number, w = 2) => String(n).padStart(w, '0');
+  return `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}_${p(now.getHours())}${p(now.getMinutes())}${p(now.getSeconds())}_${p(now.getMilliseconds() * 1000, 6)}`;
+}

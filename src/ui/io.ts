@@ -1,0 +1,62 @@
+/** The smallest stream the CLI writes to: process.stdout, or a buffer in tests. */
+export interface OutStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+/**
+ * The terminal, as every renderer sees it: data goes to `out` (stdout), everything else to `err` (stderr).
+ * Known secrets are masked in everything written, whatever code produced the text.
+ */
+export interface IO {
+  out(text: string): void;
+  err(text: string): void;
+  readonly stdoutIsTTY: boolean;
+  readonly stderrIsTTY: boolean;
+  /** Colours on stderr (and stdout when it is a terminal). */
+  readonly color: boolean;
+  readonly verbose: boolean;
+  /** Never print this value; replaces it with `****` wherever it would appear. */
+  addSecret(secret: string | undefined): void;
+}
+
+export interface IOOptions {
+  stdout: OutStream;
+  stderr: OutStream;
+  env: Readonly<Record<string, string | undefined>>;
+  /** False when --no-color was given. */
+  colorFlag: boolean;
+  verbose: boolean;
+}
+
+export function createIO(options: IOOptions): IO {
+  const secrets = new Set<string>();
+  const mask = (text: string) => {
+    let out = text;
+    for (const s of secrets) out = out.split(s).join('****');
+    return out;
+  };
+  const stdoutIsTTY = options.stdout.isTTY === true;
+  const stderrIsTTY = options.stderr.isTTY === true;
+  return {
+    out: (text) => void options.stdout.write(mask(text)),
+    err: (text) => void options.stderr.write(mask(text)),
+    stdoutIsTTY,
+    stderrIsTTY,
+    color: colorEnabled(options.env, options.colorFlag, stderrIsTTY),
+    verbose: options.verbose,
+    addSecret(secret) {
+      // Very short values would mask ordinary words; real secrets are long.
+      if (secret && secret.length >= 6) secrets.add(secret);
+    },
+  };
+}
+
+/** The one place colour is decided: --no-color and NO_COLOR win, then FORCE_COLOR, then a real terminal. */
+export function colorEnabled(env: Readonly<Record<string, string | undefined>>, colorFlag: boolean, isTTY: boolean): boolean {
+  if (!colorFlag) return false;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  const force = env['FORCE_COLOR'];
+  if (force !== undefined) return force !== '0' && force !== 'false';
+  return isTTY && env['TERM'] !== 'dumb';
+}

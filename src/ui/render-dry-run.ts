@@ -1,0 +1,37 @@
+import type { ChalkInstance } from 'chalk';
+import type { Job } from '../core/job.js';
+import type { RequestPlan } from '../core/request/plan.js';
+import { endpointUrl } from '../core/session/endpoint.js';
+import type { CompleteSession } from '../core/session/resolve.js';
+import { renderJob } from './render-job.js';
+import { renderSession } from './render-session.js';
+import { columns } from './table.js';
+
+export interface DryRunView {
+  job: Job;
+  originOf: (key: string) => string;
+  session: CompleteSession;
+  plan: RequestPlan;
+  configFile: string | undefined;
+}
+
+/** `run --dry-run` for a person: the job, the session, what would be uploaded, and the exact request. */
+export function renderDryRun(view: DryRunView, style: ChalkInstance): string {
+  const { job, plan, session } = view;
+  const out: string[] = [];
+  out.push(style.bold(`Job ${plan.jobName}`) + (view.configFile ? style.dim(`  from ${view.configFile}`) : ''));
+  out.push(renderJob(job, view.originOf, style), '');
+  out.push(style.bold('Session'), renderSession(session, undefined, style), '');
+  const uploads: string[][] = [];
+  if (plan.codeUpload) uploads.push(['code', plan.codeUpload.dir, '→', objectUri(plan.codeUpload.bucket, plan.codeUpload.key)]);
+  for (const u of plan.inputUploads) uploads.push([`input ${u.channel}`, u.path, '→', u.uri]);
+  if (uploads.length > 0) out.push(style.bold('Uploads'), columns(uploads), '');
+  const url = `${endpointUrl(session.endpoint.value)}/api/v1/trainingjobs`;
+  out.push(style.bold('Request') + `  CreateTrainingJob  POST ${url}`);
+  out.push(JSON.stringify(plan.body, null, 2));
+  return out.join('\n') + '\n';
+}
+
+function objectUri(bucket: string | null, key: string): string {
+  return `oss://${bucket ?? '<workspace-default-bucket>'}/${key}`;
+}

@@ -1,0 +1,45 @@
+import { CliError, ConfigError, CredentialsError } from '../core/errors.js';
+import { ExitCode } from '../core/exit-codes.js';
+import type { Diagnostic } from '../core/diagnostics.js';
+import type { IO } from './io.js';
+import { createStyle } from './style.js';
+import { writeJson } from './json.js';
+
+/**
+ * Renders any thrown value and returns the exit code. A CliError is the user's to fix: its message,
+ * its details and a hint, never a stack. Anything else is our bug: exit 70, the stack only with --verbose.
+ */
+export function renderError(io: IO, error: unknown, json: boolean): number {
+  const style = createStyle(io.color);
+  if (error instanceof CliError) {
+    const lines = [`${style.red('✖')} ${error.message}`];
+    if (error instanceof ConfigError) lines.push(...error.diagnostics.map((d) => '  ' + formatDiagnostic(d, style.dim)));
+    if (error instanceof CredentialsError) lines.push(...error.details.map((d) => `  - ${d}`));
+    if (error.hint) lines.push(`${style.cyan('→')} ${error.hint}`);
+    io.err(lines.join('\n') + '\n');
+    if (json) writeJson(io, { error: errorDocument(error) });
+    return error.exitCode;
+  }
+  const e = error instanceof Error ? error : new Error(String(error));
+  io.err(`${style.red('✖')} Internal error: ${e.message}\n`);
+  if (io.verbose && e.stack) io.err(style.dim(e.stack) + '\n');
+  else io.err(`${style.cyan('→')} This is a bug in pai-process. Run again with --verbose and include the output in a bug report.\n`);
+  if (json) writeJson(io, { error: { message: e.message, exitCode: ExitCode.internal } });
+  return ExitCode.internal;
+}
+
+/** `job.yaml:3:1  image_uri: unknown key ...`, or `--set x  x: ...` for a value a flag set. */
+export function formatDiagnostic(d: Diagnostic, dim: (s: string) => string = (s) => s): string {
+  const where = d.origin ?? (d.file ? [d.file, d.line, d.column].filter((p) => p !== undefined).join(':') : '');
+  const what = d.path ? `${d.path}: ${d.message}` : d.message;
+  const head = where ? `${dim(where)}  ${what}` : what;
+  return d.frame ? `${head}\n${d.frame.replace(/^/gm, '    ')}` : head;
+}
+
+function errorDocument(error: CliError): Record<string, unknown> {
+  const doc: Record<string, unknown> = { message: error.message, exitCode: error.exitCode };
+  if (error.hint) doc['hint'] = error.hint;
+  if (error instanceof ConfigError) doc['diagnostics'] = error.diagnostics;
+  if (error instanceof CredentialsError) doc['details'] = error.details;
+  return doc;
+}
