@@ -1,0 +1,329 @@
+import { randomBytes } from 'node:crypto';
+import { isoSeconds, type Clock } from '../clock.js';
+import { defaultScript, instanceStatusFor, TERMINAL_STATUSES, type InstanceInit, type Script, type ScriptStep } from './script.js';
+
+export interface Transition {
+  status: string;
+  startTime: number;
+  endTime?: number;
+  reasonCode?: string;
+  reasonMessage?: string;
+}
+
+export interface Instance {
+  name: string;
+  role: string;
+  status: string;
+  /** Set when a script or test gave the status; otherwise it follows the job status. */
+  explicitStatus: boolean;
+}
+
+export interface LogLine {
+  /** Global emission order across all jobs and instances. */
+  seq: number;
+  /** Emission time (epoch ms, emulator clock). */
+  time: number;
+  instance: string;
+  text: string;
+}
+
+export interface JobEvent {
+  seq: number;
+  time: number;
+  text: string;
+}
+
+export interface Job {
+  readonly id: string;
+  readonly name: string;
+  readonly workspaceId: string;
+  /** The CreateTrainingJob body as submitted. */
+  readonly spec: Record<string, unknown>;
+  readonly createdAt: number;
+  modifiedAt: number;
+  status: string;
+  reasonCode?: string;
+  reasonMessage?: string;
+  transitions: Transition[];
+  instances: Instance[];
+  logs: LogLine[];
+  events: JobEvent[];
+  /** GetTrainingJob answers so far, and when each was given. */
+  polls: number;
+  pollTimes: number[];
+  /** Script steps not yet applied. */
+  pending: ScriptStep[];
+  /** Time of the last applied step: steps never go back in time. */
+  lastStepTime: number;
+}
+
+export interface JobStoreOptions {
+  clock: Clock;
+  defaultScript?: Script;
+  /** How long Stopping lasts before the final status. */
+  stopDelayMs?: number;
+  /** Where a stopped job ends up: 'Stopped' (default) or 'Terminated'. */
+  stopFinalStatus?: string;
+}
+
+interface ScriptRegistration {
+  steps: Script;
+  name?: string | RegExp;
+  once: boolean;
+}
+
+const ID_CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+function newJobId(): string {
+  const bytes = randomBytes(11);
+  let id = 'train';
+  for (const b of bytes) id += ID_CHARS[b % ID_CHARS.length];
+  return id;
+}
+
+function cloneSteps(steps: Script): ScriptStep[] {
+  return steps.map((s) => structuredClone(s));
+}
+
+/** The in-memory training jobs, their scripted lifecycles, and the JS API tests drive them with. */
+export class JobStore {
+  private readonly jobs = new Map<string, Job>();
+  private readonly registrations: ScriptRegistration[] = [];
+  private defaultSteps: Script;
+  private seq = 0;
+  readonly stopDelayMs: number;
+  readonly stopFinalStatus: string;
+
+  constructor(private readonly opts: JobStoreOptions) {
+    this.defaultSteps = opts.defaultScript ?? defaultScript();
+    this.stopDelayMs = opts.stopDelayMs ?? 100;
+    this.stopFinalStatus = opts.stopFinalStatus ?? 'Stopped';
+  }
+
+  /**
+   * Registers a script for jobs created from now on. With `name` (exact string or RegExp) it
+   * applies only to jobs whose TrainingJobName matches; with `once` it is used by one job only.
+   * The most recently registered matching script wins.
+   */
+  script(steps: Script, options: { name?: string | RegExp; once?: boolean } = {}): void {
+    this.registrations.push({ steps: cloneSteps(steps), once: options.once ?? false, ...(options.name !== undefined ? { name: options.name } : {}) });
+  }
+
+  /** Replaces the script used by jobs no registration matches. */
+  setDefaultScript(steps: Script): void {
+    this.defaultSteps = cloneSteps(steps);
+  }
+
+  /** Creates a job (the server calls this after validation; tests may call it directly). */
+  create(spec: Record<string, unknown>, options: { script?: Script } = {}): Job {
+    const now = this.opts.clock.now();
+    const name = typeof spec['TrainingJobName'] === 'string' ? spec['TrainingJobName'] : '';
+    const workspaceId = typeof spec['WorkspaceId'] === 'string' ? spec['WorkspaceId'] : '';
+    const job: Job = {
+      id: newJobId(),
+      name,
+      workspaceId,
+      spec: structuredClone(spec),
+      createdAt: now,
+      modifiedAt: now,
+      status: 'Creating',
+      transitions: [{ status: 'Creating', startTime: now }],
+      instances: [],
+      logs: [],
+      events: [],
+      polls: 0,
+      pollTimes: [],
+      pending: cloneSteps(options.script ?? this.pickScript(name)),
+      lastStepTime: now,
+    };
+    this.addEvent(job, now, `TrainingJob ${job.id} created, status Creating`);
+    this.jobs.set(job.id, job);
+    this.advance(job);
+    return job;
+  }
+
+  private pickScript(name: string): Script {
+    for (let i = this.registrations.length - 1; i >= 0; i--) {
+      const r = this.registrations[i];
+      if (!r) continue;
+      const matches = r.name === undefined || (typeof r.name === 'string' ? r.name === name : r.name.test(name));
+      if (!matches) continue;
+      if (r.once) this.registrations.splice(i, 1);
+      return r.steps;
+    }
+    return this.defaultSteps;
+  }
+
+  /** The job with its due steps applied, or undefined. */
+  get(id: string): Job | undefined {
+    const job = this.jobs.get(id);
+    if (job) this.advance(job);
+    return job;
+  }
+
+  /** Like get(), but throws for an unknown id (for tests). */
+  must(id: string): Job {
+    const job = this.get(id);
+    if (!job) throw new Error(`emulator: no training job ${id}`);
+    return job;
+  }
+
+  /** Counts one GetTrainingJob answer (atPoll steps depend on it), then advances the job. */
+  poll(id: string): Job | undefined {
+    const job = this.jobs.get(id);
+    if (!job) return undefined;
+    job.polls++;
+    job.pollTimes.push(this.opts.clock.now());
+    this.advance(job);
+    return job;
+  }
+
+  all(): Job[] {
+    const list = [...this.jobs.values()];
+    for (const j of list) this.advance(j);
+    return list;
+  }
+
+  byName(name: string): Job[] {
+    return this.all().filter((j) => j.name === name);
+  }
+
+  clear(): void {
+    this.jobs.clear();
+    this.registrations.length = 0;
+  }
+
+  /** Applies a step to a job right now (tests push status, instances and log lines this way). */
+  push(id: string, step: Omit<ScriptStep, 'at' | 'atPoll'>): Job {
+    const job = this.must(id);
+    this.apply(job, step, Math.max(this.opts.clock.now(), job.lastStepTime));
+    return job;
+  }
+
+  /** Emits log lines for one instance now. */
+  log(id: string, instance: string, ...lines: string[]): Job {
+    return this.push(id, { logs: { [instance]: lines } });
+  }
+
+  setStatus(id: string, status: string, reason?: { code?: string; message?: string }): Job {
+    return this.push(id, {
+      status,
+      ...(reason?.code !== undefined ? { reasonCode: reason.code } : {}),
+      ...(reason?.message !== undefined ? { reasonMessage: reason.message } : {}),
+    });
+  }
+
+  /**
+   * StopTrainingJob: Stopping now, the final status stopDelayMs later; the rest of the script
+   * is dropped. A job already finished or stopping is left as it is.
+   */
+  stop(id: string): Job | undefined {
+    const job = this.get(id);
+    if (!job) return undefined;
+    if (TERMINAL_STATUSES.has(job.status) || job.status === 'Stopping') return job;
+    const now = Math.max(this.opts.clock.now(), job.lastStepTime);
+    job.pending = [];
+    this.apply(job, { status: 'Stopping', reasonCode: 'TrainingJobStopping', reasonMessage: 'Training job is being stopped by the user' }, now);
+    job.pending = [
+      {
+        at: now - job.createdAt + this.stopDelayMs,
+        status: this.stopFinalStatus,
+        reasonCode: 'TrainingJobStopped',
+        reasonMessage: 'Training job was stopped by the user',
+      },
+    ];
+    this.advance(job);
+    return job;
+  }
+
+  /** Applies every step that is due. */
+  advance(job: Job): void {
+    const now = this.opts.clock.now();
+    while (job.pending.length > 0) {
+      const step = job.pending[0];
+      if (!step) break;
+      let due = job.lastStepTime;
+      if (step.at !== undefined) {
+        const t = job.createdAt + step.at;
+        if (t > now) break;
+        due = Math.max(due, t);
+      }
+      if (step.atPoll !== undefined) {
+        const pollTime = job.pollTimes[step.atPoll - 1];
+        if (pollTime === undefined) break;
+        due = Math.max(due, pollTime);
+      }
+      job.pending.shift();
+      this.apply(job, step, due);
+    }
+  }
+
+  private apply(job: Job, step: ScriptStep, time: number): void {
+    job.lastStepTime = Math.max(job.lastStepTime, time);
+    for (const init of step.instances ?? []) this.ensureInstance(job, init);
+    if (step.status !== undefined && step.status !== job.status) {
+      const current = job.transitions[job.transitions.length - 1];
+      if (current) current.endTime = time;
+      job.transitions.push({
+        status: step.status,
+        startTime: time,
+        ...(step.reasonCode !== undefined ? { reasonCode: step.reasonCode } : {}),
+        ...(step.reasonMessage !== undefined ? { reasonMessage: step.reasonMessage } : {}),
+      });
+      job.status = step.status;
+      this.addEvent(job, time, `TrainingJob ${job.id} status changed to ${step.status}` + (step.reasonMessage ? `: ${step.reasonMessage}` : ''));
+      if (TERMINAL_STATUSES.has(step.status)) {
+        const last = job.transitions[job.transitions.length - 1];
+        if (last) last.endTime = time;
+      }
+    }
+    if (step.status !== undefined || step.reasonCode !== undefined) {
+      if (step.reasonCode !== undefined) job.reasonCode = step.reasonCode;
+      else if (step.status !== undefined) delete job.reasonCode;
+      if (step.reasonMessage !== undefined) job.reasonMessage = step.reasonMessage;
+      else if (step.status !== undefined) delete job.reasonMessage;
+    }
+    for (const inst of job.instances) if (!inst.explicitStatus) inst.status = instanceStatusFor(job.status);
+    for (const [ref, status] of Object.entries(step.instanceStatus ?? {})) {
+      const inst = this.ensureInstance(job, ref);
+      inst.status = status;
+      inst.explicitStatus = true;
+    }
+    if (step.logs !== undefined) {
+      const groups: Array<[string, string[]]> = Array.isArray(step.logs)
+        ? [[job.instances[0]?.name ?? 'worker-0', step.logs]]
+        : Object.entries(step.logs);
+      for (const [ref, lines] of groups) {
+        const inst = this.ensureInstance(job, ref);
+        for (const text of lines) job.logs.push({ seq: ++this.seq, time, instance: inst.name, text });
+      }
+    }
+    for (const text of step.events ?? []) this.addEvent(job, time, text);
+    job.modifiedAt = Math.max(job.modifiedAt, time);
+  }
+
+  private ensureInstance(job: Job, init: string | InstanceInit): Instance {
+    const spec: InstanceInit = typeof init === 'string' ? { name: init } : init;
+    const name = spec.name.startsWith(`${job.id}-`) ? spec.name : `${job.id}-${spec.name}`;
+    let inst = job.instances.find((i) => i.name === name);
+    if (!inst) {
+      const role = spec.role ?? /-([A-Za-z]+)-\d+$/.exec(name)?.[1] ?? 'worker';
+      inst = { name, role, status: instanceStatusFor(job.status), explicitStatus: false };
+      job.instances.push(inst);
+    }
+    if (spec.status !== undefined) {
+      inst.status = spec.status;
+      inst.explicitStatus = true;
+    }
+    return inst;
+  }
+
+  private addEvent(job: Job, time: number, text: string): void {
+    job.events.push({ seq: ++this.seq, time, text: `${isoSeconds(time)} ${text}` });
+  }
+
+  /** Finds an instance by full name or suffix. */
+  findInstance(job: Job, ref: string): Instance | undefined {
+    return job.instances.find((i) => i.name === ref || i.name === `${job.id}-${ref}`);
+  }
+}
