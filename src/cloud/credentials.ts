@@ -50,7 +50,7 @@ export async function resolveCredentials(lookup: CredentialsLookup): Promise<Res
     const what = lookup.profile ? `No credentials profile "${lookup.profile}" found` : 'No Alibaba Cloud credentials found';
     throw new CredentialsError(what, candidates.map((c) => `${c.place}: ${c.absent}`), FIX);
   }
-  const failures: string[] = [];
+  const failures = new Map<Candidate, string>();
   for (const candidate of present) {
     try {
       const provider = candidate.make();
@@ -63,10 +63,11 @@ export async function resolveCredentials(lookup: CredentialsLookup): Promise<Res
         credential: new (lib.default as unknown as CredentialClass)(null, provider),
       };
     } catch (error) {
-      failures.push(`${candidate.place}: ${firstLine((error as Error).message)}`);
+      failures.set(candidate, firstLine((error as Error).message));
     }
   }
-  throw new CredentialsError(`Could not get credentials from ${present.map((c) => c.place).join(', ')}`, failures, FIX);
+  const details = candidates.map((c) => `${c.place}: ${failures.get(c) ?? c.absent}`);
+  throw new CredentialsError('No usable Alibaba Cloud credentials found', details, FIX);
 }
 
 /** `LTAI****Xy9z`: enough to tell keys apart, not enough to use one. */

@@ -30,7 +30,8 @@ export function parseOssUri(uri: string): OssUri | undefined {
   const dot = host.indexOf('.');
   const bucket = dot === -1 ? host : host.slice(0, dot);
   const endpoint = dot === -1 ? undefined : host.slice(dot + 1);
-  if (!/^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$/.test(bucket)) return undefined;
+  // Shape only: the service judges the name itself (the SDK's own examples use one-letter buckets).
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(bucket)) return undefined;
   return { bucket, endpoint, key: m[2] ?? '' };
 }
 

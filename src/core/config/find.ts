@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { parseConfigText, plainSource, type ConfigSource } from './source.js';
 
@@ -25,8 +26,16 @@ export const SEARCH_PLACES = [
 export async function findJobConfig(file: string | undefined, cwd: string): Promise<ConfigSource | undefined> {
   if (file !== undefined) return loadFile(resolve(cwd, file), file);
   const { cosmiconfig } = await import('cosmiconfig');
-  // Loaders that only say "found": we parse the file ourselves to keep lines and scalar text.
-  const found = (_path: string, content: string) => (content.trim() === '' ? null : {});
+  // The file is parsed again afterwards, keeping lines and scalar text; a file that does not parse still
+  // counts as found here, so its syntax error is reported with a position instead of skipped.
+  const found = (_path: string, content: string): unknown => {
+    if (content.trim() === '') return null;
+    try {
+      return parseYaml(content) as unknown;
+    } catch {
+      return {};
+    }
+  };
   const explorer = cosmiconfig('pai-process', {
     searchPlaces: SEARCH_PLACES,
     searchStrategy: 'project',
