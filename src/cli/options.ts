@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { MAP_FLAGS, parseSetFlag, SCALAR_FLAGS, scalarFlagValue, splitAssignment, type Override } from '../core/config/overrides.js';
 
 /** Options every command takes. */
 export function addCommonOptions(cmd: Command): Command {
@@ -36,28 +35,4 @@ export function addSessionOptions(cmd: Command): Command {
     .option('--region <id>', 'region, such as cn-hangzhou (else PAI_REGION_ID)')
     .option('--workspace <id>', 'PAI workspace id (else PAI_WORKSPACE_ID)')
     .option('--profile <name>', 'credentials profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials');
-}
-
-export type JobFlagValues = Partial<Record<keyof typeof SCALAR_FLAGS, string>> &
-  Partial<Record<keyof typeof MAP_FLAGS | 'set', string[]>> & { file?: string };
-
-/** The flags as overrides, in a fixed order: dedicated flags first, then `--set`, which can set anything. */
-export function jobOverrides(opts: JobFlagValues): Override[] {
-  const out: Override[] = [];
-  for (const [flag, key] of Object.entries(SCALAR_FLAGS) as [keyof typeof SCALAR_FLAGS, string][]) {
-    const raw = opts[flag];
-    if (raw !== undefined) out.push({ path: [key], value: scalarFlagValue(key, raw), origin: `--${kebab(flag)}` });
-  }
-  for (const [flag, key] of Object.entries(MAP_FLAGS) as [keyof typeof MAP_FLAGS, string][]) {
-    for (const text of opts[flag] ?? []) {
-      const [name, value] = splitAssignment(text, `--${flag}`);
-      out.push({ path: [key, name], value, origin: `--${flag} ${name}` });
-    }
-  }
-  for (const text of opts.set ?? []) out.push(parseSetFlag(text));
-  return out;
-}
-
-function kebab(name: string): string {
-  return name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 }

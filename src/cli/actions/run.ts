@@ -6,7 +6,7 @@ import { writeJson } from '../../ui/json.js';
 import { renderDryRun } from '../../ui/render-dry-run.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
-import { jobOverrides, type JobFlagValues } from '../options.js';
+import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 import { loadSession } from './session.js';
 
 type RunOptions = JobFlagValues & SessionFlags & CommonOptions & { dryRun?: boolean };

@@ -3,7 +3,7 @@ import { writeJson } from '../../ui/json.js';
 import { renderJob } from '../../ui/render-job.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
-import { jobOverrides, type JobFlagValues } from '../options.js';
+import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 
 export async function validateAction(opts: JobFlagValues & CommonOptions, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;

@@ -1,0 +1,77 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { project, tempDir } from '../helpers/run-cli.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const bin = `${root}bin/pai-process.js`;
+
+/** Spawns the built CLI as a user would, with a clean environment and a private HOME. */
+function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
+  const home = tempDir('home-');
+  const started = process.hrtime.bigint();
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd: options.cwd ?? home,
+    encoding: 'utf8',
+    // Tests never reach the ECS metadata address: on a machine that is not ECS nothing should answer there.
+    env: { PATH: process.env['PATH'] ?? '', HOME: home, ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', ...options.env },
+  });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr, ms: Number(process.hrtime.bigint() - started) / 1e6 };
+}
+
+describe('the built CLI', () => {
+  it('is built (npm install and npm ci build it)', () => {
+    expect(existsSync(`${root}dist/cli/main.js`)).toBe(true);
+  });
+
+  it('--version prints the version and exits 0', () => {
+    const r = cli(['--version']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+  });
+
+  it('--help and --version do not load the Alibaba libraries', () => {
+    const probe = `
+      import { createRequire } from 'node:module';
+      const { main } = await import(${JSON.stringify(`${root}dist/cli/main.js`)});
+      await main(['--help'], { stdout: { write() {} } });
+      await main(['run', '--help'], { stdout: { write() {} } });
+      await main(['--version'], { stdout: { write() {} } });
+      const loaded = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify(loaded));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', probe], { encoding: 'utf8', cwd: root });
+    expect(r.status).toBe(0);
+    const loaded = JSON.parse(r.stdout) as string[];
+    expect(loaded.some((p) => p.includes('commander'))).toBe(true); // the probe does see CJS modules
+    expect(loaded.filter((p) => /@alicloud|ali-oss|cosmiconfig|[\\/]ajv[\\/]|[\\/]yaml[\\/]/.test(p))).toEqual([]);
+  });
+
+  it('without credentials exits 4 in under 2 s, naming the fix', () => {
+    const r = cli(['config', 'show']);
+    expect(r.code).toBe(4);
+    expect(r.ms).toBeLessThan(2000);
+    expect(r.stderr).toContain('No Alibaba Cloud credentials found');
+    expect(r.stderr).toContain('Export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('run --dry-run needs no credentials and prints the request', () => {
+    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n', 'main.py': 'print(1)\n' });
+    const r = cli(['run', '-f', 'job.yaml', '--dry-run', '--json'], { cwd: dir, env: { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12345', PAI_OSS_BUCKET_NAME: 'b' } });
+    expect(r.stderr).toContain('nothing was uploaded or submitted');
+    expect(r.code).toBe(0);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.request.WorkspaceId).toBe('12345');
+    expect(doc.request.TrainingJobName).toMatch(/^processor_\d{8}_\d{6}$/);
+  });
+
+  it('a bad config exits 2 with both problems and no stack trace', () => {
+    const dir = project({ 'job.yaml': 'image_uri: 3\ncommand: x\ninstance_type: t\nfoo: 1\n' });
+    const r = cli(['validate', '-f', 'job.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('job.yaml:1:12  image_uri: must be a string, not number 3');
+    expect(r.stderr).toContain('job.yaml:4:1  foo: unknown key "foo"');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+});
