@@ -62,3 +62,13 @@ describe('help and version', () => {
     }
   });
 });
+
+describe('docs/config.md', () => {
+  it('documents every key of the schema', async () => {
+    const { readFileSync } = await import('node:fs');
+    const doc = readFileSync(new URL('../../docs/config.md', import.meta.url), 'utf8');
+    for (const key of Object.keys(jobConfigSchema.properties).filter((k) => k !== '$schema')) {
+      expect(doc).toContain(`| \`${key}\` |`);
+    }
+  });
+});
