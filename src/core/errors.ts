@@ -50,3 +50,32 @@ export class ServiceError extends CliError {
     super(message, ExitCode.service, hint);
   }
 }
+
+/**
+ * A PAI or OSS call that failed with an answer (or without one). `retryable` says whether trying again can
+ * help: throttling, 5xx and network failures can; a 4xx that names a bad request cannot.
+ */
+export class ApiError extends CliError {
+  readonly code: string;
+  readonly status: number | undefined;
+  readonly requestId: string | undefined;
+  readonly retryable: boolean;
+  /** True when the request may have reached the service (a reset or timeout after sending). */
+  readonly ambiguous: boolean;
+
+  constructor(message: string, details: { code: string; status?: number; requestId?: string; retryable: boolean; ambiguous?: boolean; hint?: string }) {
+    super(message, ExitCode.service, details.hint);
+    this.code = details.code;
+    this.status = details.status;
+    this.requestId = details.requestId;
+    this.retryable = details.retryable;
+    this.ambiguous = details.ambiguous ?? false;
+  }
+}
+
+/** Ctrl-C or SIGTERM: stop now, the job keeps running (exit 130). */
+export class InterruptedError extends CliError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.interrupted, hint);
+  }
+}

@@ -1,0 +1,98 @@
+import { createRequire } from 'node:module';
+import type * as OpenApiModule from '@alicloud/openapi-client';
+import type * as TeaUtilModule from '@alicloud/tea-util';
+import type { CredentialClient } from '../credentials.js';
+import { fromPaiError } from '../errors.js';
+
+export interface PaiClientOptions {
+  /** `host[:port]`, no scheme. */
+  host: string;
+  protocol: 'http' | 'https';
+  regionId: string;
+  credential: CredentialClient;
+  userAgent: string;
+  /** Time to connect and to the first byte; the client's default of 3 s is too short for a busy API. */
+  connectTimeoutMs?: number;
+  readTimeoutMs?: number;
+}
+
+/** The one method we use of the library's client class (its CJS default export types poorly under NodeNext). */
+interface OpenApiClient {
+  callApi(params: OpenApiModule.Params, request: OpenApiModule.OpenApiRequest, runtime: TeaUtilModule.RuntimeOptions): Promise<unknown>;
+}
+
+export interface PaiCall {
+  action: string;
+  version: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  pathname: string;
+  query?: Record<string, string>;
+  /** The exact JSON text to send. */
+  body?: string;
+}
+
+/**
+ * Calls a PAI ROA API with @alicloud/openapi-client, signed with the legacy ROA HMAC-SHA1 signature as the
+ * PAI Python SDK signs (`signatureAlgorithm: 'v2'`). Every failure comes back as an ApiError or a
+ * CredentialsError (cloud/errors.ts); the caller decides on retries.
+ */
+export class PaiClient {
+  readonly #client: OpenApiClient;
+  readonly #lib: typeof OpenApiModule;
+  readonly #runtime: InstanceType<typeof TeaUtilModule.RuntimeOptions>;
+
+  constructor(options: PaiClientOptions) {
+    const require = createRequire(import.meta.url);
+    // createRequire: the packages are TS-compiled CJS; this gives the same exports under node, tsx and vitest.
+    this.#lib = require('@alicloud/openapi-client') as typeof OpenApiModule;
+    const util = require('@alicloud/tea-util') as typeof TeaUtilModule;
+    const OpenApi = this.#lib.default as unknown as new (config: OpenApiModule.Config) => OpenApiClient;
+    this.#client = new OpenApi(
+      new this.#lib.Config({
+        credential: options.credential as unknown as OpenApiModule.Config['credential'],
+        endpoint: options.host,
+        protocol: options.protocol.toUpperCase(),
+        regionId: options.regionId,
+        signatureAlgorithm: 'v2',
+        userAgent: options.userAgent,
+      }),
+    );
+    this.#runtime = new util.RuntimeOptions({
+      connectTimeout: options.connectTimeoutMs ?? 10_000,
+      readTimeout: options.readTimeoutMs ?? 30_000,
+      autoretry: false,
+    });
+  }
+
+  async call<T>(call: PaiCall): Promise<T> {
+    const params = new this.#lib.Params({
+      action: call.action,
+      version: call.version,
+      protocol: 'HTTPS',
+      pathname: call.pathname,
+      method: call.method,
+      authType: 'AK',
+      style: 'ROA',
+      reqBodyType: 'json',
+      bodyType: 'json',
+    });
+    const request = new this.#lib.OpenApiRequest({
+      ...(call.query ? { query: withoutEmpty(call.query) } : {}),
+      ...(call.body !== undefined ? { body: call.body } : {}),
+    });
+    try {
+      const response = (await this.#client.callApi(params, request, this.#runtime)) as { body?: unknown };
+      return (response.body ?? {}) as T;
+    } catch (error) {
+      throw fromPaiError(error, call.action);
+    }
+  }
+}
+
+/**
+ * The Node client signs an empty query value as `k=` where the signature specification (and the service)
+ * expects `k` alone (pai-api.md section 1): never send one.
+ */
+function withoutEmpty(query: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));
+}

@@ -1,0 +1,36 @@
+import type { TrainingJob } from '../types.js';
+
+/** GetTrainingJob / ListTrainingJobs item → TrainingJob, tolerating absent fields. */
+export function toTrainingJob(body: Record<string, unknown>): TrainingJob {
+  const str = (k: string) => (typeof body[k] === 'string' && body[k] !== '' ? (body[k] as string) : undefined);
+  const job: TrainingJob = {
+    id: str('TrainingJobId') ?? '',
+    name: str('TrainingJobName') ?? '',
+    status: str('Status') ?? 'Unknown',
+    instances: array(body['Instances']).map((i) => ({ name: String(i['Name'] ?? ''), ...opt('role', i['Role']), ...opt('status', i['Status']) })).filter((i) => i.name),
+    outputs: array(body['OutputChannels']).map((o) => ({ name: String(o['Name'] ?? ''), ...opt('uri', o['OutputUri']), ...opt('datasetId', o['DatasetId']) })),
+  };
+  const optional: [keyof TrainingJob, string][] = [
+    ['reasonCode', 'ReasonCode'],
+    ['reasonMessage', 'ReasonMessage'],
+    ['url', 'TrainingJobUrl'],
+    ['createTime', 'GmtCreateTime'],
+    ['modifiedTime', 'GmtModifiedTime'],
+    ['workspaceId', 'WorkspaceId'],
+  ];
+  for (const [key, wire] of optional) {
+    const v = str(wire);
+    if (v !== undefined) (job as unknown as Record<string, unknown>)[key] = v;
+  }
+  const duration = Number(body['Duration']);
+  if (body['Duration'] !== undefined && Number.isFinite(duration)) job.duration = duration;
+  return job;
+}
+
+function array(value: unknown): Record<string, unknown>[] {
+  return Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => !!v && typeof v === 'object') : [];
+}
+
+function opt<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
+  return typeof value === 'string' && value !== '' ? ({ [key]: value } as Record<K, string>) : {};
+}

@@ -1,0 +1,84 @@
+/**
+ * What core/ needs from PAI and OSS, and nothing about how it is asked. The adapters in cloud/pai and
+ * cloud/oss implement these with the Alibaba libraries; tests may implement them in memory.
+ */
+
+export interface JobInstance {
+  name: string;
+  role?: string;
+  status?: string;
+}
+
+export interface JobOutput {
+  name: string;
+  uri?: string;
+  datasetId?: string;
+}
+
+/** A training job as GetTrainingJob and ListTrainingJobs describe it. */
+export interface TrainingJob {
+  id: string;
+  name: string;
+  status: string;
+  reasonCode?: string;
+  reasonMessage?: string;
+  /** The console page of the job. */
+  url?: string;
+  createTime?: string;
+  modifiedTime?: string;
+  /** Seconds, as the service counts them. */
+  duration?: number;
+  instances: JobInstance[];
+  outputs: JobOutput[];
+  workspaceId?: string;
+}
+
+export interface LogsQuery {
+  pageNumber: number;
+  pageSize: number;
+  /** One instance's lines (`Instances[].Name`); all of them when absent. */
+  instanceId?: string;
+  /** ISO 8601 UTC, such as 2026-11-29T01:00:00Z. */
+  startTime?: string;
+  endTime?: string;
+}
+
+export interface LogsPage {
+  lines: string[];
+  /** The number of lines the service holds for the query, when it says. */
+  totalCount: number | undefined;
+  /** True when no instance exists yet (TRAINING_JOB_INSTANCE_NOT_FOUND): no logs yet, not a failure. */
+  notStarted: boolean;
+}
+
+export interface ListJobsQuery {
+  workspaceId: string;
+  pageNumber: number;
+  pageSize: number;
+  status?: string;
+  name?: string;
+}
+
+export interface JobsApi {
+  /** Sends the body as these exact bytes; returns the new job's id. */
+  createJob(body: string): Promise<string>;
+  getJob(id: string): Promise<TrainingJob>;
+  listJobs(query: ListJobsQuery): Promise<{ jobs: TrainingJob[]; totalCount: number }>;
+  listLogs(id: string, query: LogsQuery): Promise<LogsPage>;
+  stopJob(id: string): Promise<void>;
+  /** The workspace's default storage (its modelExportPath), an oss:// URI, if it has one. */
+  defaultStorage(workspaceId: string): Promise<string | undefined>;
+}
+
+export interface UploadProgress {
+  /** Bytes sent so far. */
+  sent: number;
+  total: number;
+}
+
+export interface ObjectStore {
+  /** The object's size, or undefined when there is no such object. */
+  head(bucket: string, key: string): Promise<{ size: number } | undefined>;
+  /** Uploads a file: one PUT below the multipart threshold, parallel parts above it. */
+  putFile(bucket: string, key: string, path: string, options?: { onProgress?: (p: UploadProgress) => void; signal?: AbortSignal }): Promise<void>;
+}
