@@ -1,0 +1,101 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError, CredentialsError } from '../../src/core/errors.js';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { tempDir } from '../helpers/run-cli.js';
+import { backendsFor } from './backends.js';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator({ maxLogPageSize: 3 });
+});
+afterAll(async () => emu?.close());
+
+function body(name: string, extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    AlgorithmSpec: { Command: ['sh', '-c', 'echo hi'], Image: 'python:3.11', JobType: 'PyTorchJob', SupportsDistributedTraining: true },
+    ComputeResource: { EcsCount: 1, EcsSpec: 'ecs.c6.large' },
+    TrainingJobName: name,
+    WorkspaceId: emu.workspaceId,
+    ...extra,
+  });
+}
+
+describe('PaiJobsApi against the emulator, through @alicloud/openapi-client', () => {
+  it('creates, gets, lists, reads logs of and stops a job', async () => {
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Creating' },
+        { at: 50, status: 'Running', instances: ['worker-0'] },
+        { at: 60, logs: ['a\n', 'b\n', 'c\n', 'd\n', 'e'] },
+      ],
+      { name: 'adapters-1' },
+    );
+    const { jobs } = await backendsFor(emu);
+    const id = await jobs.createJob(body('adapters-1'));
+    expect(id).toMatch(/\S/);
+    const early = await jobs.listLogs(id, { pageNumber: 1, pageSize: 10 });
+    expect(early).toEqual({ lines: [], totalCount: 0, notStarted: true });
+    await new Promise((r) => setTimeout(r, 120));
+    const job = await jobs.getJob(id);
+    expect(job).toMatchObject({ id, name: 'adapters-1', status: 'Running' });
+    expect(job.instances.map((i) => i.name)).toEqual([`${id}-worker-0`]);
+    expect(job.url).toContain(id);
+    const page = await jobs.listLogs(id, { pageNumber: 1, pageSize: 100 });
+    expect(page.lines).toEqual(['a\n', 'b\n', 'c\n']); // the server caps the page at 3
+    expect(page.totalCount).toBe(5);
+    const second = await jobs.listLogs(id, { pageNumber: 2, pageSize: 3, instanceId: `${id}-worker-0` });
+    expect(second.lines).toEqual(['d\n', 'e']);
+    const listed = await jobs.listJobs({ workspaceId: emu.workspaceId, pageNumber: 1, pageSize: 10, name: 'adapters-1' });
+    expect(listed.jobs.map((j) => j.id)).toEqual([id]);
+    await jobs.stopJob(id);
+    await new Promise((r) => setTimeout(r, 150));
+    expect((await jobs.getJob(id)).status).toBe('Stopped');
+    const create = emu.journal.last('CreateTrainingJob');
+    expect(create?.signature).toMatchObject({ algorithm: 'v2', ok: true });
+  });
+
+  it('asks the workspace for its default storage', async () => {
+    const { jobs } = await backendsFor(emu);
+    expect(await jobs.defaultStorage(emu.workspaceId)).toBe(`oss://${emu.bucket}/pai/model_export/`);
+  });
+
+  it('maps errors: unknown job, refused credentials, a service error, an unreachable endpoint', async () => {
+    const { jobs } = await backendsFor(emu);
+    const missing = await jobs.getJob('train-none').catch((e: unknown) => e);
+    expect(missing).toBeInstanceOf(ApiError);
+    expect((missing as ApiError).retryable).toBe(false);
+    const wrong = await backendsFor(emu, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong-secret-value' });
+    const refused = await wrong.jobs.getJob('x').catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(CredentialsError);
+    expect((refused as CredentialsError).message).toContain('SignatureDoesNotMatch');
+    emu.faults.add({ action: 'GetTrainingJob', kind: 'status', status: 503, code: 'ServiceUnavailable' });
+    const unavailable = (await jobs.getJob('x').catch((e: unknown) => e)) as ApiError;
+    expect(unavailable).toMatchObject({ code: 'ServiceUnavailable', retryable: true, status: 503 });
+    const nowhere = await backendsFor(emu, { PAI_ENDPOINT: 'http://127.0.0.1:1' });
+    const unreachable = (await nowhere.jobs.getJob('x').catch((e: unknown) => e)) as ApiError;
+    expect(unreachable).toBeInstanceOf(ApiError);
+    expect(unreachable).toMatchObject({ retryable: true, ambiguous: false });
+  });
+});
+
+describe('OssObjectStore against the emulator, through ali-oss', () => {
+  it('heads, puts small files in one request and large ones in parts', async () => {
+    const { store } = await backendsFor(emu);
+    const dir = tempDir();
+    const small = join(dir, 'small.bin');
+    writeFileSync(small, 'hello');
+    expect(await store.head(emu.bucket, 'x/small.bin')).toBeUndefined();
+    await store.putFile(emu.bucket, 'x/small.bin', small);
+    expect(await store.head(emu.bucket, 'x/small.bin')).toEqual({ size: 5 });
+
+    const big = join(dir, 'big.bin');
+    writeFileSync(big, Buffer.alloc(17 * 1024 * 1024, 7));
+    const progress: number[] = [];
+    await store.putFile(emu.bucket, 'x/big.bin', big, { onProgress: (p) => progress.push(p.sent) });
+    expect(await store.head(emu.bucket, 'x/big.bin')).toEqual({ size: 17 * 1024 * 1024 });
+    expect(progress.at(-1)).toBe(17 * 1024 * 1024);
+    expect(emu.journal.count('UploadPart')).toBe(3);
+  });
+});

@@ -1,0 +1,14 @@
+import { createBackends, type Backends } from '../../src/cloud/index.js';
+import { resolveCredentials } from '../../src/cloud/credentials.js';
+import { requireSession, resolveSession } from '../../src/core/session/resolve.js';
+import type { Emulator } from '../emulator/index.js';
+import { tempDir } from '../helpers/run-cli.js';
+
+/** The real adapters, pointed at an emulator the way a user points the CLI at it: by its environment. */
+export async function backendsFor(emu: Emulator, env: Record<string, string> = {}): Promise<Backends> {
+  const allEnv = { ...emu.env(), ...env };
+  const { session, problems } = resolveSession({ flags: {}, env: allEnv });
+  const complete = requireSession(session, problems, '~/.pai/config.json');
+  const credentials = await resolveCredentials({ env: allEnv, homedir: tempDir('home-'), probeMetadata: async () => false });
+  return createBackends(complete, credentials.credential, 'test');
+}
