@@ -21,13 +21,22 @@ export interface RequestPlan {
   bucketPending: boolean;
 }
 
+/** What is known once the bucket is resolved and the code and inputs are packaged. */
+export interface PlanResolution {
+  bucket?: string;
+  /** The code archive's object key (content-addressed); without it, the SDK's prefix stands in. */
+  codeKey?: string;
+  /** The URI each local-path input was uploaded to, by channel. */
+  inputUris?: Record<string, string>;
+}
+
 /**
- * Plans a submit without touching the network. The code object key is the SDK's prefix
- * `pai/processing_src/{job}/` for now; the packaging step derives it from the archive's content.
+ * Plans a submit without touching the network. Without a resolution (a plain dry run) the code key is the
+ * SDK's prefix `pai/processing_src/{job}/` and local inputs get the SDK's `pai/input_data/{time}/` folder.
  */
-export function planRequest(job: Job, session: CompleteSession, now: Date): RequestPlan {
+export function planRequest(job: Job, session: CompleteSession, now: Date, resolved: PlanResolution = {}): RequestPlan {
   const name = makeJobName(job.base_job_name, now);
-  const bucket = session.ossBucketName?.value ?? null;
+  const bucket = resolved.bucket ?? session.ossBucketName?.value ?? null;
   const ossHost = session.ossEndpoint.value.host;
   let code: CodeLocation | undefined;
   let codeUpload: RequestPlan['codeUpload'];
@@ -35,7 +44,7 @@ export function planRequest(job: Job, session: CompleteSession, now: Date): Requ
     const uri = parseOssUri(job.source_dir)!;
     code = { bucket: uri.bucket, key: uri.key, endpoint: uri.endpoint ?? ossHost };
   } else if (job.source_dir) {
-    const key = `pai/processing_src/${plainText(name)}/`;
+    const key = resolved.codeKey ?? `pai/processing_src/${plainText(name)}/`;
     code = { bucket, key, endpoint: ossHost };
     codeUpload = { dir: job.source_dir, bucket, key };
   }
@@ -44,7 +53,7 @@ export function planRequest(job: Job, session: CompleteSession, now: Date): Requ
   for (const [channel, loc] of Object.entries(job.inputs)) {
     if (typeof loc !== 'string' || /^[a-z]+:\/\//i.test(loc)) continue;
     const isDir = statSync(loc, { throwIfNoEntry: false })?.isDirectory() ?? false;
-    const uri = `oss://${bucket ?? PENDING_BUCKET}/pai/input_data/${stamp}/${isDir ? '' : basename(loc)}`;
+    const uri = resolved.inputUris?.[channel] ?? `oss://${bucket ?? PENDING_BUCKET}/pai/input_data/${stamp}/${isDir ? '' : basename(loc)}`;
     inputUploads.push({ channel, path: loc, uri });
   }
   const body = buildCreateTrainingJobBody(job, {

@@ -1,0 +1,155 @@
+import type { JobsApi, TrainingJob } from '../../cloud/types.js';
+import { withRetry, type RetryOptions } from '../../cloud/retry.js';
+import type { ApiError } from '../errors.js';
+import { InterruptedError } from '../errors.js';
+import { isTerminal } from '../job-status.js';
+import { CADENCE, type Cadence } from './cadence.js';
+import { LogStream } from './log-stream.js';
+
+export interface FollowEvents {
+  /** The job's status changed (or was first seen: `previous` undefined). */
+  status(job: TrainingJob, previous: string | undefined): void;
+  /** One log line, without its trailing newline; `instance` is set when the job has several instances. */
+  log(instance: string | undefined, line: string): void;
+  /** No log line for a while; the job is still `job.status`. */
+  heartbeat(job: TrainingJob, quietMs: number): void;
+  /** A call failed and will be tried again. */
+  retry(error: ApiError, attempt: number, delayMs: number): void;
+}
+
+export interface FollowDeps {
+  jobs: JobsApi;
+  now: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+}
+
+export interface FollowOptions {
+  showLogs: boolean;
+  /** Stop following after this long (the job keeps running). */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+  cadence?: Partial<Cadence>;
+  retry?: Partial<RetryOptions>;
+}
+
+export type FollowResult = { outcome: 'ended'; job: TrainingJob } | { outcome: 'timeout'; job: TrainingJob };
+
+/**
+ * Follows a job to its end: its status from GetTrainingJob, its logs from ListTrainingJobLogs (one stream
+ * per instance when it has several, each line once and in order), then the lines left after it ended.
+ * Every call goes through the retry policy; what cannot be retried is thrown. Ctrl-C (the signal) throws
+ * an InterruptedError; the job is left alone here, the caller decides what to do with it.
+ */
+export async function followJob(jobId: string, deps: FollowDeps, events: FollowEvents, options: FollowOptions): Promise<FollowResult> {
+  const cadence: Cadence = { ...CADENCE, ...options.cadence };
+  const { signal } = options;
+  const started = deps.now();
+  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...options.retry, ...(signal ? { signal } : {}), onRetry: events.retry });
+  const streams = new Streams(deps.jobs, jobId);
+
+  let job = await call(() => deps.jobs.getJob(jobId));
+  events.status(job, undefined);
+  streams.update(job.instances.map((i) => i.name));
+  let statusInterval = cadence.statusMinMs;
+  let nextStatusAt = deps.now() + statusInterval;
+  let lastLineAt = deps.now();
+  let lastHeartbeatAt = lastLineAt;
+
+  const readLogs = async (): Promise<number> => {
+    if (!options.showLogs) return 0;
+    let count = 0;
+    for (const stream of streams.all()) {
+      const lines = await call(() => stream.poll());
+      for (const line of lines) {
+        for (const part of splitLine(line)) events.log(streams.prefixed ? stream.instanceId : undefined, part);
+      }
+      count += lines.length;
+    }
+    return count;
+  };
+
+  for (;;) {
+    if (signal?.aborted) throw new InterruptedError('Interrupted');
+    const now = deps.now();
+    if (now >= nextStatusAt) {
+      const previous = job.status;
+      job = await call(() => deps.jobs.getJob(jobId));
+      streams.update(job.instances.map((i) => i.name));
+      const changed = job.status !== previous;
+      if (changed) events.status(job, previous);
+      // Poll often while the job changes or has no instance to read logs from; back off while it is steady.
+      statusInterval = changed || job.instances.length === 0 ? cadence.statusMinMs : Math.min(cadence.statusMaxMs, statusInterval * cadence.statusBackoff);
+      nextStatusAt = deps.now() + statusInterval;
+    }
+    const got = await readLogs();
+    if (got > 0) lastLineAt = lastHeartbeatAt = deps.now();
+    if (isTerminal(job.status)) {
+      await drain(readLogs, deps, cadence, signal);
+      return { outcome: 'ended', job };
+    }
+    if (options.showLogs && deps.now() - lastHeartbeatAt >= cadence.heartbeatMs) {
+      lastHeartbeatAt = deps.now();
+      events.heartbeat(job, deps.now() - lastLineAt);
+    }
+    if (options.timeoutMs !== undefined && deps.now() - started >= options.timeoutMs) return { outcome: 'timeout', job };
+    let wait = Math.min(got > 0 ? cadence.logActiveMs : cadence.logIdleMs, Math.max(0, nextStatusAt - deps.now()));
+    if (!options.showLogs) wait = Math.max(0, nextStatusAt - deps.now());
+    if (options.timeoutMs !== undefined) wait = Math.min(wait, Math.max(0, started + options.timeoutMs - deps.now()));
+    await deps.sleep(wait, signal);
+  }
+}
+
+// --- internal ---
+
+/** After the end, logs can trail the status: read until a round brings nothing after a pause. */
+async function drain(readLogs: () => Promise<number>, deps: FollowDeps, cadence: Cadence, signal: AbortSignal | undefined): Promise<void> {
+  const until = deps.now() + cadence.drainMaxMs;
+  while (deps.now() < until) {
+    await deps.sleep(cadence.drainIntervalMs, signal);
+    if ((await readLogs()) === 0) return;
+  }
+}
+
+/** A line as printed: without its trailing newline; a multi-line entry becomes several lines. */
+function splitLine(line: string): string[] {
+  return line.replace(/\r?\n$/, '').split(/\r?\n/);
+}
+
+/**
+ * The log streams of a job. One instance: one unfiltered stream, lines unprefixed. Several: one stream per
+ * instance, filtered by InstanceId, lines prefixed. When a single-instance job grows, its unfiltered
+ * stream hands its position to that instance's filtered stream.
+ */
+class Streams {
+  #streams = new Map<string, LogStream>();
+  #single: LogStream | undefined;
+  #singleName: string | undefined;
+
+  constructor(
+    private readonly jobs: JobsApi,
+    private readonly jobId: string,
+  ) {}
+
+  get prefixed(): boolean {
+    return this.#streams.size > 0;
+  }
+
+  all(): LogStream[] {
+    return this.#single ? [this.#single] : [...this.#streams.values()];
+  }
+
+  update(names: string[]): void {
+    if (names.length === 0) return;
+    if (names.length === 1 && this.#streams.size === 0) {
+      this.#single ??= new LogStream(this.jobs, this.jobId, undefined);
+      this.#singleName = names[0];
+      return;
+    }
+    for (const name of names) {
+      if (this.#streams.has(name)) continue;
+      const start = this.#single && name === this.#singleName ? this.#single.delivered : 0;
+      this.#streams.set(name, new LogStream(this.jobs, this.jobId, name, start));
+    }
+    this.#single = undefined;
+  }
+}
