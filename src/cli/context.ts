@@ -11,6 +11,12 @@ export interface CliContext {
   now: () => Date;
   /** Whether the ECS metadata service answers; tests answer without leaving the machine. */
   probeMetadata?: () => Promise<boolean>;
+  /** Subscribes to Ctrl-C and SIGTERM; returns the unsubscribe function. */
+  onSignal?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+  /** Ends the process at once (a second Ctrl-C). Only bin/ provides it, since only bin/ exits. */
+  exitNow?: (code: number) => void;
+  /** Follow-loop timings, shortened by tests. */
+  cadence?: Partial<import('../core/follow/cadence.js').Cadence>;
 }
 
 /** The options every command takes. */
@@ -52,5 +58,15 @@ export function defaultContext(): CliContext {
     stdout: process.stdout,
     stderr: process.stderr,
     now: () => new Date(),
+    onSignal(handler) {
+      const onInt = () => handler('SIGINT');
+      const onTerm = () => handler('SIGTERM');
+      process.on('SIGINT', onInt);
+      process.on('SIGTERM', onTerm);
+      return () => {
+        process.off('SIGINT', onInt);
+        process.off('SIGTERM', onTerm);
+      };
+    },
   };
 }

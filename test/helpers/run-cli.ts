@@ -2,6 +2,7 @@ import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { main } from '../../src/cli/main.js';
+import type { CliContext } from '../../src/cli/context.js';
 
 export interface CliResult {
   code: number;
@@ -15,6 +16,8 @@ export interface RunOptions {
   home?: string;
   tty?: boolean;
   now?: Date;
+  /** Anything else of the context (cadence, onSignal, ...). */
+  context?: Partial<CliContext>;
 }
 
 /**
@@ -34,6 +37,7 @@ export async function runCli(argv: string[], options: RunOptions = {}): Promise<
     now: () => options.now ?? new Date(2025, 0, 1, 12, 0, 0),
     // Never reach for the real metadata address from a test.
     probeMetadata: async () => false,
+    ...options.context,
   });
   return { code, stdout, stderr };
 }
@@ -55,3 +59,6 @@ export function project(files: Record<string, string>): string {
 
 /** The session environment most tests need. */
 export const SESSION_ENV = { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12345', PAI_OSS_BUCKET_NAME: 'mybucket' };
+
+/** Follow-loop timings short enough for tests against the emulator. */
+export const FAST_CADENCE = { logActiveMs: 20, logIdleMs: 40, statusMinMs: 40, statusMaxMs: 120, drainIntervalMs: 60, drainMaxMs: 1000, heartbeatMs: 60_000 };

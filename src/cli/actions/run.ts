@@ -1,43 +1,91 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { loadJob } from '../../core/config/load-job.js';
+import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { planRequest } from '../../core/request/plan.js';
-import { requireSession, type SessionFlags } from '../../core/session/resolve.js';
+import { requireSession, type CompleteSession, type SessionFlags } from '../../core/session/resolve.js';
+import { formatBytes } from '../../ui/format.js';
 import { writeJson } from '../../ui/json.js';
 import { renderDryRun } from '../../ui/render-dry-run.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 import { loadSession } from './session.js';
+import { submitAndFollow } from './submit-and-follow.js';
 
-type RunOptions = JobFlagValues & SessionFlags & CommonOptions & { dryRun?: boolean };
+export type RunOptions = JobFlagValues &
+  SessionFlags &
+  CommonOptions & { dryRun?: boolean; detach?: boolean; timeout?: string; stopOnInterrupt?: boolean; maxCodeSize?: string };
 
 export async function runAction(opts: RunOptions, inv: Invocation): Promise<void> {
-  const { ctx, io } = inv;
+  const { ctx } = inv;
+  const timeoutMs = opts.timeout === undefined ? undefined : durationFlag('--timeout', opts.timeout) * 1000;
+  const maxCodeSize = opts.maxCodeSize === undefined ? undefined : await sizeFlag(opts.maxCodeSize);
   const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides: jobOverrides(opts) });
   const { job } = loaded;
   const { session, problems, sdkConfigShown } = loadSession(ctx, opts, job.session ? { config: job.session, label: loaded.file ?? 'the job config' } : undefined);
   const complete = requireSession(session, problems, sdkConfigShown);
 
-  if (!opts.dryRun) {
-    // Packaging, upload and submit land in the next releases; until then a run stops before sending anything.
-    throw new UsageError('This version of pai-process plans jobs but does not submit them yet; nothing was sent', 'Add --dry-run to see the job and the exact request it would send.');
-  }
+  if (opts.dryRun) return dryRun(inv, opts, loaded, complete, maxCodeSize);
+  inv.exitCode = await submitAndFollow(inv, job, complete, {
+    detach: opts.detach === true,
+    stopOnInterrupt: opts.stopOnInterrupt === true,
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(maxCodeSize !== undefined ? { maxCodeSize } : {}),
+  });
+}
 
-  const plan = planRequest(job, complete, ctx.now());
+async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnType<typeof loadJob>>, session: CompleteSession, maxCodeSize: number | undefined): Promise<void> {
+  const { ctx, io } = inv;
+  const { job } = loaded;
+  // Package the code here too, so the request shows the object key the upload will use. It stays local.
+  let codeKey: string | undefined;
+  let listing: string[] = [];
+  if (job.source_dir && !job.source_dir.startsWith('oss://')) {
+    const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
+    try {
+      const { packageCode } = await import('../../core/package-code.js');
+      const { codeObjectKey } = await import('../../core/submit.js');
+      const code = await packageCode(job.source_dir, work, maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) });
+      codeKey = codeObjectKey(code.sha256);
+      const { listSelection } = await import('../../core/packaging/index.js');
+      listing = listSelection(code.selection).map((l) => (l.type === 'directory' ? `${l.path}/` : l.type === 'symlink' ? `${l.path} -> ${l.target ?? ''}` : `${l.path}  ${formatBytes(l.size)}`));
+      io.err(`Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive\n`);
+    } finally {
+      await rm(work, { recursive: true, force: true });
+    }
+  }
+  const plan = planRequest(job, session, ctx.now(), codeKey ? { codeKey } : {});
   if (opts.json) {
-    writeJson(io, { job: { ...job, session: sessionBlock(complete) }, request: plan.body });
+    writeJson(io, { job: { ...job, session: sessionBlock(session) }, request: plan.body });
   } else {
     const style = createStyle(io.color && io.stdoutIsTTY);
-    io.out(renderDryRun({ job, originOf: loaded.originOf, session: complete, plan, configFile: loaded.file }, style));
+    io.out(renderDryRun({ job, originOf: loaded.originOf, session, plan, configFile: loaded.file }, style));
+    if (io.verbose && listing.length > 0) io.out(`\n${style.bold('Packaged files')}\n${listing.map((l) => `  ${l}`).join('\n')}\n`);
   }
   if (plan.bucketPending) {
-    io.err('Note: no OSS bucket is configured; at submit time the workspace\'s default storage is used (set PAI_OSS_BUCKET_NAME to choose one).\n');
+    io.err("Note: no OSS bucket is configured; at submit time the workspace's default storage is used (set PAI_OSS_BUCKET_NAME to choose one).\n");
   }
   io.err('Dry run: nothing was uploaded or submitted.\n');
 }
 
+function durationFlag(flag: string, text: string): number {
+  const seconds = parseDuration(text);
+  if (seconds === undefined) throw new UsageError(`${flag} expects a duration such as 90s, 30m or 2h, got "${text}"`);
+  return seconds;
+}
+
+async function sizeFlag(text: string): Promise<number> {
+  const { parseSize } = await import('../../core/packaging/index.js');
+  const bytes = parseSize(text);
+  if (bytes === undefined) throw new UsageError(`--max-code-size expects a size such as 500MB or 2GiB, got "${text}"`);
+  return bytes;
+}
+
 /** The resolved session as the job's `session` block, so `--json` shows where the job would go. */
-function sessionBlock(session: ReturnType<typeof requireSession>): Record<string, string> {
+function sessionBlock(session: CompleteSession): Record<string, string> {
   const block: Record<string, string> = {
     region_id: session.region.value,
     workspace_id: session.workspaceId.value,

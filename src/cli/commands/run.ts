@@ -6,7 +6,11 @@ export function registerRun(program: Command, inv: Invocation): void {
   const cmd = program
     .command('run')
     .description('Validate a job, package and upload its code, submit it to PAI and follow it until it ends')
-    .option('--dry-run', 'print the resolved job and the exact CreateTrainingJob request; send nothing, need no credentials');
+    .option('--dry-run', 'print the resolved job and the exact CreateTrainingJob request; send nothing, need no credentials')
+    .option('--detach', 'return once the job is submitted (exit 0); follow it later with `pai-process logs JOB --follow`')
+    .option('--timeout <duration>', 'stop following after this long (90s, 30m, 2h): exit 6, the job keeps running')
+    .option('--stop-on-interrupt', 'on Ctrl-C, stop the job too (and wait for it to stop) instead of leaving it running')
+    .option('--max-code-size <size>', 'refuse to upload code larger than this (500MB, 2GiB); default 5GiB');
   addJobOptions(cmd);
   addSessionOptions(cmd);
   addCommonOptions(cmd);
@@ -14,9 +18,14 @@ export function registerRun(program: Command, inv: Invocation): void {
     'after',
     `
 Flags override the job config; --set applies last. Values of --param, --env and --label
-reach the job as the text you typed.
+reach the job as the text you typed. Job logs go to stdout; progress and the summary to stderr.
+Exit codes: 0 succeeded, 1 failed, 2 bad config, 3 stopped, 4 credentials, 5 service
+unreachable, 6 --timeout, 130 Ctrl-C (the job keeps running).
 
 Examples:
+  $ pai-process run -f job.yaml
+  $ pai-process run -f job.yaml --detach
+  $ pai-process run -f job.yaml --timeout 2h --stop-on-interrupt
   $ pai-process run -f job.yaml --dry-run
   $ pai-process run -f job.yaml --dry-run --json | jq .request
   $ pai-process run --image python:3.11 --command "python main.py" --source-dir . \\

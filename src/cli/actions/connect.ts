@@ -1,0 +1,21 @@
+import type { Backends } from '../../cloud/index.js';
+import type { CompleteSession } from '../../core/session/resolve.js';
+import type { Invocation } from '../context.js';
+import { packageVersion } from '../program.js';
+
+/**
+ * Credentials (exit 4 when there are none) and the PAI and OSS adapters for a session. The Alibaba
+ * libraries load here, on first use, never for --help. The secret and token are masked in all output.
+ */
+export async function connect(inv: Invocation, session: CompleteSession): Promise<Backends> {
+  const { ctx, io } = inv;
+  const { resolveCredentials } = await import('../../cloud/credentials.js');
+  const lookup: Parameters<typeof resolveCredentials>[0] = { env: ctx.env, homedir: ctx.homedir };
+  if (session.profile) lookup.profile = session.profile.value;
+  if (ctx.probeMetadata) lookup.probeMetadata = ctx.probeMetadata;
+  const credentials = await resolveCredentials(lookup);
+  io.addSecret(credentials.accessKeySecret);
+  io.addSecret(credentials.securityToken);
+  const { createBackends } = await import('../../cloud/index.js');
+  return createBackends(session, credentials.credential, packageVersion());
+}

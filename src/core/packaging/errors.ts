@@ -1,0 +1,37 @@
+import { CliError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+
+/** Why a code folder could not be packaged. */
+export type PackagingFailure =
+  /** The code folder does not exist or is not a folder. */
+  | 'not-a-directory'
+  /** A file or folder that should be packaged cannot be read (EACCES, EPERM). */
+  | 'unreadable'
+  /** A file changed or vanished between choosing the files and writing the archive. */
+  | 'changed';
+
+/**
+ * A code folder that cannot be packaged as it is: the user fixes the tree (permissions, ignore rules) and runs again.
+ * It is a CliError with the usage exit code (2, nothing was submitted), so a caller that does not map it still exits
+ * with a meaningful code instead of reporting a bug.
+ */
+export class PackagingError extends CliError {
+  /** The absolute path of the file or folder at fault. */
+  readonly path: string;
+  readonly reason: PackagingFailure;
+  /** The errno code behind it (EACCES, ENOENT…), when there was one. */
+  readonly code: string | undefined;
+
+  constructor(message: string, details: { path: string; reason: PackagingFailure; code?: string | undefined; hint?: string }) {
+    super(message, ExitCode.usage, details.hint);
+    this.path = details.path;
+    this.reason = details.reason;
+    this.code = details.code;
+  }
+}
+
+/** The errno code of a Node.js system error, or undefined. */
+export function errnoCode(err: unknown): string | undefined {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' ? code : undefined;
+}

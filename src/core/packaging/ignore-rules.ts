@@ -1,0 +1,133 @@
+import { createRequire } from 'node:module';
+import type ignore from 'ignore';
+
+/** Which rules chose the files: the root `.paiignore`, the tree's `.gitignore` files, or the defaults alone. */
+export type IgnoreSource = '.paiignore' | '.gitignore' | 'defaults';
+
+/**
+ * What is always left out (gitignore syntax, matched at any depth). In `.paiignore` mode a `!` rule there can bring
+ * one back; `.gitignore` files cannot, because they were written for git, not for this upload.
+ * `.git` has no trailing slash so that the `.git` file of a worktree or submodule goes too.
+ * Folders that contain `pyvenv.cfg` (virtualenvs under any name) are left out as well; see `IgnoreRules`.
+ */
+export const DEFAULT_IGNORE_RULES: readonly string[] = [
+  '.git',
+  '.hg/',
+  '.svn/',
+  '.venv/',
+  '__pycache__/',
+  '*.pyc',
+  'node_modules/',
+  '.DS_Store',
+  '.env',
+  '.pai-process/',
+];
+
+type Matcher = ignore.Ignore;
+
+// createRequire rather than import: Node's named-export detection on ignore's CJS file costs ~35 ms of start-up
+// for nothing (deps.md 1.1); require() is ~1 ms and returns the same function under node, tsx and vitest.
+const makeIgnore = createRequire(import.meta.url)('ignore') as typeof ignore;
+
+/** Case-sensitive, as git is on Linux (where PAI unpacks the code), so that every machine chooses the same files. */
+function matcher(): Matcher {
+  return makeIgnore({ ignorecase: false });
+}
+
+/** The rule lines of an ignore file: no BOM, blank lines or comments (`\#` is an escaped `#`, kept). */
+function ruleLines(text: string): string[] {
+  return text
+    .replace(/^\uFEFF/, '')
+    .split(/\r?\n/)
+    .filter(line => line.trim() !== '' && !line.startsWith('#'));
+}
+
+/** Escapes the glob characters of a literal folder name, so that `we[ird]` matches only itself. */
+function escapeGlob(literal: string): string {
+  return literal.replace(/[\\*?[\]]/g, ch => `\\${ch}`);
+}
+
+/**
+ * Rewrites a rule of `<base>/.gitignore` so that it means the same thing from the root: git matches a rule with a
+ * slash at its start or middle relative to the file's folder, and any other rule at any depth below that folder.
+ * Rebasing lets one `ignore` instance hold every file's rules in order (root first, deeper later), which is how git
+ * ranks them: the deepest file that matches decides, and nothing can be re-included inside an excluded folder.
+ */
+export function rebaseGitignoreRule(rule: string, base: string): string {
+  if (base === '') return rule;
+  const negative = rule.startsWith('!');
+  const body = negative ? rule.slice(1) : rule;
+  // Trailing unescaped spaces are not part of the pattern; a trailing slash only says "folders only".
+  const core = body.replace(/(?<!\\)\s+$/, '').replace(/\/$/, '');
+  if (core === '') return rule; // `/` alone matches nothing, wherever it is
+  const anchored = core.includes('/');
+  const prefix = `/${base.split('/').map(escapeGlob).join('/')}/`;
+  const rebased = anchored ? prefix + body.replace(/^\//, '') : `${prefix}**/${body}`;
+  return (negative ? '!' : '') + rebased;
+}
+
+/**
+ * The ignore decisions for one walk. Paths are relative to the root, posix, and folders end in `/` (the form
+ * `ignore` needs, deps.md 6). The walker must not descend into an ignored folder, as git does not.
+ */
+export class IgnoreRules {
+  /** `.gitignore` mode: the defaults, kept apart so that no `.gitignore` rule can bring one back. */
+  readonly #defaults: Matcher | undefined;
+  /** `.paiignore` mode: defaults then the file's rules, in one instance so that its `!` rules win. */
+  readonly #combined: Matcher | undefined;
+  /** `.paiignore` mode: the file's rules alone, to see whether it brings back a virtualenv by name. */
+  readonly #paiOnly: Matcher | undefined;
+  /** `.gitignore` mode: every `.gitignore` met so far, rebased to the root. */
+  readonly #git: Matcher | undefined;
+  #gitignoreFiles = 0;
+
+  private constructor(paiignore: string | undefined) {
+    if (paiignore === undefined) {
+      this.#defaults = matcher().add([...DEFAULT_IGNORE_RULES]);
+      this.#git = matcher();
+    } else {
+      const rules = ruleLines(paiignore);
+      this.#combined = matcher().add([...DEFAULT_IGNORE_RULES]).add(rules);
+      this.#paiOnly = matcher().add(rules);
+    }
+  }
+
+  /** Rules from the root `.paiignore` (its text), which then is the only ignore file that counts. */
+  static fromPaiignore(text: string): IgnoreRules {
+    return new IgnoreRules(text);
+  }
+
+  /** Rules from the `.gitignore` files met during the walk (see `addGitignore`). */
+  static fromGitignores(): IgnoreRules {
+    return new IgnoreRules(undefined);
+  }
+
+  /** Whether `.gitignore` files are read during the walk. */
+  get readsGitignores(): boolean {
+    return this.#git !== undefined;
+  }
+
+  get source(): IgnoreSource {
+    if (this.#combined) return '.paiignore';
+    return this.#gitignoreFiles > 0 ? '.gitignore' : 'defaults';
+  }
+
+  /** Adds the rules of `<dir>/.gitignore` (dir relative to the root, '' for the root). Call before testing its entries. */
+  addGitignore(dir: string, text: string): void {
+    if (!this.#git) return;
+    this.#gitignoreFiles += 1;
+    this.#git.add(ruleLines(text).map(rule => rebaseGitignoreRule(rule, dir)));
+  }
+
+  /** Whether a path (relative, posix) is left out. `isVirtualenv`: a folder that holds `pyvenv.cfg`. */
+  ignores(path: string, kind: { isDirectory: boolean; isVirtualenv?: boolean }): boolean {
+    const key = kind.isDirectory ? `${path}/` : path;
+    if (this.#combined && this.#paiOnly) {
+      if (this.#combined.ignores(key)) return true;
+      // A virtualenv under any name is a default too; only an explicit `!name/` in .paiignore keeps it.
+      return kind.isVirtualenv === true && !this.#paiOnly.test(key).unignored;
+    }
+    if (this.#defaults?.ignores(key) || kind.isVirtualenv === true) return true;
+    return this.#git?.ignores(key) ?? false;
+  }
+}

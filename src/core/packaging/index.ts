@@ -1,0 +1,17 @@
+/**
+ * Packaging of a code folder into one deterministic .tar.gz (design.md section 5). The rules are in README.md.
+ */
+export { PackagingError, type PackagingFailure } from './errors.js';
+export { DEFAULT_IGNORE_RULES, type IgnoreSource } from './ignore-rules.js';
+export { selectFiles, type Entry, type EntryType, type Selection, type SelectOptions } from './select-files.js';
+export type { FileStat, TreeFs } from './tree-fs.js';
+export { ARCHIVE_MTIME, packArchive, packArchiveStream, unpackArchive, type PackedArchive } from './archive.js';
+export {
+  DEFAULT_MAX_CODE_SIZE,
+  LARGE_CODE_SIZE,
+  checkCodeSize,
+  largestEntries,
+  parseSize,
+  type CodeSizeFinding,
+} from './size.js';
+export { listSelection, type ListingLine } from './listing.js';

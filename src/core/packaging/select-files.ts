@@ -1,0 +1,264 @@
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { PackagingError, errnoCode } from './errors.js';
+import { IgnoreRules, type IgnoreSource } from './ignore-rules.js';
+import { nodeTreeFs, type FileStat, type TreeFs } from './tree-fs.js';
+
+export type EntryType = 'file' | 'directory' | 'symlink';
+
+/** One thing that goes into the archive. */
+export interface Entry {
+  /** Relative to the code folder, `/`-separated, no leading `./`, no trailing `/`. */
+  readonly path: string;
+  readonly type: EntryType;
+  /** Content bytes: the file's size, 0 for folders and links. */
+  readonly size: number;
+  /**
+   * The permission bits the archive carries: 0o755 for folders and for files with any execute bit, 0o644 for
+   * other files, 0o755 for links (tar's portable mode; Linux ignores a link's mode).
+   */
+  readonly mode: number;
+  /** A link's target, exactly as stored in the link. */
+  readonly target?: string;
+}
+
+/** The files chosen from a code folder, and what the caller should tell the user about them. */
+export interface Selection {
+  /** The code folder, absolute. */
+  readonly root: string;
+  /** Every entry to package (files, links and folders, empty ones too), sorted by path in code-point order. */
+  readonly files: readonly Entry[];
+  /** Regular files and links: what a user calls files. */
+  readonly fileCount: number;
+  /** Sum of the regular files' sizes (uncompressed). */
+  readonly totalBytes: number;
+  /** Things left out that the user may not expect (links pointing outside, sockets…), one line each, sorted. */
+  readonly warnings: readonly string[];
+  /** Which ignore file chose the files. */
+  readonly ignoreSource: IgnoreSource;
+}
+
+export interface SelectOptions {
+  /** Replaces some file-system calls (tests). */
+  fs?: Partial<TreeFs>;
+}
+
+/** The permission bits written for each entry type (see `Entry.mode`). */
+export function normalisedMode(type: EntryType, fsMode: number): number {
+  if (type === 'file') return fsMode & 0o111 ? 0o755 : 0o644;
+  return 0o755;
+}
+
+/**
+ * Compares two strings by Unicode code point, which is the byte order of their UTF-8 form (the order of
+ * `LC_ALL=C sort` and of git). JavaScript's `<` compares UTF-16 units and puts U+10000 and above before U+E000.
+ */
+export function compareCodePoints(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x !== y) return codePointRank(x) - codePointRank(y);
+  }
+  return a.length - b.length;
+}
+
+/** Moves surrogates (which start code points above U+FFFF) after U+E000–U+FFFF. */
+function codePointRank(unit: number): number {
+  if (unit >= 0xd800 && unit <= 0xdfff) return unit + 0x2000;
+  if (unit >= 0xe000) return unit - 0x800;
+  return unit;
+}
+
+interface Walk {
+  readonly fs: TreeFs;
+  readonly root: string;
+  readonly realRoot: string;
+  readonly rules: IgnoreRules;
+  readonly entries: Entry[];
+  readonly warnings: { path: string; text: string }[];
+}
+
+/**
+ * Chooses the files of a code folder: the defaults (`DEFAULT_IGNORE_RULES` and virtualenvs) plus the root
+ * `.paiignore` if there is one, else plus every `.gitignore` of the tree, each below its own folder as git reads it.
+ * Links are kept as links unless they point outside the folder (left out, with a warning). Throws a
+ * `PackagingError` for a missing folder or for a file or folder that cannot be read.
+ */
+export async function selectFiles(root: string, options: SelectOptions = {}): Promise<Selection> {
+  const fs: TreeFs = { ...nodeTreeFs, ...options.fs };
+  const absRoot = resolve(root);
+  const realRoot = await openRoot(fs, absRoot);
+  const paiignore = await readIgnoreFile(fs, join(absRoot, '.paiignore'));
+  const rules = paiignore === undefined ? IgnoreRules.fromGitignores() : IgnoreRules.fromPaiignore(paiignore);
+  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [] };
+
+  await walkFolder(walk, absRoot, '');
+
+  const files = walk.entries.sort((a, b) => compareCodePoints(a.path, b.path));
+  let fileCount = 0;
+  let totalBytes = 0;
+  for (const entry of files) {
+    if (entry.type === 'directory') continue;
+    fileCount += 1;
+    totalBytes += entry.size;
+  }
+  const warnings = walk.warnings.sort((a, b) => compareCodePoints(a.path, b.path)).map(w => w.text);
+  return { root: absRoot, files, fileCount, totalBytes, warnings, ignoreSource: rules.source };
+}
+
+/** Checks that the code folder is a readable folder (following a link given as the root) and returns its real path. */
+async function openRoot(fs: TreeFs, absRoot: string): Promise<string> {
+  try {
+    const real = await fs.realpath(absRoot);
+    if ((await fs.lstat(real)).isDirectory()) return real;
+  } catch (err) {
+    if (errnoCode(err) !== 'ENOENT' && errnoCode(err) !== 'ENOTDIR') throw unreadable(absRoot, err);
+  }
+  throw new PackagingError(`The code folder ${absRoot} does not exist or is not a folder`, {
+    path: absRoot,
+    reason: 'not-a-directory',
+    hint: 'Check source_dir: it is relative to the job config file.',
+  });
+}
+
+/** The text of an ignore file, or undefined when there is none (or it is not a regular file). */
+async function readIgnoreFile(fs: TreeFs, path: string): Promise<string | undefined> {
+  let stat: FileStat;
+  try {
+    stat = await fs.lstat(path);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw unreadable(path, err);
+  }
+  // git does not follow a .gitignore that is a link (it opens it with O_NOFOLLOW); neither do we, for either file.
+  if (!stat.isFile()) return undefined;
+  try {
+    return await fs.readFile(path);
+  } catch (err) {
+    throw unreadable(path, err);
+  }
+}
+
+async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<void> {
+  let names: string[];
+  try {
+    names = await walk.fs.readdir(dirAbs);
+  } catch (err) {
+    // A folder that vanished since its parent was listed has nothing left to package.
+    if (errnoCode(err) === 'ENOENT') return;
+    throw unreadable(dirAbs, err);
+  }
+  names.sort(compareCodePoints);
+
+  if (walk.rules.readsGitignores && names.includes('.gitignore')) {
+    const text = await readIgnoreFile(walk.fs, join(dirAbs, '.gitignore'));
+    if (text !== undefined) walk.rules.addGitignore(dirRel, text);
+  }
+
+  // One batch of lstat calls per folder: the thread pool works on them together, and the walk stays async so that
+  // a spinner keeps turning.
+  const stats = await Promise.all(names.map(name => lstatIfPresent(walk.fs, join(dirAbs, name))));
+
+  const candidates: { name: string; rel: string; abs: string; stat: FileStat }[] = [];
+  names.forEach((name, i) => {
+    const stat = stats[i];
+    if (!stat) return;
+    const rel = dirRel === '' ? name : `${dirRel}/${name}`;
+    if (walk.rules.ignores(rel, { isDirectory: stat.isDirectory() })) return;
+    candidates.push({ name, rel, abs: join(dirAbs, name), stat });
+  });
+
+  const kept = await Promise.all(candidates.map(c => keep(walk, c.rel, c.abs, c.stat)));
+
+  const subfolders: { abs: string; rel: string }[] = [];
+  kept.forEach((entry, i) => {
+    const c = candidates[i];
+    if (!entry || !c) return;
+    walk.entries.push(entry);
+    if (entry.type === 'directory') subfolders.push({ abs: c.abs, rel: c.rel });
+  });
+  // Depth first, one folder at a time: the `.gitignore` rules of a folder must be in before its entries are tested.
+  for (const sub of subfolders) await walkFolder(walk, sub.abs, sub.rel);
+}
+
+async function lstatIfPresent(fs: TreeFs, path: string): Promise<FileStat | undefined> {
+  try {
+    return await fs.lstat(path);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw unreadable(path, err);
+  }
+}
+
+/** The entry for a path that no rule ignores, or undefined when it is left out after a closer look. */
+async function keep(walk: Walk, rel: string, abs: string, stat: FileStat): Promise<Entry | undefined> {
+  if (stat.isDirectory()) {
+    const isVirtualenv = await isFile(walk.fs, join(abs, 'pyvenv.cfg'));
+    if (isVirtualenv && walk.rules.ignores(rel, { isDirectory: true, isVirtualenv })) return undefined;
+    return { path: rel, type: 'directory', size: 0, mode: normalisedMode('directory', stat.mode) };
+  }
+  if (stat.isFile()) {
+    try {
+      await walk.fs.checkReadable(abs);
+    } catch (err) {
+      if (errnoCode(err) === 'ENOENT') return undefined;
+      throw unreadable(abs, err);
+    }
+    return { path: rel, type: 'file', size: stat.size, mode: normalisedMode('file', stat.mode) };
+  }
+  if (stat.isSymbolicLink()) return keepLink(walk, rel, abs);
+  walk.warnings.push({ path: rel, text: `left out ${rel}: not a file, folder or link (a socket, pipe or device)` });
+  return undefined;
+}
+
+/** A link is kept, not followed, when its target stays inside the code folder, both as written and as resolved. */
+async function keepLink(walk: Walk, rel: string, abs: string): Promise<Entry | undefined> {
+  let target: string;
+  try {
+    target = await walk.fs.readlink(abs);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return undefined;
+    throw unreadable(abs, err);
+  }
+  const entry: Entry = { path: rel, type: 'symlink', size: 0, mode: normalisedMode('symlink', 0), target };
+  const outside = () => {
+    walk.warnings.push({ path: rel, text: `left out the link ${rel} -> ${target}: it points outside the code folder` });
+    return undefined;
+  };
+  // An absolute target would point elsewhere once the code is unpacked into /ml/usercode/, even if it is inside now.
+  if (isAbsolute(target) || !isInside(resolve(dirname(abs), target), walk.root)) return outside();
+  let real: string;
+  try {
+    real = await walk.fs.realpath(abs);
+  } catch {
+    // A dangling link, or a loop, stays what it is: a link that leads nowhere, here and after unpacking.
+    return entry;
+  }
+  // Written relative and inside, but leading out through another link (`a -> b/x`, `b -> /data`).
+  return isInside(real, walk.realRoot) ? entry : outside();
+}
+
+async function isFile(fs: TreeFs, path: string): Promise<boolean> {
+  try {
+    return (await fs.lstat(path)).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function isInside(path: string, root: string): boolean {
+  return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+function unreadable(path: string, err: unknown): Error {
+  const code = errnoCode(err);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new PackagingError(`Cannot read ${path} (${code})`, {
+      path,
+      reason: 'unreadable',
+      code,
+      hint: 'Make it readable, or leave it out with a rule in .paiignore.',
+    });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

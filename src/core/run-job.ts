@@ -1,0 +1,122 @@
+import type { JobsApi, ObjectStore, TrainingJob } from '../cloud/types.js';
+import { withRetry } from '../cloud/retry.js';
+import { ExitCode } from './exit-codes.js';
+import { InterruptedError } from './errors.js';
+import { followJob, type FollowEvents } from './follow/follow.js';
+import type { Cadence } from './follow/cadence.js';
+import { exitCodeForStatus, isTerminal } from './job-status.js';
+import type { Job } from './job.js';
+import type { CompleteSession } from './session/resolve.js';
+import { submitJob, type PackagedCode, type SubmitEvents } from './submit.js';
+
+/** How a followed job ended, for the one summary printed at the end. */
+export interface RunResult {
+  job: TrainingJob;
+  exitCode: number;
+  durationMs: number;
+  outputs: { name: string; uri: string }[];
+}
+
+/** Everything a run reports, from packaging to the result; ui/ renders it for people or as NDJSON. */
+export interface RunEvents extends Required<SubmitEvents>, FollowEvents {
+  submitted(job: TrainingJob): void;
+  following(jobId: string, stopOnInterrupt: boolean): void;
+  detached(job: TrainingJob): void;
+  result(result: RunResult): void;
+  /** Ctrl-C: following stopped; `stopped` when the job was stopped too (--stop-on-interrupt). */
+  interrupted(job: { id: string; status?: string }, stopped: boolean): void;
+  /** Ctrl-C before the job was created: nothing was submitted. */
+  cancelled(): void;
+  timedOut(job: TrainingJob, afterMs: number): void;
+  stopping(jobId: string): void;
+}
+
+export interface RunDeps {
+  jobs: JobsApi;
+  store: ObjectStore;
+  packCode: (dir: string) => Promise<PackagedCode>;
+  now: () => Date;
+  clock: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  signal: AbortSignal;
+}
+
+export interface RunOptions {
+  detach: boolean;
+  timeoutMs?: number;
+  stopOnInterrupt: boolean;
+  cadence?: Partial<Cadence>;
+  /** How long --stop-on-interrupt waits for the job to reach a stopped state. */
+  stopWaitMs?: number;
+}
+
+/**
+ * `run` after validation: submit, then follow to the end (unless detached), and the exit code of
+ * design.md section 7 for how it ended: the job's status, 6 on --timeout, 130 on Ctrl-C (3 when
+ * --stop-on-interrupt stopped the job).
+ */
+export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, events: RunEvents, options: RunOptions): Promise<number> {
+  let jobId: string | undefined;
+  let last: TrainingJob | undefined;
+  try {
+    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, now: deps.now, signal: deps.signal }, events);
+    jobId = submission.jobId;
+    last = submission.job;
+    events.submitted(submission.job);
+    if (options.detach || !job.wait) {
+      events.detached(submission.job);
+      return ExitCode.ok;
+    }
+    events.following(jobId, options.stopOnInterrupt);
+    const started = deps.clock();
+    const result = await followJob(jobId, { jobs: deps.jobs, now: deps.clock, sleep: deps.sleep }, { ...events, status: (j, prev) => ((last = j), events.status(j, prev)) }, {
+      showLogs: job.show_logs,
+      signal: deps.signal,
+      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      ...(options.cadence ? { cadence: options.cadence } : {}),
+    });
+    if (result.outcome === 'timeout') {
+      events.timedOut(result.job, deps.clock() - started);
+      return ExitCode.timeout;
+    }
+    const exitCode = exitCodeForStatus(result.job.status);
+    const durationMs = result.job.duration !== undefined ? result.job.duration * 1000 : deps.clock() - started;
+    events.result({ job: result.job, exitCode, durationMs, outputs: outputsOf(result.job, submission.plan.body) });
+    return exitCode;
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    if (!jobId) {
+      events.cancelled();
+      return ExitCode.interrupted;
+    }
+    if (!options.stopOnInterrupt) {
+      events.interrupted({ id: jobId, ...(last ? { status: last.status } : {}) }, false);
+      return ExitCode.interrupted;
+    }
+    const final = await stopAndWait(jobId, deps, events, options.stopWaitMs ?? 60_000);
+    events.interrupted({ id: jobId, ...(final ? { status: final.status } : {}) }, true);
+    return ExitCode.jobStopped;
+  }
+}
+
+/** Stops a job and waits (bounded) for a stopped state; a second Ctrl-C is the way out of the wait. */
+export async function stopAndWait(jobId: string, deps: Pick<RunDeps, 'jobs' | 'clock' | 'sleep'>, events: Pick<RunEvents, 'stopping' | 'retry'>, maxWaitMs: number): Promise<TrainingJob | undefined> {
+  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, onRetry: events.retry });
+  events.stopping(jobId);
+  await call(() => deps.jobs.stopJob(jobId));
+  const until = deps.clock() + maxWaitMs;
+  let job: TrainingJob | undefined;
+  while (deps.clock() < until) {
+    job = await call(() => deps.jobs.getJob(jobId));
+    if (isTerminal(job.status)) return job;
+    await deps.sleep(1000);
+  }
+  return job;
+}
+
+function outputsOf(job: TrainingJob, body: Record<string, unknown>): { name: string; uri: string }[] {
+  const fromService = job.outputs.filter((o) => o.uri).map((o) => ({ name: o.name, uri: o.uri! }));
+  if (fromService.length > 0) return fromService;
+  const sent = (body['OutputChannels'] as { Name: string; OutputUri?: string }[] | undefined) ?? [];
+  return sent.filter((o) => o.OutputUri).map((o) => ({ name: o.Name, uri: o.OutputUri! }));
+}

@@ -1,0 +1,53 @@
+import { clockTime } from './format.js';
+import type { IO, OutStream } from './io.js';
+
+/**
+ * The live part of the terminal: a spinner line on stderr while something runs, with permanent lines
+ * printed above it and job logs written to stdout around it. Without a terminal (a pipe, CI) there is no
+ * spinner and no cursor movement: `note` lines are printed plainly, each with the time.
+ */
+export interface Activity {
+  /** The spinner's text (shown on a terminal only). */
+  update(text: string): void;
+  /** A permanent line on stderr. */
+  note(line: string): void;
+  /** A line of job output on stdout. */
+  out(line: string): void;
+  stop(): void;
+}
+
+export async function createActivity(io: IO, stderr: OutStream, options: { now: () => Date; interactive: boolean }): Promise<Activity> {
+  if (!options.interactive) return plainActivity(io, options.now);
+  const { default: ora } = await import('ora');
+  const spinner = ora({ stream: stderr as NodeJS.WritableStream, color: 'cyan', discardStdin: false, isEnabled: true });
+  let started = false;
+  const around = (write: () => void) => {
+    if (started) spinner.clear();
+    write();
+    if (started) spinner.render();
+  };
+  return {
+    update(text) {
+      spinner.text = text;
+      if (!started) {
+        spinner.start();
+        started = true;
+      }
+    },
+    note: (line) => around(() => io.err(line + '\n')),
+    out: (line) => around(() => io.out(line + '\n')),
+    stop() {
+      if (started) spinner.stop();
+      started = false;
+    },
+  };
+}
+
+function plainActivity(io: IO, now: () => Date): Activity {
+  return {
+    update() {},
+    note: (line) => io.err(`${clockTime(now())} ${line}\n`),
+    out: (line) => io.out(line + '\n'),
+    stop() {},
+  };
+}
