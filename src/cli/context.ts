@@ -15,6 +15,8 @@ export interface CliContext {
   onSignal?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
   /** Ends the process at once (a second Ctrl-C). Only bin/ provides it, since only bin/ exits. */
   exitNow?: (code: number) => void;
+  /** Asks a yes/no question on the terminal (absent: never ask). */
+  confirm?: (question: string) => Promise<boolean>;
   /** Follow-loop timings, shortened by tests. */
   cadence?: Partial<import('../core/follow/cadence.js').Cadence>;
 }
@@ -58,6 +60,11 @@ export function defaultContext(): CliContext {
     stdout: process.stdout,
     stderr: process.stderr,
     now: () => new Date(),
+    async confirm(question) {
+      if (!process.stdin.isTTY) return false;
+      const { confirm } = await import('../ui/prompt.js');
+      return confirm(question, process.stdin, process.stderr);
+    },
     onSignal(handler) {
       const onInt = () => handler('SIGINT');
       const onTerm = () => handler('SIGTERM');

@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Invocation } from './context.js';
 import { registerConfig } from './commands/config.js';
+import { registerList } from './commands/list.js';
+import { registerLogs } from './commands/logs.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
+import { registerStatus } from './commands/status.js';
+import { registerStop } from './commands/stop.js';
 import { registerValidate } from './commands/validate.js';
 
 /** The package version, read once from package.json beside dist/ (or src/ under tsx). */
@@ -35,7 +39,10 @@ export function buildProgram(inv: Invocation): Command {
       'after',
       `
 Examples:
+  $ pai-process run -f job.yaml                # submit, follow the logs, exit with the result
   $ pai-process run -f job.yaml --dry-run      # the exact request, nothing sent
+  $ pai-process logs train1a2b3c --follow      # follow a running job
+  $ pai-process list --status Running          # the workspace's running jobs
   $ pai-process validate -f job.yaml           # check a job config offline
   $ pai-process config show                    # the session and where each value came from
   $ pai-process schema > job.schema.json       # the job config's JSON Schema
@@ -48,6 +55,10 @@ Exit codes: 0 ok, 1 job failed, 2 usage or config error, 3 job stopped, 4 creden
     inv.options = action.opts();
   });
   registerRun(program, inv);
+  registerLogs(program, inv);
+  registerStatus(program, inv);
+  registerStop(program, inv);
+  registerList(program, inv);
   registerValidate(program, inv);
   registerConfig(program, inv);
   registerSchema(program, inv);

@@ -8,7 +8,11 @@ import { formatBytes, formatDuration } from './format.js';
 import type { IO } from './io.js';
 
 /** Everything `run` tells the user, in one place per output format (core/run-job.ts names the events). */
-export type RunReporter = RunEvents & { close(): void };
+export type RunReporter = RunEvents & {
+  /** The job whose instance names to shorten in log prefixes (`train-abc-worker-0` → `worker-0`). */
+  setJob(jobId: string): void;
+  close(): void;
+};
 
 /** The short name of an instance: `train-abc-worker-0` → `worker-0` when it starts with the job id. */
 export function shortInstance(jobId: string, instance: string): string {
@@ -27,6 +31,7 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
   const timer = setInterval(() => status && spin(), 1000);
   timer.unref();
   return {
+    setJob: (id) => void (jobId = id),
     bucket: (bucket, origin) => activity.note(`Using bucket ${bucket} (${origin})`),
     packaged: (code: PackagedCode, uri: string) => activity.note(`Packaged code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive (${uri})`),
     uploadSkipped: (uri) => activity.note(`${style.green('✔')} Already uploaded, not sending again: ${uri}`),
@@ -119,6 +124,7 @@ export function ndjsonReporter(io: IO, now: () => Date): RunReporter {
   const emit = (event: string, data: Record<string, unknown>) => io.out(JSON.stringify({ event, time: now().toISOString(), ...data }) + '\n');
   let jobId = '';
   return {
+    setJob: (id) => void (jobId = id),
     bucket: (bucket, origin) => emit('bucket', { bucket, origin }),
     packaged: (code, uri) => emit('packaged', { files: code.fileCount, bytes: code.totalBytes, archiveBytes: code.bytes, sha256: code.sha256, uri }),
     uploadSkipped: (uri) => emit('upload', { uri, skipped: true }),

@@ -46,7 +46,7 @@ describe('help and version', () => {
     expect(result).toEqual({ code: 0, stdout: `${packageVersion()}\n`, stderr: '' });
   });
 
-  it.each([[[]], [['run']], [['validate']], [['config', 'show']], [['schema']]])('%j --help has examples and exits 0', async (args) => {
+  it.each([[[]], [['run']], [['logs']], [['status']], [['stop']], [['list']], [['validate']], [['config']], [['config', 'show']], [['schema']]])('%j --help has examples and exits 0', async (args) => {
     const result = await runCli([...args, '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Examples:');
@@ -54,7 +54,7 @@ describe('help and version', () => {
   });
 
   it('every command takes --json, --no-color and --verbose', async () => {
-    for (const args of [['run'], ['validate'], ['config', 'show'], ['schema']]) {
+    for (const args of [['run'], ['logs'], ['status'], ['stop'], ['list'], ['validate'], ['config', 'show'], ['schema']]) {
       const { stdout } = await runCli([...args, '--help']);
       expect(stdout).toContain('--json');
       expect(stdout).toContain('--no-color');

@@ -3,7 +3,16 @@ import type { Invocation } from '../context.js';
 import { addCommonOptions, addSessionOptions } from '../options.js';
 
 export function registerConfig(program: Command, inv: Invocation): void {
-  const config = program.command('config').description('Inspect the session pai-process resolves');
+  const config = program
+    .command('config')
+    .description('Inspect the session pai-process resolves')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ pai-process config show
+  $ pai-process config show --json | jq .region`,
+    );
   const show = config
     .command('show')
     .description('Print the resolved session (region, workspace, storage, endpoints, credentials) and where each value came from')

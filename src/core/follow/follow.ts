@@ -30,9 +30,15 @@ export interface FollowOptions {
   signal?: AbortSignal;
   cadence?: Partial<Cadence>;
   retry?: Partial<RetryOptions>;
+  /** Only the last N lines of each stream already there (`logs --tail N`). */
+  tail?: number;
+  /** Only this instance's lines (`logs --worker NAME`), unprefixed. */
+  instance?: string;
+  /** Print what the service holds now and return (`logs` without --follow). */
+  once?: boolean;
 }
 
-export type FollowResult = { outcome: 'ended'; job: TrainingJob } | { outcome: 'timeout'; job: TrainingJob };
+export type FollowResult = { outcome: 'ended' | 'timeout' | 'snapshot'; job: TrainingJob };
 
 /**
  * Follows a job to its end: its status from GetTrainingJob, its logs from ListTrainingJobLogs (one stream
@@ -45,7 +51,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   const { signal } = options;
   const started = deps.now();
   const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...options.retry, ...(signal ? { signal } : {}), onRetry: events.retry });
-  const streams = new Streams(deps.jobs, jobId);
+  const streams = new Streams(deps.jobs, jobId, options.instance);
 
   let job = await call(() => deps.jobs.getJob(jobId));
   events.status(job, undefined);
@@ -58,6 +64,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   const readLogs = async (): Promise<number> => {
     if (!options.showLogs) return 0;
     let count = 0;
+    if (options.tail !== undefined) await streams.applyTail(options.tail, call);
     for (const stream of streams.all()) {
       const lines = await call(() => stream.poll());
       for (const line of lines) {
@@ -82,6 +89,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
       nextStatusAt = deps.now() + statusInterval;
     }
     const got = await readLogs();
+    if (options.once) return { outcome: 'snapshot', job };
     if (got > 0) lastLineAt = lastHeartbeatAt = deps.now();
     if (isTerminal(job.status)) {
       await drain(readLogs, deps, cadence, signal);
@@ -124,14 +132,28 @@ class Streams {
   #streams = new Map<string, LogStream>();
   #single: LogStream | undefined;
   #singleName: string | undefined;
+  #tailed = new Set<LogStream>();
 
   constructor(
     private readonly jobs: JobsApi,
     private readonly jobId: string,
+    /** Read only this instance. */
+    private readonly only: string | undefined,
   ) {}
 
   get prefixed(): boolean {
     return this.#streams.size > 0;
+  }
+
+  /** Moves each new stream to its last `n` lines, once, before it is first read. */
+  async applyTail(n: number, call: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
+    for (const stream of this.all()) {
+      if (this.#tailed.has(stream)) continue;
+      const first = await call(() => this.jobs.listLogs(this.jobId, { pageNumber: 1, pageSize: 1, ...(stream.instanceId ? { instanceId: stream.instanceId } : {}) }));
+      if (first.notStarted) continue;
+      this.#tailed.add(stream);
+      if (first.totalCount !== undefined) stream.skipTo(Math.max(0, first.totalCount - n));
+    }
   }
 
   all(): LogStream[] {
@@ -139,6 +161,10 @@ class Streams {
   }
 
   update(names: string[]): void {
+    if (this.only !== undefined) {
+      this.#single ??= new LogStream(this.jobs, this.jobId, this.only);
+      return;
+    }
     if (names.length === 0) return;
     if (names.length === 1 && this.#streams.size === 0) {
       this.#single ??= new LogStream(this.jobs, this.jobId, undefined);

@@ -28,6 +28,11 @@ export class LogStream {
     return this.#delivered;
   }
 
+  /** Starts reading at this line instead (for a tail), before anything was delivered. */
+  skipTo(position: number): void {
+    if (this.#delivered === 0) this.#delivered = position;
+  }
+
   /** Reads every line past the position, page after page, and returns them (possibly none). */
   async poll(): Promise<string[]> {
     const out: string[] = [];

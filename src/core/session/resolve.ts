@@ -119,16 +119,16 @@ export interface CompleteSession extends Session {
 }
 
 /** Throws one ConfigError naming every missing or invalid session value and where each can be set. */
-export function requireSession(session: Session, problems: readonly Diagnostic[], sdkConfigPath: string): CompleteSession {
+export function requireSession(session: Session, problems: readonly Diagnostic[], sdkConfigPath: string, needs: { workspace: boolean } = { workspace: true }): CompleteSession {
   const all = [...problems];
   if (!session.region) {
     all.push({ path: 'session.region_id', message: `no region: pass --region, export PAI_REGION_ID, set session.region_id in the job config, or set region_id in ${sdkConfigPath}` });
   }
-  if (!session.workspaceId) {
+  if (!session.workspaceId && needs.workspace) {
     all.push({ path: 'session.workspace_id', message: `no workspace: pass --workspace, export PAI_WORKSPACE_ID, set session.workspace_id in the job config, or set workspace_id in ${sdkConfigPath}` });
   }
   if (all.length > 0) {
     throw new ConfigError('The session is incomplete; nothing was submitted', all, 'Run `pai-process config show` to see each value and where it came from.');
   }
-  return session as CompleteSession;
+  return (session.workspaceId ? session : { ...session, workspaceId: { value: '', origin: 'not needed' } }) as CompleteSession;
 }

@@ -1,0 +1,54 @@
+import { abortableSleep } from '../../cloud/retry.js';
+import { parseDuration } from '../../core/duration.js';
+import { UsageError } from '../../core/errors.js';
+import { watchJob } from '../../core/watch-job.js';
+import type { SessionFlags } from '../../core/session/resolve.js';
+import type { CommonOptions, Invocation } from '../context.js';
+import { connect } from './connect.js';
+import { sessionForJobCommands } from './job-session.js';
+import { interruptSignal, reporterFor } from './reporter.js';
+
+type LogsOptions = SessionFlags & CommonOptions & { follow?: boolean; tail?: string; worker?: string; timeout?: string };
+
+export async function logsAction(jobId: string, opts: LogsOptions, inv: Invocation): Promise<void> {
+  const tail = opts.tail === undefined ? undefined : count('--tail', opts.tail);
+  const timeout = opts.timeout === undefined ? undefined : parseDuration(opts.timeout);
+  if (opts.timeout !== undefined && timeout === undefined) throw new UsageError(`--timeout expects a duration such as 90s, 30m or 2h, got "${opts.timeout}"`);
+  const session = await sessionForJobCommands(inv, opts, { workspace: false });
+  const { jobs } = await connect(inv, session);
+  let instance: string | undefined;
+  if (opts.worker) {
+    const job = await jobs.getJob(jobId);
+    const names = job.instances.map((i) => i.name);
+    instance = names.find((n) => n === opts.worker || n === `${jobId}-${opts.worker}`);
+    if (!instance) throw new UsageError(`Job ${jobId} has no worker "${opts.worker}"`, names.length ? `Its workers: ${names.map((n) => n.replace(`${jobId}-`, '')).join(', ')}` : 'It has no workers yet.');
+  }
+  const interrupt = interruptSignal(inv);
+  const reporter = await reporterFor(inv);
+  reporter.setJob(jobId);
+  try {
+    inv.exitCode = await watchJob(
+      jobId,
+      { jobs, now: Date.now, sleep: abortableSleep },
+      // Without --follow only the lines matter: no status lines, no summary.
+      opts.follow ? reporter : { ...reporter, status: () => {}, result: () => {} },
+      {
+        showLogs: true,
+        signal: interrupt.signal,
+        once: !opts.follow,
+        ...(tail !== undefined ? { tail } : {}),
+        ...(instance ? { instance } : {}),
+        ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+        ...(inv.ctx.cadence ? { cadence: inv.ctx.cadence } : {}),
+      },
+    );
+  } finally {
+    interrupt.dispose();
+    reporter.close();
+  }
+}
+
+function count(flag: string, text: string): number {
+  if (!/^\d+$/.test(text)) throw new UsageError(`${flag} expects a number of lines, got "${text}"`);
+  return Number(text);
+}

@@ -1,0 +1,24 @@
+import { createActivity } from '../../ui/activity.js';
+import { humanReporter, ndjsonReporter, type RunReporter } from '../../ui/run-reporter.js';
+import { createStyle } from '../../ui/style.js';
+import type { Invocation } from '../context.js';
+
+/** NDJSON with --json; else a spinner on a terminal, and plain timestamped lines in a pipe or CI. */
+export async function reporterFor(inv: Invocation): Promise<RunReporter> {
+  const { ctx, io } = inv;
+  if (inv.options.json) return ndjsonReporter(io, ctx.now);
+  const interactive = io.stderrIsTTY && !ctx.env['CI'];
+  return humanReporter(io, await createActivity(io, ctx.stderr, { now: ctx.now, interactive }), createStyle(io.color), Date.now);
+}
+
+/** Ctrl-C and SIGTERM abort the returned signal; a second one ends the process at once. */
+export function interruptSignal(inv: Invocation): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  let count = 0;
+  const unsubscribe = inv.ctx.onSignal?.(() => {
+    count++;
+    if (count > 1) inv.ctx.exitNow?.(130);
+    controller.abort();
+  });
+  return { signal: controller.signal, dispose: () => unsubscribe?.() };
+}

@@ -1,0 +1,32 @@
+import { ExitCode } from './exit-codes.js';
+import { InterruptedError } from './errors.js';
+import { followJob, type FollowDeps, type FollowOptions } from './follow/follow.js';
+import { exitCodeForStatus } from './job-status.js';
+import type { RunEvents } from './run-job.js';
+
+/**
+ * `logs --follow` and `status --wait`: follow a job someone else submitted, and exit as `run` would:
+ * the job's exit code when it ends, 6 on --timeout, 130 on Ctrl-C (the job is left alone), and for a
+ * plain `logs` (once) 0 after printing what is there.
+ */
+export async function watchJob(jobId: string, deps: FollowDeps, events: RunEvents, options: FollowOptions): Promise<number> {
+  const started = deps.now();
+  let status: string | undefined;
+  try {
+    const result = await followJob(jobId, deps, { ...events, status: (j, prev) => ((status = j.status), events.status(j, prev)) }, options);
+    if (result.outcome === 'snapshot') return ExitCode.ok;
+    if (result.outcome === 'timeout') {
+      events.timedOut(result.job, deps.now() - started);
+      return ExitCode.timeout;
+    }
+    const exitCode = exitCodeForStatus(result.job.status);
+    const durationMs = result.job.duration !== undefined ? result.job.duration * 1000 : deps.now() - started;
+    const outputs = result.job.outputs.filter((o) => o.uri).map((o) => ({ name: o.name, uri: o.uri! }));
+    events.result({ job: result.job, exitCode, durationMs, outputs });
+    return exitCode;
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    events.interrupted({ id: jobId, ...(status ? { status } : {}) }, false);
+    return ExitCode.interrupted;
+  }
+}

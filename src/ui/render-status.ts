@@ -1,0 +1,54 @@
+import type { ChalkInstance } from 'chalk';
+import type { TrainingJob } from '../cloud/types.js';
+import { formatDuration } from './format.js';
+import { shortInstance } from './run-reporter.js';
+import { columns } from './table.js';
+
+/** A status word in the colour of its meaning. */
+export function paintStatus(status: string, style: ChalkInstance): string {
+  if (status === 'Succeed') return style.green(status);
+  if (/Failed$/.test(status)) return style.red(status);
+  if (status === 'Stopped' || status === 'Terminated' || status === 'Stopping') return style.yellow(status);
+  if (status === 'Running') return style.cyan(status);
+  return status;
+}
+
+/** `status JOB`: the job's facts, one per line. */
+export function renderJobStatus(job: TrainingJob, style: ChalkInstance): string {
+  const rows: string[][] = [
+    ['id', job.id],
+    ['name', job.name],
+    ['status', paintStatus(job.status, style)],
+  ];
+  if (job.reasonCode || job.reasonMessage) rows.push(['reason', [job.reasonCode, job.reasonMessage].filter(Boolean).join(': ')]);
+  if (job.createTime) rows.push(['created', job.createTime]);
+  if (job.duration !== undefined) rows.push(['duration', formatDuration(job.duration * 1000)]);
+  for (const i of job.instances) rows.push(['worker', `${shortInstance(job.id, i.name)}${i.status ? `  ${i.status}` : ''}`]);
+  for (const o of job.outputs) if (o.uri) rows.push(['output', `${o.name}  ${o.uri}`]);
+  if (job.url) rows.push(['console', job.url]);
+  return columns(rows);
+}
+
+/** `list`: one job per line, newest first. */
+export function renderJobList(jobs: TrainingJob[], style: ChalkInstance): string {
+  if (jobs.length === 0) return '  (no jobs)';
+  const rows = [[style.bold('ID'), style.bold('NAME'), style.bold('STATUS'), style.bold('CREATED'), style.bold('DURATION')]];
+  for (const j of jobs) rows.push([j.id, j.name, paintStatus(j.status, style), j.createTime ?? '', j.duration !== undefined ? formatDuration(j.duration * 1000) : '']);
+  return columns(rows, '');
+}
+
+/** The fields `status --json` and `list --json` print (a documented whitelist, not the raw answer). */
+export function jobJson(job: TrainingJob): Record<string, unknown> {
+  return {
+    id: job.id,
+    name: job.name,
+    status: job.status,
+    reasonCode: job.reasonCode ?? null,
+    reasonMessage: job.reasonMessage ?? null,
+    createTime: job.createTime ?? null,
+    durationSeconds: job.duration ?? null,
+    workers: job.instances.map((i) => ({ name: i.name, status: i.status ?? null })),
+    outputs: job.outputs.map((o) => ({ name: o.name, uri: o.uri ?? null })),
+    url: job.url ?? null,
+  };
+}
