@@ -75,6 +75,15 @@ describe('OSS operations', () => {
         expect(gone['status']).toBe(404);
       });
 
+      it('handles keys with unicode, spaces and reserved characters', async () => {
+        const oss = ossClient(emu, { mode, v4 });
+        const key = `${base}odd/ünïcode & spaces+plus(1)*'~!?#%25.txt`;
+        await oss.put(key, Buffer.from('odd'));
+        expect(emu.oss.text(key)).toBe('odd');
+        expect((await oss.list({ prefix: `${base}odd/`, 'max-keys': 5 }, {})).objects.map((o) => o.name)).toEqual([key]);
+        expect((await oss.get(key)).content.toString()).toBe('odd');
+      });
+
       it('stores a chunked putStream body', async () => {
         const oss = ossClient(emu, { mode, v4 });
         const data = randomBytes(256_000);

@@ -103,6 +103,13 @@ describe('PAI signatures', () => {
         expect(JSON.parse(renonced.body)).toMatchObject({ Code: 'SignatureDoesNotMatch' });
       });
 
+      it('verifies query values that need encoding', async () => {
+        const weird = "a b*c!(x)'~+/é%20&=?#";
+        const res = await paiClient(emu, { signatureAlgorithm: alg }).call('ListTrainingJobs', 'GET', LIST, { query: { TrainingJobName: weird, StartTime: '2020-11-08T16:00:00Z' } });
+        expect(res.statusCode).toBe(200);
+        expect(emu.journal.last()?.query).toEqual({ TrainingJobName: weird, StartTime: '2020-11-08T16:00:00Z' });
+      });
+
       it('routes aiworkspace ListConfigs (2021-02-04) on the same port', async () => {
         const res = await paiClient(emu, { signatureAlgorithm: alg }).call('ListConfigs', 'GET', `/api/v1/workspaces/${emu.workspaceId}/configs`, {
           query: { ConfigKeys: 'modelExportPath' },
