@@ -1,7 +1,7 @@
 import type { JobsApi, ObjectStore, TrainingJob } from '../cloud/types.js';
-import { withRetry } from '../cloud/retry.js';
+import { withRetry, type RetryOptions } from '../cloud/retry.js';
 import { ExitCode } from './exit-codes.js';
-import { InterruptedError } from './errors.js';
+import { ApiError, InterruptedError } from './errors.js';
 import { followJob, type FollowEvents } from './follow/follow.js';
 import type { Cadence } from './follow/cadence.js';
 import { exitCodeForStatus, isTerminal } from './job-status.js';
@@ -48,6 +48,7 @@ export interface RunOptions {
   cadence?: Partial<Cadence>;
   /** How long --stop-on-interrupt waits for the job to reach a stopped state. */
   stopWaitMs?: number;
+  retry?: Partial<RetryOptions>;
 }
 
 /**
@@ -59,7 +60,7 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
   let jobId: string | undefined;
   let last: TrainingJob | undefined;
   try {
-    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, now: deps.now, signal: deps.signal }, events);
+    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, now: deps.now, signal: deps.signal, ...(options.retry ? { retry: options.retry } : {}) }, events);
     jobId = submission.jobId;
     last = submission.job;
     events.submitted(submission.job);
@@ -74,6 +75,11 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
       signal: deps.signal,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.cadence ? { cadence: options.cadence } : {}),
+      ...(options.retry ? { retry: options.retry } : {}),
+    }).catch((error: unknown) => {
+      // The job was submitted: whatever went wrong while following, it may still be running.
+      if (error instanceof ApiError) throw new ApiError(error.message, { code: error.code, retryable: false, hint: `The job ${jobId} may still be running: pai-process logs ${jobId} --follow, or pai-process stop ${jobId}.` });
+      throw error;
     });
     if (result.outcome === 'timeout') {
       events.timedOut(result.job, deps.clock() - started);

@@ -62,3 +62,6 @@ export const SESSION_ENV = { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12
 
 /** Follow-loop timings short enough for tests against the emulator. */
 export const FAST_CADENCE = { logActiveMs: 20, logIdleMs: 40, statusMinMs: 40, statusMaxMs: 120, drainIntervalMs: 60, drainMaxMs: 1000, heartbeatMs: 60_000 };
+
+/** Retry backoff short enough for fault tests. */
+export const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20 };

@@ -40,6 +40,7 @@ export async function logsAction(jobId: string, opts: LogsOptions, inv: Invocati
         ...(instance ? { instance } : {}),
         ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
         ...(inv.ctx.cadence ? { cadence: inv.ctx.cadence } : {}),
+        ...(inv.ctx.retry ? { retry: inv.ctx.retry } : {}),
       },
     );
   } finally {

@@ -34,6 +34,7 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
       signal: interrupt.signal,
       ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
       ...(inv.ctx.cadence ? { cadence: inv.ctx.cadence } : {}),
+        ...(inv.ctx.retry ? { retry: inv.ctx.retry } : {}),
     });
   } finally {
     interrupt.dispose();

@@ -66,11 +66,12 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     let count = 0;
     if (options.tail !== undefined) await streams.applyTail(options.tail, call);
     for (const stream of streams.all()) {
-      const lines = await call(() => stream.poll());
-      for (const line of lines) {
-        for (const part of splitLine(line)) events.log(streams.prefixed ? stream.instanceId : undefined, part);
-      }
-      count += lines.length;
+      const prefix = streams.prefixed ? stream.instanceId : undefined;
+      const deliver = (lines: string[]) => {
+        count += lines.length;
+        for (const line of lines) for (const part of splitLine(line)) events.log(prefix, part);
+      };
+      await call(() => stream.poll(deliver));
     }
     return count;
   };

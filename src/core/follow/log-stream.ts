@@ -33,15 +33,19 @@ export class LogStream {
     if (this.#delivered === 0) this.#delivered = position;
   }
 
-  /** Reads every line past the position, page after page, and returns them (possibly none). */
-  async poll(): Promise<string[]> {
-    const out: string[] = [];
+  /**
+   * Reads every line past the position, page after page, handing each page's new lines to `deliver` as soon
+   * as it arrives: if a later page fails, what was read is already delivered and the position is right, so
+   * trying again neither loses nor repeats a line. Returns how many lines were delivered.
+   */
+  async poll(deliver: (lines: string[]) => void): Promise<number> {
+    let count = 0;
     for (;;) {
       const size = this.#pageSize;
       const pageNumber = Math.floor(this.#delivered / size) + 1;
       const skip = this.#delivered - (pageNumber - 1) * size;
       const page = await this.jobs.listLogs(this.jobId, { pageNumber, pageSize: size, ...(this.instanceId ? { instanceId: this.instanceId } : {}) });
-      if (page.notStarted) return out;
+      if (page.notStarted) return count;
       const n = page.lines.length;
       const total = page.totalCount;
       if (n > 0 && n < size && total !== undefined && total > (pageNumber - 1) * size + n) {
@@ -56,9 +60,10 @@ export class LogStream {
         continue;
       }
       const fresh = page.lines.slice(skip);
-      out.push(...fresh);
       this.#delivered += fresh.length;
-      if (n < size || fresh.length === 0) return out;
+      count += fresh.length;
+      if (fresh.length > 0) deliver(fresh);
+      if (n < size || fresh.length === 0) return count;
     }
   }
 }
