@@ -199,13 +199,13 @@ describe('job lifecycle (real time, default script)', () => {
     for (;;) {
       const status = String((await pai.call('GetTrainingJob', 'GET', `${JOBS}/${id}`)).body['Status']);
       if (seen[seen.length - 1] !== status) seen.push(status);
-      if (status === 'Succeed' || Date.now() - started > 5000) break;
+      if (status === 'Succeed' || Date.now() - started > 8000) break;
       await new Promise((r) => setTimeout(r, 50));
     }
-    expect(seen[0]).toBe('Creating');
-    expect(seen).toContain('Running');
     expect(seen[seen.length - 1]).toBe('Succeed');
-    expect(Date.now() - started).toBeLessThan(3000);
+    expect(Date.now() - started).toBeLessThan(5000);
+    // What the polls saw depends on timing; the transitions do not.
+    expect(emu.jobs.must(id).transitions.map((t) => t.status)).toEqual(['Creating', 'Queuing', 'Running', 'Succeed']);
     const res = await pai.call('ListTrainingJobLogs', 'GET', `${JOBS}/${id}/logs`, { query: { PageSize: '100' } });
     expect(res.body['TotalCount']).toBe('5');
     expect((res.body['Logs'] as string[])[0]).toBe('Starting the job\n');
