@@ -76,10 +76,11 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     return count;
   };
 
+  // Status and logs keep their own schedules, so a wake-up for one never spends a call on the other.
+  let nextLogAt = deps.now();
   for (;;) {
     if (signal?.aborted) throw new InterruptedError('Interrupted');
-    const now = deps.now();
-    if (now >= nextStatusAt) {
+    if (deps.now() >= nextStatusAt) {
       const previous = job.status;
       job = await call(() => deps.jobs.getJob(jobId));
       streams.update(job.instances.map((i) => i.name));
@@ -88,11 +89,17 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
       // Poll often while the job changes or has no instance to read logs from; back off while it is steady.
       statusInterval = changed || job.instances.length === 0 ? cadence.statusMinMs : Math.min(cadence.statusMaxMs, statusInterval * cadence.statusBackoff);
       nextStatusAt = deps.now() + statusInterval;
+      // A status change (an instance appearing, the end) is worth a look at the logs right away.
+      if (changed) nextLogAt = deps.now();
     }
-    const got = await readLogs();
-    if (options.once) return { outcome: 'snapshot', job };
-    if (got > 0) lastLineAt = lastHeartbeatAt = deps.now();
-    if (isTerminal(job.status)) {
+    const terminal = isTerminal(job.status);
+    if (options.once || terminal || deps.now() >= nextLogAt) {
+      const got = await readLogs();
+      if (options.once) return { outcome: 'snapshot', job };
+      if (got > 0) lastLineAt = lastHeartbeatAt = deps.now();
+      nextLogAt = deps.now() + (got > 0 ? cadence.logActiveMs : cadence.logIdleMs);
+    }
+    if (terminal) {
       await drain(readLogs, deps, cadence, signal);
       return { outcome: 'ended', job };
     }
@@ -101,10 +108,9 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
       events.heartbeat(job, deps.now() - lastLineAt);
     }
     if (options.timeoutMs !== undefined && deps.now() - started >= options.timeoutMs) return { outcome: 'timeout', job };
-    let wait = Math.min(got > 0 ? cadence.logActiveMs : cadence.logIdleMs, Math.max(0, nextStatusAt - deps.now()));
-    if (!options.showLogs) wait = Math.max(0, nextStatusAt - deps.now());
-    if (options.timeoutMs !== undefined) wait = Math.min(wait, Math.max(0, started + options.timeoutMs - deps.now()));
-    await deps.sleep(wait, signal);
+    let wakeAt = options.showLogs ? Math.min(nextLogAt, nextStatusAt) : nextStatusAt;
+    if (options.timeoutMs !== undefined) wakeAt = Math.min(wakeAt, started + options.timeoutMs);
+    await deps.sleep(Math.max(0, wakeAt - deps.now()), signal);
   }
 }
 
