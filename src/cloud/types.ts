@@ -30,7 +30,17 @@ export interface TrainingJob {
   duration?: number;
   instances: JobInstance[];
   outputs: JobOutput[];
+  /** The statuses the job went through, oldest first. */
+  transitions: StatusTransition[];
   workspaceId?: string;
+}
+
+export interface StatusTransition {
+  status: string;
+  startTime?: string;
+  endTime?: string;
+  reasonCode?: string;
+  reasonMessage?: string;
 }
 
 export interface LogsQuery {

@@ -23,6 +23,9 @@ export function renderJobStatus(job: TrainingJob, style: ChalkInstance): string 
   if (job.reasonCode || job.reasonMessage) rows.push(['reason', [job.reasonCode, job.reasonMessage].filter(Boolean).join(': ')]);
   if (job.createTime) rows.push(['created', job.createTime]);
   if (job.duration !== undefined) rows.push(['duration', formatDuration(job.duration * 1000)]);
+  for (const t of job.transitions) {
+    rows.push(['transition', `${t.status}${t.startTime ? `  ${t.startTime}` : ''}${t.endTime ? ` → ${t.endTime}` : ''}${t.reasonCode ? `  ${t.reasonCode}` : ''}`]);
+  }
   for (const i of job.instances) rows.push(['worker', `${shortInstance(job.id, i.name)}${i.status ? `  ${i.status}` : ''}`]);
   for (const o of job.outputs) if (o.uri) rows.push(['output', `${o.name}  ${o.uri}`]);
   if (job.url) rows.push(['console', job.url]);
@@ -48,6 +51,7 @@ export function jobJson(job: TrainingJob): Record<string, unknown> {
     createTime: job.createTime ?? null,
     durationSeconds: job.duration ?? null,
     workers: job.instances.map((i) => ({ name: i.name, status: i.status ?? null })),
+    transitions: job.transitions.map((t) => ({ status: t.status, startTime: t.startTime ?? null, endTime: t.endTime ?? null, reasonCode: t.reasonCode ?? null, reasonMessage: t.reasonMessage ?? null })),
     outputs: job.outputs.map((o) => ({ name: o.name, uri: o.uri ?? null })),
     url: job.url ?? null,
   };

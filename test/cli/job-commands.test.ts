@@ -122,3 +122,17 @@ describe('list', () => {
     expect(table.stdout).toContain('list-done');
   });
 });
+
+describe('status transitions', () => {
+  it('lists the statuses the job went through', async () => {
+    const job = createJob('status-3', [
+      { at: 0, status: 'Creating' },
+      { at: 0, status: 'Queuing' },
+      { at: 0, status: 'Running', instances: ['worker-0'] },
+    ]);
+    const r = await cli(['status', job.id, '--json']);
+    expect((JSON.parse(r.stdout) as { transitions: { status: string }[] }).transitions.map((t) => t.status)).toEqual(['Creating', 'Queuing', 'Running']);
+    const text = await cli(['status', job.id]);
+    expect(text.stdout).toMatch(/transition\s+Queuing/);
+  });
+});

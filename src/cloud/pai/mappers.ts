@@ -9,6 +9,13 @@ export function toTrainingJob(body: Record<string, unknown>): TrainingJob {
     status: str('Status') ?? 'Unknown',
     instances: array(body['Instances']).map((i) => ({ name: String(i['Name'] ?? ''), ...opt('role', i['Role']), ...opt('status', i['Status']) })).filter((i) => i.name),
     outputs: array(body['OutputChannels']).map((o) => ({ name: String(o['Name'] ?? ''), ...opt('uri', o['OutputUri']), ...opt('datasetId', o['DatasetId']) })),
+    transitions: array(body['StatusTransitions']).map((t) => ({
+      status: String(t['Status'] ?? ''),
+      ...opt('startTime', t['StartTime']),
+      ...opt('endTime', t['EndTime']),
+      ...opt('reasonCode', t['ReasonCode']),
+      ...opt('reasonMessage', t['ReasonMessage']),
+    })),
   };
   const optional: [keyof TrainingJob, string][] = [
     ['reasonCode', 'ReasonCode'],
