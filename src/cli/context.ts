@@ -17,6 +17,8 @@ export interface CliContext {
   exitNow?: (code: number) => void;
   /** Asks a yes/no question on the terminal (absent: never ask). */
   confirm?: (question: string) => Promise<boolean>;
+  /** After a create whose answer was lost, how long to look for the job (shortened by tests). */
+  lostCreateGraceMs?: number;
   /** Retry timings, shortened by tests. */
   retry?: Partial<import('../cloud/retry.js').RetryOptions>;
   /** Follow-loop timings, shortened by tests. */

@@ -31,13 +31,14 @@ export function fromPaiError(error: unknown, action: string): ApiError | Credent
   const requestId = typeof e.data?.['RequestId'] === 'string' ? (e.data['RequestId'] as string) : undefined;
   const serviceMessage = typeof e.data?.['Message'] === 'string' ? (e.data['Message'] as string) : undefined;
   if (error instanceof SyntaxError || e.name === 'SyntaxError') {
-    return new ApiError(`${action}: the service answered with something that is not JSON (a proxy or gateway error?)`, { code: 'InvalidResponse', retryable: true });
+    return new ApiError(`${action}: the service answered with something that is not JSON (a proxy or gateway error?)`, { code: 'InvalidResponse', retryable: true, action });
   }
   const code = typeof e.code === 'string' ? e.code : e.name === 'RequestTimeoutError' ? 'RequestTimeoutError' : 'Unknown';
   if (status === undefined && (NETWORK_CODES.has(code) || /timeout/i.test(e.name ?? '') || /timeout/i.test(e.message ?? ''))) {
     const notSent = NOT_SENT_CODES.has(code) || /^Connect/i.test(e.message ?? '');
     return new ApiError(`${action}: could not reach the PAI service (${code}${firstLine(e.message) ? `: ${firstLine(e.message)}` : ''})`, {
       code,
+      action,
       retryable: true,
       ambiguous: !notSent,
       hint: 'Check the network, or PAI_ENDPOINT if you set one.',
@@ -47,7 +48,7 @@ export function fromPaiError(error: unknown, action: string): ApiError | Credent
   if (AUTH_CODES.some((r) => r.test(code))) {
     return new CredentialsError(text, [], 'Check the AccessKey (`pai-process config show` says which one is used) and that its RAM policy allows PAI.');
   }
-  return new ApiError(text, { code, ...(status !== undefined ? { status } : {}), ...(requestId ? { requestId } : {}), retryable: isRetryableStatus(code, status) });
+  return new ApiError(text, { code, action, ...(status !== undefined ? { status } : {}), ...(requestId ? { requestId } : {}), retryable: isRetryableStatus(code, status) });
 }
 
 /**
@@ -58,13 +59,13 @@ export function fromOssError(error: unknown, action: string): ApiError | Credent
   const status = typeof e.status === 'number' && e.status > 0 ? e.status : undefined;
   const code = typeof e.code === 'string' && e.code ? e.code : (e.name ?? 'Unknown');
   if (status === undefined) {
-    return new ApiError(`${action}: could not reach OSS (${firstLine(e.message) ?? code})`, { code, retryable: true, ambiguous: true, hint: 'Check the network, or PAI_OSS_ENDPOINT if you set one.' });
+    return new ApiError(`${action}: could not reach OSS (${firstLine(e.message) ?? code})`, { code, action, retryable: true, ambiguous: true, hint: 'Check the network, or PAI_OSS_ENDPOINT if you set one.' });
   }
   const text = `${action} failed: ${code}${e.requestId ? ` (request id ${e.requestId})` : ''}`;
   if (AUTH_CODES.some((r) => r.test(code))) {
     return new CredentialsError(text, [], 'Check the AccessKey (`pai-process config show` says which one is used) and that its RAM policy allows the bucket.');
   }
-  return new ApiError(text, { code, status, ...(e.requestId ? { requestId: e.requestId } : {}), retryable: isRetryableStatus(code, status) });
+  return new ApiError(text, { code, action, status, ...(e.requestId ? { requestId: e.requestId } : {}), retryable: isRetryableStatus(code, status) });
 }
 
 /** Throttling, 429, and 5xx are worth another try; other 4xx describe the request and are not. */

@@ -41,7 +41,8 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
       if (!(error instanceof ApiError) || !error.retryable) throw error;
       if (!options.idempotent && error.ambiguous) throw error;
       if (attempt >= maxAttempts || options.signal?.aborted) throw error;
-      const delay = Math.round(random() * Math.min(cap, base * 2 ** (attempt - 1)));
+      // The service's Retry-After wins over our own backoff, within the same cap on total time.
+      const delay = error.retryAfterMs !== undefined ? error.retryAfterMs : Math.round(random() * Math.min(cap, base * 2 ** (attempt - 1)));
       if (now() - started + delay > maxTotal) throw error;
       options.onRetry?.(error, attempt, delay);
       await sleep(delay, options.signal);

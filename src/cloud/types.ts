@@ -32,6 +32,7 @@ export interface TrainingJob {
   outputs: JobOutput[];
   /** The statuses the job went through, oldest first. */
   transitions: StatusTransition[];
+  labels: Record<string, string>;
   workspaceId?: string;
 }
 

@@ -62,9 +62,18 @@ export class ApiError extends CliError {
   readonly retryable: boolean;
   /** True when the request may have reached the service (a reset or timeout after sending). */
   readonly ambiguous: boolean;
+  /** The call that failed: CreateTrainingJob, HeadObject oss://b/k, ... */
+  readonly action: string | undefined;
+  /** How long the service asked us to wait (Retry-After), when it said. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(message: string, details: { code: string; status?: number; requestId?: string; retryable: boolean; ambiguous?: boolean; hint?: string }) {
+  constructor(
+    message: string,
+    details: { code: string; status?: number; requestId?: string; retryable: boolean; ambiguous?: boolean; hint?: string; action?: string; retryAfterMs?: number },
+  ) {
     super(message, ExitCode.service, details.hint);
+    this.action = details.action;
+    this.retryAfterMs = details.retryAfterMs;
     this.code = details.code;
     this.status = details.status;
     this.requestId = details.requestId;

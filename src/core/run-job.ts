@@ -49,6 +49,8 @@ export interface RunOptions {
   /** How long --stop-on-interrupt waits for the job to reach a stopped state. */
   stopWaitMs?: number;
   retry?: Partial<RetryOptions>;
+  /** After a create whose answer was lost, how long to look for the job before sending again. */
+  lostCreateGraceMs?: number;
 }
 
 /**
@@ -60,7 +62,7 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
   let jobId: string | undefined;
   let last: TrainingJob | undefined;
   try {
-    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, now: deps.now, signal: deps.signal, ...(options.retry ? { retry: options.retry } : {}) }, events);
+    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, now: deps.now, signal: deps.signal, ...(options.retry ? { retry: options.retry } : {}), ...(options.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: options.lostCreateGraceMs } : {}) }, events);
     jobId = submission.jobId;
     last = submission.job;
     events.submitted(submission.job);

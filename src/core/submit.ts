@@ -1,6 +1,9 @@
 import type { JobsApi, ObjectStore, TrainingJob, UploadProgress } from '../cloud/types.js';
 import { withRetry, type RetryOptions } from '../cloud/retry.js';
-import { ConfigError, type ApiError } from './errors.js';
+import { randomUUID } from 'node:crypto';
+import { abortableSleep } from '../cloud/retry.js';
+import { ApiError, ConfigError } from './errors.js';
+import { SUBMISSION_LABEL } from './request/create-training-job.js';
 import type { Job } from './job.js';
 import { planRequest, type RequestPlan } from './request/plan.js';
 import type { CompleteSession } from './session/resolve.js';
@@ -24,6 +27,11 @@ export interface SubmitDeps {
   now: () => Date;
   signal?: AbortSignal;
   retry?: Partial<RetryOptions>;
+  /** Identifies this submission in a label (default: a random UUID). */
+  submissionId?: string;
+  /** After a create whose answer was lost, how long to keep looking for the job before sending again. */
+  lostCreateGraceMs?: number;
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 }
 
 export interface SubmitEvents {
@@ -42,6 +50,57 @@ export interface Submission {
   /** The job as GetTrainingJob first describes it (its console URL among others). */
   job: TrainingJob;
 }
+
+/**
+ * Creates the job at most once. A create that failed in a way that may have reached the service (a reset or
+ * timeout after sending, a 500) is followed, before anything is sent again, by a look for a job with this
+ * name and submission label, for up to the grace period: the service may still be working on the request.
+ */
+async function createOnce(
+  body: string,
+  name: string,
+  submissionId: string,
+  workspaceId: string,
+  deps: SubmitDeps,
+  call: <T>(fn: () => Promise<T>) => Promise<T>,
+): Promise<string> {
+  // 0: nothing to look for; else how long to keep looking (a lost answer may still be in the works).
+  let lookForMs = 0;
+  let maybeCreated = false;
+  const sleep = deps.sleep ?? abortableSleep;
+  const findMine = async (): Promise<string | undefined> => {
+    const until = Date.now() + lookForMs;
+    for (;;) {
+      const found = await deps.jobs.listJobs({ workspaceId, pageNumber: 1, pageSize: 50, name });
+      const mine = found.jobs.find((j) => j.name === name && j.labels[SUBMISSION_LABEL] === submissionId);
+      if (mine) return mine.id;
+      if (Date.now() >= until) return undefined;
+      await sleep(LOST_CREATE_POLL_MS, deps.signal);
+    }
+  };
+  return call(async () => {
+    if (maybeCreated) {
+      const id = await findMine();
+      if (id) return id;
+      lookForMs = 0; // waited once already: later looks are immediate
+    }
+    try {
+      return await deps.jobs.createJob(body);
+    } catch (error) {
+      if (error instanceof ApiError && error.ambiguous) {
+        maybeCreated = true;
+        lookForMs = deps.lostCreateGraceMs ?? LOST_CREATE_GRACE_MS;
+      } else if (error instanceof ApiError && (error.status ?? 0) >= 500 && error.code !== 'ServiceUnavailable') {
+        // A 500 was probably not carried out, but may have been: one look before sending again.
+        maybeCreated = true;
+      }
+      throw error;
+    }
+  });
+}
+
+const LOST_CREATE_GRACE_MS = 10_000;
+const LOST_CREATE_POLL_MS = 500;
 
 /**
  * The object key of a code archive: `pai/processing_src/sha256-<hex>/source.tar.gz`. The same code always
@@ -98,18 +157,9 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
     else events.uploaded?.(inputUris[channel]!);
   }
 
-  const plan = planRequest(job, session, now, { ...(bucket ? { bucket } : {}), ...(codeKey ? { codeKey } : {}), inputUris });
-  const body = JSON.stringify(plan.body);
-  let attempts = 0;
-  const jobId = await call(async () => {
-    attempts++;
-    if (attempts > 1) {
-      const found = await deps.jobs.listJobs({ workspaceId, pageNumber: 1, pageSize: 10, name: plan.jobName });
-      const mine = found.jobs.find((j) => j.name === plan.jobName);
-      if (mine) return mine.id;
-    }
-    return deps.jobs.createJob(body);
-  });
+  const submissionId = deps.submissionId ?? randomUUID();
+  const plan = planRequest(job, session, now, { ...(bucket ? { bucket } : {}), ...(codeKey ? { codeKey } : {}), inputUris, submissionId });
+  const jobId = await createOnce(JSON.stringify(plan.body), plan.jobName, submissionId, workspaceId, deps, call);
   const created = await call(() => deps.jobs.getJob(jobId));
   return { jobId, plan, job: created };
 }

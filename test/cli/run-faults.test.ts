@@ -12,7 +12,7 @@ const JOB = 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs
 
 function run(name: string, args: string[] = []) {
   const dir = project({ 'job.yaml': JOB, 'main.py': `print("${name}")\n` });
-  return runCli(['run', '-f', 'job.yaml', '--name', name, ...args], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY } });
+  return runCli(['run', '-f', 'job.yaml', '--name', name, ...args], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY, lostCreateGraceMs: 300 } });
 }
 
 const jobsNamed = (name: string) => emu.jobs.all().filter((j) => j.name.startsWith(`${name}_`));

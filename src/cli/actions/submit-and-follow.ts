@@ -33,7 +33,7 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
         signal: interrupt.signal,
       },
       reporter,
-      { ...options, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}) },
+      { ...options, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}), ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}) },
     );
   } finally {
     interrupt.dispose();

@@ -9,6 +9,7 @@ export function toTrainingJob(body: Record<string, unknown>): TrainingJob {
     status: str('Status') ?? 'Unknown',
     instances: array(body['Instances']).map((i) => ({ name: String(i['Name'] ?? ''), ...opt('role', i['Role']), ...opt('status', i['Status']) })).filter((i) => i.name),
     outputs: array(body['OutputChannels']).map((o) => ({ name: String(o['Name'] ?? ''), ...opt('uri', o['OutputUri']), ...opt('datasetId', o['DatasetId']) })),
+    labels: Object.fromEntries(array(body['Labels']).map((l) => [String(l['Key'] ?? ''), String(l['Value'] ?? '')])),
     transitions: array(body['StatusTransitions']).map((t) => ({
       status: String(t['Status'] ?? ''),
       ...opt('startTime', t['StartTime']),

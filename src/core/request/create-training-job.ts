@@ -17,7 +17,12 @@ export interface BodyContext {
   code: CodeLocation | undefined;
   /** Where each local-path input was (or will be) uploaded, by channel name. */
   uploadedInputs: Readonly<Record<string, string>>;
+  /** A label that identifies this submission, so a create whose answer was lost can be found again. */
+  submissionId?: string;
 }
+
+/** The label key that carries a run's submission id. */
+export const SUBMISSION_LABEL = 'pai-process-submission-id';
 
 export type CreateTrainingJobBody = Record<string, unknown>;
 
@@ -35,7 +40,9 @@ export function buildCreateTrainingJobBody(job: Job, ctx: BodyContext): CreateTr
   body['ExperimentConfig'] = job.experiment_config ? { ExperimentId: job.experiment_config.experiment_id } : {};
   body['HyperParameters'] = Object.entries(job.parameters).map(([Name, Value]) => ({ Name, Value }));
   body['InputChannels'] = Object.entries(job.inputs).map(([name, loc]) => inputChannel(name, loc, ctx));
-  if (job.labels && Object.keys(job.labels).length > 0) body['Labels'] = Object.entries(job.labels).map(([Key, Value]) => ({ Key, Value }));
+  const labels = Object.entries(job.labels ?? {}).map(([Key, Value]) => ({ Key, Value }));
+  if (ctx.submissionId) labels.push({ Key: SUBMISSION_LABEL, Value: ctx.submissionId });
+  if (labels.length > 0) body['Labels'] = labels;
   body['OutputChannels'] = Object.entries(job.outputs).map(([name, loc]) => outputChannel(name, loc, ctx));
   if (job.priority !== undefined) body['Priority'] = job.priority;
   if (job.requirements) body['PythonRequirements'] = [...job.requirements];

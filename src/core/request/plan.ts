@@ -28,6 +28,8 @@ export interface PlanResolution {
   codeKey?: string;
   /** The URI each local-path input was uploaded to, by channel. */
   inputUris?: Record<string, string>;
+  /** The run's submission id, sent as a label. */
+  submissionId?: string;
 }
 
 /**
@@ -62,6 +64,7 @@ export function planRequest(job: Job, session: CompleteSession, now: Date, resol
     region: session.region.value,
     code,
     uploadedInputs: Object.fromEntries(inputUploads.map((u) => [u.channel, u.uri])),
+    ...(resolved.submissionId ? { submissionId: resolved.submissionId } : {}),
   });
   const bucketPending = bucket === null && (codeUpload !== undefined || inputUploads.length > 0);
   const plan: RequestPlan = { jobName: name, body, inputUploads, bucketPending };
