@@ -19,6 +19,8 @@ export interface CliContext {
   confirm?: (question: string) => Promise<boolean>;
   /** After a create whose answer was lost, how long to look for the job (shortened by tests). */
   lostCreateGraceMs?: number;
+  /** Network timeouts, shortened by tests. */
+  timeouts?: import('../cloud/index.js').Timeouts;
   /** Retry timings, shortened by tests. */
   retry?: Partial<import('../cloud/retry.js').RetryOptions>;
   /** Follow-loop timings, shortened by tests. */

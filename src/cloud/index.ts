@@ -14,14 +14,33 @@ export interface Backends {
  * The PAI and OSS adapters for a session. This module (and the Alibaba libraries behind it) is only
  * loaded with `await import()`, by commands that talk to the cloud.
  */
-export function createBackends(session: CompleteSession, credential: CredentialClient, version: string): Backends {
+export function createBackends(session: CompleteSession, credential: CredentialClient, version: string, timeouts: Timeouts = {}): Backends {
   const userAgent = `pai-process/${version}`;
   const region = session.region.value;
-  const pai = new PaiClient({ host: session.endpoint.value.host, protocol: session.endpoint.value.protocol, regionId: region, credential, userAgent });
-  const workspace = new PaiClient({ host: session.workspaceEndpoint.value.host, protocol: session.workspaceEndpoint.value.protocol, regionId: region, credential, userAgent });
+  const t = { ...(timeouts.connectMs !== undefined ? { connectTimeoutMs: timeouts.connectMs } : {}), ...(timeouts.readMs !== undefined ? { readTimeoutMs: timeouts.readMs } : {}) };
+  const pai = new PaiClient({ host: session.endpoint.value.host, protocol: session.endpoint.value.protocol, regionId: region, credential, userAgent, ...t });
+  const workspace = new PaiClient({ host: session.workspaceEndpoint.value.host, protocol: session.workspaceEndpoint.value.protocol, regionId: region, credential, userAgent, ...t });
   const oss = session.ossEndpoint.value;
   return {
     jobs: new PaiJobsApi(pai, workspace),
-    store: new OssObjectStore({ endpoint: `${oss.protocol}://${oss.host}`, region: `oss-${region}`, credential }),
+    store: new OssObjectStore({ endpoint: `${oss.protocol}://${oss.host}`, region: `oss-${region}`, credential, ...(timeouts.ossMs !== undefined ? { timeoutMs: timeouts.ossMs } : {}),
+      ...(timeouts.multipartThreshold !== undefined ? { multipartThreshold: timeouts.multipartThreshold } : {}),
+      ...(timeouts.partSize !== undefined ? { partSize: timeouts.partSize } : {}),
+      ...(timeouts.ossRetries !== undefined ? { retries: timeouts.ossRetries } : {}),
+    }),
   };
+}
+
+/**
+ * Explicit timeouts (PAI calls connect in 10 s and answer in 30 s; an OSS request may take 120 s) and the
+ * multipart sizes (16 MiB threshold, 8 MiB parts). Tests shorten them.
+ */
+export interface Timeouts {
+  connectMs?: number;
+  readMs?: number;
+  ossMs?: number;
+  multipartThreshold?: number;
+  partSize?: number;
+  /** ali-oss's own retries of a network failure (each part on its own), before ours. Default 3. */
+  ossRetries?: number;
 }

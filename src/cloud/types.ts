@@ -92,4 +92,13 @@ export interface ObjectStore {
   head(bucket: string, key: string): Promise<{ size: number } | undefined>;
   /** Uploads a file: one PUT below the multipart threshold, parallel parts above it. */
   putFile(bucket: string, key: string, path: string, options?: { onProgress?: (p: UploadProgress) => void; signal?: AbortSignal }): Promise<void>;
+  /** Downloads an object into a file (the local runner's oss:// inputs); the file's folder must exist. */
+  getFile(bucket: string, key: string, path: string): Promise<void>;
+  /** Every object whose key starts with `prefix`, in key order, across all pages. */
+  list(bucket: string, prefix: string): Promise<ListedObject[]>;
+}
+
+export interface ListedObject {
+  key: string;
+  size: number;
 }

@@ -101,15 +101,21 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
       events.interrupted({ id: jobId, ...(last ? { status: last.status } : {}) }, false);
       return ExitCode.interrupted;
     }
-    const final = await stopAndWait(jobId, deps, events, options.stopWaitMs ?? 60_000);
+    const final = await stopAndWait(jobId, deps, events, options.stopWaitMs ?? 60_000, options.retry);
     events.interrupted({ id: jobId, ...(final ? { status: final.status } : {}) }, true);
     return ExitCode.jobStopped;
   }
 }
 
 /** Stops a job and waits (bounded) for a stopped state; a second Ctrl-C is the way out of the wait. */
-export async function stopAndWait(jobId: string, deps: Pick<RunDeps, 'jobs' | 'clock' | 'sleep'>, events: Pick<RunEvents, 'stopping' | 'retry'>, maxWaitMs: number): Promise<TrainingJob | undefined> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, onRetry: events.retry });
+export async function stopAndWait(
+  jobId: string,
+  deps: Pick<RunDeps, 'jobs' | 'clock' | 'sleep'>,
+  events: Pick<RunEvents, 'stopping' | 'retry'>,
+  maxWaitMs: number,
+  retry?: Partial<RetryOptions>,
+): Promise<TrainingJob | undefined> {
+  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...retry, onRetry: events.retry });
   events.stopping(jobId);
   await call(() => deps.jobs.stopJob(jobId));
   const until = deps.clock() + maxWaitMs;

@@ -160,6 +160,11 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
   const submissionId = deps.submissionId ?? randomUUID();
   const plan = planRequest(job, session, now, { ...(bucket ? { bucket } : {}), ...(codeKey ? { codeKey } : {}), inputUris, submissionId });
   const jobId = await createOnce(JSON.stringify(plan.body), plan.jobName, submissionId, workspaceId, deps, call);
-  const created = await call(() => deps.jobs.getJob(jobId));
+  const created = await call(() => deps.jobs.getJob(jobId)).catch((error: unknown) => {
+    if (error instanceof ApiError) {
+      throw new ApiError(error.message, { code: error.code, retryable: false, hint: `The job ${jobId} was created and may be running: pai-process status ${jobId}, or pai-process stop ${jobId}.` });
+    }
+    throw error;
+  });
   return { jobId, plan, job: created };
 }

@@ -17,5 +17,5 @@ export async function connect(inv: Invocation, session: CompleteSession): Promis
   io.addSecret(credentials.accessKeySecret);
   io.addSecret(credentials.securityToken);
   const { createBackends } = await import('../../cloud/index.js');
-  return createBackends(session, credentials.credential, packageVersion());
+  return createBackends(session, credentials.credential, packageVersion(), ctx.timeouts);
 }

@@ -6,6 +6,7 @@ import { jobJson, renderJobList } from '../../ui/render-status.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
+import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 
 type ListOptions = SessionFlags & CommonOptions & { status?: string; name?: string; limit?: string };
@@ -17,10 +18,11 @@ export async function listAction(opts: ListOptions, inv: Invocation): Promise<vo
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit expects a positive number, got "${opts.limit}"`);
   const session = await sessionForJobCommands(inv, opts, { workspace: true });
   const { jobs } = await connect(inv, session);
+  const call = retrying(inv);
   const found: TrainingJob[] = [];
   for (let page = 1; found.length < limit; page++) {
     const size = Math.min(PAGE_SIZE, limit);
-    const answer = await jobs.listJobs({ workspaceId: session.workspaceId.value, pageNumber: page, pageSize: size, ...(opts.status ? { status: opts.status } : {}), ...(opts.name ? { name: opts.name } : {}) });
+    const answer = await call(() => jobs.listJobs({ workspaceId: session.workspaceId.value, pageNumber: page, pageSize: size, ...(opts.status ? { status: opts.status } : {}), ...(opts.name ? { name: opts.name } : {}) }));
     found.push(...answer.jobs);
     if (answer.jobs.length < size || found.length >= answer.totalCount) break;
   }

@@ -5,6 +5,7 @@ import { watchJob } from '../../core/watch-job.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
+import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 import { interruptSignal, reporterFor } from './reporter.js';
 
@@ -18,7 +19,7 @@ export async function logsAction(jobId: string, opts: LogsOptions, inv: Invocati
   const { jobs } = await connect(inv, session);
   let instance: string | undefined;
   if (opts.worker) {
-    const job = await jobs.getJob(jobId);
+    const job = await retrying(inv)(() => jobs.getJob(jobId));
     const names = job.instances.map((i) => i.name);
     instance = names.find((n) => n === opts.worker || n === `${jobId}-${opts.worker}`);
     if (!instance) throw new UsageError(`Job ${jobId} has no worker "${opts.worker}"`, names.length ? `Its workers: ${names.map((n) => n.replace(`${jobId}-`, '')).join(', ')}` : 'It has no workers yet.');

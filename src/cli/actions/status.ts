@@ -8,6 +8,7 @@ import { jobJson, renderJobStatus } from '../../ui/render-status.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
+import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 import { interruptSignal, reporterFor } from './reporter.js';
 
@@ -20,7 +21,7 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
   const { jobs } = await connect(inv, session);
   const { io } = inv;
   if (!opts.wait) {
-    const job = await jobs.getJob(jobId);
+    const job = await retrying(inv)(() => jobs.getJob(jobId));
     if (opts.json) writeJson(io, jobJson(job));
     else io.out(renderJobStatus(job, createStyle(io.color && io.stdoutIsTTY)) + '\n');
     return;

@@ -7,6 +7,7 @@ import { writeJson } from '../../ui/json.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
+import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 
 type StopOptions = SessionFlags & CommonOptions & { yes?: boolean };
@@ -24,13 +25,13 @@ export async function stopAction(jobId: string, opts: StopOptions, inv: Invocati
   const session = await sessionForJobCommands(inv, opts, { workspace: false });
   const { jobs } = await connect(inv, session);
   const style = createStyle(io.color);
-  const before = await jobs.getJob(jobId);
+  const before = await retrying(inv)(() => jobs.getJob(jobId));
   if (isTerminal(before.status)) {
     if (opts.json) writeJson(io, { id: jobId, status: before.status, stopped: false });
     else io.err(`Job ${jobId} has already ended (${before.status}); nothing to stop.\n`);
     return;
   }
-  const final = await stopAndWait(jobId, { jobs, clock: Date.now, sleep: abortableSleep }, { stopping: (id) => io.err(`Stopping ${id}…\n`), retry: () => {} }, 60_000);
+  const final = await stopAndWait(jobId, { jobs, clock: Date.now, sleep: abortableSleep }, { stopping: (id) => io.err(`Stopping ${id}…\n`), retry: () => {} }, 60_000, ctx.retry);
   if (opts.json) writeJson(io, { id: jobId, status: final?.status ?? null, stopped: true });
   else io.err(`${style.yellow('■')} Job ${jobId} is ${final?.status ?? 'stopping'}.\n`);
 }

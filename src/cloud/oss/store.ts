@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type OSSType from 'ali-oss';
 import type { CredentialClient } from '../credentials.js';
 import { fromOssError } from '../errors.js';
-import type { ObjectStore, UploadProgress } from '../types.js';
+import type { ListedObject, ObjectStore, UploadProgress } from '../types.js';
 
 export interface OssStoreOptions {
   /** `http(s)://host[:port]`. */
@@ -13,6 +13,10 @@ export interface OssStoreOptions {
   credential: CredentialClient;
   /** Files at least this big go up in parts. */
   multipartThreshold?: number;
+  /** Per request (a part, a PUT): long enough for a part on a slow link. */
+  timeoutMs?: number;
+  /** ali-oss's own retries of a network failure. */
+  retries?: number;
   partSize?: number;
   parallel?: number;
 }
@@ -75,6 +79,33 @@ export class OssObjectStore implements ObjectStore {
     }
   }
 
+  async getFile(bucket: string, key: string, path: string): Promise<void> {
+    const client = await this.#client(bucket);
+    try {
+      // ali-oss streams the body into the file and removes a partial file when the download fails.
+      await client.get(key, path);
+    } catch (error) {
+      throw fromOssError(error, `GetObject oss://${bucket}/${key}`);
+    }
+  }
+
+  async list(bucket: string, prefix: string): Promise<ListedObject[]> {
+    const client = await this.#client(bucket);
+    const out: ListedObject[] = [];
+    let token: string | undefined;
+    do {
+      let page: OSSType.ListV2ObjectResult;
+      try {
+        page = await client.listV2({ prefix, 'max-keys': 1000, ...(token ? { 'continuation-token': token } : {}) });
+      } catch (error) {
+        throw fromOssError(error, `ListObjects oss://${bucket}/${prefix}`);
+      }
+      for (const o of page.objects ?? []) out.push({ key: o.name, size: Number(o.size) });
+      token = page.isTruncated ? page.nextContinuationToken : undefined;
+    } while (token);
+    return out;
+  }
+
   #client(bucket: string): Promise<OSSType> {
     let client = this.#clients.get(bucket);
     if (!client) {
@@ -94,11 +125,21 @@ export class OssObjectStore implements ObjectStore {
       region: this.options.region,
       accessKeyId: c.accessKeyId ?? '',
       accessKeySecret: c.accessKeySecret ?? '',
-      ...(c.securityToken ? { stsToken: c.securityToken } : {}),
+      ...(c.securityToken
+        ? {
+            stsToken: c.securityToken,
+            // STS credentials expire; ask the same provider again (it refreshes them) rather than fail mid-upload.
+            refreshSTSToken: async () => {
+              const fresh = await this.options.credential.getCredential();
+              return { accessKeyId: fresh.accessKeyId ?? '', accessKeySecret: fresh.accessKeySecret ?? '', stsToken: fresh.securityToken ?? '' };
+            },
+            refreshSTSTokenInterval: 5 * 60_000,
+          }
+        : {}),
       secure: this.options.endpoint.startsWith('https:'),
-      timeout: 120_000,
+      timeout: this.options.timeoutMs ?? 120_000,
       // ali-oss retries only network failures, after a fixed 500 ms; each multipart part on its own.
-      retryMax: 3,
+      retryMax: this.options.retries ?? 3,
     } as OSSType.Options);
   }
 }
