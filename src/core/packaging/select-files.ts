@@ -43,7 +43,7 @@ export interface SelectOptions {
 }
 
 /** The permission bits written for each entry type (see `Entry.mode`). */
-export function normalisedMode(type: EntryType, fsMode: number): number {
+function normalisedMode(type: EntryType, fsMode: number): number {
   if (type === 'file') return fsMode & 0o111 ? 0o755 : 0o644;
   return 0o755;
 }
@@ -257,7 +257,7 @@ function unreadable(path: string, err: unknown): Error {
       path,
       reason: 'unreadable',
       code,
-      hint: 'Make it readable, or leave it out with a rule in .paiignore.',
+      hint: 'Make it readable, or leave it out with an ignore rule.',
     });
   }
   return err instanceof Error ? err : new Error(String(err));
