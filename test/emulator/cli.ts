@@ -6,7 +6,8 @@ import { startEmulator, type EmulatorOptions } from './index.js';
 import type { JournalEntry } from './journal.js';
 
 const USAGE = `usage: tsx test/emulator/cli.ts [--pai-port N] [--oss-port N] [--region R] [--workspace-id ID]
-       [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET] [--quiet]`;
+       [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET] [--execute] [--quiet]
+  --execute  run submitted jobs for real through the local runner (executed mode), instead of the default script`;
 
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
@@ -37,6 +38,7 @@ async function main(): Promise<void> {
       'access-key-id': { type: 'string' },
       'access-key-secret': { type: 'string' },
       quiet: { type: 'boolean' },
+      execute: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
     ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
     ...(values['access-key-id'] !== undefined ? { accessKeyId: values['access-key-id'] } : {}),
     ...(values['access-key-secret'] !== undefined ? { accessKeySecret: values['access-key-secret'] } : {}),
+    ...(values.execute ? { execute: true } : {}),
   };
   const emu = await startEmulator(options);
   process.stdout.write(
@@ -62,7 +65,7 @@ async function main(): Promise<void> {
       .join(''),
   );
   if (!values.quiet) emu.journal.onEntry((e) => process.stderr.write(`${describe(e)}\n`));
-  process.stderr.write(`pai-process emulator: PAI ${emu.paiEndpoint}, OSS ${emu.ossEndpoint}; Ctrl-C to stop\n`);
+  process.stderr.write(`pai-process emulator: PAI ${emu.paiEndpoint}, OSS ${emu.ossEndpoint}${emu.runsRoot ? `; jobs run for real in ${emu.runsRoot}` : ''}; Ctrl-C to stop\n`);
 
   let closing = false;
   const stop = (signal: string): void => {

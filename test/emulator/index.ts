@@ -10,6 +10,7 @@ import { MultipartUploads } from './oss/multipart.js';
 import { ossAdapter } from './oss/server.js';
 import { OssStore } from './oss/store.js';
 import { NonceCache } from './pai/auth.js';
+import { Executor, type ExecuteOptions } from './pai/execute.js';
 import { JobStore } from './pai/jobs.js';
 import type { Script } from './pai/script.js';
 import { paiAdapter } from './pai/server.js';
@@ -21,6 +22,7 @@ export type { ActiveFault, FaultKind, FaultSpec, Faults } from './faults.js';
 export type { Journal, JournalEntry, SignatureCheck } from './journal.js';
 export type { StoredObject, OssStore } from './oss/store.js';
 export type { Job, JobStore, LogLine, Instance, Transition } from './pai/jobs.js';
+export type { ExecuteOptions } from './pai/execute.js';
 export { defaultScript, TERMINAL_STATUSES, type InstanceInit, type Script, type ScriptStep } from './pai/script.js';
 
 export interface EmulatorOptions {
@@ -62,6 +64,12 @@ export interface EmulatorOptions {
   workspaces?: Record<string, Record<string, string>>;
   /** The bucket of cname-style requests (no bucket on the wire). Default: bucket. */
   cnameBucket?: string;
+  /**
+   * Executed mode: jobs that no registered script matches run for real through the local runner
+   * (src/core/local): code and oss:// inputs from the emulated OSS, logs served by ListTrainingJobLogs,
+   * outputs written back to the emulated OSS. `true` for the defaults, or options (pai/execute.ts).
+   */
+  execute?: boolean | ExecuteOptions;
 }
 
 export interface Emulator {
@@ -90,6 +98,8 @@ export interface Emulator {
   readonly clock: Clock;
   /** Shift of the services' "now" for signature dates; may be changed at any time. */
   serverTimeOffsetMs: number;
+  /** In executed mode, the folder jobs are staged in (one run folder per job); undefined otherwise. */
+  readonly runsRoot: string | undefined;
   close(): Promise<void>;
 }
 
@@ -133,12 +143,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const store = new OssStore(bucket);
   for (const b of options.buckets ?? []) store.createBucket(b);
   const multipart = new MultipartUploads(store);
+  const executor = options.execute ? new Executor(store, options.execute === true ? {} : options.execute) : undefined;
   const jobs = new JobStore({
     clock,
+    ...(executor ? { executor } : {}),
     ...(options.defaultScript ? { defaultScript: options.defaultScript } : {}),
     ...(options.stopDelayMs !== undefined ? { stopDelayMs: options.stopDelayMs } : {}),
     ...(options.stopFinalStatus ? { stopFinalStatus: options.stopFinalStatus } : {}),
   });
+  executor?.attach(jobs);
   const workspaces = new Map(Object.entries(options.workspaces ?? { [workspaceId]: { modelExportPath: `oss://${bucket}/pai/model_export/` } }));
 
   let offset = options.serverTimeOffsetMs ?? 0;
@@ -209,7 +222,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     set serverTimeOffsetMs(ms: number) {
       offset = ms;
     },
+    runsRoot: executor?.root,
     async close() {
+      // Executed jobs are stopped first, so that none outlives the emulator.
+      await executor?.close();
       sleeper.close();
       await Promise.all([shutdown(paiServer), shutdown(ossServer)]);
     },

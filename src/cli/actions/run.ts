@@ -17,15 +17,33 @@ import { submitAndFollow } from './submit-and-follow.js';
 
 export type RunOptions = JobFlagValues &
   SessionFlags &
-  CommonOptions & { dryRun?: boolean; detach?: boolean; timeout?: string; stopOnInterrupt?: boolean; maxCodeSize?: string };
+  CommonOptions & { dryRun?: boolean; detach?: boolean; timeout?: string; stopOnInterrupt?: boolean; maxCodeSize?: string } & LocalFlags;
+
+/** The flags of `run --local` (design.md section 9). */
+export interface LocalFlags {
+  local?: boolean;
+  localRuntime?: string;
+  installRequirements?: boolean;
+}
 
 export async function runAction(opts: RunOptions, inv: Invocation): Promise<void> {
   const { ctx } = inv;
   const timeoutMs = opts.timeout === undefined ? undefined : durationFlag('--timeout', opts.timeout) * 1000;
   const maxCodeSize = opts.maxCodeSize === undefined ? undefined : await sizeFlag(opts.maxCodeSize);
-  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides: jobOverrides(opts) });
+  // --local makes the job local (instance_type: local), which also lets its outputs be local paths.
+  const overrides = opts.local ? [...jobOverrides(opts), { path: ['instance_type'], value: 'local', origin: '--local' }] : jobOverrides(opts);
+  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides });
   const { job } = loaded;
   const { session, problems, sdkConfigShown } = loadSession(ctx, opts, job.session ? { config: job.session, label: loaded.file ?? 'the job config' } : undefined);
+  if (job.instance_type === 'local') {
+    // A local run needs no region, workspace or credentials, unless an oss:// location does (run-local.ts asks then).
+    const { runLocal } = await import('./run-local.js');
+    inv.exitCode = await runLocal(inv, opts, loaded, { session, problems, sdkConfigShown }, maxCodeSize);
+    return;
+  }
+  if (opts.localRuntime !== undefined || opts.installRequirements) {
+    throw new UsageError(`${opts.localRuntime !== undefined ? '--local-runtime' : '--install-requirements'} applies to local runs only`, 'Add --local to run the job on this machine.');
+  }
   const complete = requireSession(session, problems, sdkConfigShown);
 
   if (opts.dryRun) return dryRun(inv, opts, loaded, complete, maxCodeSize);

@@ -10,7 +10,11 @@ export function registerRun(program: Command, inv: Invocation): void {
     .option('--detach', 'return once the job is submitted (exit 0); follow it later with `pai-process logs JOB --follow`')
     .option('--timeout <duration>', 'stop following after this long (90s, 30m, 2h): exit 6, the job keeps running')
     .option('--stop-on-interrupt', 'on Ctrl-C, stop the job too (and wait for it to stop) instead of leaving it running')
-    .option('--max-code-size <size>', 'refuse to upload code larger than this (500MB, 2GiB); default 5GiB');
+    .option('--max-code-size <size>', 'refuse to upload code larger than this (500MB, 2GiB); default 5GiB')
+    // Local mode (design.md section 9): the same job on this machine, with PAI's container contract.
+    .option('--local', 'run the job on this machine (as instance_type: local does), in .pai-process/runs/<job-name>/; no cloud account needed')
+    .option('--local-runtime <runtime>', 'with --local: plain (a process, the default) or docker (the image, with the real /ml paths)')
+    .option('--install-requirements', 'with --local: pip-install requirements.txt and `requirements` (plain: into a virtualenv in the run folder)');
   addJobOptions(cmd);
   addSessionOptions(cmd);
   addCommonOptions(cmd);
@@ -20,13 +24,15 @@ export function registerRun(program: Command, inv: Invocation): void {
 Flags override the job config; --set applies last. Values of --param, --env and --label
 reach the job as the text you typed. Job logs go to stdout; progress and the summary to stderr.
 Exit codes: 0 succeeded, 1 failed, 2 bad config, 3 stopped, 4 credentials, 5 service
-unreachable, 6 --timeout, 130 Ctrl-C (the job keeps running).
+unreachable, 6 --timeout, 130 Ctrl-C (the job keeps running; with --local it is stopped).
 
 Examples:
   $ pai-process run -f job.yaml
   $ pai-process run -f job.yaml --detach
   $ pai-process run -f job.yaml --timeout 2h --stop-on-interrupt
   $ pai-process run -f job.yaml --dry-run
+  $ pai-process run -f job.yaml --local
+  $ pai-process run -f job.yaml --local --install-requirements --output model=./model
   $ pai-process run -f job.yaml --dry-run --json | jq .request
   $ pai-process run --image python:3.11 --command "python main.py" --source-dir . \\
       --instance-type ecs.c6.large --param lr=0.1 --dry-run

@@ -15,7 +15,9 @@ export type Problem = { path: (string | number)[]; message: string };
  * The checks a schema cannot express (machines, Lingjun, spot, local paths, channel URIs), and the
  * resolved Job. Runs on data that passed the schema, so the shapes are known.
  */
-export function resolveJob(data: Raw, baseDir: string): { job: Job; problems: Problem[] } {
+export function resolveJob(data: Raw, baseDir: string, options: { local?: boolean } = {}): { job: Job; problems: Problem[] } {
+  // A local job (`run --local`, which sets instance_type: local, or the config's own) may write its outputs to local paths.
+  const local = options.local ?? data['instance_type'] === 'local';
   const problems: Problem[] = [];
   const job: Job = {
     image_uri: data['image_uri'] as string,
@@ -47,7 +49,7 @@ export function resolveJob(data: Raw, baseDir: string): { job: Job; problems: Pr
   checkMachines(job, problems);
   resolveSourceDir(data['source_dir'] as string | undefined, baseDir, job, problems);
   job.inputs = resolveChannels(data['inputs'], 'inputs', baseDir, problems);
-  job.outputs = resolveChannels(data['outputs'], 'outputs', baseDir, problems);
+  job.outputs = resolveChannels(data['outputs'], 'outputs', baseDir, problems, local);
   return { job: inSchemaOrder(job), problems };
 }
 
@@ -92,7 +94,7 @@ function resolveSourceDir(value: string | undefined, baseDir: string, job: Job, 
   job.source_dir = abs;
 }
 
-function resolveChannels(value: unknown, key: 'inputs' | 'outputs', baseDir: string, problems: Problem[]): Record<string, ChannelLocation> {
+function resolveChannels(value: unknown, key: 'inputs' | 'outputs', baseDir: string, problems: Problem[], local = false): Record<string, ChannelLocation> {
   const out: Record<string, ChannelLocation> = {};
   if (!value || typeof value !== 'object') return out;
   for (const [name, loc] of Object.entries(value as Raw)) {
@@ -109,8 +111,10 @@ function resolveChannels(value: unknown, key: 'inputs' | 'outputs', baseDir: str
     } else if (kind.kind === 'unsupported-uri') {
       problems.push({ path, message: `${kind.scheme}:// is not a storage PAI can mount; use oss://, nas://, cpfs://, bmcpfs:// or odps://` });
       out[name] = loc;
+    } else if (key === 'outputs' && local) {
+      out[name] = absolute(loc, baseDir);
     } else if (key === 'outputs') {
-      problems.push({ path, message: `"${loc}" is a local path; a cloud job writes its outputs to oss://, nas://, cpfs://, bmcpfs:// or odps://` });
+      problems.push({ path, message: `"${loc}" is a local path; a cloud job writes its outputs to oss://, nas://, cpfs://, bmcpfs:// or odps:// (a local path works with run --local)` });
       out[name] = loc;
     } else {
       const abs = absolute(loc, baseDir);

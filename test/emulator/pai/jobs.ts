@@ -64,6 +64,17 @@ export interface JobStoreOptions {
   stopDelayMs?: number;
   /** Where a stopped job ends up: 'Stopped' (default) or 'Terminated'. */
   stopFinalStatus?: string;
+  /**
+   * Executed mode: jobs that no registered script matches are run for real by this executor (pai/execute.ts),
+   * which drives their status and logs through push(); StopTrainingJob also stops their processes.
+   */
+  executor?: JobExecutor;
+}
+
+/** What runs a job in executed mode. */
+export interface JobExecutor {
+  start(job: Job): void;
+  stop(job: Job): void;
 }
 
 interface ScriptRegistration {
@@ -119,6 +130,7 @@ export class JobStore {
     const now = this.opts.clock.now();
     const name = typeof spec['TrainingJobName'] === 'string' ? spec['TrainingJobName'] : '';
     const workspaceId = typeof spec['WorkspaceId'] === 'string' ? spec['WorkspaceId'] : '';
+    const script = options.script ?? this.pickScript(name, this.opts.executor !== undefined);
     const job: Job = {
       id: newJobId(),
       name,
@@ -133,16 +145,18 @@ export class JobStore {
       events: [],
       polls: 0,
       pollTimes: [],
-      pending: cloneSteps(options.script ?? this.pickScript(name)),
+      pending: cloneSteps(script ?? []),
       lastStepTime: now,
     };
     this.addEvent(job, now, `TrainingJob ${job.id} created, status Creating`);
     this.jobs.set(job.id, job);
     this.advance(job);
+    if (script === undefined) this.opts.executor?.start(job);
     return job;
   }
 
-  private pickScript(name: string): Script {
+  /** The registered script for a job name; the default script, or undefined (executed) when nothing matches. */
+  private pickScript(name: string, executed = false): Script | undefined {
     for (let i = this.registrations.length - 1; i >= 0; i--) {
       const r = this.registrations[i];
       if (!r) continue;
@@ -151,7 +165,7 @@ export class JobStore {
       if (r.once) this.registrations.splice(i, 1);
       return r.steps;
     }
-    return this.defaultSteps;
+    return executed ? undefined : this.defaultSteps;
   }
 
   /** The job with its due steps applied, or undefined. */
@@ -222,6 +236,7 @@ export class JobStore {
     if (!job) return undefined;
     if (TERMINAL_STATUSES.has(job.status) || job.status === 'Stopping') return job;
     const now = Math.max(this.opts.clock.now(), job.lastStepTime);
+    this.opts.executor?.stop(job);
     job.pending = [];
     this.apply(job, { status: 'Stopping', reasonCode: 'TrainingJobStopping', reasonMessage: 'Training job is being stopped by the user' }, now);
     job.pending = [

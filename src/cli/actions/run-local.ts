@@ -1,0 +1,139 @@
+import { dirname, resolve } from 'node:path';
+import type { ObjectStore } from '../../cloud/types.js';
+import type { LoadedJob } from '../../core/config/load-job.js';
+import type { Diagnostic } from '../../core/diagnostics.js';
+import { CliError, ConfigError, CredentialsError, UsageError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import { localJobSpec, ossLocations, runLocalJob, runsFolder, type LocalRunEvents, type LocalRuntime } from '../../core/local/index.js';
+import { jobName } from '../../core/request/job-name.js';
+import type { Session } from '../../core/session/resolve.js';
+import type { Invocation } from '../context.js';
+import { reporterFor } from './reporter.js';
+import type { RunOptions } from './run.js';
+
+interface SessionState {
+  session: Session;
+  problems: Diagnostic[];
+  sdkConfigShown: string;
+}
+
+/**
+ * `run --local` (or `instance_type: local`): the job on this machine, reported through the same reporters as a
+ * cloud run. Ctrl-C stops it (the job is ours): the first stops it gracefully, the second kills it at once, a
+ * third leaves without waiting. OSS is reached only when an oss:// location needs it.
+ */
+export async function runLocal(inv: Invocation, opts: RunOptions, loaded: LoadedJob, state: SessionState, maxCodeSize: number | undefined): Promise<number> {
+  const { ctx, io } = inv;
+  refuseCloudFlags(opts);
+  const runtime = runtimeFlag(opts.localRuntime);
+  const name = jobName(loaded.job.base_job_name, ctx.now());
+  const spec = localJobSpec(loaded.job, name);
+  const oss = ossLocations(spec);
+  const access = oss.downloads.length + oss.uploads.length > 0 ? await ossAccess(inv, state, oss.downloads) : {};
+  const base = loaded.file ? dirname(resolve(ctx.cwd, loaded.file)) : ctx.cwd;
+
+  const interrupt = localInterrupt(inv);
+  const reporter = await reporterFor(inv);
+  const started = Date.now();
+  const events: LocalRunEvents = {
+    status: reporter.status,
+    log: reporter.log,
+    result: reporter.result,
+    packaged: reporter.packaged,
+    uploaded: reporter.uploaded,
+    retry: reporter.retry,
+    // The NDJSON reporter's "interrupted" means a cloud job left running (130) or stopped (3); a local job
+    // interrupted is stopped and exits 130, so machines get a result that says exactly that.
+    interrupted: inv.options.json
+      ? (job) => reporter.result({ job: { id: job.id, name: job.id, status: 'Stopped', reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', instances: [], outputs: [], transitions: [], labels: {} }, exitCode: ExitCode.interrupted, durationMs: Date.now() - started, outputs: [] })
+      : reporter.interrupted,
+    warning: (m) => io.err(`! ${m}\n`),
+    staging: (dir) => io.err(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}. Ctrl-C stops it.\n`),
+  };
+  try {
+    return await runLocalJob(
+      spec,
+      { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: Date.now, ...(ctx.retry ? { retry: ctx.retry } : {}) },
+      events,
+      { runs: runsFolder(base), runtime, installRequirements: opts.installRequirements === true, ...(maxCodeSize !== undefined ? { maxCodeSize } : {}) },
+    );
+  } finally {
+    interrupt.dispose();
+    reporter.close();
+  }
+}
+
+/** Flags about following a cloud job mean nothing here; saying so beats ignoring them. */
+function refuseCloudFlags(opts: RunOptions): void {
+  const hints: Record<string, string> = {
+    dryRun: '--dry-run shows the cloud request; a local run sends none. Use `pai-process validate` to check the job.',
+    detach: '--detach leaves a cloud job running; a local job runs in the foreground, in this terminal.',
+    timeout: '--timeout stops following a cloud job; to bound a local job, set max_run_time (--max-run-time).',
+  };
+  for (const [key, hint] of Object.entries(hints)) {
+    if (opts[key as keyof RunOptions] !== undefined && opts[key as keyof RunOptions] !== false) {
+      throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to a local run`, hint);
+    }
+  }
+}
+
+function runtimeFlag(value: string | undefined): LocalRuntime {
+  if (value === undefined || value === 'plain') return 'plain';
+  if (value === 'docker') return 'docker';
+  throw new UsageError(`--local-runtime expects plain or docker, got "${value}"`, 'plain runs the command as a process here (the default); docker runs it in the job\'s image.');
+}
+
+/**
+ * OSS for the oss:// locations of a local run. Downloads (the code, inputs) cannot do without it: no region is a
+ * config error (2), no credentials exit 4. Uploads can: an output then stays in the run folder, and the runner
+ * says why (`noStoreReason`).
+ */
+async function ossAccess(inv: Invocation, state: SessionState, downloads: string[]): Promise<{ store?: ObjectStore; noStoreReason?: string }> {
+  const { ctx, io } = inv;
+  const what = `${downloads.join(', ')} ${downloads.length === 1 ? 'is' : 'are'} on OSS, and downloading ${downloads.length === 1 ? 'it' : 'them'} needs`;
+  const { session, problems } = state;
+  const region = session.region?.value;
+  const endpoint = session.ossEndpoint?.value;
+  if (!region || !endpoint || problems.length > 0) {
+    const reason = !region ? 'no region is set (--region or PAI_REGION_ID)' : 'the session has problems (see `pai-process config show`)';
+    if (downloads.length === 0) return { noStoreReason: reason };
+    const diagnostics: Diagnostic[] = [...problems];
+    if (!region) diagnostics.push({ path: 'session.region_id', message: 'no region: pass --region, export PAI_REGION_ID, or set session.region_id in the job config' });
+    throw new ConfigError(`${what} ${!region ? 'a region' : 'a complete session'}; nothing was run`, diagnostics, 'Set a region and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use local paths.');
+  }
+  const { resolveCredentials } = await import('../../cloud/credentials.js');
+  const lookup: Parameters<typeof resolveCredentials>[0] = { env: ctx.env, homedir: ctx.homedir };
+  if (session.profile) lookup.profile = session.profile.value;
+  if (ctx.probeMetadata) lookup.probeMetadata = ctx.probeMetadata;
+  let credentials: Awaited<ReturnType<typeof resolveCredentials>>;
+  try {
+    credentials = await resolveCredentials(lookup);
+  } catch (error) {
+    if (!(error instanceof CliError)) throw error;
+    if (downloads.length === 0) return { noStoreReason: 'no credentials were found (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile)' };
+    if (error instanceof CredentialsError) throw new CredentialsError(`${what} credentials: ${lowerFirst(error.message)}; nothing was run`, error.details, error.hint);
+    throw error;
+  }
+  io.addSecret(credentials.accessKeySecret);
+  io.addSecret(credentials.securityToken);
+  const { OssObjectStore } = await import('../../cloud/oss/store.js');
+  return { store: new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential }) };
+}
+
+/** Ctrl-C and SIGTERM: the first stops the job (SIGTERM, then SIGKILL after a grace period), the second kills it now, a third exits at once. */
+function localInterrupt(inv: Invocation): { signal: AbortSignal; force: AbortSignal; dispose: () => void } {
+  const stop = new AbortController();
+  const kill = new AbortController();
+  let count = 0;
+  const unsubscribe = inv.ctx.onSignal?.(() => {
+    count++;
+    if (count === 1) stop.abort();
+    else if (count === 2) kill.abort();
+    else inv.ctx.exitNow?.(ExitCode.interrupted);
+  });
+  return { signal: stop.signal, force: kill.signal, dispose: () => unsubscribe?.() };
+}
+
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

@@ -1,0 +1,10 @@
+/**
+ * The local runner (design.md section 9): a job run on this machine with PAI's container contract, as a
+ * plain process or in Docker. The CLI's `run --local` and the emulator's executed mode both use it.
+ */
+export { contractEnv, distributedEnv, envName, hyperparametersFile, pythonJson, shellQuote, userArgs, type ContractPaths } from './contract.js';
+export { CONTAINER_PATHS, containerName, dockerRunArgs, requireDocker, type DockerWorkerInput, type Mount } from './docker.js';
+export { createRunFolder, runLayout, runsFolder, type RunLayout } from './layout.js';
+export { DEFAULT_GRACE_MS, dockerInput, runLocalJob, type LocalRunDeps, type LocalRunEvents, type LocalRunOptions, type LocalRuntime } from './run-local.js';
+export { LOCAL_INSTANCE_TYPE, localJobSpec, ossLocations, type LocalJobSpec } from './spec.js';
+export type { Staged, StagedInput } from './stage.js';

@@ -1,0 +1,248 @@
+import { delimiter } from 'node:path';
+import type { ObjectStore, TrainingJob } from '../../cloud/types.js';
+import { withRetry, type RetryOptions } from '../../cloud/retry.js';
+import { ConfigError, InterruptedError, UsageError } from '../errors.js';
+import { ExitCode } from '../exit-codes.js';
+import { exitCodeForStatus } from '../job-status.js';
+import type { RunEvents } from '../run-job.js';
+import { contractEnv, distributedEnv, type ContractPaths } from './contract.js';
+import { CONTAINER_PATHS, containerInputPath, containerName, dockerRunArgs, killContainer, requireDocker, type Mount } from './docker.js';
+import { freePort } from './free-port.js';
+import { createRunFolder, runLayout, type RunLayout } from './layout.js';
+import { checkOutputPaths, deliverOutputs } from './outputs.js';
+import { onPath, pythonShim, requirementsFile, virtualenvCommands, virtualenvEnv } from './python-env.js';
+import { ossLocations, type LocalJobSpec } from './spec.js';
+import { stageJob, type Staged } from './stage.js';
+import { runWorkers, type WorkerSpec, type WorkersOutcome } from './workers.js';
+
+export type LocalRuntime = 'plain' | 'docker';
+
+export interface LocalRunOptions {
+  /** Where runs are kept (`.pai-process/runs`); this run gets a new folder in it, named after the job. */
+  runs: string;
+  runtime: LocalRuntime;
+  /** pip-install requirements.txt and `requirements` (into a virtualenv under the run folder, for the plain runtime). */
+  installRequirements: boolean;
+  maxCodeSize?: number;
+  /** Between SIGTERM and SIGKILL when the job is stopped. Default 10 s. */
+  graceMs?: number;
+}
+
+export interface LocalRunDeps {
+  /** The environment the job's processes inherit (and the docker client runs with). */
+  env: Readonly<Record<string, string | undefined>>;
+  /** OSS, when oss:// locations can be reached from here. */
+  store?: ObjectStore;
+  /** Why there is no store (said when an oss:// output has to stay in the run folder). */
+  noStoreReason?: string;
+  /** Ctrl-C: stop the job. */
+  signal: AbortSignal;
+  /** A second Ctrl-C: kill it without waiting. */
+  force?: AbortSignal;
+  clock: () => number;
+  retry?: Partial<RetryOptions>;
+}
+
+/** What a local run reports: the cloud run's events (so the same reporters render it), plus warnings. */
+export interface LocalRunEvents extends Pick<RunEvents, 'status' | 'log' | 'result' | 'interrupted' | 'packaged' | 'uploaded' | 'retry'> {
+  /** Something the user may not expect; always said before the job's first status. */
+  warning(message: string): void;
+  /** The checks passed and the job is being staged in this new run folder. */
+  staging?(runDir: string): void;
+}
+
+export const DEFAULT_GRACE_MS = 10_000;
+
+/**
+ * Runs a job on this machine with PAI's container contract, and returns the exit code of design.md section 7:
+ * 0 when every worker succeeded (and the outputs were delivered), 1 when one failed or max_run_time passed,
+ * 130 on Ctrl-C (the job is ours, so it is stopped: nothing keeps running). What cannot start at all is
+ * thrown as a CliError with its own code (a config problem 2, no Docker engine 5, ...).
+ */
+export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRunEvents, options: LocalRunOptions): Promise<number> {
+  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: events.retry });
+  const job = new JobState(spec, events);
+  try {
+    await preflight(spec, deps, events, options);
+    const layout = runLayout(await createRunFolder(options.runs, spec.name));
+    events.staging?.(layout.root);
+    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), call, signal: deps.signal, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}) }, events);
+    const requirements = requirementsFile(layout.usercode);
+    if (!options.installRequirements && (requirements || spec.requirements.length > 0)) {
+      const what = [requirements, spec.requirements.length > 0 ? 'the job\'s requirements' : undefined].filter(Boolean).join(' and ');
+      events.warning(`${what} not installed: PAI installs them before the command; here, pass --install-requirements to install them into a virtualenv in ${layout.venv}`);
+    }
+    if (options.installRequirements && !requirements && spec.requirements.length === 0) {
+      events.warning('--install-requirements: the code has no requirements.txt and the job no requirements; there is nothing to install');
+    }
+    if (deps.signal.aborted) throw new InterruptedError('Interrupted');
+
+    job.set('Running');
+    const started = deps.clock();
+    const deadline = spec.maxRunTime !== undefined ? started + spec.maxRunTime * 1000 : undefined;
+    const budget = () => (deadline === undefined ? undefined : Math.max(0, deadline - deps.clock()));
+    const workerOptions = () => ({ signal: deps.signal, ...(deps.force ? { force: deps.force } : {}), graceMs: options.graceMs ?? DEFAULT_GRACE_MS, ...(deadline !== undefined ? { maxRunTimeMs: budget()! } : {}) });
+    const log = (worker: string, line: string) => events.log(spec.instanceCount > 1 ? worker : undefined, line);
+
+    let env = { ...inherited(deps.env), ...spec.environments };
+    if (options.runtime === 'plain') {
+      const shim = await pythonShim(layout, env);
+      if (shim) env = { ...env, PATH: prependPath(shim, env['PATH']) };
+      if (options.installRequirements && (requirements || spec.requirements.length > 0)) {
+        const python3 = onPath('python3', env)!;
+        for (const argv of virtualenvCommands(layout, python3, requirements, spec.requirements)) {
+          const outcome = await runWorkers([{ name: 'setup', argv, cwd: layout.usercode, env }], workerOptions(), (_w, line) => events.log(undefined, line));
+          if (outcome.kind !== 'succeeded') return await finish(job, outcome, deps, started, staged, spec, events, `installing the requirements (${argv.slice(0, 3).map((a) => a.split('/').pop()).join(' ')})`);
+        }
+        env = { ...env, ...virtualenvEnv(layout, env['PATH']) };
+      }
+    }
+
+    const port = await freePort();
+    const workers = Array.from({ length: spec.instanceCount }, (_, rank) => {
+      const name = `worker-${rank}`;
+      const distributed = distributedEnv(rank, spec.instanceCount, port);
+      return options.runtime === 'plain'
+        ? plainWorker(name, spec, layout, staged, { ...env, ...distributed })
+        : dockerWorker(name, spec, layout, staged, distributed, options.installRequirements, deps.env);
+    });
+    const outcome = await runWorkers(workers, workerOptions(), log);
+    return await finish(job, outcome, deps, started, staged, spec, events);
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    events.interrupted({ id: spec.name, status: 'Stopped' }, true);
+    return ExitCode.interrupted;
+  }
+}
+
+/** Everything that can be refused before a file is written: missing OSS access, output paths, Docker, python3. */
+async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRunEvents, options: LocalRunOptions): Promise<void> {
+  const oss = ossLocations(spec);
+  if (!deps.store && oss.downloads.length > 0) {
+    throw new ConfigError(
+      `${oss.downloads.join(', ')} ${oss.downloads.length === 1 ? 'is' : 'are'} on OSS, and OSS cannot be reached from here (${deps.noStoreReason ?? 'no session'}); nothing was run`,
+      [],
+      'Set a region (--region or PAI_REGION_ID) and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use local paths.',
+    );
+  }
+  if (!deps.store) {
+    for (const label of oss.uploads) {
+      const channel = label.slice('outputs.'.length);
+      events.warning(`${label} (${spec.outputs[channel]}) will not be uploaded: ${deps.noStoreReason ?? 'no OSS session'}. It stays in the run folder's output/${channel}/`);
+    }
+  }
+  await checkOutputPaths(spec.outputs);
+  if (options.runtime === 'docker') await requireDocker(deps.env);
+  if (options.runtime === 'plain' && options.installRequirements && !onPath('python3', { ...inherited(deps.env), ...spec.environments })) {
+    throw new UsageError('--install-requirements makes a virtualenv with `python3 -m venv`, and there is no python3 on PATH; nothing was run', 'Install Python 3, or leave out --install-requirements.');
+  }
+}
+
+/** How the run ended → status, outputs, summary, exit code. */
+async function finish(job: JobState, outcome: WorkersOutcome, deps: LocalRunDeps, started: number, staged: Staged, spec: LocalJobSpec, events: LocalRunEvents, setup?: string): Promise<number> {
+  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: events.retry });
+  if (outcome.kind === 'interrupted') throw new InterruptedError('Interrupted');
+  let outputs = Object.entries(staged.outputs).map(([name, folder]) => ({ name, uri: `${folder}/` }));
+  if (outcome.kind === 'succeeded') {
+    outputs = await deliverOutputs(spec.outputs, staged.outputs, { ...(deps.store ? { store: deps.store } : {}), call }, events);
+    job.set('Succeed');
+  } else if (outcome.kind === 'timed-out') {
+    job.set('Failed', 'MaxRunTimeExceeded', `the job ran longer than max_run_time (${durationText(spec.maxRunTime ?? 0)}) and was stopped`);
+  } else {
+    const { worker, exit } = outcome;
+    const how = exit.startError ? `could not start (${exit.startError})` : exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+    const who = setup ? setup : spec.instanceCount > 1 ? worker : 'the command';
+    const others = !setup && spec.instanceCount > 1 ? '; the other workers were stopped' : '';
+    job.set('Failed', setup ? 'RequirementsFailed' : 'WorkerFailed', `${who} ${how}${others}`);
+  }
+  const exitCode = exitCodeForStatus(job.current.status);
+  events.result({ job: job.current, exitCode, durationMs: deps.clock() - started, outputs });
+  return exitCode;
+}
+
+/** The job as the reporters know jobs (a TrainingJob), with each status change told once. */
+class JobState {
+  current: TrainingJob;
+
+  constructor(spec: LocalJobSpec, private readonly events: LocalRunEvents) {
+    const instances = Array.from({ length: spec.instanceCount }, (_, i) => ({ name: `worker-${i}` }));
+    this.current = { id: spec.name, name: spec.name, status: '', instances, outputs: [], transitions: [], labels: {} };
+  }
+
+  set(status: string, reasonCode?: string, reasonMessage?: string): void {
+    const previous = this.current.status || undefined;
+    const reason = { ...(reasonCode ? { reasonCode } : {}), ...(reasonMessage ? { reasonMessage } : {}) };
+    const next: TrainingJob = { ...this.current, status, ...reason, transitions: [...this.current.transitions, { status, ...reason }] };
+    // A status without a reason clears the previous one, as on PAI.
+    if (!reasonCode) delete next.reasonCode;
+    if (!reasonMessage) delete next.reasonMessage;
+    this.current = next;
+    this.events.status(this.current, previous);
+  }
+}
+
+/** A worker as a plain process: the command in usercode/, with the contract's variables at host paths. */
+function plainWorker(name: string, spec: LocalJobSpec, layout: RunLayout, staged: Staged, env: Record<string, string>): WorkerSpec {
+  const paths: ContractPaths = {
+    usercode: layout.usercode,
+    config: layout.config,
+    inputs: Object.fromEntries(staged.inputs.map((i) => [i.channel, i.path])),
+    outputs: staged.outputs,
+  };
+  const argv = typeof spec.command === 'string' ? ['sh', '-c', spec.command] : [...spec.command];
+  return { name, argv, cwd: layout.usercode, env: { ...env, ...contractEnv(spec.parameters, paths) } };
+}
+
+/** A worker as a container: the same job with the real /ml paths bound to the run folder. */
+function dockerWorker(name: string, spec: LocalJobSpec, layout: RunLayout, staged: Staged, distributed: Record<string, string>, installRequirements: boolean, hostEnv: LocalRunDeps['env']): WorkerSpec {
+  const { args, env } = dockerRunArgs(dockerInput(name, spec, layout, staged, distributed, installRequirements));
+  const container = containerName(spec.name, name);
+  const clientEnv = { ...inherited(hostEnv, false), ...env };
+  return { name, argv: ['docker', ...args], cwd: layout.root, env: clientEnv, forceStop: () => killContainer(container, clientEnv) };
+}
+
+/** What dockerRunArgs needs for one worker: the run folder's parts bound at PAI's /ml paths. */
+export function dockerInput(name: string, spec: LocalJobSpec, layout: RunLayout, staged: Staged, distributed: Record<string, string>, installRequirements: boolean) {
+  const mounts: Mount[] = [
+    { host: layout.usercode, container: CONTAINER_PATHS.usercode, readOnly: false },
+    { host: layout.config, container: CONTAINER_PATHS.config, readOnly: false },
+    ...staged.inputs.map((i) => ({ host: i.source, container: containerInputPath(i.channel, i.file), readOnly: true })),
+    ...Object.entries(staged.outputs).map(([channel, folder]) => ({ host: folder, container: `${CONTAINER_PATHS.output}/${channel}`, readOnly: false })),
+  ];
+  const paths: ContractPaths = {
+    usercode: CONTAINER_PATHS.usercode,
+    config: CONTAINER_PATHS.config,
+    inputs: Object.fromEntries(staged.inputs.map((i) => [i.channel, i.file === undefined ? `${containerInputPath(i.channel, undefined)}/` : containerInputPath(i.channel, i.file)])),
+    outputs: Object.fromEntries(Object.keys(staged.outputs).map((c) => [c, `${CONTAINER_PATHS.output}/${c}`])),
+  };
+  return {
+    name: containerName(spec.name, name),
+    image: spec.image,
+    command: spec.command,
+    env: { ...spec.environments, ...contractEnv(spec.parameters, paths), ...distributed },
+    mounts,
+    hostNetwork: spec.instanceCount > 1,
+    installRequirements,
+    requirements: spec.requirements,
+  };
+}
+
+/**
+ * The environment a local job inherits from this shell: everything but PAI_* (the job's own namespace: a stale
+ * PAI_INPUT_X must not look like a channel). Variables without a value are dropped.
+ */
+function inherited(env: LocalRunDeps['env'], dropPai = true): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && !(dropPai && k.startsWith('PAI_'))) out[k] = v;
+  return out;
+}
+
+function prependPath(dir: string, path: string | undefined): string {
+  return path ? `${dir}${delimiter}${path}` : dir;
+}
+
+/** Seconds as the config writes durations: 90 → 1m30s, 3600 → 1h. */
+function durationText(seconds: number): string {
+  const parts: [number, string][] = [[Math.floor(seconds / 3600), 'h'], [Math.floor((seconds % 3600) / 60), 'm'], [seconds % 60, 's']];
+  return parts.filter(([n]) => n > 0).map(([n, u]) => `${n}${u}`).join('') || '0s';
+}

@@ -1,0 +1,129 @@
+import { cp, mkdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
+import type { ObjectStore } from '../../cloud/types.js';
+import { ConfigError, InterruptedError } from '../errors.js';
+import { parseOssUri } from '../uris.js';
+import { packageCode, type PackageEvents } from '../package-code.js';
+import { unpackArchive } from '../packaging/index.js';
+import type { PackagedCode } from '../submit.js';
+import { asDir, hyperparametersFile } from './contract.js';
+import type { RunLayout } from './layout.js';
+import { downloadLocation, type Call } from './oss-transfer.js';
+import type { LocalJobSpec } from './spec.js';
+
+/** An input channel as the job finds it. */
+export interface StagedInput {
+  channel: string;
+  /** PAI_INPUT_<CHANNEL> on this machine: the channel's folder (ending in "/"), or the file of a single-file input. */
+  path: string;
+  /** The file's name, for a single-file input. */
+  file?: string;
+  /** What a container binds: the original folder or file (or the downloaded copy). */
+  source: string;
+}
+
+export interface Staged {
+  inputs: StagedInput[];
+  /** Each output channel's folder. */
+  outputs: Record<string, string>;
+}
+
+export interface StageDeps {
+  /** Present when oss:// locations can be read. */
+  store?: ObjectStore;
+  call: Call;
+  signal: AbortSignal;
+  /** The code-size limit the cloud upload would apply. */
+  maxCodeSize?: number;
+}
+
+export interface StageEvents extends PackageEvents {
+  packaged?(code: PackagedCode, uri: string): void;
+}
+
+/**
+ * Fills the run folder as PAI fills /ml/: usercode/ unpacked from the archive the cloud would get (so the same
+ * ignore rules apply), input/config/hyperparameters.json, input/data/<channel>/, and an empty output/<channel>/.
+ */
+export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: StageDeps, events: StageEvents): Promise<Staged> {
+  const checkpoint = () => {
+    if (deps.signal.aborted) throw new InterruptedError('Interrupted');
+  };
+  await mkdir(layout.usercode, { recursive: true });
+  await mkdir(layout.config, { recursive: true });
+  await mkdir(layout.data, { recursive: true });
+  await mkdir(layout.output, { recursive: true });
+  if (spec.code !== undefined) await stageCode(spec.code, layout, deps, events);
+  checkpoint();
+  await writeFile(join(layout.config, 'hyperparameters.json'), hyperparametersFile(spec.parameters));
+
+  const inputs: StagedInput[] = [];
+  for (const [channel, location] of Object.entries(spec.inputs)) {
+    checkpoint();
+    const folder = join(layout.data, channel);
+    if (/^oss:\/\//i.test(location)) {
+      const got = await downloadLocation(needStore(deps, `inputs.${channel}`, location), deps.call, location, folder, `inputs.${channel}`);
+      inputs.push(got.file ? { channel, path: got.path, file: basename(got.path), source: got.path } : { channel, path: asDir(folder), source: folder });
+    } else {
+      inputs.push(await linkInput(channel, location, folder));
+    }
+  }
+
+  const outputs: Record<string, string> = {};
+  for (const channel of Object.keys(spec.outputs)) {
+    outputs[channel] = join(layout.output, channel);
+    await mkdir(outputs[channel], { recursive: true });
+  }
+  return { inputs, outputs };
+}
+
+/** The code: a local folder goes through the same archive as a cloud upload; oss:// is an archive or a prefix. */
+async function stageCode(code: string, layout: RunLayout, deps: StageDeps, events: StageEvents): Promise<void> {
+  const archive = join(layout.root, 'source.tar.gz');
+  try {
+    if (!/^oss:\/\//i.test(code)) {
+      const packed = await packageCode(code, layout.root, deps.maxCodeSize, events);
+      await unpackArchive(packed.path, layout.usercode);
+      events.packaged?.(packed, layout.usercode);
+      return;
+    }
+    const store = needStore(deps, 'source_dir', code);
+    if (/\.(tar\.gz|tgz)$/i.test(code)) {
+      const { bucket, key } = splitOss(code);
+      await deps.call(() => store.getFile(bucket, key, archive));
+      await unpackArchive(archive, layout.usercode);
+    } else {
+      await downloadLocation(store, deps.call, code.endsWith('/') ? code : `${code}/`, layout.usercode, 'source_dir');
+    }
+  } finally {
+    await rm(archive, { force: true });
+  }
+}
+
+/**
+ * A local input, linked rather than copied (data can be large): a folder becomes input/data/<channel>, a file
+ * input/data/<channel>/<file>. Where links cannot be made, the data is copied.
+ */
+async function linkInput(channel: string, source: string, folder: string): Promise<StagedInput> {
+  const info = await stat(source).catch(() => undefined);
+  if (!info) throw new ConfigError(`inputs.${channel}: local input not found: ${source}`, []);
+  if (info.isDirectory()) {
+    await symlink(source, folder, 'dir').catch(() => cp(source, folder, { recursive: true }));
+    return { channel, path: asDir(folder), source };
+  }
+  const file = basename(source);
+  await mkdir(folder, { recursive: true });
+  await symlink(source, join(folder, file), 'file').catch(() => cp(source, join(folder, file)));
+  return { channel, path: join(folder, file), file, source };
+}
+
+function needStore(deps: StageDeps, label: string, uri: string): ObjectStore {
+  if (deps.store) return deps.store;
+  throw new ConfigError(`${label} is ${uri}, and there is no OSS session to download it with; nothing was run`, [], 'Set a region (--region or PAI_REGION_ID) and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use a local path.');
+}
+
+function splitOss(uri: string): { bucket: string; key: string } {
+  const parsed = parseOssUri(uri);
+  if (!parsed) throw new ConfigError(`"${uri}" is not an OSS URI`, [], 'Write oss://<bucket>/<path>.');
+  return parsed;
+}
