@@ -1,9 +1,12 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { parseConfigText, plainSource, type ConfigSource } from './source.js';
+
+/** A job config is a page of YAML; anything far bigger is a mistaken path, and parsing it would take minutes. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** Where cosmiconfig looks, in order, in the working folder and up to the project's root. */
 export const SEARCH_PLACES = [
@@ -30,6 +33,7 @@ export async function findJobConfig(file: string | undefined, cwd: string): Prom
   // counts as found here, so its syntax error is reported with a position instead of skipped.
   const found = (_path: string, content: string): unknown => {
     if (content.trim() === '') return null;
+    if (content.length > MAX_CONFIG_BYTES) return {};
     try {
       return parseYaml(content) as unknown;
     } catch {
@@ -66,10 +70,20 @@ async function loadFile(path: string, shown: string): Promise<ConfigSource> {
   }
   let text: string;
   try {
+    const size = statSync(path).size;
+    if (size > MAX_CONFIG_BYTES) {
+      throw new ConfigError(
+        `The job config ${shown} is ${(size / 1024 / 1024).toFixed(1)} MiB; a job config is at most ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`,
+        [],
+        'Check the path given to -f: it looks like a data file. Large values belong in files the job reads, not in its config.',
+      );
+    }
     text = readFileSync(path, 'utf8');
   } catch (error) {
+    if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : (error as Error).message;
+    const why =
+      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'ELOOP' ? 'a symbolic link loop' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     throw new ConfigError(`Could not read the job config ${shown}: ${why}`, [], 'Check the path given to -f, or run `pai-process init` to write a starter config.');
   }
   if (text.trim() === '') throw new ConfigError(`The job config ${shown} is empty`, [], 'Run `pai-process init` to write a starter config.');

@@ -1,4 +1,4 @@
-import { statSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
@@ -88,8 +88,9 @@ function resolveSourceDir(value: string | undefined, baseDir: string, job: Job, 
     return;
   }
   const abs = absolute(value, baseDir);
-  const stat = statSync(abs, { throwIfNoEntry: false });
-  if (!stat) problems.push({ path: ['source_dir'], message: `folder not found: ${abs}` });
+  const stat = safeStat(abs);
+  if (stat === 'loop') problems.push({ path: ['source_dir'], message: `is a symbolic link loop: ${abs}` });
+  else if (!stat) problems.push({ path: ['source_dir'], message: `folder not found: ${abs}` });
   else if (!stat.isDirectory()) problems.push({ path: ['source_dir'], message: `is not a folder: ${abs}` });
   job.source_dir = abs;
 }
@@ -118,7 +119,9 @@ function resolveChannels(value: unknown, key: 'inputs' | 'outputs', baseDir: str
       out[name] = loc;
     } else {
       const abs = absolute(loc, baseDir);
-      if (!statSync(abs, { throwIfNoEntry: false })) problems.push({ path, message: `local input not found: ${abs}` });
+      const stat = safeStat(abs);
+      if (stat === 'loop') problems.push({ path, message: `is a symbolic link loop: ${abs}` });
+      else if (!stat) problems.push({ path, message: `local input not found: ${abs}` });
       out[name] = abs;
     }
   }
@@ -143,6 +146,16 @@ function inSchemaOrder(job: Job): Job {
   const entries = Object.entries(job).filter(([, v]) => v !== undefined);
   entries.sort(([a], [b]) => jobConfigKeys.indexOf(a) - jobConfigKeys.indexOf(b));
   return Object.fromEntries(entries) as unknown as Job;
+}
+
+/** stat, with a missing path as undefined and a link loop named rather than thrown. */
+function safeStat(path: string): Stats | 'loop' | undefined {
+  try {
+    return statSync(path, { throwIfNoEntry: false });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ELOOP') return 'loop';
+    throw error;
+  }
 }
 
 function absolute(path: string, baseDir: string): string {

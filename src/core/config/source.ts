@@ -39,7 +39,13 @@ export function parseConfigText(text: string, file: string | undefined): ConfigS
     });
     throw new ConfigError(`${describe(file)} is not valid YAML or JSON`, diagnostics, 'Fix the syntax at the line and column shown.');
   }
-  const data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 100 }) as unknown;
+  } catch (error) {
+    // The yaml library refuses documents whose aliases would expand without bound ("billion laughs").
+    throw new ConfigError(`${describe(file)} could not be read: ${(error as Error).message}`, [], 'Use fewer YAML aliases (*name); write the values out.');
+  }
   keepScalarText(doc, data);
   const locate = (path: readonly (string | number)[], options?: { key?: boolean }): Position | undefined => {
     const node = options?.key ? findKey(doc, path) : findNode(doc, path);

@@ -1,0 +1,135 @@
+import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { FAST_CADENCE, project, runCli } from '../helpers/run-cli.js';
+
+/**
+ * Bad input of every kind: each is refused with exit 2 and a message naming the problem; never a stack
+ * trace, a hang or a request. The emulator's environment is set, so a request would have somewhere to go.
+ */
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(async () => emu?.close());
+
+const GOOD = 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\n';
+
+interface Case {
+  files?: Record<string, string | Buffer>;
+  args: string[];
+  message: RegExp;
+  setup?: (dir: string) => void;
+}
+
+const CONFIGS: Record<string, Case> = {
+  'invalid YAML': { files: { 'job.yaml': 'image_uri: x\n  command: [a\n' }, args: [], message: /job\.yaml:\d+:\d+/ },
+  'invalid JSON': { files: { 'job.json': '{"image_uri": "x",, }' }, args: ['-f', 'job.json'], message: /job\.json:\d+:\d+/ },
+  'wrong types': { files: { 'job.yaml': 'image_uri: [1]\ncommand: {a: 1}\ninstance_type: t\ninstance_count: "2"\nwait: maybe\n' }, args: [], message: /instance_count: must be an integer/ },
+  'unknown key': { files: { 'job.yaml': `${GOOD}gpu: 1\n` }, args: [], message: /unknown key "gpu"/ },
+  'misspelled key': { files: { 'job.yaml': `${GOOD}paramters: {a: 1}\n` }, args: [], message: /did you mean "parameters"/ },
+  'misspelled nested key': { files: { 'job.yaml': `${GOOD}session: {regoin_id: cn-hangzhou}\n` }, args: [], message: /did you mean "region_id"/ },
+  empty: { files: { 'job.yaml': '' }, args: [], message: /is empty/ },
+  'only a comment': { files: { 'job.yaml': '# nothing\n' }, args: [], message: /mapping of keys|is empty/ },
+  'a list, not a mapping': { files: { 'job.yaml': '- image_uri: x\n' }, args: [], message: /must be a mapping of keys/ },
+  'a scalar, not a mapping': { files: { 'job.yaml': 'just text\n' }, args: [], message: /must be a mapping of keys/ },
+  binary: { files: { 'job.yaml': randomBytes(4096) }, args: [], message: /job\.yaml/ },
+  '10 MB': { files: { 'job.yaml': GOOD + 'description: ' + 'x'.repeat(10 * 1024 * 1024) + '\n' }, args: [], message: /at most 1 MiB/ },
+  'deeply nested': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings: ${'['.repeat(5000)}${']'.repeat(5000)}\n` }, args: [], message: /job\.yaml/ },
+  'deeply nested mappings': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(4 + i)}k${i}:`).join('\n')} 1\n` }, args: [], message: /job\.yaml/ },
+  'duplicate keys': { files: { 'job.yaml': `${GOOD}image_uri: other\n` }, args: [], message: /Map keys must be unique/ },
+  'an alias bomb': { files: { 'job.yaml': `${GOOD}x: &a [1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nw: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n` }, args: [], message: /job\.yaml/ },
+  'an unset variable': { files: { 'job.yaml': GOOD.replace('python:3.11', '${NO_SUCH_VARIABLE_HERE}') }, args: [], message: /NO_SUCH_VARIABLE_HERE is not set/ },
+};
+
+const FLAGS: Record<string, Case> = {
+  'unknown flag': { files: { 'job.yaml': GOOD }, args: ['--gpus', '2'], message: /unknown option '--gpus'/ },
+  'malformed --param': { files: { 'job.yaml': GOOD }, args: ['--param', 'lr'], message: /--param expects KEY=VALUE/ },
+  'malformed --env': { files: { 'job.yaml': GOOD }, args: ['--env', '=x'], message: /--env expects KEY=VALUE/ },
+  'malformed --set': { files: { 'job.yaml': GOOD }, args: ['--set', 'a..b=1'], message: /not a dotted key path/ },
+  'bad --timeout': { files: { 'job.yaml': GOOD }, args: ['--timeout', 'soon'], message: /--timeout expects a duration/ },
+  'bad --max-run-time': { files: { 'job.yaml': GOOD }, args: ['--max-run-time', '5x'], message: /max_run_time: must be a number of seconds or a duration/ },
+  'bad --instance-count': { files: { 'job.yaml': GOOD }, args: ['--instance-count', '-1'], message: /instance_count/ },
+  'bad --max-code-size': { files: { 'job.yaml': GOOD }, args: ['--max-code-size', 'huge'], message: /--max-code-size expects a size/ },
+  'a flag without its value': { files: { 'job.yaml': GOOD }, args: ['--image'], message: /option '--image <uri>' argument missing/ },
+};
+
+const PATHS: Record<string, Case> = {
+  'missing config': { args: ['-f', 'nope.yaml'], message: /nope\.yaml: file not found/ },
+  'a folder for the config': { files: { 'sub/x': '' }, args: ['-f', 'sub'], message: /is a folder, not a file/ },
+  'missing source_dir': { files: { 'job.yaml': `${GOOD}source_dir: ./src\n` }, args: [], message: /source_dir: folder not found/ },
+  'a file for source_dir': { files: { 'job.yaml': `${GOOD}source_dir: main.py\n`, 'main.py': '' }, args: [], message: /source_dir: is not a folder/ },
+  'missing input': { files: { 'job.yaml': `${GOOD}inputs: {data: ./data.csv}\n` }, args: [], message: /inputs\.data: local input not found/ },
+  'config symlink loop': { args: ['-f', 'loop-a'], message: /symbolic link loop/, setup: (dir) => (symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a')), symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'))) },
+  'source_dir symlink loop': {
+    files: { 'job.yaml': `${GOOD}source_dir: ./loop\n` },
+    args: [],
+    message: /source_dir/,
+    setup: (dir) => (symlinkSync(join(dir, 'loop2'), join(dir, 'loop')), symlinkSync(join(dir, 'loop'), join(dir, 'loop2'))),
+  },
+};
+
+function check(name: string, c: Case, command: 'run' | 'validate') {
+  it(`${command}: ${name}`, async () => {
+    const dir = project(Object.fromEntries(Object.entries(c.files ?? {}).map(([k, v]) => [k, v.toString('latin1')])));
+    for (const [k, v] of Object.entries(c.files ?? {})) if (Buffer.isBuffer(v)) writeFileSync(join(dir, k), v);
+    c.setup?.(dir);
+    const args = c.args.includes('-f') ? c.args : c.files && 'job.yaml' in c.files ? ['-f', 'job.yaml', ...c.args] : c.args;
+    const before = emu.journal.all().length;
+    const started = Date.now();
+    const r = await runCli([command, ...args], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE } });
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(c.message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr).not.toContain('Internal error');
+    expect(emu.journal.all().length).toBe(before);
+  });
+}
+
+describe('bad configs', () => {
+  for (const [name, c] of Object.entries(CONFIGS)) {
+    check(name, c, 'run');
+    check(name, c, 'validate');
+  }
+});
+
+describe('bad flags', () => {
+  for (const [name, c] of Object.entries(FLAGS)) check(name, c, 'run');
+});
+
+describe('bad paths', () => {
+  for (const [name, c] of Object.entries(PATHS)) check(name, c, 'run');
+
+  it('an unreadable code file is refused before anything is sent', async () => {
+    if (process.getuid?.() === 0) {
+      // root reads any file whatever its mode; the unreadable path is covered by test/packaging with an injected fs.
+      return;
+    }
+    const dir = project({ 'job.yaml': `${GOOD}source_dir: src\n`, 'src/secret.py': 'x' });
+    chmodSync(join(dir, 'src', 'secret.py'), 0o000);
+    const r = await runCli(['run', '-f', 'job.yaml'], { cwd: dir, env: emu.env() });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('secret.py');
+  });
+
+  it('an unreadable config is refused', async () => {
+    if (process.getuid?.() === 0) return; // see above
+    const dir = project({ 'job.yaml': GOOD });
+    chmodSync(join(dir, 'job.yaml'), 0o000);
+    const r = await runCli(['validate', '-f', 'job.yaml'], { cwd: dir });
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('permission denied');
+  });
+});
+
+describe('the case count', () => {
+  it('covers configs, flags and paths', () => {
+    const total = Object.keys(CONFIGS).length * 2 + Object.keys(FLAGS).length + Object.keys(PATHS).length + 2;
+    console.log(`bad-input corpus: ${total} cases`);
+    expect(total).toBeGreaterThan(40);
+  });
+});
