@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Invocation } from './context.js';
+import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
+import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
 import { registerRun } from './commands/run.js';
@@ -59,8 +61,10 @@ Exit codes: 0 ok, 1 job failed, 2 usage or config error, 3 job stopped, 4 creden
   registerStatus(program, inv);
   registerStop(program, inv);
   registerList(program, inv);
+  registerInit(program, inv);
   registerValidate(program, inv);
   registerConfig(program, inv);
   registerSchema(program, inv);
+  registerCompletion(program, inv);
   return program;
 }
