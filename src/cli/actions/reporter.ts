@@ -1,14 +1,16 @@
 import { createActivity } from '../../ui/activity.js';
 import { humanReporter, ndjsonReporter, type RunReporter } from '../../ui/run-reporter.js';
 import { createStyle } from '../../ui/style.js';
+import { withGitHubActions } from '../../ui/github-actions.js';
 import type { Invocation } from '../context.js';
 
 /** NDJSON with --json; else a spinner on a terminal, and plain timestamped lines in a pipe or CI. */
 export async function reporterFor(inv: Invocation): Promise<RunReporter> {
   const { ctx, io } = inv;
-  if (inv.options.json) return ndjsonReporter(io, ctx.now);
+  if (inv.options.json) return withGitHubActions(ndjsonReporter(io, ctx.now), io, ctx.env);
   const interactive = io.stderrIsTTY && !ctx.env['CI'];
-  return humanReporter(io, await createActivity(io, ctx.stderr, { now: ctx.now, interactive }), createStyle(io.color), Date.now);
+  const human = humanReporter(io, await createActivity(io, ctx.stderr, { now: ctx.now, interactive }), createStyle(io.color), Date.now);
+  return withGitHubActions(human, io, ctx.env);
 }
 
 /** Ctrl-C and SIGTERM abort the returned signal; a second one ends the process at once. */
