@@ -19,7 +19,7 @@ export interface Activity {
 export async function createActivity(io: IO, stderr: OutStream, options: { now: () => Date; interactive: boolean }): Promise<Activity> {
   if (!options.interactive) return plainActivity(io, options.now);
   const { default: ora } = await import('ora');
-  const spinner = ora({ stream: stderr as NodeJS.WritableStream, color: 'cyan', discardStdin: false, isEnabled: true });
+  const spinner = ora({ stream: withWidth(stderr), color: 'cyan', discardStdin: false, isEnabled: true });
   let started = false;
   const around = (write: () => void) => {
     if (started) spinner.clear();
@@ -50,4 +50,19 @@ function plainActivity(io: IO, now: () => Date): Activity {
     out: (line) => io.out(line + '\n'),
     stop() {},
   };
+}
+
+/**
+ * The stream with a usable width. A pseudo-terminal can report 0 columns (a pty with no size, as under
+ * `script` or some CI agents), and ora divides by it: every redraw would then clear an endless number of lines.
+ */
+function withWidth(stream: OutStream): NodeJS.WritableStream {
+  return new Proxy(stream as NodeJS.WriteStream, {
+    get(target, prop) {
+      if (prop === 'columns') return target.columns || 80;
+      if (prop === 'rows') return target.rows || 24;
+      const value = Reflect.get(target, prop, target) as unknown;
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
 }
