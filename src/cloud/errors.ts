@@ -74,6 +74,11 @@ export function isRetryableStatus(code: string, status: number | undefined): boo
   return status === 429 || (status !== undefined && status >= 500);
 }
 
+/**
+ * The first line of a client's error message, without the request line and connection dump the HTTP clients
+ * append (`..., HEAD http://host/key -1 (connected: false, keepalive socket: ...)`, `...GET https://host/path failed.`).
+ */
 function firstLine(text: string | undefined): string | undefined {
-  return text?.split('\n')[0]?.trim() || undefined;
+  const line = text?.split('\n')[0]?.trim();
+  return line?.replace(/,?\s*(GET|PUT|POST|HEAD|DELETE) https?:\/\/\S+.*$/, '').trim() || undefined;
 }
