@@ -1,0 +1,43 @@
+// Writes docs/commands.md from the CLI's own --help, so the reference never drifts from the tool:
+//   npx tsx scripts/commands-doc.ts > docs/commands.md
+// test/cli/commands-doc.test.ts fails when the file is out of date.
+import { main } from '../src/cli/main.js';
+
+const COMMANDS: { args: string[]; json: string }[] = [
+  {
+    args: ['run'],
+    json: 'NDJSON on stdout, one event a line, each with `event` and `time`: `packaged` (files, bytes, archiveBytes, sha256, uri), `upload` (uri; skipped/started/done), `submitted` (jobId, name, url), `status` (jobId, status, previous), `log` (worker, line), `heartbeat` (status, quietMs), `retry` (code, message, attempt, delayMs), and last `result` (jobId, status, exitCode, durationSeconds, reasonCode, reasonMessage, url, outputs[{name, uri}]; `detached`, `timedOut` or `interrupted` when so). With `--dry-run`: one document `{"job": <the resolved config>, "request": <the CreateTrainingJob body>}`.',
+  },
+  { args: ['logs'], json: 'The same NDJSON events as `run` (`log`, and with `--follow` `status` and `result`).' },
+  { args: ['status'], json: '`{id, name, status, reasonCode, reasonMessage, createTime, durationSeconds, workers[{name, status}], transitions[{status, startTime, endTime, reasonCode, reasonMessage}], outputs[{name, uri}], url}`. With `--wait`: the NDJSON events of `run`.' },
+  { args: ['stop'], json: '`{id, status, stopped}`.' },
+  { args: ['list'], json: 'An array of the `status` document, newest first.' },
+  { args: ['init'], json: '`{file}`: the path written.' },
+  { args: ['validate'], json: '`{valid: true, file, job}`; on problems, `{"error": {message, exitCode, hint, diagnostics[{path, message, file, line, column, origin}]}}`.' },
+  { args: ['config', 'show'], json: 'Each session value as `{value, origin}` (region, workspace_id, oss_bucket_name, oss_endpoint, endpoint, workspace_endpoint, network, profile), `credentials` {source, accessKeyId (masked), kind}, and `problems`.' },
+  { args: ['schema'], json: 'The schema is JSON already.' },
+  { args: ['completion'], json: 'Not applicable: prints a shell script.' },
+];
+
+async function help(args: string[]): Promise<string> {
+  let out = '';
+  await main([...args, '--help'], { stdout: { write: (s: string) => (out += s) }, stderr: { write: () => true }, env: {} });
+  return out.trimEnd();
+}
+
+const parts = [
+  '# Commands',
+  '',
+  'Generated from `pai-process <command> --help` by `scripts/commands-doc.ts`; a test keeps it in step.',
+  'Every command takes `--json` (data on stdout), `--no-color` and `--verbose`. Job logs and data go to stdout;',
+  'progress, status lines, warnings and the summary to stderr. Exit codes: [exit-codes.md](exit-codes.md).',
+  '',
+  '```',
+  await help([]),
+  '```',
+  '',
+];
+for (const c of COMMANDS) {
+  parts.push(`## pai-process ${c.args.join(' ')}`, '', '```', await help(c.args), '```', '', `**--json**: ${c.json}`, '');
+}
+process.stdout.write(parts.join('\n'));
