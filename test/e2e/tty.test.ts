@@ -52,7 +52,7 @@ describe('what a terminal shows, and what a pipe gets', () => {
     expect(r.code).toBe(0);
     expect(r.out).toBe('hello from the job\n');
     expect(r.err).not.toContain(ESC);
-    expect(r.err).toMatch(/^\d\d:\d\d:\d\d Status: Queuing$/m);
+    expect(r.err).toMatch(/^\d\d:\d\d:\d\d Status: Creating → Queuing/m);
     expect(r.err).toMatch(/^\d\d:\d\d:\d\d Status: Queuing → Running/m);
   });
 

@@ -54,7 +54,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   const streams = new Streams(deps.jobs, jobId, options.instance);
 
   let job = await call(() => deps.jobs.getJob(jobId));
-  events.status(job, undefined);
+  reportStatus(events, job, undefined);
   streams.update(job.instances.map((i) => i.name));
   let statusInterval = cadence.statusMinMs;
   let nextStatusAt = deps.now() + statusInterval;
@@ -85,7 +85,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
       job = await call(() => deps.jobs.getJob(jobId));
       streams.update(job.instances.map((i) => i.name));
       const changed = job.status !== previous;
-      if (changed) events.status(job, previous);
+      if (changed) reportStatus(events, job, previous);
       // Poll often while the job changes or has no instance to read logs from; back off while it is steady.
       statusInterval = changed || job.instances.length === 0 ? cadence.statusMinMs : Math.min(cadence.statusMaxMs, statusInterval * cadence.statusBackoff);
       nextStatusAt = deps.now() + statusInterval;
@@ -115,6 +115,23 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
 }
 
 // --- internal ---
+
+/**
+ * A status change, with the statuses the job passed through between two reads (from its StatusTransitions),
+ * so a short Queuing between two polls is still shown, whatever the poll timing.
+ */
+function reportStatus(events: FollowEvents, job: TrainingJob, previous: string | undefined): void {
+  const seen = job.transitions.map((t) => t.status).filter((s) => s);
+  let from = previous === undefined ? 0 : seen.lastIndexOf(previous) + 1;
+  if (previous !== undefined && from === 0) from = seen.length; // the previous status is not in the history: nothing to replay
+  let shown = previous;
+  for (const status of seen.slice(from)) {
+    if (status === job.status) break;
+    events.status({ ...job, status }, shown);
+    shown = status;
+  }
+  events.status(job, shown);
+}
 
 /** After the end, logs can trail the status: read until a round brings nothing after a pause. */
 async function drain(readLogs: () => Promise<number>, deps: FollowDeps, cadence: Cadence, signal: AbortSignal | undefined): Promise<void> {
