@@ -1,0 +1,64 @@
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { tempDir } from '../helpers/run-cli.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+/** A copy of examples/quickstart, so runs never write into the repository. */
+function quickstart(): string {
+  const dir = join(tempDir('quickstart-'), 'quickstart');
+  cpSync(join(root, 'examples', 'quickstart'), dir, { recursive: true });
+  return dir;
+}
+
+function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`${root}bin/pai-process.js`, ...args], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...env },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('the quickstart (the README\'s first command)', () => {
+  it('runs locally: reads hyperparameters.json and its input, writes its model to the local output path', async () => {
+    const dir = quickstart();
+    const r = await cli(['run', '--local', '-f', 'job.yaml'], dir);
+    expect(r.stderr).toContain('succeeded');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('read 21 rows; training for 200 epochs at learning rate 0.05');
+    expect(r.stdout).toMatch(/model: y = 2\.\d+ \* x \+ 0\.9\d+/);
+    const model = JSON.parse(readFileSync(join(dir, 'model', 'model.json'), 'utf8')) as { a: number; b: number };
+    expect(model.a).toBeCloseTo(2.5, 1);
+    expect(model.b).toBeCloseTo(1, 1);
+  });
+
+  describe('through the emulator, which runs the submitted job', () => {
+    let emu: Emulator;
+    beforeAll(async () => {
+      emu = await startEmulator({ execute: true });
+    });
+    afterAll(async () => emu?.close());
+
+    it('gets its logs and its output back through the API', async () => {
+      const dir = quickstart();
+      const r = await cli(['run', '-f', 'job.yaml', '--output', `model=oss://${emu.bucket}/quickstart/`], dir, emu.env());
+      expect(r.stderr).toContain('succeeded');
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('epoch 200/200 loss');
+      const object = emu.oss.get('quickstart/model.json');
+      expect(object, 'the model was written to the emulated OSS').toBeDefined();
+      expect(JSON.parse(object!.data.toString('utf8')).a).toBeCloseTo(2.5, 1);
+      expect(existsSync(join(dir, 'model'))).toBe(false);
+    });
+  });
+});
