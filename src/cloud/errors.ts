@@ -45,9 +45,7 @@ export function fromPaiError(error: unknown, action: string): ApiError | Credent
     });
   }
   const text = `${action} failed: ${code}${serviceMessage ? `: ${serviceMessage}` : ''}${requestId ? ` (request id ${requestId})` : ''}`;
-  if (AUTH_CODES.some((r) => r.test(code))) {
-    return new CredentialsError(text, [], 'Check the AccessKey (`pai-process config show` says which one is used) and that its RAM policy allows PAI.');
-  }
+  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code, 'PAI'));
   return new ApiError(text, { code, action, ...(status !== undefined ? { status } : {}), ...(requestId ? { requestId } : {}), retryable: isRetryableStatus(code, status) });
 }
 
@@ -61,11 +59,19 @@ export function fromOssError(error: unknown, action: string): ApiError | Credent
   if (status === undefined) {
     return new ApiError(`${action}: could not reach OSS (${firstLine(e.message) ?? code})`, { code, action, retryable: true, ambiguous: true, hint: 'Check the network, or PAI_OSS_ENDPOINT if you set one.' });
   }
-  const text = `${action} failed: ${code}${e.requestId ? ` (request id ${e.requestId})` : ''}`;
-  if (AUTH_CODES.some((r) => r.test(code))) {
-    return new CredentialsError(text, [], 'Check the AccessKey (`pai-process config show` says which one is used) and that its RAM policy allows the bucket.');
-  }
+  const detail = firstLine(e.message);
+  const text = `${action} failed: ${code}${detail && detail !== code ? `: ${detail}` : ''}${e.requestId ? ` (request id ${e.requestId})` : ''}`;
+  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code, 'the bucket'));
   return new ApiError(text, { code, action, status, ...(e.requestId ? { requestId: e.requestId } : {}), retryable: isRetryableStatus(code, status) });
+}
+
+/** What to do about a refused credential, by why it was refused. */
+function authHint(code: string, what: string): string {
+  if (/Expired/i.test(code)) {
+    return 'The STS token has expired: get a new one (ALIBABA_CLOUD_SECURITY_TOKEN), or use a source that renews itself (a RAM role, OIDC, or a profile with RamRoleArn).';
+  }
+  if (/^(Forbidden|NoPermission|AccessDenied)/.test(code)) return `The credentials are valid but not allowed: grant their RAM user or role access to ${what}.`;
+  return 'Check the AccessKey (`pai-process config show` says which one is used and where it came from).';
 }
 
 /** Throttling, 429, and 5xx are worth another try; other 4xx describe the request and are not. */

@@ -174,3 +174,28 @@ async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void
     await new Promise((r) => setTimeout(r, 10));
   }
 }
+
+describe('credentials that stop working', () => {
+  it('an STS token that expires while following: exit 4, the request id and what to do, not "no logs yet"', async () => {
+    const sts = await startEmulator({ accessKeyId: 'STS.EXPIRES0001', accessKeySecret: 'sts-secret-0001', securityToken: 'sts-token-0001' });
+    try {
+      sts.jobs.setDefaultScript([{ at: 0, status: 'Running', instances: ['worker-0'] }]);
+      const dir = project({ 'job.yaml': JOB, 'main.py': '' });
+      const pending = runCli(['run', '-f', 'job.yaml'], { cwd: dir, env: sts.env(), context: { cadence: FAST_CADENCE } });
+      await waitFor(() => sts.journal.count('ListTrainingJobLogs') > 0);
+      sts.credentials.set('STS.EXPIRES0001', { secret: 'sts-secret-0001', securityToken: 'sts-token-0001', expired: true });
+      const r = await pending;
+      expect(r.code).toBe(4);
+      expect(r.stderr).toMatch(/InvalidSecurityToken\.Expired.*\(request id [\w-]+\)/);
+      expect(r.stderr).toContain('The STS token has expired');
+    } finally {
+      await sts.close();
+    }
+  });
+
+  it('a rejected key: exit 4 with the service\'s request id', async () => {
+    const r = await run([], undefined, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIunknownkey0001' });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/InvalidAccessKeyId.*\(request id [\w-]+\)/);
+  });
+});
