@@ -8,6 +8,7 @@ import { renderSession, sessionJson, type CredentialsView } from '../../ui/rende
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
+import { credentialsFor } from './connect.js';
 import { loadSession } from './session.js';
 
 /**
@@ -21,16 +22,11 @@ export async function configShowAction(opts: SessionFlags & CommonOptions & { fi
   const job = block && typeof block === 'object' ? { config: interpolate(block, ctx.env, []) as SessionConfig, label: source?.file ?? 'the job config' } : undefined;
   const { session, problems } = loadSession(ctx, opts, job);
 
-  const { maskAccessKeyId, resolveCredentials } = await import('../../cloud/credentials.js');
+  const { maskAccessKeyId } = await import('../../cloud/credentials.js');
   let credentials: CredentialsView;
   let failure: CredentialsError | undefined;
   try {
-    const lookup: Parameters<typeof resolveCredentials>[0] = { env: ctx.env, homedir: ctx.homedir };
-    if (session.profile) lookup.profile = session.profile.value;
-    if (ctx.probeMetadata) lookup.probeMetadata = ctx.probeMetadata;
-    const found = await resolveCredentials(lookup);
-    io.addSecret(found.accessKeySecret);
-    io.addSecret(found.securityToken);
+    const found = await credentialsFor(inv, session);
     credentials = { source: found.source, accessKeyId: maskAccessKeyId(found.accessKeyId), kind: found.securityToken ? 'STS token' : 'AccessKey' };
   } catch (error) {
     if (!(error instanceof CredentialsError)) throw error;

@@ -1,5 +1,6 @@
 import type { Backends } from '../../cloud/index.js';
-import type { CompleteSession } from '../../core/session/resolve.js';
+import type { ResolvedCredentials } from '../../cloud/credentials.js';
+import type { CompleteSession, Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { packageVersion } from '../program.js';
 
@@ -7,7 +8,14 @@ import { packageVersion } from '../program.js';
  * Credentials (exit 4 when there are none) and the PAI and OSS adapters for a session. The Alibaba
  * libraries load here, on first use, never for --help. The secret and token are masked in all output.
  */
-export async function connect(inv: Invocation, session: CompleteSession): Promise<Backends> {
+export async function connect(inv: Invocation, session: Session): Promise<Backends> {
+  const credentials = await credentialsFor(inv, session);
+  const { createBackends } = await import('../../cloud/index.js');
+  return createBackends(session as CompleteSession, credentials.credential, packageVersion(), inv.ctx.timeouts);
+}
+
+/** The credentials for this invocation (a CredentialsError, exit 4, when there are none); their secrets masked from now on. */
+export async function credentialsFor(inv: Invocation, session: Session): Promise<ResolvedCredentials> {
   const { ctx, io } = inv;
   const { resolveCredentials } = await import('../../cloud/credentials.js');
   const lookup: Parameters<typeof resolveCredentials>[0] = { env: ctx.env, homedir: ctx.homedir };
@@ -16,6 +24,5 @@ export async function connect(inv: Invocation, session: CompleteSession): Promis
   const credentials = await resolveCredentials(lookup);
   io.addSecret(credentials.accessKeySecret);
   io.addSecret(credentials.securityToken);
-  const { createBackends } = await import('../../cloud/index.js');
-  return createBackends(session, credentials.credential, packageVersion(), ctx.timeouts);
+  return credentials;
 }

@@ -1,13 +1,11 @@
-import { abortableSleep } from '../../cloud/retry.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
-import { watchJob } from '../../core/watch-job.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
-import { interruptSignal, reporterFor } from './reporter.js';
+import { watch } from './watch.js';
 
 type LogsOptions = SessionFlags & CommonOptions & { follow?: boolean; tail?: string; worker?: string; timeout?: string };
 
@@ -24,30 +22,20 @@ export async function logsAction(jobId: string, opts: LogsOptions, inv: Invocati
     instance = names.find((n) => n === opts.worker || n === `${jobId}-${opts.worker}`);
     if (!instance) throw new UsageError(`Job ${jobId} has no worker "${opts.worker}"`, names.length ? `Its workers: ${names.map((n) => n.replace(`${jobId}-`, '')).join(', ')}` : 'It has no workers yet.');
   }
-  const interrupt = interruptSignal(inv);
-  const reporter = await reporterFor(inv);
-  reporter.setJob(jobId);
-  try {
-    inv.exitCode = await watchJob(
-      jobId,
-      { jobs, now: Date.now, sleep: abortableSleep },
-      // Without --follow only the lines matter: no status lines, no summary.
-      opts.follow ? reporter : { ...reporter, status: () => {}, result: () => {} },
-      {
-        showLogs: true,
-        signal: interrupt.signal,
-        once: !opts.follow,
-        ...(tail !== undefined ? { tail } : {}),
-        ...(instance ? { instance } : {}),
-        ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
-        ...(inv.ctx.cadence ? { cadence: inv.ctx.cadence } : {}),
-        ...(inv.ctx.retry ? { retry: inv.ctx.retry } : {}),
-      },
-    );
-  } finally {
-    interrupt.dispose();
-    reporter.close();
-  }
+  await watch(
+    inv,
+    jobs,
+    jobId,
+    {
+      showLogs: true,
+      once: !opts.follow,
+      ...(tail !== undefined ? { tail } : {}),
+      ...(instance ? { instance } : {}),
+      ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+    },
+    // Without --follow only the lines matter: no status lines, no summary.
+    !opts.follow,
+  );
 }
 
 function count(flag: string, text: string): number {

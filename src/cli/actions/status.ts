@@ -1,7 +1,5 @@
-import { abortableSleep } from '../../cloud/retry.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
-import { watchJob } from '../../core/watch-job.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
 import { writeJson } from '../../ui/json.js';
 import { jobJson, renderJobStatus } from '../../ui/render-status.js';
@@ -10,7 +8,7 @@ import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
-import { interruptSignal, reporterFor } from './reporter.js';
+import { watch } from './watch.js';
 
 type StatusOptions = SessionFlags & CommonOptions & { wait?: boolean; timeout?: string };
 
@@ -26,19 +24,5 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
     else io.out(renderJobStatus(job, createStyle(io.color && io.stdoutIsTTY)) + '\n');
     return;
   }
-  const interrupt = interruptSignal(inv);
-  const reporter = await reporterFor(inv);
-  reporter.setJob(jobId);
-  try {
-    inv.exitCode = await watchJob(jobId, { jobs, now: Date.now, sleep: abortableSleep }, reporter, {
-      showLogs: false,
-      signal: interrupt.signal,
-      ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
-      ...(inv.ctx.cadence ? { cadence: inv.ctx.cadence } : {}),
-        ...(inv.ctx.retry ? { retry: inv.ctx.retry } : {}),
-    });
-  } finally {
-    interrupt.dispose();
-    reporter.close();
-  }
+  await watch(inv, jobs, jobId, { showLogs: false, ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}) });
 }

@@ -1,0 +1,29 @@
+import { abortableSleep } from '../../cloud/retry.js';
+import type { JobsApi } from '../../cloud/types.js';
+import type { FollowOptions } from '../../core/follow/follow.js';
+import type { RunEvents } from '../../core/run-job.js';
+import { watchJob } from '../../core/watch-job.js';
+import type { Invocation } from '../context.js';
+import { interruptSignal, reporterFor } from './reporter.js';
+
+/**
+ * `logs` and `status --wait`: follow an existing job with the invocation's reporter, Ctrl-C wiring and
+ * timings, and set the exit code from how it ended. `quiet` drops status lines and the summary.
+ */
+export async function watch(inv: Invocation, jobs: JobsApi, jobId: string, options: Omit<FollowOptions, 'signal' | 'cadence' | 'retry'>, quiet = false): Promise<void> {
+  const interrupt = interruptSignal(inv);
+  const reporter = await reporterFor(inv);
+  reporter.setJob(jobId);
+  const events: RunEvents = quiet ? { ...reporter, status: () => {}, result: () => {} } : reporter;
+  try {
+    inv.exitCode = await watchJob(jobId, { jobs, now: Date.now, sleep: abortableSleep }, events, {
+      ...options,
+      signal: interrupt.signal,
+      ...(inv.ctx.cadence ? { cadence: inv.ctx.cadence } : {}),
+      ...(inv.ctx.retry ? { retry: inv.ctx.retry } : {}),
+    });
+  } finally {
+    interrupt.dispose();
+    reporter.close();
+  }
+}
