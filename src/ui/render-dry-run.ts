@@ -29,6 +29,7 @@ export function renderDryRun(view: DryRunView, style: ChalkInstance): string {
   const url = `${endpointUrl(session.endpoint.value)}/api/v1/trainingjobs`;
   out.push(style.bold('Request') + `  CreateTrainingJob  POST ${url}`);
   out.push(JSON.stringify(plan.body, null, 2));
+  out.push(style.dim('At submit, a label pai-process-submission-id=<a new UUID> is added, so a create whose answer is lost is never sent twice.'));
   return out.join('\n') + '\n';
 }
 
