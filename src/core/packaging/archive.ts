@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream, type Stats } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, readlinkSync, writeSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
-import { PassThrough, Transform, pipeline as pipelineCallback, type Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { constants as zlibConstants, createGunzip, createGzip } from 'node:zlib';
-import { Pack, extract } from 'tar';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+// The header classes only: the whole of tar (extract, list, pack…) costs start-up time a dry run does not need.
+import { Header } from 'tar/header';
+import { Pax } from 'tar/pax';
 import { PackagingError, errnoCode } from './errors.js';
+import { ParallelGzip } from './parallel-gzip.js';
 import type { Entry, Selection } from './select-files.js';
 
 /**
@@ -14,17 +16,6 @@ import type { Entry, Selection } from './select-files.js';
  * unpacked code (`pip install .`) would fail on files dated 1970.
  */
 export const ARCHIVE_MTIME = new Date(Date.UTC(2000, 0, 1));
-
-/** Every deflate parameter fixed, so that the same tar gives the same gzip bytes wherever the same zlib runs. */
-const GZIP_OPTIONS = {
-  level: 6,
-  memLevel: 8,
-  windowBits: 15,
-  strategy: zlibConstants.Z_DEFAULT_STRATEGY,
-} as const;
-
-/** Bytes read from a file at a time; tar reads up to four entries ahead, so this bounds the memory per archive. */
-const READ_CHUNK = 1024 * 1024;
 
 /** What `packArchive` wrote. */
 export interface PackedArchive {
@@ -41,27 +32,40 @@ export interface PackedArchive {
   readonly tarSha256: string;
 }
 
+/** Test-only knobs of the gzip stage; another block size gives other bytes. */
+export interface PackOptions {
+  blockSize?: number;
+  concurrency?: number;
+}
+
 /**
  * Writes the selection as a deterministic .tar.gz to `destination`, hashing the bytes on their way to the file.
  * File contents are streamed, never held whole. On failure the partial file is removed; an unreadable or changed
  * file is a `PackagingError` naming it.
  */
-export async function packArchive(selection: Selection, destination: string): Promise<PackedArchive> {
+export async function packArchive(selection: Selection, destination: string, options: PackOptions = {}): Promise<PackedArchive> {
   const path = resolve(destination);
   await mkdir(dirname(path), { recursive: true });
   const tarHash = createHash('sha256');
   const gzHash = createHash('sha256');
   let bytes = 0;
+  const fd = openSync(path, 'w');
   try {
-    await pipeline([
-      ...archiveStages(selection, chunk => tarHash.update(chunk)),
-      tap(chunk => {
+    const gzip = new ParallelGzip({
+      ...options,
+      onInput: chunk => tarHash.update(chunk),
+      output: chunk => {
         gzHash.update(chunk);
         bytes += chunk.length;
-      }),
-      createWriteStream(path),
-    ]);
+        // Synchronous: a few hundred KiB into the page cache, while the thread pool compresses the next blocks.
+        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
+      },
+    });
+    await writeTar(selection, gzip);
+    await gzip.end();
+    closeSync(fd);
   } catch (err) {
+    closeSync(fd);
     await rm(path, { force: true });
     throw err;
   }
@@ -70,14 +74,40 @@ export async function packArchive(selection: Selection, destination: string): Pr
 
 /**
  * The same .tar.gz bytes as `packArchive`, as a stream, for callers that send them elsewhere (an upload). It fails
- * with a `PackagingError` when a file cannot be read.
+ * with a `PackagingError` when a file cannot be read. Nothing is read before the stream is.
  */
-export function packArchiveStream(selection: Selection): Readable {
-  const stages = archiveStages(selection);
-  const last = stages[stages.length - 1] as Readable;
-  // The callback form: errors reach the caller through `last`, which pipeline destroys with the error.
-  pipelineCallback(stages, () => {});
-  return last;
+export function packArchiveStream(selection: Selection, options: PackOptions = {}): Readable {
+  let wake: (() => void) | undefined;
+  let started = false;
+  let gone = false;
+  const out = new Readable({
+    read() {
+      if (!started) {
+        started = true;
+        const gzip = new ParallelGzip({
+          ...options,
+          output: async chunk => {
+            if (gone) throw new Error('the archive stream was closed');
+            if (!out.push(chunk)) await new Promise<void>(resolve => (wake = resolve));
+          },
+        });
+        writeTar(selection, gzip)
+          .then(() => gzip.end())
+          .then(
+            () => out.push(null),
+            (err: unknown) => out.destroy(err instanceof Error ? err : new Error(String(err))),
+          );
+      }
+      wake?.();
+      wake = undefined;
+    },
+    destroy(err, callback) {
+      gone = true;
+      wake?.();
+      callback(err);
+    },
+  });
+  return out;
 }
 
 /**
@@ -87,6 +117,7 @@ export function packArchiveStream(selection: Selection): Readable {
 export async function unpackArchive(archive: string, destination: string): Promise<void> {
   await mkdir(destination, { recursive: true });
   let entries = 0;
+  const { extract } = await import('tar/extract');
   try {
     await extract({
       file: archive,
@@ -121,143 +152,82 @@ async function holdsOnlyZeros(archive: string): Promise<boolean> {
   }
 }
 
-/** tar → [tap] → gzip → portable gzip header. */
-function archiveStages(selection: Selection, onTarChunk?: (chunk: Buffer) => void): [Readable, ...Transform[]] {
-  const gzip = createGzip(GZIP_OPTIONS);
-  const stages: Transform[] = onTarChunk ? [tap(onTarChunk), gzip, portableGzipHeader()] : [gzip, portableGzipHeader()];
-  return [tarStream(selection), ...stages];
-}
-
-/** How many entries tar holds queued ahead of the one it writes; more would only cost memory per entry. */
-const QUEUE_AHEAD = 64;
-
 /**
- * The uncompressed tar of the selection. tar's Pack does the format (ustar, with pax records for long or non-ASCII
- * names); we feed it the sorted entries with `noDirRecurse`, and hand it stats we made ourselves through its stat
- * cache, so that it does not look at the file system's modes, owners, times or link counts at all.
- * Entries are fed a few at a time as tar starts writing them: queued all at once, tar's job objects and our stats
- * cost ~2 KB per entry (measured: 50 MB of heap for 20,000 files).
+ * The uncompressed tar of the selection, written into the gzip stage: for each entry its header (through tar's own
+ * Header and Pax classes, so the bytes are those tar's Pack writes in portable mode, which a test checks) and a
+ * file's content, read straight into the block being filled. Reads are synchronous: they come from the page cache
+ * in a few hundred microseconds while the thread pool compresses the blocks before, and the event loop still turns
+ * once per block. A file is read to the size it was chosen with: shorter or longer is a change.
  */
-function tarStream(selection: Selection): Readable {
-  const statCache = new Map<string, Stats>();
-  let next = 0;
-  let ended = false;
-  const feed = (count: number) => {
-    // Once the stream failed or its reader went away, nothing more is read.
-    if (out.destroyed) return;
-    for (; count > 0 && next < selection.files.length; count--, next++) {
-      const entry = selection.files[next] as Entry;
-      statCache.set(cacheKey(selection.root, entry.path), new ArchiveStat(entry) as unknown as Stats);
-      pack.add(entry.path);
+async function writeTar(selection: Selection, gzip: ParallelGzip): Promise<void> {
+  const probe = Buffer.allocUnsafe(1);
+  for (const entry of selection.files) {
+    const abs = resolve(selection.root, entry.path);
+    await gzip.write(entryHeader(entry, abs));
+    if (entry.type !== 'file' || entry.size === 0) continue;
+    let fd: number;
+    try {
+      fd = openSync(abs, 'r');
+    } catch (err) {
+      throw packError(selection.root, withPath(err, abs));
     }
-    if (next === selection.files.length && !ended) {
-      ended = true;
-      pack.end();
-    }
-  };
-  const pack: Pack = new Pack({
-    cwd: selection.root,
-    // portable: no uid/gid/uname/gname, atime, ctime, dev, ino or nlink in headers or pax records.
-    portable: true,
-    noDirRecurse: true,
-    mtime: ARCHIVE_MTIME,
-    statCache,
-    strict: true,
-    maxReadSize: READ_CHUNK,
-    onWriteEntry: entry => {
-      // portable mode leaves folders without an mtime (the field is NULs, read as 1970); give them the fixed one.
-      if (entry.type === 'Directory') entry.noMtime = false;
-      // A stat tar took from the disk would carry this machine's modes and owners: never write one.
-      if (!(entry.stat instanceof ArchiveStat)) out.destroy(new Error(`tar read ${entry.absolute} from the disk`));
-      // Both reads of the stat (Pack's and the entry's) are done by now.
-      statCache.delete(entry.absolute);
-      // Not from inside tar's processing loop: top up once it has returned.
-      queueMicrotask(() => feed(1));
-    },
-  });
-  const out = new PassThrough();
-  pack.on('error', (err: unknown) => {
-    pack.unpipe(out);
-    out.destroy(packError(selection.root, err));
-  });
-  pack.pipe(out);
-  feed(QUEUE_AHEAD);
-  return out;
-}
-
-/** tar's key for an entry in its stat cache: `path.resolve(cwd, path)`, with `/` on Windows. */
-function cacheKey(root: string, path: string): string {
-  const abs = resolve(root, path);
-  return process.platform === 'win32' ? abs.replace(/\\/g, '/') : abs;
-}
-
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const S_IFLNK = 0o120000;
-
-/**
- * The stat tar writes a header from; tar reads only these fields and methods (write-entry.js, pack.js), and a real
- * fs.Stats would carry the machine's. Everything that differs between machines or copies of a tree is fixed:
- * owner 0, one mtime, normalised mode, and nlink 1 so that hard links are stored as plain files (a copy of the
- * tree has no hard links, and must give the same bytes).
- */
-class ArchiveStat {
-  readonly mode: number;
-  size: number;
-  readonly uid = 0;
-  readonly gid = 0;
-  readonly mtime = ARCHIVE_MTIME;
-  readonly atime = ARCHIVE_MTIME;
-  readonly ctime = ARCHIVE_MTIME;
-  readonly nlink = 1;
-  readonly dev = 0;
-  readonly ino = 0;
-  readonly #type: Entry['type'];
-
-  constructor(entry: Entry) {
-    this.#type = entry.type;
-    const format = entry.type === 'file' ? S_IFREG : entry.type === 'directory' ? S_IFDIR : S_IFLNK;
-    this.mode = format | entry.mode;
-    this.size = entry.type === 'file' ? entry.size : 0;
-  }
-
-  isFile(): boolean {
-    return this.#type === 'file';
-  }
-
-  isDirectory(): boolean {
-    return this.#type === 'directory';
-  }
-
-  isSymbolicLink(): boolean {
-    return this.#type === 'symlink';
-  }
-}
-
-/** Overwrites the gzip header's OS byte (3 on Linux, 19 on macOS, 10 on Windows) with 255, "unknown", as tar's portable gzip does. */
-function portableGzipHeader(): Transform {
-  const OS_BYTE = 9;
-  let offset = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      if (offset <= OS_BYTE && offset + chunk.length > OS_BYTE) {
-        chunk = Buffer.from(chunk);
-        chunk[OS_BYTE - offset] = 0xff;
+    try {
+      let position = 0;
+      while (position < entry.size) {
+        const span = await gzip.span(entry.size - position);
+        const read = readSync(fd, span.buffer, span.offset, span.length, position);
+        if (read === 0) throw packError(selection.root, { path: abs, code: 'EOF' });
+        gzip.commit(read);
+        position += read;
       }
-      offset += chunk.length;
-      done(null, chunk);
-    },
-  });
+      if (readSync(fd, probe, 0, 1, position) !== 0) throw packError(selection.root, { path: abs, code: 'EOF' });
+    } catch (err) {
+      throw packError(selection.root, withPath(err, abs));
+    } finally {
+      closeSync(fd);
+    }
+    const padding = (512 - (entry.size % 512)) % 512;
+    if (padding > 0) await gzip.zeros(padding);
+  }
+  // The end of the archive: two zero blocks, as tar writes it.
+  await gzip.zeros(1024);
 }
 
-/** A pass-through that shows each chunk to `see` (hashing, counting). */
-function tap(see: (chunk: Buffer) => void): Transform {
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      see(chunk);
-      done(null, chunk);
-    },
-  });
+/**
+ * The header block(s) of an entry, as tar's WriteEntry writes them in portable mode from our normalised stat: no
+ * owner, names, atime or ctime; one mtime for every entry (folders included); a pax record (path, mtime, size, and
+ * linkpath for links) only when a field does not fit the ustar header (long or non-ASCII names).
+ */
+function entryHeader(entry: Entry, abs: string): Buffer {
+  const isDirectory = entry.type === 'directory';
+  const path = isDirectory ? `${entry.path}/` : entry.path;
+  const linkpath = entry.type === 'symlink' ? (entry.target ?? readlinkSync(abs)) : undefined;
+  const size = entry.type === 'file' ? entry.size : 0;
+  const type = entry.type === 'file' ? 'File' : isDirectory ? 'Directory' : 'SymbolicLink';
+  const header = new Header({ path, mode: portableMode(entry.mode, isDirectory), size, mtime: ARCHIVE_MTIME, type, ...(linkpath !== undefined ? { linkpath } : {}) });
+  const needsPax = header.encode();
+  const block = header.block as Buffer;
+  if (!needsPax) return block;
+  const pax = new Pax({ mtime: ARCHIVE_MTIME, path, size, ...(linkpath !== undefined ? { linkpath } : {}) }).encode();
+  return Buffer.concat([pax, block]);
+}
+
+/** tar's mode fix in portable mode: owner can read and write, nobody else writes, readable folders are listable. */
+function portableMode(mode: number, isDirectory: boolean): number {
+  let m = ((mode & 0o7777) | 0o600) & ~0o22;
+  if (isDirectory) {
+    if (m & 0o400) m |= 0o100;
+    if (m & 0o40) m |= 0o10;
+    if (m & 0o4) m |= 0o1;
+  }
+  return m;
+}
+
+/** The error with the file's path (readSync's errors carry none). */
+function withPath(err: unknown, path: string): unknown {
+  if (err instanceof PackagingError) return err;
+  if (err && typeof err === 'object' && !('path' in err)) Object.assign(err, { path });
+  return err;
 }
 
 /** tar's errors carry the absolute path; say which file and what to do. */

@@ -139,7 +139,15 @@ async function readIgnoreFile(fs: TreeFs, path: string): Promise<string | undefi
   }
 }
 
+/** How long the walk may keep the event loop before letting timers (a spinner) run. */
+const YIELD_EVERY_MS = 20;
+let lastYield = 0;
+
 async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<void> {
+  if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+    await new Promise(resolve => setImmediate(resolve));
+    lastYield = Date.now();
+  }
   let names: string[];
   try {
     names = await walk.fs.readdir(dirAbs);
@@ -155,8 +163,7 @@ async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<v
     if (text !== undefined) walk.rules.addGitignore(dirRel, text);
   }
 
-  // One batch of lstat calls per folder: the thread pool works on them together, and the walk stays async so that
-  // a spinner keeps turning.
+  // One batch of lstat calls per folder (synchronous ones with the default TreeFs; a replaced one may be async).
   const stats = await Promise.all(names.map(name => lstatIfPresent(walk.fs, join(dirAbs, name))));
 
   const candidates: { name: string; rel: string; abs: string; stat: FileStat }[] = [];
