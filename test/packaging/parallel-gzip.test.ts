@@ -7,7 +7,7 @@ import { buffer } from 'node:stream/consumers';
 import * as zlib from 'node:zlib';
 import { Pack } from 'tar';
 import { describe, expect, it } from 'vitest';
-import { ARCHIVE_MTIME, packArchive, selectFiles, type Entry, type Selection } from '../../src/core/packaging/index.js';
+import { ARCHIVE_MTIME, packArchive, selectFiles, tarDigest, type Entry, type Selection } from '../../src/core/packaging/index.js';
 import { crc32ForTests, isIncompressible, ParallelGzip, storedBlocks } from '../../src/core/packaging/parallel-gzip.js';
 import { readTree, tempDir, writeTree, type Node } from './tree.js';
 
@@ -99,6 +99,8 @@ describe('the archive in parallel gzip blocks', () => {
     expect(tar.length).toBe(reference.length);
     expect(tar.equals(reference)).toBe(true);
     expect(archive.tarSha256).toBe(createHash('sha256').update(reference).digest('hex'));
+    // The digest alone, without compressing, is the same identity.
+    expect(await tarDigest(selection)).toEqual({ sha256: archive.tarSha256, bytes: reference.length });
   });
 
   it('gives the same bytes whatever the number of blocks compressing at once', async () => {

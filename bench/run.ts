@@ -1,0 +1,354 @@
+/**
+ * `npm run bench`: the performance figures of docs/performance.md, each measured against a baseline interleaved in
+ * the same run (this machine is shared and noisy, so only ratios within one run mean something), several runs,
+ * medians. Prints a Markdown table and exits 1 when a target is missed. Not part of `npm test`.
+ *
+ *   npm run bench                       everything (about 6 minutes on 2 cores)
+ *   npm run bench -- --only startup,pack,e2e,second,rss,follow
+ *   npm run bench -- --runs 31 --heavy-runs 7 --no-build --keep --quick
+ *
+ * The CLI is spawned from the built bin/pai-process.js (built first unless --no-build) with a clean environment that
+ * points at an emulator started in this process (test/emulator), and ALIBABA_CLOUD_ECS_METADATA_DISABLED=true. All
+ * traffic goes to 127.0.0.1. Generated trees live under os.tmpdir() and are deleted at the end (unless --keep).
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startEmulator, type Emulator, type JournalEntry } from '../test/emulator/index.js';
+import { measureFollow, p95 } from './follow.js';
+import { fmtBytes, fmtMs, median, mustRun, readVmHwm, renderTable, spread, timed, type Row, type Timed } from './lib.js';
+import { generateTree, TREE_120MB, TREE_1GB, TREE_SMALL, treeBytes } from './trees.js';
+
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const CLI = join(REPO, 'bin', 'pai-process.js');
+const PACK_ALONE = join(REPO, 'bench', 'pack-alone.mjs');
+const FIGURES = ['startup', 'pack', 'e2e', 'second', 'rss', 'follow'] as const;
+type Figure = (typeof FIGURES)[number];
+
+const TARGETS = {
+  startup: 1.5,
+  dryRun: 3,
+  e2e: 1.5,
+  pack: 1.2,
+  rssBytes: 150 * 1024 * 1024,
+  latencyP95Ms: 2000,
+};
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    runs: { type: 'string' },
+    'heavy-runs': { type: 'string' },
+    'no-build': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
+    quick: { type: 'boolean', default: false },
+  },
+});
+const only = new Set<Figure>(args.only ? (args.only.split(',').map(s => s.trim()) as Figure[]) : FIGURES);
+for (const f of only) if (!FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (known: ${FIGURES.join(', ')})`);
+const startupRuns = Number(args.runs ?? (args.quick ? 11 : 25));
+const heavyRuns = Number(args['heavy-runs'] ?? (args.quick ? 3 : 5));
+const followScale = args.quick ? 0.5 : 1;
+
+function log(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+async function main(): Promise<number> {
+  if (!args['no-build']) {
+    log('building (npm run build)…');
+    await mustRun('npm', ['run', 'build'], { cwd: REPO });
+  }
+  if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (or drop --no-build)');
+
+  const dir = await mkdtemp(join(tmpdir(), 'pai-bench-'));
+  const emu = await startEmulator();
+  const home = join(dir, 'home');
+  mkdirSync(home, { recursive: true });
+  // A clean environment: no credentials, proxies, NODE_OPTIONS or CA bundles of the caller; only the emulator.
+  const env: Record<string, string> = {
+    PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+    HOME: home,
+    TMPDIR: tmpdir(),
+    ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+    ...emu.env(),
+  };
+  const rows: Row[] = [];
+  const started = Date.now();
+  const cleanup = () => {
+    if (!args.keep) rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('SIGINT', () => {
+    cleanup();
+    process.exit(130);
+  });
+  try {
+    if (only.has('startup')) rows.push(...(await startup(dir, env)));
+    if (only.has('pack') || only.has('e2e') || only.has('second')) rows.push(...(await heavy(dir, env, emu)));
+    if (only.has('rss')) rows.push(await rss(dir, env, emu));
+    if (only.has('follow')) rows.push(...(await follow(dir, env, emu)));
+  } finally {
+    await emu.close();
+    if (args.keep) log(`kept ${dir}`);
+    else await rm(dir, { recursive: true, force: true });
+  }
+  const missed = rows.filter(r => r.ok === false);
+  process.stdout.write(`\n${renderTable(rows)}\n\n`);
+  process.stdout.write(`node ${process.versions.node}, ${new Date().toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s. ${missed.length === 0 ? 'Every target met.' : `MISSED: ${missed.map(r => r.figure).join('; ')}`}\n`);
+  return missed.length === 0 ? 0 : 1;
+}
+
+/** Runs `commands` `runs` times each, interleaved round by round (rotating the order), after `warmup` rounds. */
+async function interleaved(commands: readonly { name: string; run: () => Promise<Timed> }[], runs: number, warmup: number): Promise<Map<string, number[]>> {
+  const times = new Map<string, number[]>(commands.map(c => [c.name, []]));
+  for (let round = -warmup; round < runs; round++) {
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[(i + Math.max(0, round)) % commands.length]!;
+      const r = await c.run();
+      if (r.code !== 0) throw new Error(`${c.name} exited ${r.code ?? r.signal}\n${r.stderr.slice(-3000)}`);
+      if (round >= 0) times.get(c.name)!.push(r.ms);
+    }
+  }
+  return times;
+}
+
+function ratioRow(figure: string, times: number[], baselineName: string, baseline: number[], target: number): Row {
+  const ratio = median(times) / median(baseline);
+  return {
+    figure,
+    runs: String(times.length),
+    value: fmtMs(median(times)),
+    spread: spread(times),
+    baseline: baselineName,
+    baselineValue: fmtMs(median(baseline)),
+    measured: `${ratio.toFixed(2)}×`,
+    target: `≤ ${target}×`,
+    ok: ratio <= target,
+  };
+}
+
+// --- figures ---
+
+async function startup(dir: string, env: Record<string, string>): Promise<Row[]> {
+  const project = join(dir, 'small');
+  await generateTree(join(project, 'code'), TREE_SMALL);
+  writeFileSync(join(project, 'job.yaml'), 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
+  log(`startup: ${startupRuns} interleaved rounds of node -e 0, --version, --help, run --dry-run…`);
+  const node = (args: string[], cwd = dir) => () => timed(process.execPath, args, { cwd, env });
+  const times = await interleaved(
+    [
+      { name: 'node', run: node(['-e', '0']) },
+      { name: 'version', run: node([CLI, '--version']) },
+      { name: 'help', run: node([CLI, '--help']) },
+      { name: 'dry', run: node([CLI, 'run', '-f', 'job.yaml', '--dry-run'], project) },
+    ],
+    startupRuns,
+    2,
+  );
+  const base = times.get('node')!;
+  return [
+    ratioRow('`pai-process --version`', times.get('version')!, '`node -e 0`', base, TARGETS.startup),
+    ratioRow('`pai-process --help`', times.get('help')!, '`node -e 0`', base, TARGETS.startup),
+    ratioRow(`\`run --dry-run\`, small job (${TREE_SMALL.textFiles} files)`, times.get('dry')!, '`node -e 0`', base, TARGETS.dryRun),
+  ];
+}
+
+/** The code object a run created its job with, from the journal. */
+function codeObject(entry: JournalEntry | undefined): { bucket: string; key: string } | undefined {
+  const body = entry?.body as { AlgorithmSpec?: { CodeDir?: { LocationValue?: { Bucket?: string; Key?: string } } } } | undefined;
+  const loc = body?.AlgorithmSpec?.CodeDir?.LocationValue;
+  return loc?.Bucket && loc.Key ? { bucket: loc.Bucket, key: loc.Key } : undefined;
+}
+
+/** Bytes of object data (PutObject and UploadPart bodies) and storage requests in journal entries after `seq`. */
+function storageSince(emu: Emulator, seq: number): { bytes: number; requests: number; actions: string[] } {
+  const entries = emu.journal.all().filter(e => e.seq > seq && e.service === 'oss');
+  const bytes = entries.filter(e => e.action === 'PutObject' || e.action === 'UploadPart').reduce((sum, e) => sum + (e.bodyInfo?.length ?? 0), 0);
+  return { bytes, requests: entries.length, actions: entries.map(e => e.action) };
+}
+
+/** Packaging alone, package + upload + submit, both against `tar -czf` in the same rounds; then a second run. */
+async function heavy(dir: string, env: Record<string, string>, emu: Emulator): Promise<Row[]> {
+  const project = join(dir, 'big');
+  const tree = join(project, 'code');
+  log(`generating ~${fmtBytes(treeBytes(TREE_120MB))} / ${TREE_120MB.textFiles + TREE_120MB.randomFiles} files under ${tree}…`);
+  await generateTree(tree, TREE_120MB);
+  writeFileSync(join(project, 'job.yaml'), 'base_job_name: bench-e2e\nimage_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
+  const work = join(dir, 'work');
+  mkdirSync(work, { recursive: true });
+  const gnuOut = join(dir, 'gnu.tar.gz');
+
+  let lastObject: { bucket: string; key: string } | undefined;
+  const phases: { toFirstRequest: number[]; upload: number[]; submit: number[] } = { toFirstRequest: [], upload: [], submit: [] };
+  const cliRun = async () => {
+    if (lastObject) emu.oss.delete(lastObject.key, lastObject.bucket);
+    const seq = emu.journal.all().at(-1)?.seq ?? 0;
+    const spawnedAt = Date.now();
+    const r = await timed(process.execPath, [CLI, 'run', '-f', 'job.yaml', '--detach'], { cwd: project, env });
+    const exitedAt = Date.now();
+    lastObject = codeObject(emu.journal.last('CreateTrainingJob'));
+    if (r.code === 0 && storageSince(emu, seq).bytes === 0) throw new Error('run --detach uploaded nothing: the bench must measure a first upload');
+    // Where the time went, from the emulator's journal: start-up, credentials and packaging until the first
+    // storage request (HeadObject); the upload; then the job's creation and first read until the exit.
+    const mine = emu.journal.all().filter(e => e.seq > seq);
+    const firstOss = mine.find(e => e.service === 'oss');
+    const create = mine.find(e => e.action === 'CreateTrainingJob');
+    if (firstOss && create) {
+      phases.toFirstRequest.push(firstOss.time - spawnedAt);
+      phases.upload.push(create.time - firstOss.time);
+      phases.submit.push(exitedAt - create.time);
+    }
+    return r;
+  };
+  const commands = [
+    {
+      name: 'tar',
+      run: async () => {
+        const r = await timed('tar', ['-czf', gnuOut, '-C', tree, '.'], { env });
+        rmSync(gnuOut, { force: true });
+        return r;
+      },
+    },
+    ...(only.has('pack') ? [{ name: 'pack', run: () => timed(process.execPath, [PACK_ALONE, tree, work], { env }) }] : []),
+    ...(only.has('e2e') || only.has('second') ? [{ name: 'e2e', run: cliRun }] : []),
+  ];
+  log(`packaging / package+upload+submit: ${heavyRuns} interleaved rounds of ${commands.map(c => c.name).join(', ')}…`);
+  const times = await interleaved(commands, only.has('pack') || only.has('e2e') ? heavyRuns : 0, 1);
+  const rows: Row[] = [];
+  const base = times.get('tar')!;
+  const size = `~${fmtBytes(treeBytes(TREE_120MB))} / ${TREE_120MB.textFiles + TREE_120MB.randomFiles} files`;
+  if (only.has('e2e')) rows.push(ratioRow(`package + upload + submit (\`run --detach\`), ${size}`, times.get('e2e')!, '`tar -czf`', base, TARGETS.e2e));
+  if (only.has('e2e') && phases.upload.length > 0) {
+    log(
+      `run --detach, medians: start-up + credentials + packaging ${fmtMs(median(phases.toFirstRequest))}, upload (HeadObject → CreateTrainingJob) ${fmtMs(median(phases.upload))}, create + read back + exit ${fmtMs(median(phases.submit))}`,
+    );
+  }
+  if (only.has('pack')) rows.push(ratioRow(`packaging alone (select + .tar.gz), ${size}`, times.get('pack')!, '`tar -czf`', base, TARGETS.pack));
+
+  if (only.has('second')) {
+    // The object of the last run is still there: the same code again.
+    const seq = emu.journal.all().at(-1)?.seq ?? 0;
+    const r = await mustRun(process.execPath, [CLI, 'run', '-f', 'job.yaml', '--detach'], { cwd: project, env });
+    const s = storageSince(emu, seq);
+    rows.push({
+      figure: 'second run, unchanged code',
+      runs: '1',
+      value: fmtMs(r.ms),
+      spread: '—',
+      baseline: '—',
+      baselineValue: '—',
+      measured: `${fmtBytes(s.bytes)} uploaded, ${s.requests} storage request${s.requests === 1 ? '' : 's'} (${s.actions.join(', ') || 'none'})`,
+      target: '0 B, ≤ 1 request',
+      ok: s.bytes === 0 && s.requests <= 1,
+    });
+  }
+  if (lastObject) emu.oss.delete(lastObject.key, lastObject.bucket);
+  rmSync(project, { recursive: true, force: true });
+  return rows;
+}
+
+/** Peak RSS of `run --detach` packaging and uploading ~1 GB of code. */
+async function rss(dir: string, env: Record<string, string>, emu: Emulator): Promise<Row> {
+  const project = join(dir, 'huge');
+  const tree = join(project, 'code');
+  log(`generating ~${fmtBytes(treeBytes(TREE_1GB))} / ${TREE_1GB.textFiles + TREE_1GB.randomFiles} files under ${tree}…`);
+  await generateTree(tree, TREE_1GB);
+  writeFileSync(join(project, 'job.yaml'), 'base_job_name: bench-rss\nimage_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
+  log('peak RSS: run --detach of ~1 GB…');
+  // GNU time reports the child's ru_maxrss (KiB) exactly; VmHWM polled from /proc is the cross-check.
+  const gnuTime = existsSync('/usr/bin/time');
+  const timeFile = join(dir, 'rss.txt');
+  let polled = 0;
+  let poller: NodeJS.Timeout | undefined;
+  const seq = emu.journal.all().at(-1)?.seq ?? 0;
+  const command = gnuTime ? '/usr/bin/time' : process.execPath;
+  const commandArgs = gnuTime ? ['-f', '%M', '-o', timeFile, process.execPath, CLI, 'run', '-f', 'job.yaml', '--detach'] : [CLI, 'run', '-f', 'job.yaml', '--detach'];
+  const r = await mustRun(command, commandArgs, {
+    cwd: project,
+    env,
+    onSpawn: pid => {
+      poller = setInterval(() => {
+        // Under GNU time the CLI is time's child: find it.
+        const target = gnuTime ? childOf(pid) : pid;
+        const hwm = target === undefined ? undefined : readVmHwm(target);
+        if (hwm !== undefined) polled = Math.max(polled, hwm);
+      }, 20);
+    },
+  });
+  if (poller) clearInterval(poller);
+  const maxRss = gnuTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) * 1024 : polled;
+  const s = storageSince(emu, seq);
+  const object = codeObject(emu.journal.last('CreateTrainingJob'));
+  if (object) emu.oss.delete(object.key, object.bucket);
+  rmSync(project, { recursive: true, force: true });
+  return {
+    figure: `peak RSS, \`run --detach\` of ~${fmtBytes(treeBytes(TREE_1GB))} / ${TREE_1GB.textFiles + TREE_1GB.randomFiles} files (${fmtBytes(s.bytes)} uploaded)`,
+    runs: '1',
+    value: fmtMs(r.ms),
+    spread: '—',
+    baseline: '—',
+    baselineValue: '—',
+    measured: `${fmtBytes(maxRss)} (VmHWM polled: ${fmtBytes(polled)})`,
+    target: `≤ ${fmtBytes(TARGETS.rssBytes)}`,
+    ok: maxRss <= TARGETS.rssBytes,
+  };
+}
+
+/** The pid of a process's (only) child, from /proc. */
+function childOf(pid: number): number | undefined {
+  try {
+    const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+    return children ? Number(children.split(/\s+/)[0]) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function follow(dir: string, env: Record<string, string>, emu: Emulator): Promise<Row[]> {
+  log(`following 3 workers: quiet, busy and sparse phases (~${Math.round(170 * followScale)} s)…`);
+  const result = await measureFollow(emu, { dir, env, cli: CLI, scale: followScale });
+  const rows: Row[] = [];
+  const n = result.workers;
+  // The documented bound (docs/following.md): N log reads per round, a round every logActiveMs while lines come and
+  // every logIdleMs when quiet; a status read every statusMaxMs at steady state. One extra round is allowed for
+  // the edges of the counting window.
+  const { CADENCE } = await import('../src/core/follow/cadence.js');
+  for (const phase of result.phases) {
+    const roundMs = phase.name === 'quiet' ? CADENCE.logIdleMs : CADENCE.logActiveMs;
+    const bound = (n * 60_000) / roundMs + 60_000 / CADENCE.statusMaxMs;
+    const edge = ((n + 1) * 60) / phase.seconds;
+    rows.push({
+      figure: `following ${n} workers, ${phase.name}: API calls a minute (${phase.logCalls} log + ${phase.statusCalls} status in ${phase.seconds} s)`,
+      runs: '1',
+      value: `${phase.callsPerMinute.toFixed(0)}/min`,
+      spread: '—',
+      baseline: '—',
+      baselineValue: '—',
+      measured: `${phase.callsPerMinute.toFixed(0)}/min`,
+      target: `≤ ${bound.toFixed(0)}/min (${n}·60/${roundMs / 1000} s + 60/${CADENCE.statusMaxMs / 1000} s)`,
+      ok: phase.callsPerMinute <= bound + edge,
+    });
+    if (phase.name === 'quiet') continue;
+    const p = p95(phase.latencies);
+    rows.push({
+      figure: `following ${n} workers, ${phase.name}: new line emitted → printed`,
+      runs: `${phase.latencies.length} lines${phase.missing ? `, ${phase.missing} MISSING` : ''}`,
+      value: fmtMs(median(phase.latencies)),
+      spread: spread(phase.latencies),
+      baseline: '—',
+      baselineValue: '—',
+      measured: `p95 ${fmtMs(p)}`,
+      target: `p95 ≤ ${fmtMs(TARGETS.latencyP95Ms)}`,
+      ok: phase.missing === 0 && phase.latencies.length > 0 && p <= TARGETS.latencyP95Ms,
+    });
+  }
+  return rows;
+}
+
+process.exitCode = await main().catch((err: unknown) => {
+  log(err instanceof Error ? (err.stack ?? err.message) : String(err));
+  return 2;
+});
