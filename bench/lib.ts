@@ -125,12 +125,13 @@ export function renderTable(rows: readonly Row[]): string {
   return lines.map(cells => `| ${cells.join(' | ')} |`).join('\n');
 }
 
-/** The peak resident set (VmHWM) of a running process in bytes, or undefined once it is gone. */
-export function readVmHwm(pid: number): number | undefined {
+/** The peak (VmHWM) and current (VmRSS) resident set of a running process in bytes, or undefined once it is gone. */
+export function readMemory(pid: number): { hwm: number; rss: number } | undefined {
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    const m = /^VmHWM:\s+(\d+) kB/m.exec(status);
-    return m ? Number(m[1]) * 1024 : undefined;
+    const hwm = /^VmHWM:\s+(\d+) kB/m.exec(status);
+    const rss = /^VmRSS:\s+(\d+) kB/m.exec(status);
+    return hwm && rss ? { hwm: Number(hwm[1]) * 1024, rss: Number(rss[1]) * 1024 } : undefined;
   } catch {
     return undefined;
   }

@@ -19,7 +19,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startEmulator, type Emulator, type JournalEntry } from '../test/emulator/index.js';
 import { measureFollow, p95 } from './follow.js';
-import { fmtBytes, fmtMs, median, mustRun, readVmHwm, renderTable, spread, timed, type Row, type Timed } from './lib.js';
+import { fmtBytes, fmtMs, median, mustRun, readMemory, renderTable, spread, timed, type Row, type Timed } from './lib.js';
 import { generateTree, TREE_120MB, TREE_1GB, TREE_SMALL, treeBytes } from './trees.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -262,6 +262,7 @@ async function rss(dir: string, env: Record<string, string>, emu: Emulator): Pro
   const gnuTime = existsSync('/usr/bin/time');
   const timeFile = join(dir, 'rss.txt');
   let polled = 0;
+  const samples: { at: number; rss: number }[] = [];
   let poller: NodeJS.Timeout | undefined;
   const seq = emu.journal.all().at(-1)?.seq ?? 0;
   const command = gnuTime ? '/usr/bin/time' : process.execPath;
@@ -273,14 +274,22 @@ async function rss(dir: string, env: Record<string, string>, emu: Emulator): Pro
       poller = setInterval(() => {
         // Under GNU time the CLI is time's child: find it.
         const target = gnuTime ? childOf(pid) : pid;
-        const hwm = target === undefined ? undefined : readVmHwm(target);
-        if (hwm !== undefined) polled = Math.max(polled, hwm);
+        const memory = target === undefined ? undefined : readMemory(target);
+        if (memory) {
+          polled = Math.max(polled, memory.hwm);
+          samples.push({ at: Date.now(), rss: memory.rss });
+        }
       }, 20);
     },
   });
   if (poller) clearInterval(poller);
   const maxRss = gnuTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) * 1024 : polled;
   const s = storageSince(emu, seq);
+  // The resident set while packaging (until the first storage request) and while uploading, from the samples.
+  const firstOss = emu.journal.all().find(e => e.seq > seq && e.service === 'oss');
+  const before = samples.filter(x => firstOss && x.at < firstOss.time).reduce((m, x) => Math.max(m, x.rss), 0);
+  const after = samples.filter(x => firstOss && x.at >= firstOss.time).reduce((m, x) => Math.max(m, x.rss), 0);
+  log(`peak RSS: ${fmtBytes(maxRss)}; sampled VmRSS: up to ${fmtBytes(before)} while packaging, up to ${fmtBytes(after)} while uploading`);
   const object = codeObject(emu.journal.last('CreateTrainingJob'));
   if (object) emu.oss.delete(object.key, object.bucket);
   rmSync(project, { recursive: true, force: true });

@@ -102,7 +102,8 @@ export function packArchiveStream(selection: Selection, options: PackOptions = {
           ...options,
           output: async chunk => {
             if (gone) throw new Error('the archive stream was closed');
-            if (!out.push(chunk)) await new Promise<void>(resolve => (wake = resolve));
+            // Copied: the chunk is lent (it may point into a block buffer that is reused).
+            if (!out.push(Buffer.from(chunk))) await new Promise<void>(resolve => (wake = resolve));
           },
         });
         writeTar(selection, gzip)

@@ -27,7 +27,10 @@ const GZIP_HEADER = Buffer.from([0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff]);
 export interface ParallelGzipOptions {
   /** Sees every uncompressed byte, in order (hashing). */
   onInput?: (chunk: Buffer) => void;
-  /** Receives the gzip bytes in order; the next output waits for the promise it returns. */
+  /**
+   * Receives the gzip bytes in order; the next output waits for the promise it returns. A chunk is lent, not given:
+   * it may point into a buffer that is reused once the call (or its promise) is done, so copy what you keep.
+   */
   output: (chunk: Buffer) => void | Promise<void>;
   /** For tests only: smaller blocks exercise the block boundaries. Another size gives other bytes. */
   blockSize?: number;
@@ -53,7 +56,7 @@ export class ParallelGzip {
   readonly #onInput: ((chunk: Buffer) => void) | undefined;
   readonly #output: (chunk: Buffer) => void | Promise<void>;
   readonly #free: Buffer[] = [];
-  readonly #inFlight: Promise<Buffer>[] = [];
+  readonly #inFlight: Promise<{ pieces: Buffer[]; buffer: Buffer }>[] = [];
   #block: Buffer;
   #fill = 0;
   #tail: Buffer | undefined;
@@ -104,7 +107,7 @@ export class ParallelGzip {
   /** Compresses the last block and delivers everything, then the trailer. */
   async end(): Promise<void> {
     await this.#dispatch(true);
-    while (this.#inFlight.length > 0) await this.#output(await (this.#inFlight.shift() as Promise<Buffer>));
+    while (this.#inFlight.length > 0) await this.#deliver();
     const trailer = Buffer.allocUnsafe(8);
     trailer.writeUInt32LE(this.#crc >>> 0, 0);
     trailer.writeUInt32LE(this.#length % 2 ** 32, 4);
@@ -122,19 +125,25 @@ export class ParallelGzip {
     this.#crc = crc32(input, this.#crc);
     this.#length += input.length;
     const dictionary = this.#tail;
-    // The next block's dictionary, copied: this buffer is reused once its block is compressed.
+    // The next block's dictionary, copied: this buffer is reused once its block is delivered.
     if (!last) this.#tail = Buffer.from(input.subarray(input.length - WINDOW));
     // Data that deflate cannot shrink (random, already compressed) is stored as it is: the same size deflate would
-    // give it, without the ~30 ms of CPU a MiB costs. The choice depends on the block's bytes only.
-    const job = (isIncompressible(input) ? Promise.resolve(storedBlocks(input, last)) : deflateBlock(input, dictionary, last)).then(out => {
-      this.#free.push(buffer);
-      return out;
-    });
+    // give it, without the ~30 ms of CPU a MiB costs, and without a copy (the pieces point into the block). The
+    // choice depends on the block's bytes only.
+    const pieces = isIncompressible(input) ? Promise.resolve(storedBlocks(input, last)) : deflateBlock(input, dictionary, last).then(out => [out]);
+    const job = pieces.then(p => ({ pieces: p, buffer }));
     job.catch(() => {}); // seen when its turn comes; not an unhandled rejection meanwhile
     this.#inFlight.push(job);
     this.#block = this.#free.pop() ?? Buffer.allocUnsafe(this.#blockSize);
     this.#fill = 0;
-    while (this.#inFlight.length >= this.#concurrency) await this.#output(await (this.#inFlight.shift() as Promise<Buffer>));
+    while (this.#inFlight.length >= this.#concurrency) await this.#deliver();
+  }
+
+  /** Outputs the oldest block, then takes its buffer back for a later block. */
+  async #deliver(): Promise<void> {
+    const { pieces, buffer } = await (this.#inFlight.shift() as Promise<{ pieces: Buffer[]; buffer: Buffer }>);
+    for (const piece of pieces) await this.#output(piece);
+    this.#free.push(buffer);
   }
 }
 
@@ -159,23 +168,25 @@ export function isIncompressible(block: Buffer): boolean {
 
 /**
  * The block as deflate "stored" blocks (RFC 1951 3.2.4), byte-aligned as every piece is after a sync flush: a header
- * byte (BFINAL on the stream's last one, BTYPE 00), LEN and its complement, then up to 65,535 bytes as they are.
+ * (BFINAL on the stream's last one, BTYPE 00, then LEN and its complement) and up to 65,535 bytes as they are, the
+ * latter as views of `input`, not copies.
  */
-export function storedBlocks(input: Buffer, last: boolean): Buffer {
+export function storedBlocks(input: Buffer, last: boolean): Buffer[] {
   const MAX = 65_535;
   const count = Math.max(1, Math.ceil(input.length / MAX));
-  const out = Buffer.allocUnsafe(input.length + count * 5);
-  let at = 0;
+  const headers = Buffer.allocUnsafe(count * 5);
+  const pieces: Buffer[] = [];
   for (let i = 0; i < count; i++) {
     const start = i * MAX;
     const len = Math.min(MAX, input.length - start);
-    out[at] = last && i === count - 1 ? 1 : 0;
-    out.writeUInt16LE(len, at + 1);
-    out.writeUInt16LE(~len & 0xffff, at + 3);
-    input.copy(out, at + 5, start, start + len);
-    at += 5 + len;
+    const header = headers.subarray(i * 5, i * 5 + 5);
+    header[0] = last && i === count - 1 ? 1 : 0;
+    header.writeUInt16LE(len, 1);
+    header.writeUInt16LE(~len & 0xffff, 3);
+    pieces.push(header);
+    if (len > 0) pieces.push(input.subarray(start, start + len));
   }
-  return out;
+  return pieces;
 }
 
 function deflateBlock(input: Buffer, dictionary: Buffer | undefined, last: boolean): Promise<Buffer> {
