@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { TrainingJob, UploadProgress } from '../cloud/types.js';
+import type { UploadProgress } from '../cloud/types.js';
 import type { ApiError } from '../core/errors.js';
 import type { RunEvents } from '../core/run-job.js';
 import type { PackagedCode } from '../core/submit.js';

@@ -1,6 +1,5 @@
 import { statSync, type Stats } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import type { Diagnostic } from '../diagnostics.js';
 import { parseDuration } from '../duration.js';
 import { DEFAULT_BASE_JOB_NAME, DEFAULT_JOB_TYPE, type ChannelLocation, type Job } from '../job.js';
 import { checkChannelUri, classifyLocation } from '../uris.js';
