@@ -6,6 +6,7 @@
  *   npm run bench                       everything (about 6 minutes on 2 cores)
  *   npm run bench -- --only startup,pack,e2e,second,rss,follow
  *   npm run bench -- --runs 31 --heavy-runs 7 --no-build --keep --quick
+ *   npm run bench -- --only follow --cli /path/to/other/bin/pai-process.js   (compare another build)
  *
  * The CLI is spawned from the built bin/pai-process.js (built first unless --no-build) with a clean environment that
  * points at an emulator started in this process (test/emulator), and ALIBABA_CLOUD_ECS_METADATA_DISABLED=true. All
@@ -23,7 +24,8 @@ import { fmtBytes, fmtMs, median, mustRun, readMemory, renderTable, spread, time
 import { generateTree, TREE_120MB, TREE_1GB, TREE_SMALL, treeBytes } from './trees.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const CLI = join(REPO, 'bin', 'pai-process.js');
+// --cli: another build of the CLI to measure (a prototype), instead of this repository's bin/pai-process.js.
+const CLI_DEFAULT = join(REPO, 'bin', 'pai-process.js');
 const PACK_ALONE = join(REPO, 'bench', 'pack-alone.mjs');
 const FIGURES = ['startup', 'pack', 'e2e', 'second', 'rss', 'follow'] as const;
 type Figure = (typeof FIGURES)[number];
@@ -45,8 +47,10 @@ const { values: args } = parseArgs({
     'no-build': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
+    cli: { type: 'string' },
   },
 });
+const CLI = args.cli ? resolve(args.cli) : CLI_DEFAULT;
 const only = new Set<Figure>(args.only ? (args.only.split(',').map(s => s.trim()) as Figure[]) : FIGURES);
 for (const f of only) if (!FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (known: ${FIGURES.join(', ')})`);
 const startupRuns = Number(args.runs ?? (args.quick ? 11 : 25));

@@ -63,6 +63,7 @@ export class ParallelGzip {
   #crc = 0;
   #length = 0;
   #started = false;
+  #blocks = 0;
 
   constructor(options: ParallelGzipOptions) {
     this.#blockSize = options.blockSize ?? GZIP_BLOCK_SIZE;
@@ -130,7 +131,14 @@ export class ParallelGzip {
     // Data that deflate cannot shrink (random, already compressed) is stored as it is: the same size deflate would
     // give it, without the ~30 ms of CPU a MiB costs, and without a copy (the pieces point into the block). The
     // choice depends on the block's bytes only.
-    const pieces = isIncompressible(input) ? Promise.resolve(storedBlocks(input, last)) : deflateBlock(input, dictionary, last).then(out => [out]);
+    // A tar that fits in one block (a small job's code) is deflated right here: the same bytes, without starting the
+    // thread pool (measured: ~1.5 ms here against 13-20 ms for a first deflate through the pool).
+    const pieces = isIncompressible(input)
+      ? Promise.resolve(storedBlocks(input, last))
+      : last && this.#blocks === 0
+        ? deflateNow(input)
+        : deflateBlock(input, dictionary, last).then(out => [out]);
+    this.#blocks += 1;
     const job = pieces.then(p => ({ pieces: p, buffer }));
     job.catch(() => {}); // seen when its turn comes; not an unhandled rejection meanwhile
     this.#inFlight.push(job);
@@ -187,6 +195,15 @@ export function storedBlocks(input: Buffer, last: boolean): Buffer[] {
     if (len > 0) pieces.push(input.subarray(start, start + len));
   }
   return pieces;
+}
+
+/** The only block of a stream, deflated synchronously with the same parameters (so the same bytes). */
+function deflateNow(input: Buffer): Promise<Buffer[]> {
+  try {
+    return Promise.resolve([zlib.deflateRawSync(input, { ...DEFLATE_OPTIONS, finishFlush: zlib.constants.Z_FINISH })]);
+  } catch (err) {
+    return Promise.reject(err);
+  }
 }
 
 function deflateBlock(input: Buffer, dictionary: Buffer | undefined, last: boolean): Promise<Buffer> {
