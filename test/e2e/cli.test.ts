@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { project, tempDir } from '../helpers/run-cli.js';
@@ -26,9 +26,12 @@ describe('the built CLI', () => {
   });
 
   it('--version prints the version and exits 0', () => {
-    const r = cli(['--version']);
-    expect(r.code).toBe(0);
-    expect(r.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
+    const version = (JSON.parse(readFileSync(`${root}package.json`, 'utf8')) as { version: string }).version;
+    for (const flag of ['--version', '-V']) {
+      const r = cli([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(`${version}\n`);
+    }
   });
 
   it('--help and --version do not load the Alibaba libraries', () => {
