@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../helpers/run-cli.js';
+import { ROOT as root, spawnCli } from '../helpers/spawn-cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A copy of examples/quickstart, so runs never write into the repository. */
 function quickstart(): string {
@@ -15,19 +13,7 @@ function quickstart(): string {
   return dir;
 }
 
-function cli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${root}bin/pai-process.js`, ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = spawnCli;
 
 describe('the quickstart (the README\'s first command)', () => {
   it('runs locally: reads hyperparameters.json and its input, writes its model to the local output path', async () => {

@@ -1,10 +1,8 @@
-import { spawn } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { project, tempDir } from '../helpers/run-cli.js';
+import { project } from '../helpers/run-cli.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -12,21 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => emu?.close());
 
-/** The built CLI in a child process, as a user runs it, with only the environment given (never the developer's). */
-function cli(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${root}bin/pai-process.js`, ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cli = spawnCli;
 
 describe('the built CLI against the emulator', () => {
   it('runs a job: packages, uploads, submits, streams its logs and exits 0', async () => {

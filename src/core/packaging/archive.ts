@@ -7,7 +7,7 @@ import { createGunzip } from 'node:zlib';
 // The header classes only: the whole of tar (extract, list, pack…) costs start-up time a dry run does not need.
 import { Header } from 'tar/header';
 import { Pax } from 'tar/pax';
-import { PackagingError, errnoCode } from './errors.js';
+import { PackagingError, errnoCode, unreadable } from './errors.js';
 import { ParallelGzip } from './parallel-gzip.js';
 import type { Entry, Selection } from './select-files.js';
 
@@ -290,14 +290,6 @@ function packError(root: string, err: unknown): Error {
   if (typeof path !== 'string') return err instanceof Error ? err : new Error(String(err));
   const code = errnoCode(err);
   const name = relative(root, path) || path;
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new PackagingError(`Cannot read ${path} (${code})`, {
-      path,
-      reason: 'unreadable',
-      code,
-      hint: 'Make it readable, or leave it out with an ignore rule.',
-    });
-  }
   if (code === 'ENOENT' || code === 'EOF') {
     return new PackagingError(`${name} changed while the code was being packaged`, {
       path,
@@ -306,5 +298,5 @@ function packError(root: string, err: unknown): Error {
       hint: 'Run again once nothing writes into the code folder, or leave the file out with an ignore rule.',
     });
   }
-  return err instanceof Error ? err : new Error(String(err));
+  return unreadable(path, err);
 }

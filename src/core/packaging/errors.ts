@@ -35,3 +35,17 @@ export function errnoCode(err: unknown): string | undefined {
   const code = (err as { code?: unknown } | null)?.code;
   return typeof code === 'string' ? code : undefined;
 }
+
+/** An unreadable file (EACCES, EPERM) as the PackagingError that names it; any other failure as it is. */
+export function unreadable(path: string, err: unknown): Error {
+  const code = errnoCode(err);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new PackagingError(`Cannot read ${path} (${code})`, {
+      path,
+      reason: 'unreadable',
+      code,
+      hint: 'Make it readable, or leave it out with an ignore rule.',
+    });
+  }
+  return err instanceof Error ? err : new Error(String(err));
+}

@@ -1,5 +1,5 @@
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { PackagingError, errnoCode } from './errors.js';
+import { PackagingError, errnoCode, unreadable } from './errors.js';
 import { IgnoreRules, type IgnoreSource } from './ignore-rules.js';
 import { nodeTreeFs, type FileStat, type TreeFs } from './tree-fs.js';
 
@@ -255,17 +255,4 @@ async function isFile(fs: TreeFs, path: string): Promise<boolean> {
 
 function isInside(path: string, root: string): boolean {
   return path === root || path.startsWith(root.endsWith(sep) ? root : root + sep);
-}
-
-function unreadable(path: string, err: unknown): Error {
-  const code = errnoCode(err);
-  if (code === 'EACCES' || code === 'EPERM') {
-    return new PackagingError(`Cannot read ${path} (${code})`, {
-      path,
-      reason: 'unreadable',
-      code,
-      hint: 'Make it readable, or leave it out with an ignore rule.',
-    });
-  }
-  return err instanceof Error ? err : new Error(String(err));
 }

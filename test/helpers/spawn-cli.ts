@@ -1,0 +1,26 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { tempDir } from './run-cli.js';
+
+/** The project's root, where bin/ and dist/ are. */
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/**
+ * The built CLI in a child process, as a user runs it in CI: only the environment given (never the
+ * developer's), a private HOME, CI=true, and never the ECS metadata address. Asynchronous, so an emulator
+ * in the test's own process keeps answering.
+ */
+export function spawnCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [`${ROOT}bin/pai-process.js`, ...args], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
