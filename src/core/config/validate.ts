@@ -1,7 +1,7 @@
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { didYouMean, type Diagnostic } from '../diagnostics.js';
+import { validate as generated } from './job-config.validator.generated.js';
 import { diagnosticAt } from './locate.js';
-import { jobConfigSchema } from './schema.js';
 import type { ConfigSource } from './source.js';
 
 /**
@@ -9,7 +9,6 @@ import type { ConfigSource } from './source.js';
  * its line when the config came from a file, and where a flag set it. Unknown keys get a "did you mean".
  */
 export function validateShape(data: unknown, source: ConfigSource | undefined, origins: ReadonlyMap<string, string>): ShapeProblem[] {
-  const validate = compiled();
   if (validate(data)) return [];
   const problems = dropAnyOfBranches(validate.errors ?? []).map((e) => toProblem(e, source, origins));
   return dropCoveredRequired(problems);
@@ -25,17 +24,9 @@ export interface ShapeProblem {
 
 // --- internal ---
 
-let cache: ValidateFunction | undefined;
-
-function compiled(): ValidateFunction {
-  if (!cache) {
-    const ajv = new Ajv({ allErrors: true, allowUnionTypes: true, verbose: true, strict: true });
-    // Our own keyword: a readable message for a rule whose raw errors would not be.
-    ajv.addVocabulary(['x-message']);
-    cache = ajv.compile(jobConfigSchema);
-  }
-  return cache;
-}
+// Compiled ahead of time by scripts/job-config-validator.ts (ajv's compiler costs ~100 ms at start-up), with
+// allErrors and verbose: errors carry the data and the parent schema (its x-message).
+const validate = generated as unknown as ValidateFunction;
 
 /** An anyOf failure explains itself (x-message); the failures of each of its branches would only confuse. */
 function dropAnyOfBranches(errors: ErrorObject[]): ErrorObject[] {
