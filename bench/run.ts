@@ -6,9 +6,9 @@
  *   npm run bench                       everything (about 6 minutes on 2 cores)
  *   npm run bench -- --only startup,pack,e2e,second,rss,follow
  *   npm run bench -- --runs 31 --heavy-runs 7 --no-build --keep --quick
- *   npm run bench -- --only follow --cli /path/to/other/bin/pai-process.js   (compare another build)
+ *   npm run bench -- --only follow --cli /path/to/other/bin/pai-process.cjs   (compare another build)
  *
- * The CLI is spawned from the built bin/pai-process.js (built first unless --no-build) with a clean environment that
+ * The CLI is spawned from the built bin/pai-process.cjs (built first unless --no-build) with a clean environment that
  * points at an emulator started in this process (test/emulator), and ALIBABA_CLOUD_ECS_METADATA_DISABLED=true. All
  * traffic goes to 127.0.0.1. Generated trees live under os.tmpdir() and are deleted at the end (unless --keep).
  */
@@ -24,8 +24,8 @@ import { fmtBytes, fmtMs, median, mustRun, readMemory, renderTable, spread, time
 import { generateTree, TREE_120MB, TREE_1GB, TREE_SMALL, treeBytes } from './trees.js';
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-// --cli: another build of the CLI to measure (a prototype), instead of this repository's bin/pai-process.js.
-const CLI_DEFAULT = join(REPO, 'bin', 'pai-process.js');
+// --cli: another build of the CLI to measure (a prototype), instead of this repository's bin/pai-process.cjs.
+const CLI_DEFAULT = join(REPO, 'bin', 'pai-process.cjs');
 const PACK_ALONE = join(REPO, 'bench', 'pack-alone.mjs');
 const FIGURES = ['startup', 'pack', 'e2e', 'second', 'rss', 'follow'] as const;
 type Figure = (typeof FIGURES)[number];

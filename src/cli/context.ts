@@ -9,6 +9,11 @@ export interface CliContext {
   stdout: OutStream;
   stderr: OutStream;
   now: () => Date;
+  /**
+   * Imports a JavaScript job config (a file URL). bin/ passes its own: the bundled CLI runs from V8's code cache,
+   * where an import() of the bundle's own has no module loader to call.
+   */
+  importFile: (url: string) => Promise<unknown>;
   /** Whether the ECS metadata service answers; tests answer without leaving the machine. */
   probeMetadata?: () => Promise<boolean>;
   /** Subscribes to Ctrl-C and SIGTERM; returns the unsubscribe function. */
@@ -66,6 +71,8 @@ export function defaultContext(): CliContext {
     stdout: process.stdout,
     stderr: process.stderr,
     now: () => new Date(),
+    // bin/pai-process.cjs passes its own; scripts/bundle.mjs allows this line as the bundle's only import().
+    importFile: (url) => import(url),
     async confirm(question) {
       if (!process.stdin.isTTY) return false;
       const { confirm } = await import('../ui/prompt.js');

@@ -1,6 +1,6 @@
-import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import type { Invocation } from './context.js';
+import { packageInfo } from './package-info.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
 import { registerInit } from './commands/init.js';
@@ -12,10 +12,9 @@ import { registerStatus } from './commands/status.js';
 import { registerStop } from './commands/stop.js';
 import { registerValidate } from './commands/validate.js';
 
-/** The package version, read once from package.json beside dist/ (or src/ under tsx). */
+/** The package version, from package.json. */
 export function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
+  return packageInfo().version;
 }
 
 /**

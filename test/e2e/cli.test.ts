@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { project, tempDir } from '../helpers/run-cli.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const bin = `${root}bin/pai-process.js`;
+const bin = `${root}bin/pai-process.cjs`;
 
 /** Spawns the built CLI as a user would, with a clean environment and a private HOME. */
 function cli(args: string[], options: { env?: Record<string, string>; cwd?: string } = {}) {
@@ -23,6 +23,40 @@ function cli(args: string[], options: { env?: Record<string, string>; cwd?: stri
 describe('the built CLI', () => {
   it('is built (npm install and npm ci build it)', () => {
     expect(existsSync(`${root}dist/cli/main.js`)).toBe(true);
+    expect(existsSync(`${root}dist/bundle/main.cjs`)).toBe(true);
+  });
+
+  it('loads the bundle from the code cache the build wrote, under a plain node', () => {
+    const probe = `const b = require(${JSON.stringify(`${root}bin/load-bundle.cjs`)}).loadBundle(); console.log(JSON.stringify({ cacheUsed: b.cacheUsed, main: typeof b.main }));`;
+    const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ cacheUsed: true, main: 'function' });
+  });
+
+  it('--help without a terminal prints the help the build rendered, identical to what commander renders', async () => {
+    const { main } = (await import(`${root}dist/cli/main.js`)) as typeof import('../../src/cli/main.js');
+    let live = '';
+    // Commander renders at 80 columns when process.stdout is not a terminal, as under vitest.
+    expect(await main(['--help'], { stdout: { write: (s: string) => ((live += s), true) }, stderr: { write: () => true } })).toBe(0);
+    expect(live).toContain('Usage: pai-process [options] [command]');
+    expect(readFileSync(`${root}dist/bundle/help.txt`, 'utf8')).toBe(live);
+    for (const flag of ['--help', '-h']) {
+      const r = cli([flag]);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toBe(live);
+      expect(r.stderr).toBe('');
+    }
+  });
+
+  it('imports a JavaScript job config from the cached bundle', () => {
+    const dir = project({
+      'job.config.mjs': "export default { image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large', source_dir: '.' };\n",
+      'main.py': 'print(1)\n',
+    });
+    const r = cli(['run', '-f', 'job.config.mjs', '--dry-run', '--json'], { cwd: dir, env: { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12345' } });
+    expect(r.stderr).toContain('nothing was uploaded or submitted');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).request.AlgorithmSpec.Image).toBe('python:3.11');
   });
 
   it('--version prints the version and exits 0', () => {

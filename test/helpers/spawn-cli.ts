@@ -12,7 +12,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  */
 export function spawnCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${ROOT}bin/pai-process.js`, ...args], {
+    const child = spawn(process.execPath, [`${ROOT}bin/pai-process.cjs`, ...args], {
       cwd,
       env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],

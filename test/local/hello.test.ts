@@ -23,7 +23,7 @@ const EXPECTED_REPORT = { files: 1, words: 16, top: [['the', 4], ['fox', 2], ['d
 function cli(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'pai-process.js'), ...args], { cwd, env: { HOME: tempDir('home-'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [join(root, 'bin', 'pai-process.cjs'), ...args], { cwd, env: { HOME: tempDir('home-'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));

@@ -17,7 +17,7 @@ import { loadSession } from './session.js';
  */
 export async function configShowAction(opts: SessionFlags & CommonOptions & { file?: string }, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;
-  const source = await findJobConfig(opts.file, ctx.cwd);
+  const source = await findJobConfig(opts.file, ctx.cwd, ctx.importFile);
   const block = (source?.data as { session?: unknown } | undefined)?.session;
   const job = block && typeof block === 'object' ? { config: interpolate(block, ctx.env, []) as SessionConfig, label: source?.file ?? 'the job config' } : undefined;
   const { session, problems } = loadSession(ctx, opts, job);

@@ -1,14 +1,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../core/errors.js';
 import { starterConfig } from '../../core/init-template.js';
 import { writeJson } from '../../ui/json.js';
 import type { CommonOptions, Invocation } from '../context.js';
+import { packageInfo } from '../package-info.js';
 
 /** The JSON Schema shipped in the package (schema/job-config.schema.json), as an absolute path. */
 export function shippedSchemaPath(): string {
-  return fileURLToPath(new URL('../../../schema/job-config.schema.json', import.meta.url));
+  return join(packageInfo().root, 'schema', 'job-config.schema.json');
 }
 
 export async function initAction(opts: CommonOptions & { file: string; force?: boolean }, inv: Invocation): Promise<void> {

@@ -10,7 +10,7 @@ import { loadSession } from './session.js';
  * session block of a job config found from the current folder, and ~/.pai/config.json.
  */
 export async function sessionForJobCommands(inv: Invocation, flags: SessionFlags, needs: { workspace: boolean }): Promise<CompleteSession> {
-  const source = await findJobConfig(undefined, inv.ctx.cwd).catch(() => undefined);
+  const source = await findJobConfig(undefined, inv.ctx.cwd, inv.ctx.importFile).catch(() => undefined);
   const block = (source?.data as { session?: unknown } | undefined)?.session;
   const job = block && typeof block === 'object' ? { config: interpolate(block, inv.ctx.env, []) as SessionConfig, label: source?.file ?? 'the job config' } : undefined;
   const { session, problems, sdkConfigShown } = loadSession(inv.ctx, flags, job);

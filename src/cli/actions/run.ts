@@ -13,7 +13,6 @@ import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 import { loadSession } from './session.js';
-import { submitAndFollow } from './submit-and-follow.js';
 
 export type RunOptions = JobFlagValues &
   SessionFlags &
@@ -32,7 +31,7 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   const maxCodeSize = opts.maxCodeSize === undefined ? undefined : await sizeFlag(opts.maxCodeSize);
   // --local makes the job local (instance_type: local), which also lets its outputs be local paths.
   const overrides = opts.local ? [...jobOverrides(opts), { path: ['instance_type'], value: 'local', origin: '--local' }] : jobOverrides(opts);
-  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides });
+  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides, importFile: ctx.importFile });
   const { job } = loaded;
   const { session, problems, sdkConfigShown } = loadSession(ctx, opts, job.session ? { config: job.session, label: loaded.file ?? 'the job config' } : undefined);
   if (job.instance_type === 'local') {
@@ -47,6 +46,8 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   const complete = requireSession(session, problems, sdkConfigShown);
 
   if (opts.dryRun) return dryRun(inv, opts, loaded, complete, maxCodeSize);
+  // Loaded only here: a dry run or a local run never needs the upload, the follow loop or their reporter.
+  const { submitAndFollow } = await import('./submit-and-follow.js');
   inv.exitCode = await submitAndFollow(inv, job, complete, {
     detach: opts.detach === true,
     stopOnInterrupt: opts.stopOnInterrupt === true,
@@ -64,11 +65,14 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
   if (job.source_dir && !job.source_dir.startsWith('oss://')) {
     const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
     try {
-      const { packageCode } = await import('../../core/package-code.js');
-      const { codeObjectKey } = await import('../../core/submit.js');
+      // In parallel: each awaited import() on its own is a round of the module loader.
+      const [{ packageCode }, { codeObjectKey }, { listSelection }] = await Promise.all([
+        import('../../core/package-code.js'),
+        import('../../core/submit.js'),
+        import('../../core/packaging/index.js'),
+      ]);
       const code = await packageCode(job.source_dir, work, maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) });
       codeKey = codeObjectKey(code.sha256);
-      const { listSelection } = await import('../../core/packaging/index.js');
       listing = listSelection(code.selection).map((l) => (l.type === 'directory' ? `${l.path}/` : l.type === 'symlink' ? `${l.path} -> ${l.target ?? ''}` : `${l.path}  ${formatBytes(l.size)}`));
       io.err(`Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive\n`);
     } finally {

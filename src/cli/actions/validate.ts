@@ -7,7 +7,7 @@ import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 
 export async function validateAction(opts: JobFlagValues & CommonOptions, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;
-  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides: jobOverrides(opts) });
+  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides: jobOverrides(opts), importFile: ctx.importFile });
   if (opts.json) {
     writeJson(io, { valid: true, file: loaded.file ?? null, job: loaded.job });
     return;

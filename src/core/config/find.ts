@@ -1,9 +1,13 @@
 import { readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { ConfigError } from '../errors.js';
 import { parseConfigText, plainSource, type ConfigSource } from './source.js';
+
+/** Imports a JavaScript config by file URL (CliContext.importFile). */
+export type ImportFile = (url: string) => Promise<unknown>;
 
 /** A job config is a page of YAML; anything far bigger is a mistaken path, and parsing it would take minutes. */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
@@ -26,9 +30,10 @@ export const SEARCH_PLACES = [
  * The job config: the file named by `-f`, else the first cosmiconfig finds from `cwd`.
  * Undefined when there is none (a job given entirely by flags).
  */
-export async function findJobConfig(file: string | undefined, cwd: string): Promise<ConfigSource | undefined> {
-  if (file !== undefined) return loadFile(resolve(cwd, file), file);
-  const { cosmiconfig } = await import('cosmiconfig');
+export async function findJobConfig(file: string | undefined, cwd: string, importFile: ImportFile): Promise<ConfigSource | undefined> {
+  if (file !== undefined) return loadFile(resolve(cwd, file), file, importFile);
+  // require(), not import(): cosmiconfig is CommonJS, and the bundled CLI has no module loader for import() (context.ts).
+  const { cosmiconfig } = createRequire(import.meta.url)('cosmiconfig') as typeof import('cosmiconfig');
   // The file is parsed again afterwards, keeping lines and scalar text; a file that does not parse still
   // counts as found here, so its syntax error is reported with a position instead of skipped.
   const found = (_path: string, content: string): unknown => {
@@ -53,16 +58,16 @@ export async function findJobConfig(file: string | undefined, cwd: string): Prom
   }
   if (!result) return undefined;
   if (basename(result.filepath) === 'package.json') return packageJsonSource(result.filepath);
-  return loadFile(result.filepath, result.filepath);
+  return loadFile(result.filepath, result.filepath, importFile);
 }
 
 // --- internal ---
 
-async function loadFile(path: string, shown: string): Promise<ConfigSource> {
+async function loadFile(path: string, shown: string, importFile: ImportFile): Promise<ConfigSource> {
   const ext = extname(path).toLowerCase();
   if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
     try {
-      const mod = (await import(pathToFileURL(path).href)) as { default?: unknown };
+      const mod = (await importFile(pathToFileURL(path).href)) as { default?: unknown };
       return plainSource(mod.default, shown);
     } catch (error) {
       throw new ConfigError(`Could not load ${shown}`, [{ path: '', file: shown, message: (error as Error).message }]);

@@ -2,7 +2,7 @@ import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
 import type { Job } from '../job.js';
-import { findJobConfig } from './find.js';
+import { findJobConfig, type ImportFile } from './find.js';
 import { interpolate, type Env } from './interpolate.js';
 import { diagnosticAt } from './locate.js';
 import { applyOverrides, type Override } from './overrides.js';
@@ -16,6 +16,7 @@ export interface LoadJobInput {
   cwd: string;
   env: Env;
   overrides: readonly Override[];
+  importFile: ImportFile;
 }
 
 export interface LoadedJob {
@@ -31,7 +32,7 @@ export interface LoadedJob {
  * its line (or the flag that set it). Nothing downstream runs on a config that has a problem.
  */
 export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
-  const source = await findJobConfig(input.file, input.cwd);
+  const source = await findJobConfig(input.file, input.cwd, input.importFile);
   const baseDir = source?.file ? dirname(resolve(input.cwd, source.file)) : input.cwd;
   const diagnostics: Diagnostic[] = [];
   const origins = new Map<string, string>();

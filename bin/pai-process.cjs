@@ -1,0 +1,32 @@
+#!/usr/bin/env node
+'use strict';
+// The only place that ends the process: main() returns an exit code and never exits itself,
+// so tests can call it in-process. exitNow is for a second Ctrl-C, which must not wait for anything.
+// CommonJS on purpose: an ES module entry point starts Node's ESM loader, some 30 ms before any of our code runs.
+const { readFileSync } = require('node:fs');
+const { join } = require('node:path');
+
+const argv = process.argv.slice(2);
+const only = argv.length === 1 ? argv[0] : undefined;
+const help = (only === '--help' || only === '-h') && !process.stdout.isTTY ? prerenderedHelp() : undefined;
+if (only === '--version' || only === '-V') {
+  // A CI loop asks this often: answer without loading the CLI.
+  process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
+} else if (help !== undefined) {
+  // Without a terminal commander renders help at 80 columns; the build rendered exactly that (scripts/bundle.mjs).
+  process.stdout.write(help);
+} else {
+  const { main } = require('./load-bundle.cjs').loadBundle();
+  main(argv, { exitNow: (code) => process.exit(code), importFile: (url) => import(url) }).then((code) => {
+    process.exitCode = code;
+  });
+}
+
+/** The top-level help the build wrote, or undefined when this tree was built without it. */
+function prerenderedHelp() {
+  try {
+    return readFileSync(join(__dirname, '..', 'dist', 'bundle', 'help.txt'), 'utf8');
+  } catch {
+    return undefined;
+  }
+}
