@@ -37,7 +37,7 @@ describe('following at scale', () => {
     expect(r.stderr).toContain('trying again');
   });
 
-  it('a steady job costs no more API calls than docs/following.md says: 30 log calls per worker and 6 status calls a minute', async () => {
+  it('a steady job costs no more API calls than docs/following.md says: 40 log calls per worker and 6 status calls a minute', async () => {
     // The cadence scaled down 20 times: 3 s here is one minute of the real cadence.
     const scale = 20;
     const cadence = Object.fromEntries(Object.entries(CADENCE).map(([k, v]) => [k, k === 'statusBackoff' ? v : v / scale]));
@@ -49,9 +49,10 @@ describe('following at scale', () => {
     const logs = emu.journal.count('ListTrainingJobLogs') - before.logs;
     const status = emu.journal.count('GetTrainingJob') - before.status;
     console.log(`following 3 steady workers for one (scaled) minute: ${logs} ListTrainingJobLogs, ${status} GetTrainingJob calls`);
-    // 30 a minute per worker, plus the first read; status: the documented 6 a minute once backed off, plus the ramp.
-    expect(logs).toBeLessThanOrEqual(3 * (30 + 1));
-    expect(logs).toBeGreaterThanOrEqual(3 * 20);
+    // 40 a minute per worker (a round every 1.5 s), plus the first read; status: the documented 6 a minute once
+    // backed off, plus the ramp. The lower bound: rounds must not stall (timers at this scale run late, not early).
+    expect(logs).toBeLessThanOrEqual(3 * (40 + 1));
+    expect(logs).toBeGreaterThanOrEqual(3 * 28);
     expect(status).toBeLessThanOrEqual(6 + 4 + 1);
   });
 });

@@ -65,14 +65,25 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     if (!options.showLogs) return 0;
     let count = 0;
     if (options.tail !== undefined) await streams.applyTail(options.tail, call);
-    for (const stream of streams.all()) {
+    const poll = (stream: LogStream) => {
       const prefix = streams.prefixed ? stream.instanceId : undefined;
       const deliver = (lines: string[]) => {
         count += lines.length;
         for (const line of lines) for (const part of splitLine(line)) events.log(prefix, part);
       };
-      await call(() => stream.poll(deliver));
+      return call(() => stream.poll(deliver));
+    };
+    if (options.once) {
+      // A snapshot (`logs` without --follow) prints worker after worker, so that each worker's lines read as a block.
+      for (const stream of streams.all()) await poll(stream);
+      return count;
     }
+    // Following, every stream at once: a round takes one request's time, not one per worker, so with N workers a
+    // line still waits at most about one interval. Each stream delivers its pages in order as they arrive; a stream
+    // that fails for good fails the round once the others have delivered what they read.
+    const rounds = await Promise.allSettled(streams.all().map(poll));
+    const failed = rounds.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
     return count;
   };
 
@@ -94,10 +105,12 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     }
     const terminal = isTerminal(job.status);
     if (options.once || terminal || deps.now() >= nextLogAt) {
+      // Rounds are spaced from their start, so the time the reads take does not lengthen a line's wait.
+      const roundAt = deps.now();
       const got = await readLogs();
       if (options.once) return { outcome: 'snapshot', job };
       if (got > 0) lastLineAt = lastHeartbeatAt = deps.now();
-      nextLogAt = deps.now() + (got > 0 ? cadence.logActiveMs : cadence.logIdleMs);
+      nextLogAt = roundAt + (got > 0 ? cadence.logActiveMs : cadence.logIdleMs);
     }
     if (terminal) {
       await drain(readLogs, deps, cadence, signal);
