@@ -6,7 +6,7 @@
 // compiles as usual when it does not match (another Node, NODE_OPTIONS with V8 flags), so a stale cache costs time,
 // never correctness. Code run from the cache has no module loader behind import(): the bundle contains none
 // (scripts/bundle.mjs checks) and imports JavaScript job configs through CliContext.importFile instead.
-const { readFileSync, writeFileSync } = require('node:fs');
+const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
@@ -16,13 +16,16 @@ const CACHE = `${BUNDLE}.v8-cache`;
 
 /** The bundle's exports ({ main }), and a way to write the cache once the code that should be in it has run. */
 function loadBundle() {
+  const source = readFileSync(BUNDLE, 'utf8');
   let cachedData;
   try {
-    cachedData = readFileSync(CACHE);
+    // V8 compares only the source's length with the one the cache was made from: a bundle changed after its cache
+    // was written (by hand: the build writes both, the cache last) could run stale code. Newer than its cache: skip it.
+    if (statSync(CACHE).mtimeMs >= statSync(BUNDLE).mtimeMs) cachedData = readFileSync(CACHE);
   } catch {
     cachedData = undefined; // none written yet (the build writes it), or unreadable: compile as usual
   }
-  const script = new vm.Script(Module.wrap(readFileSync(BUNDLE, 'utf8')), { filename: BUNDLE, cachedData });
+  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData });
   const module = { exports: {} };
   script.runInThisContext()(module.exports, Module.createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
   return {

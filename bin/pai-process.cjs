@@ -16,10 +16,21 @@ if (only === '--version' || only === '-V') {
   // Without a terminal commander renders help at 80 columns; the build rendered exactly that (scripts/bundle.mjs).
   process.stdout.write(help);
 } else {
-  const { main } = require('./load-bundle.cjs').loadBundle();
+  const { main } = loadCli();
   main(argv, { exitNow: (code) => process.exit(code), importFile: (url) => import(url) }).then((code) => {
     process.exitCode = code;
   });
+}
+
+/** The bundled CLI; a tree that was never built gets the command that builds it instead of a stack trace. */
+function loadCli() {
+  try {
+    return require('./load-bundle.cjs').loadBundle();
+  } catch (error) {
+    if (error.code !== 'ENOENT') throw error;
+    process.stderr.write(`✖ pai-process is not built: ${error.path} is missing\n→ Run \`npm run build\` in ${join(__dirname, '..')} (npm ci and npm install build it).\n`);
+    process.exit(70);
+  }
 }
 
 /** The top-level help the build wrote, or undefined when this tree was built without it. */

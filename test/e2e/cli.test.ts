@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { project, tempDir } from '../helpers/run-cli.js';
@@ -31,6 +31,32 @@ describe('the built CLI', () => {
     const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ cacheUsed: true, main: 'function' });
+  });
+
+  it('runs as well when V8 rejects the cache (other V8 flags): it compiles instead', () => {
+    const flag = '--max-semi-space-size=4';
+    const probe = `const b = require(${JSON.stringify(`${root}bin/load-bundle.cjs`)}).loadBundle(); console.log(b.cacheUsed);`;
+    const loaded = spawnSync(process.execPath, [flag, '-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    expect(loaded.stdout.trim()).toBe('false');
+    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\n' });
+    const r = spawnSync(process.execPath, [flag, bin, 'run', '-f', 'job.yaml', '--dry-run', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12345' },
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).request.WorkspaceId).toBe('12345');
+  });
+
+  it('a tree that was never built says how to build it, with no stack trace', () => {
+    const tree = tempDir('unbuilt-');
+    mkdirSync(`${tree}/bin`);
+    for (const f of ['pai-process.cjs', 'load-bundle.cjs']) copyFileSync(`${root}bin/${f}`, `${tree}/bin/${f}`);
+    const r = spawnSync(process.execPath, [`${tree}/bin/pai-process.cjs`, 'validate'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.status).toBe(70);
+    expect(r.stderr).toContain('pai-process is not built');
+    expect(r.stderr).toContain('Run `npm run build`');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('--help without a terminal prints the help the build rendered, identical to what commander renders', async () => {
