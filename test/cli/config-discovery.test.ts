@@ -27,6 +27,15 @@ describe('finding the job config', () => {
     expect(doc.job['image_uri']).toBe('python:3.11');
   });
 
+  it('a dry run says a JavaScript config\'s values came from that file (it has no lines to show)', async () => {
+    const dir = project({ 'pai-process.config.mjs': "export default { image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large' };" });
+    const r = await runCli(['run', '--dry-run'], { cwd: dir, env: SESSION_ENV });
+    expect(r.code).toBe(0);
+    const file = join(dir, 'pai-process.config.mjs');
+    expect(r.stdout).toMatch(new RegExp(`image_uri +python:3\\.11 +${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+    expect(r.stdout).toMatch(/instance_count +1 +default\n/);
+  });
+
   it('reads the "pai-process" key of package.json, with lines in package.json', async () => {
     const dir = project({ 'package.json': JSON.stringify({ name: 'x', 'pai-process': { image_uri: 'python:3.11', command: 'x', instance_type: 't' } }, null, 2) });
     expect((await validateJson(dir)).job['instance_type']).toBe('t');

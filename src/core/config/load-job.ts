@@ -87,9 +87,11 @@ function describeOrigin(key: string, source: ConfigSource | undefined, origins: 
   const flag = origins.get(key);
   if (flag) return flag;
   const segments = key.split('.');
-  const pos = source?.locate(segments, { key: true });
-  if (source && pos && hasPath(source.data, segments)) return `${source.file}:${pos.line}`;
-  return 'default';
+  if (!source || !hasPath(source.data, segments)) return 'default';
+  // A JavaScript config has no lines to point at; the file still is where the value came from.
+  const pos = source.locate(segments, { key: true });
+  const file = source.file ?? 'the job config';
+  return pos ? `${file}:${pos.line}` : file;
 }
 
 function hasPath(data: unknown, segments: string[]): boolean {
