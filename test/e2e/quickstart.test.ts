@@ -1,4 +1,5 @@
-import { cpSync, existsSync, readFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { cpSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -6,16 +7,52 @@ import { tempDir } from '../helpers/run-cli.js';
 import { ROOT as root, spawnCli } from '../helpers/spawn-cli.js';
 
 
-/** A copy of examples/quickstart, so runs never write into the repository. */
+/** A copy of examples/quickstart, so runs never write into the repository; without what the README's run left there. */
 function quickstart(): string {
   const dir = join(tempDir('quickstart-'), 'quickstart');
-  cpSync(join(root, 'examples', 'quickstart'), dir, { recursive: true });
+  copyExample(dir);
   return dir;
+}
+
+function copyExample(to: string): void {
+  const from = join(root, 'examples', 'quickstart');
+  const left = [join(from, 'model'), join(from, '.pai-process')];
+  cpSync(from, to, { recursive: true, filter: (src) => !left.some((l) => src === l || src.startsWith(`${l}/`)) });
 }
 
 const cli = spawnCli;
 
+/** The first command of the README's "Set up in two commands", as printed there, without its comment. */
+function readmeFirstCommand(): string[] {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const block = readme.split('## Set up in two commands')[1]!.split('```sh\n')[1]!.split('```')[0]!;
+  return block.split('\n')[0]!.replace(/#.*$/, '').trim().split(/\s+/);
+}
+
 describe('the quickstart (the README\'s first command)', () => {
+  it('works exactly as the README prints it, from the top of a clone', async () => {
+    const [program, script, ...args] = readmeFirstCommand();
+    expect(program).toBe('node');
+    expect(script).toBe('bin/pai-process.cjs');
+    // A clone's layout in a temporary folder: bin/ linked to this one, the example copied, so nothing is written here.
+    const clone = tempDir('clone-');
+    symlinkSync(join(root, 'bin'), join(clone, 'bin'));
+    copyExample(join(clone, 'examples', 'quickstart'));
+    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [script!, ...args], {
+        cwd: clone,
+        env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(r.stderr).toContain('succeeded');
+    expect(r.code).toBe(0);
+    expect(existsSync(join(clone, 'examples', 'quickstart', 'model', 'model.json'))).toBe(true);
+  });
+
   it('runs locally: reads hyperparameters.json and its input, writes its model to the local output path', async () => {
     const dir = quickstart();
     const r = await cli(['run', '--local', '-f', 'job.yaml'], dir);
