@@ -66,7 +66,7 @@ async function main(): Promise<number> {
     log('building (npm run build)…');
     await mustRun('npm', ['run', 'build'], { cwd: REPO });
   }
-  if (!existsSync(join(REPO, 'dist', 'cli', 'main.js'))) throw new Error('dist/ is missing: run `npm run build` (or drop --no-build)');
+  if (!existsSync(join(REPO, 'dist', 'bundle', 'main.cjs'))) throw new Error('dist/bundle/ is missing: run `npm run build` (or drop --no-build)');
 
   const dir = await mkdtemp(join(tmpdir(), 'pai-bench-'));
   const emu = await startEmulator();
