@@ -1,5 +1,6 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { project, tempDir } from '../helpers/run-cli.js';
@@ -46,6 +47,29 @@ describe('the built CLI', () => {
     });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).request.WorkspaceId).toBe('12345');
+  });
+
+  it('runs from just the files the package ships (package.json "files"), from the code cache', () => {
+    const packed = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
+    const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
+    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'schema/job-config.schema.json']));
+    const pkg = tempDir('package-');
+    for (const file of files) {
+      mkdirSync(dirname(join(pkg, file)), { recursive: true });
+      cpSync(join(root, file), join(pkg, file), { preserveTimestamps: true });
+    }
+    symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'));
+    const probe = `console.log(require(${JSON.stringify(join(pkg, 'bin', 'load-bundle.cjs'))}).loadBundle().cacheUsed)`;
+    expect(spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } }).stdout.trim()).toBe('true');
+    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n', 'main.py': 'print(1)\n' });
+    const r = spawnSync(process.execPath, [join(pkg, 'bin', 'pai-process.cjs'), 'run', '-f', 'job.yaml', '--dry-run', '--json'], {
+      cwd: dir,
+      encoding: 'utf8',
+      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12345' },
+    });
+    expect(r.stderr).toContain('nothing was uploaded or submitted');
+    expect(r.status).toBe(0);
+    expect(JSON.parse(r.stdout).request.AlgorithmSpec.CodeDir.LocationValue.Key).toMatch(/^pai\/processing_src\/sha256-[0-9a-f]{64}\/source\.tar\.gz$/);
   });
 
   it('a tree that was never built says how to build it, with no stack trace', () => {
