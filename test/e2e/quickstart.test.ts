@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../helpers/run-cli.js';
-import { ROOT as root, spawnCli } from '../helpers/spawn-cli.js';
+import { ROOT as root, spawnCli, spawnNode } from '../helpers/spawn-cli.js';
 
 
 /** A copy of examples/quickstart, so runs never write into the repository; without what the README's run left there. */
@@ -38,16 +37,7 @@ describe('the quickstart (the README\'s first command)', () => {
     const clone = tempDir('clone-');
     symlinkSync(join(root, 'bin'), join(clone, 'bin'));
     copyExample(join(clone, 'examples', 'quickstart'));
-    const r = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [script!, ...args], {
-        cwd: clone,
-        env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' },
-        stdio: ['ignore', 'ignore', 'pipe'],
-      });
-      let stderr = '';
-      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      child.on('close', (code) => resolve({ code, stderr }));
-    });
+    const r = await spawnNode([script!, ...args], clone);
     expect(r.stderr).toContain('succeeded');
     expect(r.code).toBe(0);
     expect(existsSync(join(clone, 'examples', 'quickstart', 'model', 'model.json'))).toBe(true);

@@ -11,8 +11,13 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * in the test's own process keeps answering.
  */
 export function spawnCli(args: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return spawnNode([`${ROOT}bin/pai-process.cjs`, ...args], cwd, env);
+}
+
+/** `node ...argv` in the same clean environment as spawnCli (for a command line written elsewhere, as in the README). */
+export function spawnNode(argv: string[], cwd: string, env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [`${ROOT}bin/pai-process.cjs`, ...args], {
+    const child = spawn(process.execPath, argv, {
       cwd,
       env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
