@@ -24,11 +24,12 @@ if (only === '--version' || only === '-V') {
 
 /** The bundled CLI; a tree that was never built gets the command that builds it instead of a stack trace. */
 function loadCli() {
+  const { loadBundle, BUNDLE } = require('./load-bundle.cjs');
   try {
-    return require('./load-bundle.cjs').loadBundle();
+    return loadBundle();
   } catch (error) {
-    if (error.code !== 'ENOENT') throw error;
-    process.stderr.write(`✖ pai-process is not built: ${error.path} is missing\n→ Run \`npm run build\` in ${join(__dirname, '..')} (npm ci and npm install build it).\n`);
+    if (error.code !== 'ENOENT' || error.path !== BUNDLE) throw error;
+    process.stderr.write(`✖ pai-process is not built: ${BUNDLE} is missing\n→ Run \`npm run build\` in ${join(__dirname, '..')} (npm ci and npm install build it).\n`);
     process.exit(70);
   }
 }
