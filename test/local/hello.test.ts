@@ -1,15 +1,12 @@
-// The README's first command: the hello example, run locally by the built CLI as a user runs it, and the same job
+// The hello example (docs/local.md's first command), run locally by the built CLI as a user runs it, and the same job
 // through the emulator's executed mode (submit, logs and outputs through the cloud APIs).
-import { spawn } from 'node:child_process';
 import { cpSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { FAST_CADENCE, runCli, tempDir } from '../helpers/run-cli.js';
+import { ROOT as root, spawnCli } from '../helpers/spawn-cli.js';
 import { python3Available } from './support.js';
-
-const root = fileURLToPath(new URL('../..', import.meta.url));
 
 /** A copy of examples/hello, so that its run folders land in a temporary folder and not in the repository. */
 function helloCopy(): string {
@@ -20,17 +17,7 @@ function helloCopy(): string {
 
 const EXPECTED_REPORT = { files: 1, words: 16, top: [['the', 4], ['fox', 2], ['dog', 2], ['quick', 1], ['brown', 1]] };
 
-function cli(args: string[], cwd: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(root, 'bin', 'pai-process.cjs'), ...args], { cwd, env: { HOME: tempDir('home-'), ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
-  });
-}
+const cli = spawnCli;
 
 describe.runIf(python3Available())('the hello example', () => {
   it('`pai-process run --local -f examples/hello/job.yaml` (the built CLI, no cloud account): exit 0, its report in output/report/', async () => {
