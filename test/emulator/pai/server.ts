@@ -65,10 +65,11 @@ function apiNotFound(detail: string): ServiceError {
   return new ServiceError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method. ${detail}`);
 }
 
-function json(status: number, body: Record<string, unknown>, requestId: string, errorCode?: string): Answer {
+/** `now` is the services' clock (serverTimeOffsetMs included): the Date header says it, as the gateway's does. */
+function json(status: number, body: Record<string, unknown>, requestId: string, now: number, errorCode?: string): Answer {
   return {
     status,
-    headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId },
+    headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId, date: new Date(now).toUTCString() },
     body: JSON.stringify({ ...body, RequestId: requestId }),
     ...(errorCode !== undefined ? { errorCode } : {}),
   };
@@ -135,11 +136,11 @@ export function paiAdapter(ctx: PaiContext, product: PaiProduct = 'paistudio'): 
         default:
           throw apiNotFound(route.action);
       }
-      return json(200, body, call.requestId);
+      return json(200, body, call.requestId, ctx.serverNow());
     },
 
     errorAnswer(call: Call, _route: PaiRoute, error: ServiceError): Answer {
-      return json(error.status, { Code: error.code, Message: error.message, HostId: host }, call.requestId, error.code);
+      return json(error.status, { Code: error.code, Message: error.message, HostId: host }, call.requestId, ctx.serverNow(), error.code);
     },
 
     journalExtras(call: Call) {
