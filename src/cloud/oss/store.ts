@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import type OSSType from 'ali-oss';
 import type { CredentialClient } from '../credentials.js';
 import { regionOfLocation, regionOfOssEndpoint } from '../../core/bucket-region.js';
-import { fromOssError, isNotFound } from '../errors.js';
+import { fromOssError } from '../errors.js';
 import { keepErrorDetails } from './error-details.js';
 import type { ListedObject, ObjectStore, UploadProgress } from '../types.js';
 
@@ -121,7 +121,8 @@ export class OssObjectStore implements ObjectStore {
     } catch (error) {
       const e = error as { status?: number; code?: string; ossEndpoint?: string };
       if (e.ossEndpoint) return regionOfOssEndpoint(e.ossEndpoint);
-      if (e.status === 403 && !isNotFound(e.code ?? '', e.status)) return undefined;
+      // Only a permission refusal means "may not ask"; a bad key or a skewed clock (also 403) is reported.
+      if (e.status === 403 && e.code === 'AccessDenied') return undefined;
       throw fromOssError(error, `GetBucketInfo oss://${bucket}`);
     }
   }
