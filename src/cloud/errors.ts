@@ -61,7 +61,7 @@ export function fromPaiError(error: unknown, action: string, clockSkewMs?: numbe
       action,
       retryable: true,
       ambiguous: !notSent,
-      hint: 'Check the network, or PAI_ENDPOINT if you set one.',
+      hint: `Check the network, or ${action === 'ListConfigs' ? 'PAI_WORKSPACE_ENDPOINT' : 'PAI_ENDPOINT'} if you set one.`,
     });
   }
   const detail = `${code}${serviceMessage ? `: ${serviceMessage}` : ''}${requestId ? ` (request id ${requestId})` : ''}`;
