@@ -34,5 +34,6 @@ export function addSessionOptions(cmd: Command): Command {
   return cmd
     .option('--region <id>', 'region, such as cn-hangzhou (else PAI_REGION_ID)')
     .option('--workspace <id>', 'PAI workspace id (else PAI_WORKSPACE_ID)')
-    .option('--profile <name>', 'credentials profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials');
+    .option('--profile <name>', 'credentials profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials')
+    .option('--workspace-endpoint <host|url>', 'AI workspace API endpoint, asked for the default bucket (else PAI_WORKSPACE_ENDPOINT; default aiworkspace.<region>.aliyuncs.com)');
 }

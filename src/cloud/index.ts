@@ -22,7 +22,7 @@ export function createBackends(session: CompleteSession, credential: CredentialC
   const workspace = new PaiClient({ host: session.workspaceEndpoint.value.host, protocol: session.workspaceEndpoint.value.protocol, regionId: region, credential, userAgent, ...t });
   const oss = session.ossEndpoint.value;
   return {
-    jobs: new PaiJobsApi(pai, workspace),
+    jobs: new PaiJobsApi(pai, workspace, region),
     store: new OssObjectStore({ endpoint: `${oss.protocol}://${oss.host}`, region: `oss-${region}`, credential, ...(timeouts.ossMs !== undefined ? { timeoutMs: timeouts.ossMs } : {}),
       ...(timeouts.multipartThreshold !== undefined ? { multipartThreshold: timeouts.multipartThreshold } : {}),
       ...(timeouts.partSize !== undefined ? { partSize: timeouts.partSize } : {}),

@@ -68,6 +68,8 @@ export interface ListJobsQuery {
   pageSize: number;
   status?: string;
   name?: string;
+  /** ISO 8601 UTC: list jobs created since then (without it the service lists the last 7 days). */
+  startTime?: string;
 }
 
 export interface JobsApi {
@@ -96,6 +98,8 @@ export interface ObjectStore {
   getFile(bucket: string, key: string, path: string): Promise<void>;
   /** Every object whose key starts with `prefix`, in key order, across all pages. */
   list(bucket: string, prefix: string): Promise<ListedObject[]>;
+  /** The bucket's region (`cn-hangzhou`), or undefined when the credentials may not ask (GetBucketInfo refused). Optional: a store without regions (the emulator's in-process one) is never asked. */
+  bucketRegion?(bucket: string): Promise<string | undefined>;
 }
 
 export interface ListedObject {

@@ -34,6 +34,21 @@ export class ConfigError extends CliError {
   }
 }
 
+/**
+ * A job, workspace or bucket that does not exist (or not where the session looks: another region, another
+ * workspace). Exit 2: the request named the wrong thing, and the hint says how to find the right one.
+ */
+export class NotFoundError extends CliError {
+  readonly kind: 'job' | 'workspace' | 'bucket';
+  readonly subject: string;
+
+  constructor(kind: 'job' | 'workspace' | 'bucket', subject: string, message: string, hint: string) {
+    super(message, ExitCode.usage, hint);
+    this.kind = kind;
+    this.subject = subject;
+  }
+}
+
 /** No credentials, or credentials the service refused or that expired (exit 4). */
 export class CredentialsError extends CliError {
   readonly details: readonly string[];
@@ -66,10 +81,12 @@ export class ApiError extends CliError {
   readonly action: string | undefined;
   /** How long the service asked us to wait (Retry-After), when it said. */
   readonly retryAfterMs: number | undefined;
+  /** The service said the thing addressed does not exist (cloud/errors.ts isNotFound). */
+  readonly notFound: boolean;
 
   constructor(
     message: string,
-    details: { code: string; status?: number; requestId?: string; retryable: boolean; ambiguous?: boolean; hint?: string; action?: string; retryAfterMs?: number },
+    details: { code: string; status?: number; requestId?: string; retryable: boolean; ambiguous?: boolean; hint?: string; action?: string; retryAfterMs?: number; notFound?: boolean },
   ) {
     super(message, ExitCode.service, details.hint);
     this.action = details.action;
@@ -79,6 +96,7 @@ export class ApiError extends CliError {
     this.requestId = details.requestId;
     this.retryable = details.retryable;
     this.ambiguous = details.ambiguous ?? false;
+    this.notFound = details.notFound ?? false;
   }
 }
 

@@ -72,6 +72,7 @@ export interface SessionConfig {
   oss_bucket_name?: string;
   oss_endpoint?: string;
   endpoint?: string;
+  workspace_endpoint?: string;
 }
 
 export const DEFAULT_JOB_TYPE = 'PyTorchJob';

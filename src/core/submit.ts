@@ -9,6 +9,8 @@ import { planRequest, type RequestPlan } from './request/plan.js';
 import type { CompleteSession } from './session/resolve.js';
 import { parseOssUri } from './uris.js';
 import { planInputUpload, uploadInputFiles } from './input-upload.js';
+import { awaitCreated, type AwaitCreatedOptions } from './await-created.js';
+import { checkBucketRegion } from './bucket-region.js';
 
 /** The code folder as one archive on disk, named by its content. */
 export interface PackagedCode {
@@ -32,6 +34,8 @@ export interface SubmitDeps {
   /** After a create whose answer was lost, how long to keep looking for the job before sending again. */
   lostCreateGraceMs?: number;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** How long a not-found of the new job is waited through (core/await-created.ts). */
+  awaitCreated?: AwaitCreatedOptions;
 }
 
 export interface SubmitEvents {
@@ -131,6 +135,9 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
     events.bucket?.(bucket, `the default storage of workspace ${workspaceId}`);
   }
 
+  // Before anything is uploaded or created: a bucket in another region ends here (core/bucket-region.ts).
+  if (bucket && needsBucket) await checkBucketRegion(deps.store, bucket, session.region.value, call);
+
   let codeKey: string | undefined;
   if (job.source_dir && !job.source_dir.startsWith('oss://') && bucket) {
     const code = await deps.packCode(job.source_dir);
@@ -160,7 +167,7 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
   const submissionId = deps.submissionId ?? randomUUID();
   const plan = planRequest(job, session, now, { ...(bucket ? { bucket } : {}), ...(codeKey ? { codeKey } : {}), inputUris, submissionId });
   const jobId = await createOnce(JSON.stringify(plan.body), plan.jobName, submissionId, workspaceId, deps, call);
-  const created = await call(() => deps.jobs.getJob(jobId)).catch((error: unknown) => {
+  const created = await awaitCreated(deps.jobs, jobId, call, { ...deps.awaitCreated, ...(deps.signal ? { signal: deps.signal } : {}) }).catch((error: unknown) => {
     if (error instanceof ApiError) {
       throw new ApiError(error.message, { code: error.code, retryable: false, hint: `The job ${jobId} was created and may be running: pai-process status ${jobId}, or pai-process stop ${jobId}.` });
     }

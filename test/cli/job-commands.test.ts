@@ -77,10 +77,10 @@ describe('status', () => {
     expect((await cli(['status', job.id, '--wait'])).code).toBe(3);
   });
 
-  it('an unknown job is an error with the service\'s code', async () => {
+  it('an unknown job is a usage error (exit 2) naming it, with the service\'s code', async () => {
     const r = await cli(['status', 'train-nope']);
-    expect(r.code).toBe(5);
-    expect(r.stderr).toContain('GetTrainingJob failed');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('No training job train-nope in region cn-hangzhou (GetTrainingJob answered TRAINING_JOB_NOT_EXIST)');
   });
 });
 

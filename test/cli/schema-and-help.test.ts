@@ -35,7 +35,7 @@ describe('schema', () => {
     ]) {
       expect(keys).toContain(key);
     }
-    expect(Object.keys(jobConfigSchema.properties.session.properties)).toEqual(['region_id', 'workspace_id', 'oss_bucket_name', 'oss_endpoint', 'endpoint']);
+    expect(Object.keys(jobConfigSchema.properties.session.properties)).toEqual(['region_id', 'workspace_id', 'oss_bucket_name', 'oss_endpoint', 'endpoint', 'workspace_endpoint']);
     expect(Object.keys(jobConfigSchema.properties.user_vpc_config.properties)).toEqual(['vpc_id', 'security_group_id', 'switch_id', 'extended_cidrs', 'default_route']);
   });
 });

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ApiError, CredentialsError } from '../../src/core/errors.js';
+import { ApiError, CredentialsError, NotFoundError } from '../../src/core/errors.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { backendsFor } from './backends.js';
@@ -64,8 +64,8 @@ describe('PaiJobsApi against the emulator, through @alicloud/openapi-client', ()
   it('maps errors: unknown job, refused credentials, a service error, an unreachable endpoint', async () => {
     const { jobs } = await backendsFor(emu);
     const missing = await jobs.getJob('train-none').catch((e: unknown) => e);
-    expect(missing).toBeInstanceOf(ApiError);
-    expect((missing as ApiError).retryable).toBe(false);
+    expect(missing).toBeInstanceOf(NotFoundError);
+    expect(missing).toMatchObject({ kind: 'job', subject: 'train-none', exitCode: 2 });
     const wrong = await backendsFor(emu, { ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'wrong-secret-value' });
     const refused = await wrong.jobs.getJob('x').catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(CredentialsError);
@@ -97,5 +97,37 @@ describe('OssObjectStore against the emulator, through ali-oss', () => {
     expect(await store.head(emu.bucket, 'x/big.bin')).toEqual({ size: 17 * 1024 * 1024 });
     expect(progress.at(-1)).toBe(17 * 1024 * 1024);
     expect(emu.journal.count('UploadPart')).toBe(3);
+  });
+});
+
+describe('the service answers of issue 13, through the real clients', () => {
+  it('asks ListConfigs at the AIWorkspace endpoint only, and lists with Order=DESC and StartTime', async () => {
+    const { jobs } = await backendsFor(emu);
+    expect(await jobs.defaultStorage(emu.workspaceId)).toBe(`oss://${emu.bucket}/pai/model_export/`);
+    const missing = await jobs.defaultStorage('999').catch((e: unknown) => e);
+    expect(missing).toMatchObject({ kind: 'workspace', subject: '999', exitCode: 2 });
+    const misrouted = await backendsFor(emu, { PAI_WORKSPACE_ENDPOINT: emu.paiEndpoint });
+    const error = (await misrouted.jobs.defaultStorage(emu.workspaceId).catch((e: unknown) => e)) as ApiError;
+    expect(error).toMatchObject({ code: 'InvalidAction.NotFound', status: 404 });
+    await jobs.listJobs({ workspaceId: emu.workspaceId, pageNumber: 1, pageSize: 5, startTime: '2026-01-01T00:00:00Z' });
+    expect(emu.journal.filter('ListTrainingJobs').at(-1)?.query).toMatchObject({ Order: 'DESC', SortBy: 'GmtCreateTime', StartTime: '2026-01-01T00:00:00Z' });
+  });
+
+  it('OssObjectStore.bucketRegion: the Location, another region, a refusal (undefined) and a missing bucket', async () => {
+    const regional = await startEmulator({ bucketRegions: { 'far-bucket': 'eu-central-1' } });
+    try {
+      const { store } = await backendsFor(regional);
+      expect(await store.bucketRegion?.(regional.bucket)).toBe('cn-hangzhou');
+      expect(await store.bucketRegion?.('far-bucket')).toBe('eu-central-1');
+      regional.faults.add({ action: 'GetBucketInfo', kind: 'status', status: 403, code: 'AccessDenied' });
+      expect(await store.bucketRegion?.(regional.bucket)).toBeUndefined();
+      const missing = (await store.bucketRegion?.('nope-bucket').catch((e: unknown) => e)) as ApiError;
+      expect(missing).toMatchObject({ code: 'NoSuchBucket', notFound: true });
+      // An object call on the far bucket says where it is, from the Endpoint OSS names (HEAD: x-oss-err).
+      const head = await store.head('far-bucket', 'k').catch((e: unknown) => e);
+      expect((head as Error).message).toBe('Bucket far-bucket is in region eu-central-1, but the job runs in cn-hangzhou; nothing was uploaded or created');
+    } finally {
+      await regional.close();
+    }
   });
 });

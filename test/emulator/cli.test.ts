@@ -11,6 +11,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const EXPECTED = [
   'PAI_ENDPOINT',
+  'PAI_WORKSPACE_ENDPOINT',
   'PAI_OSS_ENDPOINT',
   'PAI_REGION_ID',
   'PAI_WORKSPACE_ID',
@@ -44,6 +45,8 @@ describe('cli.ts', () => {
       expect(Object.keys(env)).toEqual(EXPECTED);
       expect(env['PAI_ENDPOINT']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       expect(env['PAI_OSS_ENDPOINT']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(env['PAI_WORKSPACE_ENDPOINT']).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(env['PAI_WORKSPACE_ENDPOINT']).not.toBe(env['PAI_ENDPOINT']);
       expect(env['PAI_WORKSPACE_ID']).toBe('777');
       expect(env['PAI_REGION_ID']).toBe('cn-hangzhou');
 

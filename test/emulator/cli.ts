@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { startEmulator, type EmulatorOptions } from './index.js';
 import type { JournalEntry } from './journal.js';
 
-const USAGE = `usage: tsx test/emulator/cli.ts [--pai-port N] [--oss-port N] [--region R] [--workspace-id ID]
+const USAGE = `usage: tsx test/emulator/cli.ts [--pai-port N] [--oss-port N] [--workspace-port N] [--region R] [--workspace-id ID]
        [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET] [--execute] [--quiet]
   --execute  run submitted jobs for real through the local runner (executed mode), instead of the default script`;
 
@@ -32,6 +32,7 @@ async function main(): Promise<void> {
     options: {
       'pai-port': { type: 'string' },
       'oss-port': { type: 'string' },
+      'workspace-port': { type: 'string' },
       region: { type: 'string' },
       'workspace-id': { type: 'string' },
       bucket: { type: 'string' },
@@ -48,9 +49,11 @@ async function main(): Promise<void> {
   }
   const paiPort = port(values['pai-port'], '--pai-port');
   const ossPort = port(values['oss-port'], '--oss-port');
+  const workspacePort = port(values['workspace-port'], '--workspace-port');
   const options: EmulatorOptions = {
     ...(paiPort !== undefined ? { paiPort } : {}),
     ...(ossPort !== undefined ? { ossPort } : {}),
+    ...(workspacePort !== undefined ? { workspacePort } : {}),
     ...(values.region !== undefined ? { region: values.region } : {}),
     ...(values['workspace-id'] !== undefined ? { workspaceId: values['workspace-id'] } : {}),
     ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
@@ -65,7 +68,7 @@ async function main(): Promise<void> {
       .join(''),
   );
   if (!values.quiet) emu.journal.onEntry((e) => process.stderr.write(`${describe(e)}\n`));
-  process.stderr.write(`pai-process emulator: PAI ${emu.paiEndpoint}, OSS ${emu.ossEndpoint}${emu.runsRoot ? `; jobs run for real in ${emu.runsRoot}` : ''}; Ctrl-C to stop\n`);
+  process.stderr.write(`pai-process emulator: PAI ${emu.paiEndpoint}, AIWorkspace ${emu.workspaceEndpoint}, OSS ${emu.ossEndpoint}${emu.runsRoot ? `; jobs run for real in ${emu.runsRoot}` : ''}; Ctrl-C to stop\n`);
 
   let closing = false;
   const stop = (signal: string): void => {

@@ -16,6 +16,8 @@ export interface PaiClientOptions {
   securityToken?: string;
   /** ms; default 5000 (both connect and read). */
   timeout?: number;
+  /** http://host:port to call; default the PaiStudio endpoint (emu.workspaceEndpoint for ListConfigs). */
+  endpoint?: string;
 }
 
 export interface PaiCallOptions {
@@ -41,7 +43,7 @@ export function paiClient(emu: Emulator, options: PaiClientOptions = {}): PaiCli
     accessKeyId: options.accessKeyId ?? emu.accessKeyId,
     accessKeySecret: options.accessKeySecret ?? emu.accessKeySecret,
     ...(securityToken !== undefined ? { securityToken } : {}),
-    endpoint: emu.paiEndpoint.replace(/^http:\/\//, ''),
+    endpoint: (options.endpoint ?? emu.paiEndpoint).replace(/^http:\/\//, ''),
     protocol: 'HTTP',
     regionId: emu.region,
     ...(options.signatureAlgorithm === 'v2' ? { signatureAlgorithm: 'v2' } : {}),

@@ -1,5 +1,5 @@
-// startEmulator(): a local PAI + OSS pair for tests and offline use. Both servers bind
-// 127.0.0.1 only, each on its own port (0 = any free port), and verify every signature.
+// startEmulator(): a local PAI (PaiStudio + AIWorkspace) + OSS set for tests and offline use. The three
+// servers bind 127.0.0.1 only, each on its own port (0 = any free port), and verify every signature.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from './clock.js';
@@ -41,9 +41,22 @@ export interface EmulatorOptions {
   securityToken?: string;
   /** All known keys (id → {secret, securityToken?, expired?}); replaces the default pair. */
   credentials?: Record<string, CredentialEntry>;
-  /** Ports to listen on (127.0.0.1). Default 0 for both (any free port). */
+  /** Ports to listen on (127.0.0.1). Default 0 for each (any free port). */
   paiPort?: number;
   ossPort?: number;
+  /** The AIWorkspace (ListConfigs) port: its own endpoint, as on the service. */
+  workspacePort?: number;
+  /**
+   * ListTrainingJobs without StartTime lists only jobs created this many days back, as the service does.
+   * Default 7; 0 lists every job.
+   */
+  listWindowDays?: number;
+  /**
+   * Buckets in another region than `region` (name → region, such as { 'sh-bucket': 'cn-shanghai' }); they
+   * exist from the start. GetBucketInfo answers their Location; any other request for them through this
+   * emulator's OSS endpoint answers 403 AccessDenied with the right <Endpoint>, as OSS does.
+   */
+  bucketRegions?: Record<string, string>;
   /** The clock job scripts run on. Default: real time. Use a ManualClock to step jobs by hand. */
   clock?: Clock;
   /** Shifts the services' idea of "now" for signature dates (e.g. 20 min makes every request stale). */
@@ -73,8 +86,11 @@ export interface EmulatorOptions {
 }
 
 export interface Emulator {
-  /** http://127.0.0.1:PORT of the PAI (PaiStudio + aiworkspace) server. */
+  /** http://127.0.0.1:PORT of the PAI (PaiStudio) server. */
   readonly paiEndpoint: string;
+  /** http://127.0.0.1:PORT of the AIWorkspace server (ListConfigs). */
+  readonly workspaceEndpoint: string;
+  readonly workspacePort: number;
   /** http://127.0.0.1:PORT of the OSS server. */
   readonly ossEndpoint: string;
   readonly paiPort: number;
@@ -142,6 +158,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const sleeper = new Sleeper();
   const store = new OssStore(bucket);
   for (const b of options.buckets ?? []) store.createBucket(b);
+  for (const [b, r] of Object.entries(options.bucketRegions ?? {})) store.setRegion(b, r);
   const multipart = new MultipartUploads(store);
   const executor = options.execute ? new Executor(store, options.execute === true ? {} : options.execute) : undefined;
   const jobs = new JobStore({
@@ -158,23 +175,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
   const serverNow = (): number => Date.now() + offset;
   const env = { faults, journal, sleeper };
 
-  const paiServer = createServer(
-    createHandler(
-      paiAdapter({
-        jobs,
-        oss: store,
-        credentials,
-        nonces: new NonceCache(maxSkewMs),
-        clock,
-        serverNow,
-        maxSkewMs,
-        region,
-        workspaces,
-        logs: { maxPageSize: options.maxLogPageSize ?? 100, defaultPageSize: options.defaultLogPageSize ?? 10 },
-      }),
-      env,
-    ),
-  );
+  const paiContext = {
+    jobs,
+    oss: store,
+    credentials,
+    nonces: new NonceCache(maxSkewMs),
+    clock,
+    serverNow,
+    maxSkewMs,
+    region,
+    workspaces,
+    logs: { maxPageSize: options.maxLogPageSize ?? 100, defaultPageSize: options.defaultLogPageSize ?? 10 },
+    listWindowDays: options.listWindowDays ?? 7,
+  };
+  const paiServer = createServer(createHandler(paiAdapter(paiContext, 'paistudio'), env));
+  const workspaceServer = createServer(createHandler(paiAdapter(paiContext, 'aiworkspace'), env));
   const ossServer = createServer(
     createHandler(ossAdapter({ store, multipart, credentials, serverNow, maxSkewMs, region, cnameBucket: options.cnameBucket ?? bucket }), env),
   );
@@ -184,9 +199,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     await shutdown(paiServer);
     throw err;
   });
+  const workspacePort = await listen(workspaceServer, options.workspacePort ?? 0).catch(async (err: unknown) => {
+    await Promise.all([shutdown(paiServer), shutdown(ossServer), shutdown(workspaceServer)]);
+    throw err;
+  });
 
   const emulator: Emulator = {
     paiEndpoint: `http://127.0.0.1:${paiPort}`,
+    workspaceEndpoint: `http://127.0.0.1:${workspacePort}`,
+    workspacePort,
     ossEndpoint: `http://127.0.0.1:${ossPort}`,
     paiPort,
     ossPort,
@@ -200,6 +221,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     env() {
       return {
         PAI_ENDPOINT: `http://127.0.0.1:${paiPort}`,
+        PAI_WORKSPACE_ENDPOINT: `http://127.0.0.1:${workspacePort}`,
         PAI_OSS_ENDPOINT: `http://127.0.0.1:${ossPort}`,
         PAI_REGION_ID: region,
         PAI_WORKSPACE_ID: workspaceId,
@@ -227,7 +249,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
       // Executed jobs are stopped first, so that none outlives the emulator.
       await executor?.close();
       sleeper.close();
-      await Promise.all([shutdown(paiServer), shutdown(ossServer)]);
+      await Promise.all([shutdown(paiServer), shutdown(ossServer), shutdown(workspaceServer)]);
     },
   };
   return emulator;

@@ -110,8 +110,8 @@ describe('PAI signatures', () => {
         expect(emu.journal.last()?.query).toEqual({ TrainingJobName: weird, StartTime: '2020-11-08T16:00:00Z' });
       });
 
-      it('routes aiworkspace ListConfigs (2021-02-04) on the same port', async () => {
-        const res = await paiClient(emu, { signatureAlgorithm: alg }).call('ListConfigs', 'GET', `/api/v1/workspaces/${emu.workspaceId}/configs`, {
+      it('serves aiworkspace ListConfigs (2021-02-04) on its own port', async () => {
+        const res = await paiClient(emu, { signatureAlgorithm: alg, endpoint: emu.workspaceEndpoint }).call('ListConfigs', 'GET', `/api/v1/workspaces/${emu.workspaceId}/configs`, {
           query: { ConfigKeys: 'modelExportPath' },
           version: '2021-02-04',
         });
@@ -144,7 +144,7 @@ describe('PAI signatures', () => {
   });
 
   it('answers 404 WorkspaceNotFound for an unknown workspace in ListConfigs', async () => {
-    const err = await failure(paiClient(emu).call('ListConfigs', 'GET', '/api/v1/workspaces/999/configs', { version: '2021-02-04' }));
+    const err = await failure(paiClient(emu, { endpoint: emu.workspaceEndpoint }).call('ListConfigs', 'GET', '/api/v1/workspaces/999/configs', { version: '2021-02-04' }));
     expect(err['code']).toBe('WorkspaceNotFound');
     expect(err['statusCode']).toBe(404);
   });

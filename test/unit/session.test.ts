@@ -46,8 +46,23 @@ describe('resolveSession precedence: flags > env > job config > SDK config file'
   it('takes endpoint overrides as a host or a URL; the scheme picks http or https', () => {
     const { session } = resolveSession({ flags: { region: 'cn-hangzhou' }, env: { PAI_ENDPOINT: 'http://127.0.0.1:8080', PAI_OSS_ENDPOINT: 'oss-cn-hangzhou-internal.aliyuncs.com' } });
     expect(session.endpoint).toEqual({ value: { protocol: 'http', host: '127.0.0.1:8080' }, origin: 'env PAI_ENDPOINT' });
-    expect(session.workspaceEndpoint?.value).toEqual({ protocol: 'http', host: '127.0.0.1:8080' });
     expect(session.ossEndpoint?.value).toEqual({ protocol: 'https', host: 'oss-cn-hangzhou-internal.aliyuncs.com' });
+  });
+
+  it('gives AIWorkspace its own endpoint: PAI_ENDPOINT does not route it; flag > env > job config > derived', () => {
+    const region = { region: 'cn-hangzhou' };
+    const onlyPai = resolveSession({ flags: region, env: { PAI_ENDPOINT: 'http://127.0.0.1:8080' } }).session;
+    expect(onlyPai.workspaceEndpoint).toEqual({ value: { protocol: 'https', host: 'aiworkspace.cn-hangzhou.aliyuncs.com' }, origin: 'derived from region cn-hangzhou' });
+    const vpc = resolveSession({ flags: region, env: { PAI_NETWORK_TYPE: 'VPC' } }).session;
+    expect(vpc.workspaceEndpoint?.value.host).toBe('aiworkspace-vpc.cn-hangzhou.aliyuncs.com');
+    const jobBlock = { config: { workspace_endpoint: 'aiworkspace-vpc.cn-shanghai.aliyuncs.com' }, label: 'job.yaml' };
+    expect(resolveSession({ flags: region, env: {}, job: jobBlock }).session.workspaceEndpoint).toEqual({ value: { protocol: 'https', host: 'aiworkspace-vpc.cn-shanghai.aliyuncs.com' }, origin: 'job.yaml session.workspace_endpoint' });
+    const env = resolveSession({ flags: region, env: { PAI_WORKSPACE_ENDPOINT: 'http://127.0.0.1:9090' }, job: jobBlock }).session;
+    expect(env.workspaceEndpoint).toEqual({ value: { protocol: 'http', host: '127.0.0.1:9090' }, origin: 'env PAI_WORKSPACE_ENDPOINT' });
+    const flag = resolveSession({ flags: { ...region, workspaceEndpoint: 'http://127.0.0.1:7070' }, env: { PAI_WORKSPACE_ENDPOINT: 'http://127.0.0.1:9090' } }).session;
+    expect(flag.workspaceEndpoint).toEqual({ value: { protocol: 'http', host: '127.0.0.1:7070' }, origin: '--workspace-endpoint' });
+    const bad = resolveSession({ flags: region, env: { PAI_WORKSPACE_ENDPOINT: 'ftp://x' } });
+    expect(bad.problems.map((p) => p.path)).toEqual(['session.workspace_endpoint']);
   });
 
   it('reports an endpoint it cannot read, and a network type it does not know', () => {

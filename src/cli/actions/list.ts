@@ -1,5 +1,6 @@
 import type { TrainingJob } from '../../cloud/types.js';
 import { UsageError } from '../../core/errors.js';
+import { DEFAULT_SINCE, durationOf, parseSince, parseStatus } from '../../core/list-query.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
 import { writeJson } from '../../ui/json.js';
 import { jobJson, renderJobList } from '../../ui/render-status.js';
@@ -9,25 +10,46 @@ import { connect } from './connect.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 
-type ListOptions = SessionFlags & CommonOptions & { status?: string; name?: string; limit?: string };
+type ListOptions = SessionFlags & CommonOptions & { status?: string; name?: string; limit?: string; since?: string };
 
 const PAGE_SIZE = 50;
 
+/**
+ * Lists the workspace's jobs since `--since` (default 7 days: the service's own window, now said out loud),
+ * newest first. `--name` is an exact name: the service matches TrainingJobName as it likes (a substring in the
+ * emulator; the model does not say), so names are compared here and every page is read until the limit.
+ */
 export async function listAction(opts: ListOptions, inv: Invocation): Promise<void> {
   const limit = opts.limit === undefined ? 20 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit expects a positive number, got "${opts.limit}"`);
+  const now = inv.ctx.now();
+  const startTime = parseSince(opts.since ?? DEFAULT_SINCE, now);
+  const status = opts.status === undefined ? undefined : parseStatus(opts.status);
   const session = await sessionForJobCommands(inv, opts, { workspace: true });
   const { jobs } = await connect(inv, session);
   const call = retrying(inv);
   const found: TrainingJob[] = [];
   for (let page = 1; found.length < limit; page++) {
-    const size = Math.min(PAGE_SIZE, limit);
-    const answer = await call(() => jobs.listJobs({ workspaceId: session.workspaceId.value, pageNumber: page, pageSize: size, ...(opts.status ? { status: opts.status } : {}), ...(opts.name ? { name: opts.name } : {}) }));
-    found.push(...answer.jobs);
-    if (answer.jobs.length < size || found.length >= answer.totalCount) break;
+    const size = opts.name ? PAGE_SIZE : Math.min(PAGE_SIZE, limit);
+    const answer = await call(() =>
+      jobs.listJobs({ workspaceId: session.workspaceId.value, pageNumber: page, pageSize: size, startTime, ...(status ? { status } : {}), ...(opts.name ? { name: opts.name } : {}) }),
+    );
+    found.push(...answer.jobs.filter((j) => opts.name === undefined || j.name === opts.name));
+    if (answer.jobs.length < size || page * size >= answer.totalCount) break;
   }
-  const shown = found.slice(0, limit);
+  const shown = found.slice(0, limit).map((j) => {
+    const duration = durationOf(j, now);
+    return duration === undefined ? j : { ...j, duration };
+  });
   const { io } = inv;
-  if (opts.json) writeJson(io, shown.map(jobJson));
-  else io.out(renderJobList(shown, createStyle(io.color && io.stdoutIsTTY)) + '\n');
+  if (opts.json) {
+    writeJson(io, shown.map(jobJson));
+    return;
+  }
+  if (shown.length === 0) {
+    const filters = [status ? `in status ${status}` : '', opts.name ? `named ${opts.name}` : ''].filter(Boolean).join(' and ');
+    io.err(`No jobs${filters ? ` ${filters}` : ''} since ${startTime} (use --since to look further back, e.g. --since 30d).\n`);
+    return;
+  }
+  io.out(renderJobList(shown, createStyle(io.color && io.stdoutIsTTY)) + '\n');
 }

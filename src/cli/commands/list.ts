@@ -6,8 +6,9 @@ export function registerList(program: Command, inv: Invocation): void {
   const cmd = program
     .command('list')
     .description("List the workspace's training jobs, newest first")
-    .option('--status <status>', 'only jobs in this status (Running, Succeed, Failed, ...)')
-    .option('--name <name>', 'only jobs with this name')
+    .option('--since <duration|date>', 'jobs created since: 3d, 12h, 90m, or a date such as 2026-11-01 (default 7d, as the service)')
+    .option('--status <status>', 'only jobs in this status (Running, Succeed, Failed, ...; case does not matter)')
+    .option('--name <name>', 'only jobs with exactly this name (the full name, such as processor_20261101_120000)')
     .option('--limit <n>', 'at most this many jobs (default 20)');
   addSessionOptions(cmd);
   addCommonOptions(cmd);
@@ -16,6 +17,7 @@ export function registerList(program: Command, inv: Invocation): void {
     `
 Examples:
   $ pai-process list
+  $ pai-process list --since 30d --status Failed
   $ pai-process list --status Running --limit 50
   $ pai-process list --json | jq -r '.[].id'`,
   );

@@ -2,7 +2,9 @@ import { createRequire } from 'node:module';
 import { stat } from 'node:fs/promises';
 import type OSSType from 'ali-oss';
 import type { CredentialClient } from '../credentials.js';
+import { regionOfLocation, regionOfOssEndpoint } from '../../core/bucket-region.js';
 import { fromOssError } from '../errors.js';
+import { keepErrorDetails } from './error-details.js';
 import type { ListedObject, ObjectStore, UploadProgress } from '../types.js';
 
 export interface OssStoreOptions {
@@ -106,6 +108,25 @@ export class OssObjectStore implements ObjectStore {
     return out;
   }
 
+  /**
+   * The bucket's region (GetBucketInfo `Location`, without `oss-`); undefined when the credentials may not ask
+   * (the first object call then says where the bucket is). A refusal that names the right endpoint is an answer.
+   */
+  async bucketRegion(bucket: string): Promise<string | undefined> {
+    const client = await this.#client(bucket);
+    try {
+      const info = (await client.getBucketInfo(bucket)) as { bucket?: { Location?: string } };
+      const location = info.bucket?.Location;
+      return location ? regionOfLocation(location) : undefined;
+    } catch (error) {
+      const e = error as { status?: number; code?: string; ossEndpoint?: string };
+      if (e.ossEndpoint) return regionOfOssEndpoint(e.ossEndpoint);
+      // Only a permission refusal means "may not ask"; a bad key or a skewed clock (also 403) is reported.
+      if (e.status === 403 && e.code === 'AccessDenied') return undefined;
+      throw fromOssError(error, `GetBucketInfo oss://${bucket}`);
+    }
+  }
+
   #client(bucket: string): Promise<OSSType> {
     let client = this.#clients.get(bucket);
     if (!client) {
@@ -119,7 +140,7 @@ export class OssObjectStore implements ObjectStore {
     silenceUrllibWarnings();
     const OSS = createRequire(import.meta.url)('ali-oss') as typeof OSSType;
     const c = await this.options.credential.getCredential();
-    return new OSS({
+    const client = new OSS({
       bucket,
       endpoint: this.options.endpoint,
       region: this.options.region,
@@ -141,6 +162,8 @@ export class OssObjectStore implements ObjectStore {
       // ali-oss retries only network failures, after a fixed 500 ms; each multipart part on its own.
       retryMax: this.options.retries ?? 3,
     } as OSSType.Options);
+    keepErrorDetails(client, bucket, this.options.region);
+    return client;
   }
 }
 

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type * as OpenApiModule from '@alicloud/openapi-client';
 import type * as TeaUtilModule from '@alicloud/tea-util';
 import type { CredentialClient } from '../credentials.js';
-import { fromPaiError } from '../errors.js';
+import { fromPaiError, isClockSkew } from '../errors.js';
 
 export interface PaiClientOptions {
   /** `host[:port]`, no scheme. */
@@ -40,8 +40,10 @@ export class PaiClient {
   readonly #client: OpenApiClient;
   readonly #lib: typeof OpenApiModule;
   readonly #runtime: InstanceType<typeof TeaUtilModule.RuntimeOptions>;
+  readonly #origin: string;
 
   constructor(options: PaiClientOptions) {
+    this.#origin = `${options.protocol}://${options.host}`;
     const require = createRequire(import.meta.url);
     // createRequire: the packages are TS-compiled CJS; this gives the same exports under node, tsx and vitest.
     this.#lib = require('@alicloud/openapi-client') as typeof OpenApiModule;
@@ -84,7 +86,27 @@ export class PaiClient {
       const response = (await this.#client.callApi(params, request, this.#runtime)) as { body?: unknown };
       return (response.body ?? {}) as T;
     } catch (error) {
-      throw fromPaiError(error, call.action);
+      const code = (error as { code?: unknown }).code;
+      throw fromPaiError(error, call.action, typeof code === 'string' && isClockSkew(code) ? await this.clockSkewMs() : undefined);
+    }
+  }
+
+  /**
+   * This machine's clock minus the service's, in ms, or undefined when it cannot be told. A refused timestamp
+   * does not say the service's time, and the client's errors carry no headers, so one unsigned request reads
+   * the `Date` header the gateway answers any request with (second precision: enough to say minutes).
+   */
+  async clockSkewMs(): Promise<number | undefined> {
+    try {
+      const sent = Date.now();
+      const res = await fetch(`${this.#origin}/`, { method: 'GET', signal: AbortSignal.timeout(5_000) });
+      await res.body?.cancel();
+      const date = Date.parse(res.headers.get('date') ?? '');
+      if (!Number.isFinite(date)) return undefined;
+      // The middle of the round trip is when the service read its clock.
+      return (sent + Date.now()) / 2 - date;
+    } catch {
+      return undefined;
     }
   }
 }

@@ -1,4 +1,4 @@
-import { ApiError } from '../../core/errors.js';
+import { ApiError, NotFoundError } from '../../core/errors.js';
 import type { JobsApi, ListJobsQuery, LogsPage, LogsQuery, TrainingJob } from '../types.js';
 import type { PaiClient } from './client.js';
 import { toTrainingJob } from './mappers.js';
@@ -12,24 +12,52 @@ export class PaiJobsApi implements JobsApi {
   constructor(
     private readonly pai: PaiClient,
     private readonly workspace: PaiClient,
+    /** The session's region, named in not-found messages (jobs and workspaces are per region). */
+    private readonly region?: string,
   ) {}
 
   async createJob(body: string): Promise<string> {
-    const answer = await this.pai.call<{ TrainingJobId?: string }>({ action: 'CreateTrainingJob', version: PAI_STUDIO, method: 'POST', pathname: JOBS, body });
+    let answer: { TrainingJobId?: string };
+    try {
+      answer = await this.pai.call<{ TrainingJobId?: string }>({ action: 'CreateTrainingJob', version: PAI_STUDIO, method: 'POST', pathname: JOBS, body });
+    } catch (error) {
+      // A workspace that does not exist: a not-found, or (as the emulator answers, following the model's
+      // required WorkspaceId) an InvalidParameter that names WorkspaceId as not existing.
+      const workspaceId = workspaceOf(body);
+      if (workspaceId && error instanceof ApiError && (error.notFound || (error.code === 'InvalidParameter' && /WorkspaceId/.test(error.message) && /not exist|does not exist|not found/i.test(error.message)))) {
+        throw this.#workspaceNotFound(workspaceId, 'CreateTrainingJob', error);
+      }
+      throw error;
+    }
     if (!answer.TrainingJobId) throw new ApiError('CreateTrainingJob answered without a TrainingJobId', { code: 'InvalidResponse', retryable: false });
     return answer.TrainingJobId;
   }
 
   async getJob(id: string): Promise<TrainingJob> {
-    const body = await this.pai.call<Record<string, unknown>>({ action: 'GetTrainingJob', version: PAI_STUDIO, method: 'GET', pathname: `${JOBS}/${encodeURIComponent(id)}` });
+    const body = await this.pai
+      .call<Record<string, unknown>>({ action: 'GetTrainingJob', version: PAI_STUDIO, method: 'GET', pathname: `${JOBS}/${encodeURIComponent(id)}` })
+      .catch((error: unknown) => {
+        throw this.#jobNotFound(id, error);
+      });
     return toTrainingJob(body);
   }
 
+  /**
+   * `Order=DESC` as the official ListTrainingJobsRequest example writes it; `StartTime` whenever the caller
+   * gives one, since without it the service lists only the last 7 days.
+   */
   async listJobs(query: ListJobsQuery): Promise<{ jobs: TrainingJob[]; totalCount: number }> {
-    const q: Record<string, string> = { WorkspaceId: query.workspaceId, PageNumber: String(query.pageNumber), PageSize: String(query.pageSize), SortBy: 'GmtCreateTime', Order: 'desc' };
+    const q: Record<string, string> = { WorkspaceId: query.workspaceId, PageNumber: String(query.pageNumber), PageSize: String(query.pageSize), SortBy: 'GmtCreateTime', Order: 'DESC' };
     if (query.status) q['Status'] = query.status;
     if (query.name) q['TrainingJobName'] = query.name;
-    const body = await this.pai.call<{ TrainingJobs?: Record<string, unknown>[]; TotalCount?: number | string }>({ action: 'ListTrainingJobs', version: PAI_STUDIO, method: 'GET', pathname: JOBS, query: q });
+    if (query.startTime) q['StartTime'] = query.startTime;
+    let body: { TrainingJobs?: Record<string, unknown>[]; TotalCount?: number | string };
+    try {
+      body = await this.pai.call<{ TrainingJobs?: Record<string, unknown>[]; TotalCount?: number | string }>({ action: 'ListTrainingJobs', version: PAI_STUDIO, method: 'GET', pathname: JOBS, query: q });
+    } catch (error) {
+      if (error instanceof ApiError && error.notFound) throw this.#workspaceNotFound(query.workspaceId, 'ListTrainingJobs', error);
+      throw error;
+    }
     return { jobs: (body.TrainingJobs ?? []).map(toTrainingJob), totalCount: Number(body.TotalCount ?? 0) };
   }
 
@@ -50,17 +78,55 @@ export class PaiJobsApi implements JobsApi {
   }
 
   async stopJob(id: string): Promise<void> {
-    await this.pai.call({ action: 'StopTrainingJob', version: PAI_STUDIO, method: 'PUT', pathname: `${JOBS}/${encodeURIComponent(id)}/stop` });
+    await this.pai.call({ action: 'StopTrainingJob', version: PAI_STUDIO, method: 'PUT', pathname: `${JOBS}/${encodeURIComponent(id)}/stop` }).catch((error: unknown) => {
+      throw this.#jobNotFound(id, error);
+    });
   }
 
   async defaultStorage(workspaceId: string): Promise<string | undefined> {
-    const body = await this.workspace.call<{ Configs?: { ConfigKey?: string; ConfigValue?: string }[] }>({
-      action: 'ListConfigs',
-      version: AI_WORKSPACE,
-      method: 'GET',
-      pathname: `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/configs`,
-      query: { ConfigKeys: 'modelExportPath' },
-    });
+    const body = await this.workspace
+      .call<{ Configs?: { ConfigKey?: string; ConfigValue?: string }[] }>({
+        action: 'ListConfigs',
+        version: AI_WORKSPACE,
+        method: 'GET',
+        pathname: `/api/v1/workspaces/${encodeURIComponent(workspaceId)}/configs`,
+        query: { ConfigKeys: 'modelExportPath' },
+      })
+      .catch((error: unknown) => {
+        if (error instanceof ApiError && error.notFound) throw this.#workspaceNotFound(workspaceId, 'ListConfigs', error);
+        throw error;
+      });
     return body.Configs?.find((c) => c.ConfigKey === 'modelExportPath')?.ConfigValue || undefined;
+  }
+
+  /** A not-found answer about a job as NotFoundError (exit 2); anything else unchanged. */
+  #jobNotFound(id: string, error: unknown): unknown {
+    if (!(error instanceof ApiError && error.notFound)) return error;
+    const where = this.region ? ` in region ${this.region}` : '';
+    return new NotFoundError(
+      'job',
+      id,
+      `No training job ${id}${where} (${error.action ?? 'the service'} answered ${error.code})`,
+      `Check the id: \`pai-process list\` shows the workspace's recent jobs (\`--since 30d\` to look further back); a job in another region needs --region.`,
+    );
+  }
+
+  #workspaceNotFound(workspaceId: string, action: string, error: ApiError): NotFoundError {
+    const where = this.region ? ` in region ${this.region}` : '';
+    return new NotFoundError(
+      'workspace',
+      workspaceId,
+      `No PAI workspace ${workspaceId}${where} (${action} answered ${error.code})`,
+      'Find the workspace id in the PAI console (the workspace list of the job\'s region), and `pai-process config show` says where this one came from.',
+    );
+  }
+}
+
+function workspaceOf(body: string): string | undefined {
+  try {
+    const id = (JSON.parse(body) as { WorkspaceId?: unknown }).WorkspaceId;
+    return typeof id === 'string' || typeof id === 'number' ? String(id) : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -194,6 +194,7 @@ export const jobConfigSchema = {
         oss_bucket_name: text('The OSS bucket for code and uploaded inputs; default: the workspace\'s default storage. Env: PAI_OSS_BUCKET_NAME.', { minLength: 1 }),
         oss_endpoint: text('The OSS endpoint, a host or a URL; default oss-<region>.aliyuncs.com. Env: PAI_OSS_ENDPOINT.', { minLength: 1 }),
         endpoint: text('The PAI API endpoint, a host or a URL; default pai.<region>.aliyuncs.com. Env: PAI_ENDPOINT.', { minLength: 1 }),
+        workspace_endpoint: text('The AI workspace API endpoint (asked for the default bucket), a host or a URL; default aiworkspace.<region>.aliyuncs.com. Env: PAI_WORKSPACE_ENDPOINT.', { minLength: 1 }),
       },
     },
   },

@@ -31,6 +31,8 @@ export interface SessionFlags {
   region?: string;
   workspace?: string;
   profile?: string;
+  /** `--workspace-endpoint`: the AI workspace API endpoint. */
+  workspaceEndpoint?: string;
 }
 
 export interface SessionInputs {
@@ -57,7 +59,7 @@ export function resolveSession(inputs: SessionInputs): { session: Session; probl
     }
     const fromJob = job?.config[key];
     if (fromJob) return { value: String(fromJob), origin: `${job!.label} session.${key}` };
-    const fromSdk = key === 'endpoint' ? undefined : sdkConfig?.[key];
+    const fromSdk = key === 'endpoint' || key === 'workspace_endpoint' ? undefined : sdkConfig?.[key];
     if (fromSdk) return { value: fromSdk, origin: sdkConfig!.path };
     return undefined;
   };
@@ -83,11 +85,9 @@ export function resolveSession(inputs: SessionInputs): { session: Session; probl
 
   let endpoint = endpointSetting(pick(undefined, ['PAI_ENDPOINT'], 'endpoint'), 'endpoint');
   let ossEndpoint = endpointSetting(pick(undefined, ['PAI_OSS_ENDPOINT'], 'oss_endpoint'), 'oss_endpoint');
-  let workspaceEndpoint: Setting<Endpoint> | undefined;
-  if (endpoint) {
-    // A private gateway or the emulator serves the workspace API beside PaiStudio.
-    workspaceEndpoint = { value: endpoint.value, origin: `${endpoint.origin} (same as the PAI endpoint)` };
-  }
+  // AIWorkspace is its own product with its own endpoint (the SDK builds one client per product, each from
+  // the region): PAI_ENDPOINT never routes it, or ListConfigs would go to a host that does not serve it.
+  let workspaceEndpoint = endpointSetting(pick([flags.workspaceEndpoint, '--workspace-endpoint'], ['PAI_WORKSPACE_ENDPOINT'], 'workspace_endpoint'), 'workspace_endpoint');
   if (region) {
     const r = region.value;
     const derived = `derived from region ${r}`;

@@ -75,6 +75,10 @@ function xmlAnswer(body: string): Answer {
 
 export function ossAdapter(ctx: OssContext): ServiceAdapter<OssRoute> {
   const hostId = (bucket: string | undefined): string => `${bucket ? `${bucket}.` : ''}oss-${ctx.region}.aliyuncs.com`;
+  const otherRegion = (bucket: string): string | undefined => {
+    const r = ctx.store.regionOf(bucket);
+    return r !== undefined && r !== ctx.region ? r : undefined;
+  };
 
   return {
     service: 'oss',
@@ -87,6 +91,15 @@ export function ossAdapter(ctx: OssContext): ServiceAdapter<OssRoute> {
         route.error = new ServiceError(501, 'NotImplemented', `The emulator does not implement ${action} (${call.method} ${call.rawPath}).`);
       } else if (action !== 'PutBucket' && address.bucket !== undefined && !ctx.store.hasBucket(address.bucket)) {
         route.error = new ServiceError(404, 'NoSuchBucket', 'The specified bucket does not exist.', { BucketName: address.bucket });
+      } else if (action !== 'GetBucketInfo' && address.bucket !== undefined && otherRegion(address.bucket) !== undefined) {
+        // OSS answers a bucket addressed through another region's endpoint with 403 AccessDenied and the
+        // endpoint to use (on HEAD only in x-oss-err). GetBucketInfo answers from any region here: it is
+        // how a client learns where a bucket is.
+        const region = otherRegion(address.bucket)!;
+        route.error = new ServiceError(403, 'AccessDenied', 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.', {
+          Bucket: address.bucket,
+          Endpoint: `oss-${region}.aliyuncs.com`,
+        });
       }
       return route;
     },
@@ -150,11 +163,13 @@ export function ossAdapter(ctx: OssContext): ServiceAdapter<OssRoute> {
           ctx.store.createBucket(bucket);
           answer = { status: 200, headers: { location: `/${bucket}` }, body: '' };
           break;
-        case 'GetBucketInfo':
+        case 'GetBucketInfo': {
+          const region = ctx.store.regionOf(bucket) ?? ctx.region;
           answer = xmlAnswer(
-            xmlDocument('BucketInfo', `<Bucket>${el('Name', bucket)}${el('Location', `oss-${ctx.region}`)}${el('ExtranetEndpoint', `oss-${ctx.region}.aliyuncs.com`)}${el('StorageClass', 'Standard')}</Bucket>`),
+            xmlDocument('BucketInfo', `<Bucket>${el('Name', bucket)}${el('Location', `oss-${region}`)}${el('ExtranetEndpoint', `oss-${region}.aliyuncs.com`)}${el('IntranetEndpoint', `oss-${region}-internal.aliyuncs.com`)}${el('StorageClass', 'Standard')}</Bucket>`),
           );
           break;
+        }
         default:
           throw new ServiceError(501, 'NotImplemented', `The emulator does not implement ${route.action}.`);
       }

@@ -31,9 +31,22 @@ function compareKeys(a: string, b: string): number {
 
 export class OssStore {
   private readonly buckets = new Map<string, Map<string, StoredObject>>();
+  /** Buckets that live in another region than the emulator's (bucket → region, such as cn-shanghai). */
+  private readonly regions = new Map<string, string>();
 
   constructor(readonly defaultBucket: string) {
     this.createBucket(defaultBucket);
+  }
+
+  /** Puts a bucket in a region (creating it if needed); requests through this emulator's endpoint then get 403. */
+  setRegion(name: string, region: string): void {
+    this.createBucket(name);
+    this.regions.set(name, region);
+  }
+
+  /** The bucket's region, or undefined when it is in the emulator's own region. */
+  regionOf(name: string): string | undefined {
+    return this.regions.get(name);
   }
 
   createBucket(name: string): void {

@@ -1,7 +1,9 @@
-// The PAI endpoint: PaiStudio 2022-01-12 training jobs and aiworkspace 2021-02-04 ListConfigs on
-// one port. Requests are routed by method and path, then checked against x-acs-version and
-// x-acs-action as the API gateway does, so a client calling the wrong version or action name
-// hears about it.
+// The PAI endpoints: PaiStudio 2022-01-12 training jobs, and aiworkspace 2021-02-04 ListConfigs.
+// The two are separate products with separate endpoints (`pai.<region>.aliyuncs.com`,
+// `aiworkspace.<region>.aliyuncs.com`: the SDK's pai/api/client_factory.py builds one client per
+// product), so each is served on its own port by its own adapter, and neither answers the other's
+// calls. Requests are routed by method and path, then checked against x-acs-version and x-acs-action
+// as the API gateway does, so a client calling the wrong version or action name hears about it.
 import type { Clock } from '../clock.js';
 import type { CredentialStore } from '../credentials.js';
 import { ServiceError } from '../errors.js';
@@ -29,6 +31,8 @@ export interface PaiContext {
   /** Workspace id → its configs (modelExportPath, ...). Jobs may only be created in these. */
   workspaces: Map<string, Record<string, string>>;
   logs: LogOptions;
+  /** ListTrainingJobs without StartTime lists the jobs of this many days back (0: all). */
+  listWindowDays: number;
 }
 
 interface PaiRoute extends Route {
@@ -36,7 +40,11 @@ interface PaiRoute extends Route {
   param?: string;
 }
 
+/** Which product an adapter serves: PaiStudio (`pai.<region>`) or AIWorkspace (`aiworkspace.<region>`). */
+export type PaiProduct = 'paistudio' | 'aiworkspace';
+
 interface RouteDef {
+  product: PaiProduct;
   method: string;
   pattern: RegExp;
   action: string;
@@ -44,36 +52,39 @@ interface RouteDef {
 }
 
 const ROUTES: RouteDef[] = [
-  { method: 'POST', pattern: /^\/api\/v1\/trainingjobs$/, action: 'CreateTrainingJob', version: PAISTUDIO_VERSION },
-  { method: 'GET', pattern: /^\/api\/v1\/trainingjobs$/, action: 'ListTrainingJobs', version: PAISTUDIO_VERSION },
-  { method: 'GET', pattern: /^\/api\/v1\/trainingjobs\/([^/]+)$/, action: 'GetTrainingJob', version: PAISTUDIO_VERSION },
-  { method: 'GET', pattern: /^\/api\/v1\/trainingjobs\/([^/]+)\/logs$/, action: 'ListTrainingJobLogs', version: PAISTUDIO_VERSION },
-  { method: 'GET', pattern: /^\/api\/v1\/trainingjobs\/([^/]+)\/events$/, action: 'ListTrainingJobEvents', version: PAISTUDIO_VERSION },
-  { method: 'PUT', pattern: /^\/api\/v1\/trainingjobs\/([^/]+)\/stop$/, action: 'StopTrainingJob', version: PAISTUDIO_VERSION },
-  { method: 'GET', pattern: /^\/api\/v1\/workspaces\/([^/]+)\/configs$/, action: 'ListConfigs', version: AIWORKSPACE_VERSION },
+  { product: 'paistudio', method: 'POST', pattern: /^\/api\/v1\/trainingjobs$/, action: 'CreateTrainingJob', version: PAISTUDIO_VERSION },
+  { product: 'paistudio', method: 'GET', pattern: /^\/api\/v1\/trainingjobs$/, action: 'ListTrainingJobs', version: PAISTUDIO_VERSION },
+  { product: 'paistudio', method: 'GET', pattern: /^\/api\/v1\/trainingjobs\/([^/]+)$/, action: 'GetTrainingJob', version: PAISTUDIO_VERSION },
+  { product: 'paistudio', method: 'GET', pattern: /^\/api\/v1\/trainingjobs\/([^/]+)\/logs$/, action: 'ListTrainingJobLogs', version: PAISTUDIO_VERSION },
+  { product: 'paistudio', method: 'GET', pattern: /^\/api\/v1\/trainingjobs\/([^/]+)\/events$/, action: 'ListTrainingJobEvents', version: PAISTUDIO_VERSION },
+  { product: 'paistudio', method: 'PUT', pattern: /^\/api\/v1\/trainingjobs\/([^/]+)\/stop$/, action: 'StopTrainingJob', version: PAISTUDIO_VERSION },
+  { product: 'aiworkspace', method: 'GET', pattern: /^\/api\/v1\/workspaces\/([^/]+)\/configs$/, action: 'ListConfigs', version: AIWORKSPACE_VERSION },
 ];
 
 function apiNotFound(detail: string): ServiceError {
   return new ServiceError(404, 'InvalidAction.NotFound', `Specified api is not found, please check your url and method. ${detail}`);
 }
 
-function json(status: number, body: Record<string, unknown>, requestId: string, errorCode?: string): Answer {
+/** `now` is the services' clock (serverTimeOffsetMs included): the Date header says it, as the gateway's does. */
+function json(status: number, body: Record<string, unknown>, requestId: string, now: number, errorCode?: string): Answer {
   return {
     status,
-    headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId },
+    headers: { 'content-type': 'application/json;charset=utf-8', 'x-acs-request-id': requestId, date: new Date(now).toUTCString() },
     body: JSON.stringify({ ...body, RequestId: requestId }),
     ...(errorCode !== undefined ? { errorCode } : {}),
   };
 }
 
-export function paiAdapter(ctx: PaiContext): ServiceAdapter<PaiRoute> {
+export function paiAdapter(ctx: PaiContext, product: PaiProduct = 'paistudio'): ServiceAdapter<PaiRoute> {
+  const routes = ROUTES.filter((r) => r.product === product);
+  const host = `${product === 'paistudio' ? 'pai' : 'aiworkspace'}.${ctx.region}.aliyuncs.com`;
   return {
     service: 'pai',
 
     route(call: Call): PaiRoute {
       const version = call.headers['x-acs-version'];
       const named = call.headers['x-acs-action'];
-      for (const def of ROUTES) {
+      for (const def of routes) {
         if (def.method !== call.method) continue;
         const m = def.pattern.exec(call.rawPath);
         if (!m) continue;
@@ -106,7 +117,7 @@ export function paiAdapter(ctx: PaiContext): ServiceAdapter<PaiRoute> {
           body = getTrainingJob(ctx.jobs, id, ctx.region, now);
           break;
         case 'ListTrainingJobs':
-          body = listTrainingJobs(ctx.jobs, q, now);
+          body = listTrainingJobs(ctx.jobs, q, now, ctx.listWindowDays);
           break;
         case 'StopTrainingJob':
           parseJsonBody(call.body);
@@ -125,11 +136,11 @@ export function paiAdapter(ctx: PaiContext): ServiceAdapter<PaiRoute> {
         default:
           throw apiNotFound(route.action);
       }
-      return json(200, body, call.requestId);
+      return json(200, body, call.requestId, ctx.serverNow());
     },
 
     errorAnswer(call: Call, _route: PaiRoute, error: ServiceError): Answer {
-      return json(error.status, { Code: error.code, Message: error.message, HostId: `pai.${ctx.region}.aliyuncs.com` }, call.requestId, error.code);
+      return json(error.status, { Code: error.code, Message: error.message, HostId: host }, call.requestId, ctx.serverNow(), error.code);
     },
 
     journalExtras(call: Call) {

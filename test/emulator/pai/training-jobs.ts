@@ -42,20 +42,25 @@ const SORT_KEYS: Record<string, (j: Job) => number | string> = {
   Status: (j) => j.status,
 };
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
 /**
  * TrainingJobName matches as a substring (like the console's search box), so a client looking
- * for one exact name must compare names itself.
+ * for one exact name must compare names itself. Without StartTime the service lists only jobs
+ * created in the last `windowDays` days (7 on the service; 0 turns the window off): a client that
+ * wants older jobs must send StartTime. `Order` is `DESC` or `ASC` (the official model's example
+ * sends `DESC`); the gateway takes either case.
  */
-export function listTrainingJobs(jobs: JobStore, query: Record<string, string>, now: number): Record<string, unknown> {
+export function listTrainingJobs(jobs: JobStore, query: Record<string, string>, now: number, windowDays = 7): Record<string, unknown> {
   const pageNumber = positiveInt(query, 'PageNumber', 1);
   const pageSize = Math.min(positiveInt(query, 'PageSize', 10), 100);
-  const start = isoTime(query, 'StartTime');
+  const start = isoTime(query, 'StartTime') ?? (windowDays > 0 ? now - windowDays * DAY_MS : undefined);
   const end = isoTime(query, 'EndTime');
   const sortBy = query['SortBy'] || 'GmtCreateTime';
   const key = SORT_KEYS[sortBy];
   if (!key) throw new ServiceError(400, 'InvalidParameter', `The parameter SortBy does not support "${sortBy}".`);
   const order = (query['Order'] || 'desc').toLowerCase();
-  if (order !== 'asc' && order !== 'desc') throw new ServiceError(400, 'InvalidParameter', `The parameter Order must be asc or desc.`);
+  if (order !== 'asc' && order !== 'desc') throw new ServiceError(400, 'InvalidParameter', `The parameter Order must be DESC or ASC.`);
   const name = query['TrainingJobName'];
   const matches = jobs.all().filter(
     (j) =>
