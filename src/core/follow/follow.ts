@@ -240,17 +240,27 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
 // --- internal ---
 
 /**
- * Sleeps `ms`, or less when a call finishes first (it calls the function handed to `onWake`). The user's
- * signal still ends the sleep with an InterruptedError.
+ * Sleeps `ms`, or less when a call finishes first (it calls the function handed to `onWake`), whether or not
+ * the sleep honours its signal. The user's signal still ends the sleep with an InterruptedError.
  */
 async function nap(deps: FollowDeps, ms: number, signal: AbortSignal | undefined, onWake: (wake: () => void) => void): Promise<void> {
   const local = new AbortController();
-  onWake(() => local.abort());
+  let woken!: () => void;
+  const wakeUp = new Promise<undefined>((resolve) => (woken = () => resolve(undefined)));
+  onWake(() => {
+    woken();
+    local.abort();
+  });
   const both = signal ? AbortSignal.any([signal, local.signal]) : local.signal;
+  // Settles with the sleep's error instead of rejecting, so that a sleep cut short by a wake-up is no failure.
+  const sleeping = deps.sleep(ms, both).then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
   try {
-    await deps.sleep(ms, both);
-  } catch (error) {
-    if (signal?.aborted || !local.signal.aborted) throw error;
+    const outcome = await Promise.race([sleeping, wakeUp]);
+    if (outcome && (signal?.aborted || !local.signal.aborted)) throw outcome.error;
+    if (signal?.aborted) throw new InterruptedError('Interrupted');
   } finally {
     onWake(() => {});
   }
