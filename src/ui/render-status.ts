@@ -20,7 +20,7 @@ export function paintStatus(status: string, style: ChalkInstance): string {
  */
 export function instancesKeptNote(job: TrainingJob): string | undefined {
   if (!RESERVING_STATUSES.has(job.status)) return undefined;
-  const span = job.reservedMinutes !== undefined ? ` for up to ${formatDuration(job.reservedMinutes * 60_000)} (Settings.JobReservedMinutes)` : '';
+  const span = job.reservedMinutes !== undefined ? ` for up to ${job.reservedMinutes} minute${job.reservedMinutes === 1 ? '' : 's'} after the end (Settings.JobReservedMinutes)` : '';
   return `Its instances are kept${span}; release them with: pai-process stop ${job.id}`;
 }
 
