@@ -345,6 +345,8 @@ export class JobStore {
    */
   private reserve(job: Job, step: ScriptStep, time: number): ScriptStep {
     if (!this.opts.reserving || (step.status !== 'Succeed' && step.status !== 'Failed')) return step;
+    // The end of the reservation itself (or a stop that releases it).
+    if (RESERVING_STATUSES.has(job.status)) return step;
     const minutes = Number((job.spec['Settings'] as Record<string, unknown> | undefined)?.['JobReservedMinutes']);
     if (!Number.isFinite(minutes) || minutes <= 0) return step;
     const reserving = step.status === 'Succeed' ? 'SucceededReserving' : 'FailedReserving';
