@@ -174,21 +174,15 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   try {
     for (;;) {
       if (signal?.aborted) throw new InterruptedError('Interrupted');
-      if (failure) {
-        await Promise.allSettled(running);
-        throw failure.error;
-      }
+      // A read that failed for good ends the follow at once; reads still under way print nothing more (closed).
+      if (failure) throw failure.error;
       if (ended) {
         await Promise.allSettled(running);
         if (failure) throw (failure as { error: unknown }).error;
         break;
       }
       const now = deps.now();
-      if (options.timeoutMs !== undefined && now - started >= options.timeoutMs) {
-        await Promise.allSettled(running);
-        closed = true;
-        return { outcome: 'timeout', job };
-      }
+      if (options.timeoutMs !== undefined && now - started >= options.timeoutMs) return { outcome: 'timeout', job };
       if (options.showLogs && now - lastHeartbeatAt >= cadence.heartbeatMs) {
         lastHeartbeatAt = now;
         events.heartbeat(job, now - lastLineAt);
