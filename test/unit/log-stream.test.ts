@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { JobsApi, LogsQuery } from '../../src/cloud/types.js';
+import type { JobsApi, LogsQuery, TrainingJob } from '../../src/cloud/types.js';
 import { ApiError, InterruptedError } from '../../src/core/errors.js';
 import { LogStream, MIN_LOG_PAGE_SIZE } from '../../src/core/follow/log-stream.js';
+import { Streams } from '../../src/core/follow/streams.js';
 
 /** A ListTrainingJobLogs in memory, with the server's quirks as knobs; it records every query. */
 function server(opts: { cap?: number; ahead?: number; noTotal?: boolean; ignorePage?: boolean; overServe?: number } = {}) {
@@ -142,5 +143,64 @@ describe('LogStream', () => {
     expect(error).toBeInstanceOf(InterruptedError);
     expect(out).toHaveLength(100);
     expect(stream.delivered).toBe(100);
+  });
+});
+
+describe('Streams: which streams a job is read from', () => {
+  const job = (requested: number | undefined, names: string[]): TrainingJob => ({
+    id: 'job1',
+    name: 'n',
+    status: 'Running',
+    instances: names.map((name) => ({ name })),
+    outputs: [],
+    transitions: [],
+    labels: {},
+    ...(requested !== undefined ? { requestedInstances: requested } : {}),
+  });
+  const ids = (streams: Streams) => streams.all().map((s) => s.instanceId ?? '(unfiltered)');
+
+  it('a job that asked for one instance is read unfiltered, whatever Instances lists', () => {
+    const streams = new Streams(server().jobs, 'job1', undefined);
+    streams.update(job(1, ['job1-master-0', 'job1-worker-0']));
+    expect(ids(streams)).toEqual(['(unfiltered)']);
+    expect(streams.prefixed).toBe(false);
+  });
+
+  it('a multi-instance job with no instances listed is read unfiltered, and per instance once they appear if nothing was printed', () => {
+    const streams = new Streams(server().jobs, 'job1', undefined);
+    streams.update(job(2, []));
+    expect(ids(streams)).toEqual(['(unfiltered)']);
+    const added = streams.update(job(2, ['job1-worker-0', 'job1-worker-1']));
+    expect(ids(streams)).toEqual(['job1-worker-0', 'job1-worker-1']);
+    expect(added.map((s) => s.instanceId)).toEqual(['job1-worker-0', 'job1-worker-1']);
+    expect(streams.all().every((s) => s.delivered === 0)).toBe(true);
+    expect(streams.prefixed).toBe(true);
+  });
+
+  it('never hands the unfiltered position to an instance stream: once it printed, it stays the only stream', async () => {
+    const s = server();
+    s.emit(7);
+    const streams = new Streams(s.jobs, 'job1', undefined);
+    streams.update(job(2, []));
+    await streams.all()[0]!.poll(() => {});
+    streams.update(job(2, ['job1-worker-0', 'job1-worker-1']));
+    expect(ids(streams)).toEqual(['(unfiltered)']);
+    expect(streams.all()[0]!.delivered).toBe(7);
+  });
+
+  it('keeps per-instance streams when Instances empties after the end, and adds instances that appear', () => {
+    const streams = new Streams(server().jobs, 'job1', undefined);
+    streams.update(job(3, ['job1-worker-0', 'job1-worker-1']));
+    streams.update(job(3, ['job1-worker-0', 'job1-worker-1', 'job1-worker-2']));
+    streams.update(job(3, []));
+    expect(ids(streams)).toEqual(['job1-worker-0', 'job1-worker-1', 'job1-worker-2']);
+  });
+
+  it('without a requested count, several listed instances mean one stream each', () => {
+    const streams = new Streams(server().jobs, 'job1', undefined);
+    streams.update(job(undefined, ['job1-worker-0']));
+    expect(ids(streams)).toEqual(['(unfiltered)']);
+    streams.update(job(undefined, ['job1-worker-0', 'job1-worker-1']));
+    expect(ids(streams)).toEqual(['job1-worker-0', 'job1-worker-1']);
   });
 });
