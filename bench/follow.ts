@@ -19,6 +19,7 @@ import { nowMs, percentile, sleep, timed } from './lib.js';
 
 export interface FollowPhase {
   name: 'quiet' | 'busy' | 'sparse';
+  /** The window the calls were counted in (the phase and the wait for its last lines). */
   seconds: number;
   lines: number;
   /** emission → print, ms, one per line printed. */
@@ -83,7 +84,7 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
   const calls = (action: string, from: number, to: number) => emu.journal.filter(e => e.action === action && e.path.includes(id) && e.time >= from && e.time < to).length;
 
   const phases: FollowPhase[] = [];
-  const runPhase = async (name: FollowPhase['name'], seconds: number, plan: () => Promise<number[]>, countFrom?: number) => {
+  const runPhase = async (name: FollowPhase['name'], plan: () => Promise<number[]>, countFrom?: number) => {
     const phaseStart = Date.now();
     const ids = await plan();
     // The last lines' reads: at most one quiet interval and a little (with many workers, the read bound).
@@ -104,7 +105,7 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
       for (let i = 1; i < times.length; i++) maxReadGapMs = Math.max(maxReadGapMs, (times[i] as number) - (times[i - 1] as number));
     }
     const statusCalls = calls('GetTrainingJob', from, phaseEnd);
-    phases.push({ name, seconds, lines: ids.length, latencies, missing, maxReadGapMs, logCalls, statusCalls, callsPerMinute: ((logCalls + statusCalls) * 60_000) / (phaseEnd - from) });
+    phases.push({ name, seconds: Math.round((phaseEnd - from) / 1000), lines: ids.length, latencies, missing, maxReadGapMs, logCalls, statusCalls, callsPerMinute: ((logCalls + statusCalls) * 60_000) / (phaseEnd - from) });
   };
 
   const ms = (s: number) => s * 1000 * options.scale;
@@ -113,7 +114,7 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
       // Many workers: one in eight prints. Counting starts once every worker has been read once.
       const busy = WORKERS.filter((_, i) => i % 8 === 0);
       await sleep(Math.max(10_000, count * 500));
-      await runPhase('busy', Math.round(ms(60) / 1000), async () => {
+      await runPhase('busy', async () => {
         const end = nowMs() + ms(60);
         const ids: number[] = [];
         await Promise.all(
@@ -131,12 +132,12 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
     }
     // quiet: let the status reads back off (2, 3, 4.5, 6.75, then 10 s apart: ~17 s), then count 30 s.
     const quietFrom = Date.now() + Math.max(0, 18_000 - (nowMs() - followingAt));
-    await runPhase('quiet', Math.round(ms(30) / 1000), async () => {
+    await runPhase('quiet', async () => {
       await sleep(quietFrom - Date.now() + ms(30) - 2500);
       return [];
     }, quietFrom);
 
-    await runPhase('busy', Math.round(ms(60) / 1000), async () => {
+    await runPhase('busy', async () => {
       const end = nowMs() + ms(60);
       const ids: number[] = [];
       await Promise.all(
@@ -151,7 +152,7 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
       return ids;
     });
 
-    await runPhase('sparse', Math.round(ms(60) / 1000), async () => {
+    await runPhase('sparse', async () => {
       const end = nowMs() + ms(60);
       const ids: number[] = [];
       for (;;) {
