@@ -36,7 +36,7 @@ function collect(): { events: FollowEvents; lines: string[] } {
 const deps = (jobs: JobsApi) => ({ jobs, now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) });
 
 describe('following on one budget', () => {
-  it('starts its calls (status and logs, all workers) at least callSpacingMs apart, and reads slow workers side by side', async () => {
+  it('starts its calls (status and logs, all workers) at least callSpacingMs apart, and lets a slow call overlap the next', async () => {
     const starts: number[] = [];
     const { jobs, seen } = slowLogs(100, () => []);
     const getJob = jobs.getJob;
@@ -44,16 +44,25 @@ describe('following on one budget', () => {
     jobs.getJob = (id) => (starts.push(Date.now()), getJob(id));
     jobs.listLogs = (id, q) => (starts.push(Date.now()), listLogs(id, q));
     const { events } = collect();
-    const cadence = { logActiveMs: 50, logIdleMs: 150, statusMinMs: 200, statusMaxMs: 200, callSpacingMs: 40, maxWaitFloorMs: 1_000, maxWaitPerStreamMs: 10 };
+    const cadence = { logActiveMs: 50, logIdleMs: 150, statusMinMs: 200, statusMaxMs: 200, callSpacingMs: 40, overlapAfterMs: 60, maxWaitFloorMs: 1_000, maxWaitPerStreamMs: 10 };
     const result = await followJob('job1', deps(jobs), events, { showLogs: true, timeoutMs: 1_000, cadence });
     expect(result.outcome).toBe('timeout');
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
     // Timers may round a millisecond early; never a whole slot.
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(38);
     expect(starts.length).toBeLessThanOrEqual(1_000 / 40 + 2);
-    // A read takes 100 ms and slots come every 40 ms: reads overlap instead of queueing behind each other.
+    // A read takes 100 ms: after 60 ms it no longer holds the next one up, so reads overlap.
     expect(seen.maxInFlight).toBeGreaterThan(1);
     expect(seen.calls).toBeGreaterThanOrEqual(9); // every worker read several times within the second
+  });
+
+  it('makes one call at a time while calls are quick', async () => {
+    const { jobs, seen } = slowLogs(20, () => []);
+    const { events } = collect();
+    const cadence = { logActiveMs: 10, logIdleMs: 10, statusMinMs: 50, statusMaxMs: 50, callSpacingMs: 1, overlapAfterMs: 1_000, maxWaitFloorMs: 1_000, maxWaitPerStreamMs: 10 };
+    await followJob('job1', deps(jobs), events, { showLogs: true, timeoutMs: 500, cadence });
+    expect(seen.calls).toBeGreaterThan(5);
+    expect(seen.maxInFlight).toBe(1);
   });
 
   it('reads a worker that is printing more often than quiet ones', async () => {

@@ -17,6 +17,11 @@ export const CADENCE = {
   statusBackoff: 1.5,
   /** The budget: calls start at least this far apart (400 ms = 150 a minute). */
   callSpacingMs: 400,
+  /**
+   * Calls are made one at a time, each in its own slot; one that has taken this long (a slow answer, a retry's
+   * backoff) no longer holds the next one up, so a slow service cannot stretch every worker's wait.
+   */
+  overlapAfterMs: 1_000,
   /** No stream waits longer than max(maxWaitFloorMs, N × maxWaitPerStreamMs) between reads. */
   maxWaitFloorMs: 10_000,
   maxWaitPerStreamMs: 500,

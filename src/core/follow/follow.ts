@@ -96,12 +96,11 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
       if (!read.more) return count;
     }
   };
-  /** Every stream to its end, at once (each stream delivers in order); fails once all have delivered. */
+  /** Every stream to its end, one after another (the budget spaces the calls anyway). */
   const readRound = async (): Promise<number> => {
-    const reads = await Promise.allSettled(streams.all().map(readToEnd));
-    const failed = reads.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    return reads.reduce((n, r) => n + (r.status === 'fulfilled' ? r.value : 0), 0);
+    let count = 0;
+    for (const stream of streams.all()) count += await readToEnd(stream);
+    return count;
   };
 
   let job = await call(() => jobs.getJob(jobId));
@@ -124,8 +123,11 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   const status: Slot = { eligibleAt: deps.now() + statusInterval, key: deps.now() + statusInterval, inFlight: false };
   let ended = hasEnded(job.status);
   let failure: { error: unknown } | undefined;
-  const running = new Set<Promise<void>>();
+  /** The calls under way, and when each started. */
+  const running = new Map<Promise<void>, number>();
   let wake: (() => void) | undefined;
+  /** When the next call may start beside those under way: at once when none is, else once the latest is slow. */
+  const freeAt = () => (running.size === 0 ? -Infinity : Math.max(...running.values()) + cadence.overlapAfterMs);
 
   const launch = (slot: Slot, task: () => Promise<void>) => {
     slot.inFlight = true;
@@ -136,7 +138,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
         running.delete(done);
         wake?.();
       });
-    running.add(done);
+    running.set(done, deps.now());
   };
 
   const readStatus = async () => {
@@ -177,7 +179,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
       // A read that failed for good ends the follow at once; reads still under way print nothing more (closed).
       if (failure) throw failure.error;
       if (ended) {
-        await Promise.allSettled(running);
+        await Promise.allSettled(running.keys());
         if (failure) throw (failure as { error: unknown }).error;
         break;
       }
@@ -197,12 +199,12 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
           pick = { slot, task: readStream(stream) };
         }
       }
-      if (pick && budget.readyAt <= now) {
+      if (pick && budget.readyAt <= now && freeAt() <= now) {
         // The call takes the budget's slot as it starts; the next pick waits for the next slot.
         launch(pick.slot, pick.task);
         continue;
       }
-      let wakeAt = pick ? budget.readyAt : status.inFlight ? Infinity : status.eligibleAt;
+      let wakeAt = pick ? Math.max(budget.readyAt, freeAt()) : status.inFlight ? Infinity : status.eligibleAt;
       if (options.showLogs && !pick) {
         for (const stream of streams.all()) {
           const slot = slotOf(stream);
