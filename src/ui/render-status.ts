@@ -7,8 +7,8 @@ import { columns } from './table.js';
 
 /** A status word in the colour of its meaning. */
 export function paintStatus(status: string, style: ChalkInstance): string {
-  if (status === 'Succeed') return style.green(status);
-  if (/Failed$/.test(status)) return style.red(status);
+  if (status === 'Succeed' || status === 'SucceededReserving') return style.green(status);
+  if (/Failed$/.test(status) || status === 'FailedReserving') return style.red(status);
   if (status === 'Stopped' || status === 'Terminated' || status === 'Stopping') return style.yellow(status);
   if (status === 'Running') return style.cyan(status);
   return status;
