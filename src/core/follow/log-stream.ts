@@ -5,8 +5,8 @@ import { ApiError, InterruptedError } from '../errors.js';
 export const INITIAL_LOG_PAGE_SIZE = 100;
 
 /**
- * The smallest page size a stream adopts from the server. The PAI Python SDK reads with PageSize 20, so the
- * service serves pages of at least 20; a shorter page is the end of the lines served, whatever TotalCount says.
+ * The smallest page size a stream adopts from one short page. The PAI Python SDK reads with PageSize 20, so the
+ * service serves pages of at least 20; a shorter page is taken for a cap only once the next page proves it.
  */
 export const MIN_LOG_PAGE_SIZE = 20;
 
