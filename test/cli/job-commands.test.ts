@@ -251,6 +251,9 @@ describe('reserving statuses (reserving)', () => {
     expect(r.stderr).toContain('SucceededReserving');
     expect(r.stderr).toContain('instances are kept for up to 30 minutes');
     expect(r.stderr).toContain(`pai-process stop ${job.id}`);
+    const status = await t.cli(['status', job.id]);
+    expect(status.stdout).toContain('SucceededReserving');
+    expect(status.stdout).toContain(`instances are kept for up to 30 minutes after the end (Settings.JobReservedMinutes); release them with: pai-process stop ${job.id}`);
   });
 
   it('FailedReserving ends `status --wait` with exit 1 and the reason', async () => {
