@@ -34,6 +34,10 @@ export interface TrainingJob {
   transitions: StatusTransition[];
   labels: Record<string, string>;
   workspaceId?: string;
+  /** How many instances the job asked for (ComputeResource EcsCount, or InstanceCount for quota resources). */
+  requestedInstances?: number;
+  /** Settings.JobReservedMinutes: how long instances are kept after the job ends (the *Reserving statuses). */
+  reservedMinutes?: number;
 }
 
 export interface StatusTransition {

@@ -1,16 +1,27 @@
 import type { ChalkInstance } from 'chalk';
 import type { TrainingJob } from '../cloud/types.js';
+import { RESERVING_STATUSES } from '../core/job-status.js';
 import { formatDuration } from './format.js';
 import { shortInstance } from './run-reporter.js';
 import { columns } from './table.js';
 
 /** A status word in the colour of its meaning. */
 export function paintStatus(status: string, style: ChalkInstance): string {
-  if (status === 'Succeed') return style.green(status);
-  if (/Failed$/.test(status)) return style.red(status);
+  if (status === 'Succeed' || status === 'SucceededReserving') return style.green(status);
+  if (/Failed$/.test(status) || status === 'FailedReserving') return style.red(status);
   if (status === 'Stopped' || status === 'Terminated' || status === 'Stopping') return style.yellow(status);
   if (status === 'Running') return style.cyan(status);
   return status;
+}
+
+/**
+ * For a job that ended keeping its instances (SucceededReserving, FailedReserving): that they are kept, for
+ * how long when the job's Settings say, and how to release them. Undefined for any other status.
+ */
+export function instancesKeptNote(job: TrainingJob): string | undefined {
+  if (!RESERVING_STATUSES.has(job.status)) return undefined;
+  const span = job.reservedMinutes !== undefined ? ` for up to ${job.reservedMinutes} minute${job.reservedMinutes === 1 ? '' : 's'} after the end (Settings.JobReservedMinutes)` : '';
+  return `Its instances are kept${span}; release them with: pai-process stop ${job.id}`;
 }
 
 /** `status JOB`: the job's facts, one per line. */
@@ -21,6 +32,8 @@ export function renderJobStatus(job: TrainingJob, style: ChalkInstance): string 
     ['status', paintStatus(job.status, style)],
   ];
   if (job.reasonCode || job.reasonMessage) rows.push(['reason', [job.reasonCode, job.reasonMessage].filter(Boolean).join(': ')]);
+  const kept = instancesKeptNote(job);
+  if (kept) rows.push(['instances', kept]);
   if (job.createTime) rows.push(['created', job.createTime]);
   if (job.duration !== undefined) rows.push(['duration', formatDuration(job.duration * 1000)]);
   for (const t of job.transitions) {

@@ -1,11 +1,13 @@
 import type { ChalkInstance } from 'chalk';
 import type { UploadProgress } from '../cloud/types.js';
 import type { ApiError } from '../core/errors.js';
+import { isKnownStatus } from '../core/job-status.js';
 import type { RunEvents } from '../core/run-job.js';
 import type { PackagedCode } from '../core/submit.js';
 import type { Activity } from './activity.js';
 import { formatBytes, formatDuration } from './format.js';
 import type { IO } from './io.js';
+import { instancesKeptNote } from './render-status.js';
 
 /** Everything `run` tells the user, in one place per output format (core/run-job.ts names the events). */
 export type RunReporter = RunEvents & {
@@ -72,7 +74,8 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
       const line = previous === undefined ? `Status: ${job.status}` : `Status: ${previous} → ${job.status} ${style.dim(`(${formatDuration(t - statusSince)} in ${previous})`)}`;
       statusSince = t;
       status = job.status;
-      activity.note(line);
+      // Shown once, when it appears (status events come on changes only); the job is followed on.
+      activity.note(isKnownStatus(job.status) ? line : `${line} ${style.dim('(a status pai-process does not know; waiting for it to change)')}`);
       spin();
     },
     log(instance, line) {
@@ -108,6 +111,8 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
       if (job.reasonCode || job.reasonMessage) {
         if (exitCode !== 0) lines.push(`  Reason   ${[job.reasonCode, job.reasonMessage].filter(Boolean).join(': ')}`);
       }
+      const kept = instancesKeptNote(job);
+      if (kept) lines.push(`  ${kept}`);
       if (job.url) lines.push(`  Console  ${job.url}`);
       for (const o of outputs) lines.push(`  Output   ${o.name}  ${o.uri}`);
       io.err(lines.join('\n') + '\n');
@@ -146,7 +151,7 @@ export function ndjsonReporter(io: IO, now: () => Date): RunReporter {
     interrupted: (job, stopped) => emit('result', { jobId: job.id, status: job.status ?? null, exitCode: stopped ? 3 : 130, interrupted: true }),
     timedOut: (job) => emit('result', { jobId: job.id, status: job.status, exitCode: 6, timedOut: true }),
     result: ({ job, exitCode, durationMs, outputs }) =>
-      emit('result', { jobId: job.id, status: job.status, exitCode, durationSeconds: Math.round(durationMs / 1000), reasonCode: job.reasonCode ?? null, reasonMessage: job.reasonMessage ?? null, url: job.url ?? null, outputs }),
+      emit('result', { jobId: job.id, status: job.status, exitCode, durationSeconds: Math.round(durationMs / 1000), reasonCode: job.reasonCode ?? null, reasonMessage: job.reasonMessage ?? null, url: job.url ?? null, outputs, ...(instancesKeptNote(job) ? { instancesKept: true, reservedMinutes: job.reservedMinutes ?? null } : {}) }),
     close: () => {},
   };
 }

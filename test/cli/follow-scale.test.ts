@@ -37,22 +37,50 @@ describe('following at scale', () => {
     expect(r.stderr).toContain('trying again');
   });
 
-  it('a steady job costs no more API calls than docs/following.md says: 40 log calls per worker and 6 status calls a minute', async () => {
-    // The cadence scaled down 20 times: 3 s here is one minute of the real cadence.
-    const scale = 20;
-    const cadence = Object.fromEntries(Object.entries(CADENCE).map(([k, v]) => [k, k === 'statusBackoff' ? v : v / scale]));
-    const job = createJob('steady', [{ at: 0, status: 'Running', instances: ['worker-0', 'worker-1', 'worker-2'] }]);
-    const before = { logs: emu.journal.count('ListTrainingJobLogs'), status: emu.journal.count('GetTrainingJob') };
-    const minute = 60_000 / scale;
-    const r = await runCli(['logs', job.id, '--follow', '--timeout', `${minute / 1000}s`], { env: emu.env(), context: { cadence } });
+  // The cadence scaled down 20 times: 3 s here is one minute of the real cadence.
+  const scale = 20;
+  const scaled = () => Object.fromEntries(Object.entries(CADENCE).map(([k, v]) => [k, k === 'statusBackoff' ? v : v / scale]));
+  const minute = 60_000 / scale;
+  const names = (n: number) => Array.from({ length: n }, (_, i) => `worker-${i}`);
+
+  it.each([3, 16, 64])('a steady job of %i workers: at most 150 calls a minute in all, and every worker read within its bound', async (n) => {
+    // 64 workers are followed for two (scaled) minutes, so that their 32 s bound shows in the count of reads.
+    const minutes = n === 64 ? 2 : 1;
+    const job = createJob(`steady-${n}`, [{ at: 0, status: 'Running', instances: names(n) }]);
+    const from = { logs: emu.journal.count('ListTrainingJobLogs'), status: emu.journal.count('GetTrainingJob') };
+    const r = await runCli(['logs', job.id, '--follow', '--timeout', `${(minutes * minute) / 1000}s`], { env: emu.env(), context: { cadence: scaled() } });
     expect(r.code).toBe(6);
-    const logs = emu.journal.count('ListTrainingJobLogs') - before.logs;
-    const status = emu.journal.count('GetTrainingJob') - before.status;
-    console.log(`following 3 steady workers for one (scaled) minute: ${logs} ListTrainingJobLogs, ${status} GetTrainingJob calls`);
-    // 40 a minute per worker (a round every 1.5 s), plus the first read; status: the documented 6 a minute once
-    // backed off, plus the ramp. The lower bound: rounds must not stall (timers at this scale run late, not early).
-    expect(logs).toBeLessThanOrEqual(3 * (40 + 1));
-    expect(logs).toBeGreaterThanOrEqual(3 * 28);
-    expect(status).toBeLessThanOrEqual(6 + 4 + 1);
+    const logs = emu.journal.filter('ListTrainingJobLogs').slice(from.logs);
+    const calls = [...logs, ...emu.journal.filter('GetTrainingJob').slice(from.status)];
+    console.log(`following ${n} steady workers for ${minutes} (scaled) minute(s): ${logs.length} ListTrainingJobLogs, ${calls.length - logs.length} GetTrainingJob calls`);
+    // One budget, whatever the number of workers: calls start 400 ms (scaled) apart.
+    expect(calls.length).toBeLessThanOrEqual(150 * minutes + 1);
+    // Every worker is read at least every max(10 s, N × 0.5 s): in the time followed, at least that many times
+    // after its first read (timers at this scale run late, never early, so the first read is the slack).
+    const bound = Math.max(10_000, n * 500);
+    for (const w of names(n)) {
+      const reads = logs.filter((e) => e.query['InstanceId'] === `${job.id}-${w}`).length;
+      expect(reads, w).toBeGreaterThanOrEqual(Math.floor((minutes * 60_000) / bound));
+    }
+    // The budget is used, not left idle: rounds do not stall.
+    expect(calls.length).toBeGreaterThanOrEqual(n <= 3 ? 3 * 28 : 75 * minutes);
+  });
+
+  it('64 workers printing: every line exactly once and in order, within the budget', async () => {
+    const workers = names(64);
+    const steps: Parameters<Emulator['jobs']['script']>[0] = [{ at: 0, status: 'Running', instances: workers }];
+    for (let k = 0; k < 3; k++) steps.push({ at: 50 + k * 400, logs: Object.fromEntries(workers.map((w) => [w, Array.from({ length: 40 }, (_, i) => `${w} line ${k * 40 + i}\n`)])) });
+    steps.push({ at: 1_400, status: 'Succeed' });
+    const job = emu.jobs.create({ TrainingJobName: 'many', WorkspaceId: emu.workspaceId, ComputeResource: { EcsCount: 64, EcsSpec: 'ecs.c6.large' } }, { script: steps });
+    const from = { logs: emu.journal.count('ListTrainingJobLogs'), status: emu.journal.count('GetTrainingJob') };
+    const r = await runCli(['logs', job.id, '--follow'], { env: emu.env(), context: { cadence: scaled() } });
+    expect(r.code).toBe(0);
+    const lines = r.stdout.split('\n').slice(0, -1);
+    expect(lines).toHaveLength(64 * 120);
+    for (const w of workers) expect(lines.filter((l) => l.startsWith(`[${w}] `))).toEqual(Array.from({ length: 120 }, (_, i) => `[${w}] ${w} line ${i}`));
+    const calls = [...emu.journal.filter('ListTrainingJobLogs').slice(from.logs), ...emu.journal.filter('GetTrainingJob').slice(from.status)].sort((a, b) => a.time - b.time);
+    const span = calls[calls.length - 1]!.time - calls[0]!.time;
+    // No window of one (scaled) minute holds more than 150 calls: over the whole span, 150 a minute plus one.
+    expect(calls.length).toBeLessThanOrEqual(Math.floor((span / minute) * 150) + 2);
   });
 });

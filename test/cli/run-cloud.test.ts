@@ -45,7 +45,7 @@ describe('run against the emulator', () => {
       { at: 120, logs: { 'worker-1': ['b2\n', 'b3\n'], 'master-0': ['m3\n'] } },
       { at: 250, status: 'Succeed' },
     ]);
-    const r = await run(['--name', 'multi']);
+    const r = await run(['--name', 'multi', '--set', 'instance_count=3']);
     expect(r.code).toBe(0);
     const out = r.stdout.trim().split('\n');
     const of = (w: string) => out.filter((l) => l.startsWith(`[${w}] `)).map((l) => l.slice(w.length + 3));

@@ -73,6 +73,16 @@ export interface EmulatorOptions {
   maxLogPageSize?: number;
   /** PageSize when the request gives none. Default 10. */
   defaultLogPageSize?: number;
+  /** ListTrainingJobLogs TotalCount reports this many lines more than it serves. Default 0 (pai/logs.ts). */
+  logTotalCountAhead?: number;
+  /** A broken ListTrainingJobLogs that serves page 1 whatever PageNumber says. Default false. */
+  logIgnorePageNumber?: boolean;
+  /** A broken ListTrainingJobLogs whose pages hold this many lines more than PageSize. Default 0. */
+  logOverServe?: number;
+  /** GetTrainingJob answers Instances: [] once a job ended (its pods collected). Default false (pai/jobs.ts). */
+  emptyInstancesAfterEnd?: boolean;
+  /** Settings.JobReservedMinutes leads to SucceededReserving / FailedReserving. Default false (pai/jobs.ts). */
+  reserving?: boolean;
   /** Workspaces (id → aiworkspace configs). Default: workspaceId with modelExportPath in the bucket. */
   workspaces?: Record<string, Record<string, string>>;
   /** The bucket of cname-style requests (no bucket on the wire). Default: bucket. */
@@ -167,6 +177,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.defaultScript ? { defaultScript: options.defaultScript } : {}),
     ...(options.stopDelayMs !== undefined ? { stopDelayMs: options.stopDelayMs } : {}),
     ...(options.stopFinalStatus ? { stopFinalStatus: options.stopFinalStatus } : {}),
+    ...(options.emptyInstancesAfterEnd ? { emptyInstancesAfterEnd: true } : {}),
+    ...(options.reserving ? { reserving: true } : {}),
   });
   executor?.attach(jobs);
   const workspaces = new Map(Object.entries(options.workspaces ?? { [workspaceId]: { modelExportPath: `oss://${bucket}/pai/model_export/` } }));
@@ -185,7 +197,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     maxSkewMs,
     region,
     workspaces,
-    logs: { maxPageSize: options.maxLogPageSize ?? 100, defaultPageSize: options.defaultLogPageSize ?? 10 },
+    logs: {
+      maxPageSize: options.maxLogPageSize ?? 100,
+      defaultPageSize: options.defaultLogPageSize ?? 10,
+      totalCountAhead: options.logTotalCountAhead ?? 0,
+      ignorePageNumber: options.logIgnorePageNumber ?? false,
+      overServe: options.logOverServe ?? 0,
+    },
     listWindowDays: options.listWindowDays ?? 7,
   };
   const paiServer = createServer(createHandler(paiAdapter(paiContext, 'paistudio'), env));

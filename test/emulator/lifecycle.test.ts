@@ -223,3 +223,86 @@ describe('job lifecycle (real time, default script)', () => {
     }
   });
 });
+
+describe('job lifecycle: behaviours off by default (manual clock)', () => {
+  let emu: Emulator;
+  let plain: Emulator;
+  let clock: ManualClock;
+  beforeAll(async () => {
+    clock = new ManualClock(T0);
+    emu = await startEmulator({ clock, emptyInstancesAfterEnd: true, reserving: true, logTotalCountAhead: 2 });
+    plain = await startEmulator({ clock });
+  });
+  afterAll(async () => {
+    await emu.close();
+    await plain.close();
+  });
+
+  async function run(target: Emulator, name: string, steps: Parameters<Emulator['jobs']['script']>[0], extra: Record<string, unknown> = {}) {
+    const pai = paiClient(target);
+    target.jobs.script(steps, { once: true });
+    const id = String((await pai.call('CreateTrainingJob', 'POST', JOBS, { body: minimalJob(target, name, extra) })).body['TrainingJobId']);
+    return {
+      id,
+      get: async () => (await pai.call('GetTrainingJob', 'GET', `${JOBS}/${id}`)).body,
+      logs: async (query: Record<string, string> = {}) => (await pai.call('ListTrainingJobLogs', 'GET', `${JOBS}/${id}/logs`, { query })).body,
+      stop: async () => pai.call('StopTrainingJob', 'PUT', `${JOBS}/${id}/stop`),
+    };
+  }
+  const ending: Parameters<Emulator['jobs']['script']>[0] = [
+    { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'], logs: { 'worker-0': ['a\n'], 'worker-1': ['b\n'] } },
+    { at: 1_000, status: 'Succeed' },
+  ];
+
+  it('emptyInstancesAfterEnd: Instances is [] once the job ended, and its logs are still served', async () => {
+    const job = await run(emu, 'gone', ending);
+    expect(((await job.get())['Instances'] as unknown[]).length).toBe(2);
+    clock.advance(1_000);
+    expect((await job.get())['Instances']).toEqual([]);
+    expect((await job.logs({ PageSize: '100' }))['Logs']).toEqual(['a\n', 'b\n']);
+    expect((await job.logs({ PageSize: '100', InstanceId: `${job.id}-worker-1` }))['Logs']).toEqual(['b\n']);
+    const other = await run(plain, 'kept', ending);
+    clock.advance(1_000);
+    expect(((await other.get())['Instances'] as unknown[]).length).toBe(2);
+  });
+
+  it('logTotalCountAhead: TotalCount says more lines than are served', async () => {
+    const job = await run(emu, 'ahead', ending);
+    const page = await job.logs({ PageSize: '100' });
+    expect(page).toMatchObject({ TotalCount: '4', Logs: ['a\n', 'b\n'] });
+    const other = await run(plain, 'exact', ending);
+    expect(await other.logs({ PageSize: '100' })).toMatchObject({ TotalCount: '2' });
+  });
+
+  it('reserving: Settings.JobReservedMinutes holds SucceededReserving / FailedReserving that long, then the terminal status', async () => {
+    const ok = await run(emu, 'reserve-ok', ending, { Settings: { JobReservedMinutes: 2 } });
+    const failed = await run(emu, 'reserve-fail', [{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 1_000, status: 'Failed', reasonCode: 'Boom' }], { Settings: { JobReservedMinutes: 2 } });
+    const unreserved = await run(emu, 'no-reserve', ending);
+    const stopped = await run(emu, 'reserve-stop', ending, { Settings: { JobReservedMinutes: 2 } });
+    clock.advance(1_000);
+    expect((await ok.get())['Status']).toBe('SucceededReserving');
+    expect(await failed.get()).toMatchObject({ Status: 'FailedReserving', ReasonCode: 'Boom' });
+    expect((await unreserved.get())['Status']).toBe('Succeed');
+    expect((await stopped.get())['Status']).toBe('SucceededReserving');
+    await stopped.stop();
+    expect((await stopped.get())['Status']).toBe('Succeed');
+    clock.advance(2 * 60_000);
+    expect((await ok.get())['Status']).toBe('Succeed');
+    expect((await failed.get())['Status']).toBe('Failed');
+    const plainJob = await run(plain, 'plain-reserve', ending, { Settings: { JobReservedMinutes: 2 } });
+    clock.advance(1_000);
+    expect((await plainJob.get())['Status']).toBe('Succeed');
+  });
+
+  it('logIgnorePageNumber and logOverServe play a broken server', async () => {
+    const broken = await startEmulator({ clock, logIgnorePageNumber: true, logOverServe: 1 });
+    try {
+      const lines = Array.from({ length: 12 }, (_, i) => `${i}\n`);
+      const job = await run(broken, 'broken', [{ at: 0, status: 'Running', instances: ['worker-0'], logs: lines }]);
+      expect((await job.logs({ PageNumber: '1', PageSize: '5' }))['Logs']).toEqual(lines.slice(0, 6));
+      expect((await job.logs({ PageNumber: '2', PageSize: '5' }))['Logs']).toEqual(lines.slice(0, 6));
+    } finally {
+      await broken.close();
+    }
+  });
+});

@@ -32,7 +32,24 @@ export function toTrainingJob(body: Record<string, unknown>): TrainingJob {
   }
   const duration = Number(body['Duration']);
   if (body['Duration'] !== undefined && Number.isFinite(duration)) job.duration = duration;
+  // GetTrainingJob echoes what the job asked for; the official model types these counts as numbers, but the
+  // same model types other numbers as strings, so both are read.
+  const compute = record(body['ComputeResource']);
+  const requested = count(compute?.['EcsCount']) ?? count(compute?.['InstanceCount']);
+  if (requested !== undefined) job.requestedInstances = requested;
+  const reserved = count(record(body['Settings'])?.['JobReservedMinutes']);
+  if (reserved !== undefined) job.reservedMinutes = reserved;
   return job;
+}
+
+function record(value: unknown): Record<string, unknown> | undefined {
+  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+}
+
+/** A non-negative whole number sent as a number or a numeric string; anything else is absent. */
+function count(value: unknown): number | undefined {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
 function array(value: unknown): Record<string, unknown>[] {

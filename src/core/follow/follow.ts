@@ -2,9 +2,11 @@ import type { JobsApi, TrainingJob } from '../../cloud/types.js';
 import { withRetry, type RetryOptions } from '../../cloud/retry.js';
 import type { ApiError } from '../errors.js';
 import { InterruptedError } from '../errors.js';
-import { isTerminal } from '../job-status.js';
-import { CADENCE, type Cadence } from './cadence.js';
-import { LogStream } from './log-stream.js';
+import { hasEnded } from '../job-status.js';
+import { CallBudget } from './budget.js';
+import { CADENCE, idleIntervalMs, type Cadence } from './cadence.js';
+import type { LogStream, PageRead } from './log-stream.js';
+import { Streams } from './streams.js';
 
 export interface FollowEvents {
   /** The job's status changed (or was first seen: `previous` undefined). */
@@ -40,94 +42,225 @@ export interface FollowOptions {
 
 export type FollowResult = { outcome: 'ended' | 'timeout' | 'snapshot'; job: TrainingJob };
 
+/** When a read is due, and where it stands among the reads due (lower first). */
+interface Slot {
+  eligibleAt: number;
+  key: number;
+  inFlight: boolean;
+}
+
 /**
- * Follows a job to its end: its status from GetTrainingJob, its logs from ListTrainingJobLogs (one stream
- * per instance when it has several, each line once and in order), then the lines left after it ended.
- * Every call goes through the retry policy; what cannot be retried is thrown. Ctrl-C (the signal) throws
- * an InterruptedError; the job is left alone here, the caller decides what to do with it.
+ * Follows a job until its outcome is known: its status from GetTrainingJob, its logs from ListTrainingJobLogs
+ * (streams.ts chooses the streams), then the lines left after it ended. Every call of a follow shares one
+ * budget (budget.ts, cadence.ts): reads are scheduled one page at a time, the read due longest first, the
+ * status read among them. Every call goes through the retry policy; what cannot be retried is thrown. Ctrl-C
+ * (the signal) throws an InterruptedError; the job is left alone here, the caller decides what to do with it.
  */
 export async function followJob(jobId: string, deps: FollowDeps, events: FollowEvents, options: FollowOptions): Promise<FollowResult> {
   const cadence: Cadence = { ...CADENCE, ...options.cadence };
   const { signal } = options;
   const started = deps.now();
   const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...options.retry, ...(signal ? { signal } : {}), onRetry: events.retry });
-  const streams = new Streams(deps.jobs, jobId, options.instance);
-
-  let job = await call(() => deps.jobs.getJob(jobId));
-  reportStatus(events, job, undefined);
-  streams.update(job.instances.map((i) => i.name));
-  let statusInterval = cadence.statusMinMs;
-  let nextStatusAt = deps.now() + statusInterval;
+  // A snapshot reads what is there page after page, as the SDK does; following spends the one budget.
+  const budget = new CallBudget(cadence.callSpacingMs, deps.now, deps.sleep);
+  const jobs = options.once ? deps.jobs : budget.wrap(deps.jobs, signal);
+  const streams = new Streams(jobs, jobId, options.instance);
+  // Set when this follow is over: a read still under way then prints nothing.
+  let closed = false;
   let lastLineAt = deps.now();
   let lastHeartbeatAt = lastLineAt;
 
-  const readLogs = async (): Promise<number> => {
-    if (!options.showLogs) return 0;
-    let count = 0;
-    if (options.tail !== undefined) await streams.applyTail(options.tail, call);
-    const poll = (stream: LogStream) => {
-      const prefix = streams.prefixed ? stream.instanceId : undefined;
-      const deliver = (lines: string[]) => {
-        count += lines.length;
-        for (const line of lines) for (const part of splitLine(line)) events.log(prefix, part);
-      };
-      return call(() => stream.poll(deliver));
-    };
-    if (options.once) {
-      // A snapshot (`logs` without --follow) prints worker after worker, so that each worker's lines read as a block.
-      for (const stream of streams.all()) await poll(stream);
-      return count;
+  const tailed = new Set<LogStream>();
+  /** One page of a stream (after moving it to its last `tail` lines, the first time). */
+  const readPage = async (stream: LogStream): Promise<PageRead> => {
+    if (options.tail !== undefined && !tailed.has(stream)) {
+      const first = await jobs.listLogs(jobId, { pageNumber: 1, pageSize: 1, ...(stream.instanceId ? { instanceId: stream.instanceId } : {}) });
+      if (first.notStarted) return { count: 0, more: false };
+      tailed.add(stream);
+      if (first.totalCount !== undefined) stream.skipTo(Math.max(0, first.totalCount - options.tail));
     }
-    // Following, every stream at once: a round takes one request's time, not one per worker, so with N workers a
-    // line still waits at most about one interval. Each stream delivers its pages in order as they arrive; a stream
-    // that fails for good fails the round once the others have delivered what they read.
-    const rounds = await Promise.allSettled(streams.all().map(poll));
-    const failed = rounds.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    const read = await stream.readPage((lines) => {
+      if (closed || !streams.has(stream)) return;
+      const prefix = streams.prefixed ? stream.instanceId : undefined;
+      for (const line of lines) for (const part of splitLine(line)) events.log(prefix, part);
+    }, signal);
+    if (read.count > 0) lastLineAt = lastHeartbeatAt = deps.now();
+    return read;
+  };
+  /** A stream to its end, each page through the retry policy (a failed page is read again, not the stream). */
+  const readToEnd = async (stream: LogStream): Promise<number> => {
+    let count = 0;
+    for (;;) {
+      const read = await call(() => readPage(stream));
+      count += read.count;
+      if (!read.more) return count;
+    }
+  };
+  /** Every stream to its end, one after another (the budget spaces the calls anyway). */
+  const readRound = async (): Promise<number> => {
+    let count = 0;
+    for (const stream of streams.all()) count += await readToEnd(stream);
     return count;
   };
 
-  // Status and logs keep their own schedules, so a wake-up for one never spends a call on the other.
-  let nextLogAt = deps.now();
-  for (;;) {
-    if (signal?.aborted) throw new InterruptedError('Interrupted');
-    if (deps.now() >= nextStatusAt) {
-      const previous = job.status;
-      job = await call(() => deps.jobs.getJob(jobId));
-      streams.update(job.instances.map((i) => i.name));
-      const changed = job.status !== previous;
-      if (changed) reportStatus(events, job, previous);
-      // Poll often while the job changes or has no instance to read logs from; back off while it is steady.
-      statusInterval = changed || job.instances.length === 0 ? cadence.statusMinMs : Math.min(cadence.statusMaxMs, statusInterval * cadence.statusBackoff);
-      nextStatusAt = deps.now() + statusInterval;
-      // A status change (an instance appearing, the end) is worth a look at the logs right away.
-      if (changed) nextLogAt = deps.now();
+  let job = await call(() => jobs.getJob(jobId));
+  reportStatus(events, job, undefined);
+  streams.update(job);
+
+  if (options.once) {
+    // A snapshot (`logs` without --follow) prints worker after worker, so that each worker's lines read as a block.
+    if (options.showLogs) for (const stream of streams.all()) await readToEnd(stream);
+    return { outcome: 'snapshot', job };
+  }
+
+  const slots = new Map<LogStream, Slot>();
+  const slotOf = (stream: LogStream): Slot => {
+    let slot = slots.get(stream);
+    if (!slot) slots.set(stream, (slot = { eligibleAt: deps.now(), key: deps.now(), inFlight: false }));
+    return slot;
+  };
+  let statusInterval = cadence.statusMinMs;
+  const status: Slot = { eligibleAt: deps.now() + statusInterval, key: deps.now() + statusInterval, inFlight: false };
+  let ended = hasEnded(job.status);
+  let failure: { error: unknown } | undefined;
+  /** The calls under way, and when each started. */
+  const running = new Map<Promise<void>, number>();
+  let wake: (() => void) | undefined;
+  /** When the next call may start beside those under way: at once when none is, else once the latest is slow. */
+  const freeAt = () => (running.size === 0 ? -Infinity : Math.max(...running.values()) + cadence.overlapAfterMs);
+
+  const launch = (slot: Slot, task: () => Promise<void>) => {
+    slot.inFlight = true;
+    const done: Promise<void> = task()
+      .catch((error: unknown) => void (failure ??= { error }))
+      .finally(() => {
+        slot.inFlight = false;
+        running.delete(done);
+        wake?.();
+      });
+    running.set(done, deps.now());
+  };
+
+  const readStatus = async () => {
+    const previous = job.status;
+    job = await call(() => jobs.getJob(jobId));
+    for (const stream of streams.update(job)) slotOf(stream);
+    const changed = job.status !== previous;
+    if (changed && !closed) reportStatus(events, job, previous);
+    // Often while the job changes or has no instance to read logs from; less often while it is steady.
+    statusInterval = changed || job.instances.length === 0 ? cadence.statusMinMs : Math.min(cadence.statusMaxMs, statusInterval * cadence.statusBackoff);
+    const now = deps.now();
+    status.eligibleAt = status.key = now + statusInterval;
+    // A status change (an instance appearing, the end) is worth a look at the logs right away.
+    if (changed) for (const stream of streams.all()) Object.assign(slotOf(stream), { eligibleAt: now, key: Math.min(slotOf(stream).key, now) });
+    if (hasEnded(job.status)) ended = true;
+  };
+
+  const readStream = (stream: LogStream) => async () => {
+    const launchedAt = deps.now();
+    const read = await call(() => readPage(stream));
+    const slot = slotOf(stream);
+    const now = deps.now();
+    if (read.more) {
+      // The rest now, but behind every read that was already due: a long backlog does not starve the others.
+      slot.eligibleAt = slot.key = now;
+    } else if (read.count > 0) {
+      // A busy stream is due again soon, and ranks as if it had been due since its last read.
+      slot.eligibleAt = launchedAt + cadence.logActiveMs;
+      slot.key = launchedAt;
+    } else {
+      slot.eligibleAt = slot.key = launchedAt + idleIntervalMs(cadence, Math.max(1, streams.size));
     }
-    const terminal = isTerminal(job.status);
-    if (options.once || terminal || deps.now() >= nextLogAt) {
-      // Rounds are spaced from their start, so the time the reads take does not lengthen a line's wait.
-      const roundAt = deps.now();
-      const got = await readLogs();
-      if (options.once) return { outcome: 'snapshot', job };
-      if (got > 0) lastLineAt = lastHeartbeatAt = deps.now();
-      nextLogAt = roundAt + (got > 0 ? cadence.logActiveMs : cadence.logIdleMs);
+  };
+
+  try {
+    for (;;) {
+      if (signal?.aborted) throw new InterruptedError('Interrupted');
+      // A read that failed for good ends the follow at once; reads still under way print nothing more (closed).
+      if (failure) throw failure.error;
+      if (ended) {
+        await Promise.allSettled(running.keys());
+        if (failure) throw (failure as { error: unknown }).error;
+        break;
+      }
+      const now = deps.now();
+      if (options.timeoutMs !== undefined && now - started >= options.timeoutMs) return { outcome: 'timeout', job };
+      if (options.showLogs && now - lastHeartbeatAt >= cadence.heartbeatMs) {
+        lastHeartbeatAt = now;
+        events.heartbeat(job, now - lastLineAt);
+      }
+      // The read due longest goes first; the status read is one of them.
+      let pick: { slot: Slot; task: () => Promise<void> } | undefined;
+      if (!status.inFlight && status.eligibleAt <= now) pick = { slot: status, task: readStatus };
+      if (options.showLogs) {
+        for (const stream of streams.all()) {
+          const slot = slotOf(stream);
+          if (slot.inFlight || slot.eligibleAt > now || (pick && pick.slot.key <= slot.key)) continue;
+          pick = { slot, task: readStream(stream) };
+        }
+      }
+      if (pick && budget.readyAt <= now && freeAt() <= now) {
+        // The call takes the budget's slot as it starts; the next pick waits for the next slot.
+        launch(pick.slot, pick.task);
+        continue;
+      }
+      let wakeAt = pick ? Math.max(budget.readyAt, freeAt()) : status.inFlight ? Infinity : status.eligibleAt;
+      if (options.showLogs && !pick) {
+        for (const stream of streams.all()) {
+          const slot = slotOf(stream);
+          if (!slot.inFlight) wakeAt = Math.min(wakeAt, slot.eligibleAt);
+        }
+      }
+      if (options.showLogs) wakeAt = Math.min(wakeAt, lastHeartbeatAt + cadence.heartbeatMs);
+      if (options.timeoutMs !== undefined) wakeAt = Math.min(wakeAt, started + options.timeoutMs);
+      // Capped: a finishing call wakes the loop anyway, and a timer cannot be set for ever.
+      await nap(deps, Math.min(Math.max(0, wakeAt - now), cadence.heartbeatMs), signal, (w) => (wake = w));
     }
-    if (terminal) {
-      await drain(readLogs, deps, cadence, signal);
-      return { outcome: 'ended', job };
+
+    // The outcome is known; logs can trail the status: read everything now, then again until a round brings
+    // nothing after a pause.
+    if (options.showLogs) {
+      await readRound();
+      const until = deps.now() + cadence.drainMaxMs;
+      while (deps.now() < until) {
+        await deps.sleep(cadence.drainIntervalMs, signal);
+        if ((await readRound()) === 0) break;
+      }
     }
-    if (options.showLogs && deps.now() - lastHeartbeatAt >= cadence.heartbeatMs) {
-      lastHeartbeatAt = deps.now();
-      events.heartbeat(job, deps.now() - lastLineAt);
-    }
-    if (options.timeoutMs !== undefined && deps.now() - started >= options.timeoutMs) return { outcome: 'timeout', job };
-    let wakeAt = options.showLogs ? Math.min(nextLogAt, nextStatusAt) : nextStatusAt;
-    if (options.timeoutMs !== undefined) wakeAt = Math.min(wakeAt, started + options.timeoutMs);
-    await deps.sleep(Math.max(0, wakeAt - deps.now()), signal);
+    return { outcome: 'ended', job };
+  } finally {
+    closed = true;
   }
 }
 
 // --- internal ---
+
+/**
+ * Sleeps `ms`, or less when a call finishes first (it calls the function handed to `onWake`), whether or not
+ * the sleep honours its signal. The user's signal still ends the sleep with an InterruptedError.
+ */
+async function nap(deps: FollowDeps, ms: number, signal: AbortSignal | undefined, onWake: (wake: () => void) => void): Promise<void> {
+  const local = new AbortController();
+  let woken!: () => void;
+  const wakeUp = new Promise<undefined>((resolve) => (woken = () => resolve(undefined)));
+  onWake(() => {
+    woken();
+    local.abort();
+  });
+  const both = signal ? AbortSignal.any([signal, local.signal]) : local.signal;
+  // Settles with the sleep's error instead of rejecting, so that a sleep cut short by a wake-up is no failure.
+  const sleeping = deps.sleep(ms, both).then(
+    () => undefined,
+    (error: unknown) => ({ error }),
+  );
+  try {
+    const outcome = await Promise.race([sleeping, wakeUp]);
+    if (outcome && (signal?.aborted || !local.signal.aborted)) throw outcome.error;
+    if (signal?.aborted) throw new InterruptedError('Interrupted');
+  } finally {
+    onWake(() => {});
+  }
+}
 
 /**
  * A status change, with the statuses the job passed through between two reads (from its StatusTransitions),
@@ -146,73 +279,7 @@ function reportStatus(events: FollowEvents, job: TrainingJob, previous: string |
   events.status(job, shown);
 }
 
-/** After the end, logs can trail the status: read until a round brings nothing after a pause. */
-async function drain(readLogs: () => Promise<number>, deps: FollowDeps, cadence: Cadence, signal: AbortSignal | undefined): Promise<void> {
-  const until = deps.now() + cadence.drainMaxMs;
-  while (deps.now() < until) {
-    await deps.sleep(cadence.drainIntervalMs, signal);
-    if ((await readLogs()) === 0) return;
-  }
-}
-
 /** A line as printed: without its trailing newline; a multi-line entry becomes several lines. */
 function splitLine(line: string): string[] {
   return line.replace(/\r?\n$/, '').split(/\r?\n/);
-}
-
-/**
- * The log streams of a job. One instance: one unfiltered stream, lines unprefixed. Several: one stream per
- * instance, filtered by InstanceId, lines prefixed. When a single-instance job grows, its unfiltered
- * stream hands its position to that instance's filtered stream.
- */
-class Streams {
-  #streams = new Map<string, LogStream>();
-  #single: LogStream | undefined;
-  #singleName: string | undefined;
-  #tailed = new Set<LogStream>();
-
-  constructor(
-    private readonly jobs: JobsApi,
-    private readonly jobId: string,
-    /** Read only this instance. */
-    private readonly only: string | undefined,
-  ) {}
-
-  get prefixed(): boolean {
-    return this.#streams.size > 0;
-  }
-
-  /** Moves each new stream to its last `n` lines, once, before it is first read. */
-  async applyTail(n: number, call: <T>(fn: () => Promise<T>) => Promise<T>): Promise<void> {
-    for (const stream of this.all()) {
-      if (this.#tailed.has(stream)) continue;
-      const first = await call(() => this.jobs.listLogs(this.jobId, { pageNumber: 1, pageSize: 1, ...(stream.instanceId ? { instanceId: stream.instanceId } : {}) }));
-      if (first.notStarted) continue;
-      this.#tailed.add(stream);
-      if (first.totalCount !== undefined) stream.skipTo(Math.max(0, first.totalCount - n));
-    }
-  }
-
-  all(): LogStream[] {
-    return this.#single ? [this.#single] : [...this.#streams.values()];
-  }
-
-  update(names: string[]): void {
-    if (this.only !== undefined) {
-      this.#single ??= new LogStream(this.jobs, this.jobId, this.only);
-      return;
-    }
-    if (names.length === 0) return;
-    if (names.length === 1 && this.#streams.size === 0) {
-      this.#single ??= new LogStream(this.jobs, this.jobId, undefined);
-      this.#singleName = names[0];
-      return;
-    }
-    for (const name of names) {
-      if (this.#streams.has(name)) continue;
-      const start = this.#single && name === this.#singleName ? this.#single.delivered : 0;
-      this.#streams.set(name, new LogStream(this.jobs, this.jobId, name, start));
-    }
-    this.#single = undefined;
-  }
 }

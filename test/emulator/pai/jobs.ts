@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isoSeconds, type Clock } from '../clock.js';
-import { defaultScript, instanceStatusFor, TERMINAL_STATUSES, type InstanceInit, type Script, type ScriptStep } from './script.js';
+import { defaultScript, instanceStatusFor, RESERVING_STATUSES, TERMINAL_STATUSES, type InstanceInit, type Script, type ScriptStep } from './script.js';
 
 export interface Transition {
   status: string;
@@ -55,6 +55,8 @@ export interface Job {
   pending: ScriptStep[];
   /** Time of the last applied step: steps never go back in time. */
   lastStepTime: number;
+  /** GetTrainingJob shows no instances (emptyInstancesAfterEnd, once the job ended). */
+  instancesGone?: boolean;
 }
 
 export interface JobStoreOptions {
@@ -69,6 +71,17 @@ export interface JobStoreOptions {
    * which drives their status and logs through push(); StopTrainingJob also stops their processes.
    */
   executor?: JobExecutor;
+  /**
+   * GetTrainingJob answers `Instances: []` once the job has ended, as for a finished job whose pods were
+   * collected (default false). Its logs are still served.
+   */
+  emptyInstancesAfterEnd?: boolean;
+  /**
+   * A job submitted with Settings.JobReservedMinutes that would end in Succeed or Failed goes to
+   * SucceededReserving or FailedReserving instead, for that many minutes of the emulator's clock, then on to
+   * Succeed or Failed (default false: the setting is echoed and has no effect).
+   */
+  reserving?: boolean;
 }
 
 /** What runs a job in executed mode. */
@@ -236,6 +249,13 @@ export class JobStore {
     if (!job) return undefined;
     if (TERMINAL_STATUSES.has(job.status) || job.status === 'Stopping') return job;
     const now = Math.max(this.opts.clock.now(), job.lastStepTime);
+    const reserved = RESERVING_STATUSES.get(job.status);
+    if (reserved !== undefined) {
+      // Stopping a reserving job releases its instances: its outcome is already known.
+      job.pending = [];
+      this.apply(job, { status: reserved }, now);
+      return job;
+    }
     this.opts.executor?.stop(job);
     job.pending = [];
     this.apply(job, { status: 'Stopping', reasonCode: 'TrainingJobStopping', reasonMessage: 'Training job is being stopped by the user' }, now);
@@ -275,6 +295,7 @@ export class JobStore {
 
   private apply(job: Job, step: ScriptStep, time: number): void {
     job.lastStepTime = Math.max(job.lastStepTime, time);
+    step = this.reserve(job, step, time);
     for (const init of step.instances ?? []) this.ensureInstance(job, init);
     if (step.status !== undefined && step.status !== job.status) {
       const current = job.transitions[job.transitions.length - 1];
@@ -290,6 +311,7 @@ export class JobStore {
       if (TERMINAL_STATUSES.has(step.status)) {
         const last = job.transitions[job.transitions.length - 1];
         if (last) last.endTime = time;
+        if (this.opts.emptyInstancesAfterEnd) job.instancesGone = true;
       }
     }
     if (step.status !== undefined || step.reasonCode !== undefined) {
@@ -315,6 +337,22 @@ export class JobStore {
     }
     for (const text of step.events ?? []) this.addEvent(job, time, text);
     job.modifiedAt = Math.max(job.modifiedAt, time);
+  }
+
+  /**
+   * With the reserving option, a step that ends a job reserved with Settings.JobReservedMinutes ends it in
+   * the matching *Reserving status instead, and the terminal status follows that many minutes later.
+   */
+  private reserve(job: Job, step: ScriptStep, time: number): ScriptStep {
+    if (!this.opts.reserving || (step.status !== 'Succeed' && step.status !== 'Failed')) return step;
+    // The end of the reservation itself (or a stop that releases it).
+    if (RESERVING_STATUSES.has(job.status)) return step;
+    const minutes = Number((job.spec['Settings'] as Record<string, unknown> | undefined)?.['JobReservedMinutes']);
+    if (!Number.isFinite(minutes) || minutes <= 0) return step;
+    const reserving = step.status === 'Succeed' ? 'SucceededReserving' : 'FailedReserving';
+    const final = RESERVING_STATUSES.get(reserving) ?? step.status;
+    job.pending.unshift({ at: time - job.createdAt + minutes * 60_000, status: final, ...(step.reasonCode !== undefined ? { reasonCode: step.reasonCode } : {}), ...(step.reasonMessage !== undefined ? { reasonMessage: step.reasonMessage } : {}) });
+    return { ...step, status: reserving };
   }
 
   private ensureInstance(job: Job, init: string | InstanceInit): Instance {

@@ -8,6 +8,15 @@ import { isoTime, page, positiveInt } from './paging.js';
 export interface LogOptions {
   maxPageSize: number;
   defaultPageSize: number;
+  /**
+   * TotalCount reports this many more lines than the list holds (default 0). The official model types
+   * TotalCount as a string and does not say what it counts; the SDK never reads it.
+   */
+  totalCountAhead?: number;
+  /** A broken server: every page is the first one, whatever PageNumber says (default false). */
+  ignorePageNumber?: boolean;
+  /** A broken server: pages hold this many lines more than PageSize allows (default 0). */
+  overServe?: number;
 }
 
 function inWindow(time: number, start: number | undefined, end: number | undefined): boolean {
@@ -31,9 +40,11 @@ export function listTrainingJobLogs(jobs: JobStore, job: Job, query: Record<stri
   const pageNumber = positiveInt(query, 'PageNumber', 1);
   const pageSize = Math.min(positiveInt(query, 'PageSize', opts.defaultPageSize), opts.maxPageSize);
   const lines = job.logs.filter((l) => (instance === undefined || l.instance === instance) && inWindow(l.time, start, end));
-  const logs = page(lines, pageNumber, pageSize).map((l) => l.text);
+  const served = opts.ignorePageNumber ? 1 : pageNumber;
+  const extra = opts.overServe ?? 0;
+  const logs = lines.slice((served - 1) * pageSize, served * pageSize + extra).map((l) => l.text);
   // The service leaves Logs out of an empty page.
-  return { ...(logs.length > 0 ? { Logs: logs } : {}), TotalCount: String(lines.length) };
+  return { ...(logs.length > 0 ? { Logs: logs } : {}), TotalCount: String(lines.length + (opts.totalCountAhead ?? 0)) };
 }
 
 export function listTrainingJobEvents(job: Job, query: Record<string, string>, opts: LogOptions): Record<string, unknown> {

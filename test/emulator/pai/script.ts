@@ -49,6 +49,11 @@ export function defaultScript(): Script {
   ];
 }
 
+/**
+ * Statuses after which a job never changes: the PAI Python SDK's TrainingJobStatus.completed_status()
+ * (pai/job/_training_job.py: InitializeFailed, Succeed, Failed, Terminated), plus CreateFailed (in its
+ * failed_status(), which the SDK forgets to count as completed) and Stopped (what StopTrainingJob leads to).
+ */
 export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
   'Succeed',
   'Failed',
@@ -58,13 +63,24 @@ export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
   'Stopped',
 ]);
 
+/**
+ * With Settings.JobReservedMinutes (official PaiStudio 2022-01-12 model, JobSettings) a job that ends keeps
+ * its instances for that long in one of these statuses, then moves on to the terminal status named here.
+ */
+export const RESERVING_STATUSES: ReadonlyMap<string, string> = new Map([
+  ['SucceededReserving', 'Succeed'],
+  ['FailedReserving', 'Failed'],
+]);
+
 /** The instance status that goes with a job status, when the script does not say. */
 export function instanceStatusFor(jobStatus: string): string {
   switch (jobStatus) {
     case 'Running':
       return 'Running';
     case 'Succeed':
+    case 'SucceededReserving':
       return 'Succeeded';
+    case 'FailedReserving':
     case 'Failed':
     case 'InitializeFailed':
     case 'CreateFailed':

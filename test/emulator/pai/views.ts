@@ -2,7 +2,7 @@
 // with the field names and types of the official response models.
 import { isoSeconds } from '../clock.js';
 import type { Job, Transition } from './jobs.js';
-import { TERMINAL_STATUSES } from './script.js';
+import { RESERVING_STATUSES, TERMINAL_STATUSES } from './script.js';
 
 /** Spec fields echoed back in GetTrainingJob, as the service does. */
 const DETAIL_ECHO = [
@@ -45,7 +45,7 @@ function transitionView(t: Transition): Record<string, unknown> {
 function durationSeconds(job: Job, now: number): number {
   const running = job.transitions.find((t) => t.status === 'Running');
   if (!running) return 0;
-  const end = TERMINAL_STATUSES.has(job.status) ? (job.transitions[job.transitions.length - 1]?.startTime ?? now) : now;
+  const end = TERMINAL_STATUSES.has(job.status) || RESERVING_STATUSES.has(job.status) ? (job.transitions[job.transitions.length - 1]?.startTime ?? now) : now;
   return Math.max(0, Math.round((end - running.startTime) / 1000));
 }
 
@@ -84,7 +84,7 @@ export function jobDetail(job: Job, region: string, now: number): Record<string,
     for (const [k, v] of Object.entries(scheduler)) if (typeof v === 'number') (scheduler as Record<string, unknown>)[k] = String(v);
   }
   out['TrainingJobUrl'] = consoleUrl(job, region);
-  out['Instances'] = job.instances.map((i) => ({ Name: i.name, Role: i.role, Status: i.status }));
+  out['Instances'] = job.instancesGone ? [] : job.instances.map((i) => ({ Name: i.name, Role: i.role, Status: i.status }));
   return out;
 }
 
