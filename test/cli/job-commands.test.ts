@@ -196,6 +196,22 @@ describe('a finished job whose instances are gone (emptyInstancesAfterEnd)', () 
     expect(r.stdout).toBe([...lines('a'), ...lines('b')].join(''));
   });
 
+  it('`logs JOB --worker worker-1` of it asks for that worker by name and prints only its lines', async () => {
+    const job = t.create('gone-worker', [
+      { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
+      { at: 1, logs: { 'worker-0': lines('a'), 'worker-1': lines('b') } },
+      { at: 2, status: 'Succeed' },
+    ], twoWorkers);
+    await until(() => t.emu.jobs.must(job.id).status === 'Succeed');
+    const r = await t.cli(['logs', job.id, '--worker', 'worker-1']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(lines('b').join(''));
+    const unknown = await t.cli(['logs', job.id, '--worker', 'worker-7']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('no worker "worker-7"');
+    expect(unknown.stdout).toBe('');
+  });
+
   it('a 2-worker job followed while it runs keeps its prefixed per-worker streams to the end', async () => {
     const job = t.create('gone-live', [
       { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
