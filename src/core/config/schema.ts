@@ -179,6 +179,12 @@ export const jobConfigSchema = {
       additionalProperties: location('output'),
       propertyNames: { pattern: '^[A-Za-z0-9_-]+$', 'x-message': 'channel names may only contain letters, digits, "_" and "-"' },
     },
+    code_upload: {
+      type: 'string',
+      enum: ['files', 'archive'],
+      description: 'How a local source_dir goes up: "files" (default) one object per file under a content-addressed prefix, as the PAI SDK uploads code; "archive" one source.tar.gz, which works only where the service unpacks it.',
+      'x-message': 'must be "files" or "archive"',
+    },
     wait: { type: 'boolean', description: 'Follow the job until it ends (default true); false returns once it is submitted.' },
     show_logs: { type: 'boolean', description: 'Print the job\'s logs while following it (default true).' },
     description: text('A description of the job. Wire: TrainingJobDescription.'),
