@@ -104,7 +104,9 @@ async function stageCode(code: string, layout: RunLayout, deps: StageDeps, event
       await deps.call(() => store.getFile(bucket, key, archive));
       await unpackArchive(archive, layout.usercode);
     } else {
-      await downloadLocation(store, deps.call, code.endsWith('/') ? code : `${code}/`, layout.usercode, 'source_dir');
+      // A kept archive is one object (usercode/source.tar.gz); anything else is read as a prefix.
+      const asFile = /\.(tar\.gz|tgz)$/i.test(code);
+      await downloadLocation(store, deps.call, asFile || code.endsWith('/') ? code : `${code}/`, layout.usercode, 'source_dir');
     }
   } finally {
     await rm(archive, { force: true });
