@@ -58,7 +58,7 @@ export const jobConfigSchema = {
         { type: 'array', items: { type: 'string' }, minItems: 1 },
       ],
     },
-    source_dir: text('The code folder, relative to this file, packaged and uploaded to OSS and unpacked into /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.', { minLength: 1 }),
+    source_dir: text('The code folder, relative to this file, uploaded to OSS (see `code_upload`) and found by the job in /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.', { minLength: 1 }),
     job_type: text('The PAI job type. Default PyTorchJob; also TFJob, XGBoostJob, MPIJob, ... Wire: AlgorithmSpec.JobType.', {
       minLength: 1,
       examples: ['PyTorchJob', 'TFJob', 'XGBoostJob', 'MPIJob'],
