@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { codePrefix, hashTree, markerKey, selectFiles, treeDigest } from '../../src/core/packaging/index.js';
 import { multipartEtag } from '../../src/core/upload-files.js';
+import { hashInWorkers } from '../../src/core/packaging/hash-workers.js';
 import { tempDir, writeTree, type Node } from './tree.js';
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -73,5 +74,21 @@ describe('the multipart ETag', () => {
     const md5 = (b: Buffer) => createHash('md5').update(b).digest();
     const expected = `${createHash('md5').update(Buffer.concat(parts.map(md5))).digest('hex').toUpperCase()}-2`;
     expect(multipartEtag(parts.map((p) => md5(p).toString('base64')))).toBe(expected);
+  });
+});
+
+describe('hashing on worker threads (large trees)', () => {
+  it('gives the same files, hashes and digest as hashing on the main thread', async () => {
+    const root = writeTree(tempDir(), { 'a.py': 'A\n', 'big.bin': Buffer.alloc(2 * 1024 * 1024 + 3, 7), 'sub/b.py': 'B\n', 'run.sh': { content: 'x', mode: 0o755 }, 'link.py': { link: 'a.py' } });
+    const selection = await selectFiles(root);
+    const here = await hashTree(selection, { workers: 0 });
+    const threaded = await hashTree(selection, { workers: 2, workerThreshold: 0 });
+    expect(threaded).toEqual(here);
+    expect(threaded.files.find((f) => f.path === 'big.bin')?.sha256).toBe(sha(Buffer.alloc(2 * 1024 * 1024 + 3, 7)));
+  });
+
+  it('rejects with the errno code and path of a file it cannot read', async () => {
+    const missing = join(tempDir(), 'gone.py');
+    await expect(hashInWorkers([{ path: missing, size: 1 }], 1)).rejects.toMatchObject({ code: 'ENOENT', path: missing });
   });
 });

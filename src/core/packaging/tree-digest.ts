@@ -1,6 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
+import { hashInWorkers } from './hash-workers.js';
 import { compareCodePoints, type Selection } from './select-files.js';
 import { unreadable } from './errors.js';
 
@@ -63,30 +65,33 @@ const YIELD_EVERY_MS = 20;
 
 export interface HashOptions {
   signal?: AbortSignal;
+  /** Threads to hash on when the tree is large (default: 2, or 1 on a one-core machine); 0 hashes on this thread. */
+  workers?: number;
+  /** From this many bytes of files, hashing moves to worker threads (default WORKER_THRESHOLD). */
+  workerThreshold?: number;
 }
 
+/** Below this a tree is hashed on the main thread: a worker costs ~20-40 ms to start. */
+export const WORKER_THRESHOLD = 32 * 1024 * 1024;
+
 /**
- * Hashes the selected files once (sha256 only: the digest is all an unchanged tree needs). Reads are
- * synchronous into one reused 1 MiB buffer: for thousands of small files a thread-pool round trip per read
- * costs more than the read (see tree-fs.ts), and memory stays flat for a file of any size. Links kept in the
- * selection go up as the file they point at (an object store has no links; the SDK's upload reads through
+ * Hashes the selected files once (sha256 only: the digest is all an unchanged tree needs). A large tree is
+ * hashed on worker threads (hash-workers.ts), which leaves this thread free to load the cloud clients and
+ * credentials meanwhile and shares the reading out over the cores. A small one is hashed here, with
+ * synchronous reads into one reused 1 MiB buffer: for thousands of small files a thread-pool round trip per
+ * read costs more than the read (see tree-fs.ts), and memory stays flat for a file of any size. Links kept in
+ * the selection go up as the file they point at (an object store has no links; the SDK's upload reads through
  * them too); a link to a folder or a dangling link cannot, and is reported.
  */
 export async function hashTree(selection: Selection, options: HashOptions = {}): Promise<CodeTree> {
-  const buffer = Buffer.allocUnsafe(CHUNK);
-  const files: TreeFile[] = [];
+  const chosen: { path: string; abs: string; size: number; executable: boolean }[] = [];
   const warnings: string[] = [];
-  let totalBytes = 0;
-  let lastYield = Date.now();
+  let bytes = 0;
   for (const entry of selection.files) {
     if (entry.type === 'directory') continue;
-    if (Date.now() - lastYield >= YIELD_EVERY_MS) {
-      await new Promise((resolve) => setImmediate(resolve));
-      lastYield = Date.now();
-      if (options.signal?.aborted) throw options.signal.reason;
-    }
     const abs = join(selection.root, entry.path);
     let executable = entry.mode === 0o755;
+    let size = entry.size;
     if (entry.type === 'symlink') {
       const target = statSync(abs, { throwIfNoEntry: false });
       if (!target || !target.isFile()) {
@@ -94,11 +99,33 @@ export async function hashTree(selection: Selection, options: HashOptions = {}):
         continue;
       }
       executable = (target.mode & 0o111) !== 0;
+      size = target.size;
     }
-    const { sha256, size } = hashFile(abs, buffer);
-    files.push({ path: entry.path, abs, size, executable, sha256 });
-    totalBytes += size;
+    chosen.push({ path: entry.path, abs, size, executable });
+    bytes += size;
   }
+  const workers = options.workers ?? Math.min(2, availableParallelism());
+  let hashes: { sha256: string; size: number }[];
+  if (workers > 0 && bytes >= (options.workerThreshold ?? WORKER_THRESHOLD)) {
+    hashes = await hashInWorkers(chosen.map((c) => ({ path: c.abs, size: c.size })), workers).catch((err: unknown) => {
+      throw unreadable((err as { path?: string }).path ?? selection.root, err);
+    });
+  } else {
+    hashes = [];
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let lastYield = Date.now();
+    for (const c of chosen) {
+      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+        if (options.signal?.aborted) throw options.signal.reason;
+      }
+      hashes.push(hashFile(c.abs, buffer));
+    }
+  }
+  // The sizes read, not the sizes listed: the digest must describe the bytes that were hashed.
+  const files = chosen.map((c, i) => ({ path: c.path, abs: c.abs, size: hashes[i]!.size, executable: c.executable, sha256: hashes[i]!.sha256 }));
+  const totalBytes = files.reduce((n, f) => n + f.size, 0);
   return { root: selection.root, files, digest: treeDigest(files), fileCount: files.length, totalBytes, warnings };
 }
 
