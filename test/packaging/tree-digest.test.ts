@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codePrefix, hashTree, markerKey, selectFiles, treeDigest } from '../../src/core/packaging/index.js';
+import { codePrefix, hashTree, markerKey, selectAndHash, selectFiles, treeDigest } from '../../src/core/packaging/index.js';
 import { multipartEtag } from '../../src/core/upload-files.js';
 import { hashInWorkers } from '../../src/core/packaging/hash-workers.js';
 import { tempDir, writeTree, type Node } from './tree.js';
@@ -90,5 +90,28 @@ describe('hashing on worker threads (large trees)', () => {
   it('rejects with the errno code and path of a file it cannot read', async () => {
     const missing = join(tempDir(), 'gone.py');
     await expect(hashInWorkers([{ path: missing, size: 1 }], 1)).rejects.toMatchObject({ code: 'ENOENT', path: missing });
+  });
+});
+
+describe('hashing beside the walk (selectAndHash)', () => {
+  const nodes = (): Record<string, Node> => {
+    const out: Record<string, Node> = { 'link.py': { link: 'f000.py' }, 'x.sh': { content: 'run', mode: 0o755 } };
+    for (let i = 0; i < 300; i++) out[`d${i % 7}/f${String(i).padStart(3, '0')}.py`] = `V = ${i}\n`.repeat(i);
+    out['f000.py'] = 'top\n';
+    return out;
+  };
+
+  it('gives the tree hashTree gives, whether the pool starts at once, midway or never', async () => {
+    const root = writeTree(tempDir(), nodes());
+    const reference = await hashTree(await selectFiles(root), { workers: 0 });
+    for (const workerThreshold of [0, 20_000, Number.MAX_SAFE_INTEGER]) {
+      const { tree } = await selectAndHash(root, () => undefined, { workers: 2, workerThreshold });
+      expect(tree, `threshold ${workerThreshold}`).toEqual(reference);
+    }
+  });
+
+  it('stops the pool when the check refuses the selection', async () => {
+    const root = writeTree(tempDir(), nodes());
+    await expect(selectAndHash(root, () => { throw new Error('too large'); }, { workers: 1, workerThreshold: 0 })).rejects.toThrow('too large');
   });
 });

@@ -25,6 +25,7 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
   early?.catch(() => undefined);
   try {
     const backends = await connect(inv, session);
+    if (early) backends.store.preload?.();
     const interrupt = interruptSignal(inv);
     const reporter = await reporterFor(inv);
     try {
