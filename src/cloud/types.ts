@@ -122,8 +122,6 @@ export interface ObjectStore {
   getFile(bucket: string, key: string, path: string): Promise<void>;
   /** Every object whose key starts with `prefix`, in key order, across all pages. */
   list(bucket: string, prefix: string): Promise<ListedObject[]>;
-  /** Loads the client library now (it is otherwise loaded on first use), while other work runs on other threads. */
-  preload?(): void;
 }
 
 export interface ListedObject {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { UsageError } from './errors.js';
-import { checkCodeSize, DEFAULT_MAX_CODE_SIZE, packArchive, selectAndHash, selectFiles, type Entry, type Selection } from './packaging/index.js';
+import { checkCodeSize, DEFAULT_MAX_CODE_SIZE, hashTree, packArchive, selectFiles, type Entry, type Selection } from './packaging/index.js';
 import type { PackagedCode } from './upload-code.js';
 
 export interface PackageEvents {
@@ -17,14 +17,12 @@ export type CodeUploadMode = 'files' | 'archive';
  * compressed or copied; `archive`: one deterministic .tar.gz in `workDir`.
  */
 export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: string, maxBytes: number = DEFAULT_MAX_CODE_SIZE, events?: PackageEvents): Promise<PackagedCode & { selection: Selection }> {
+  const selection = await selectChecked(dir, maxBytes, events);
   if (mode === 'archive') {
-    const selection = await selectFiles(dir);
-    checkSelection(dir, selection, maxBytes, events);
     const archive = await packArchive(selection, join(workDir, 'source.tar.gz'));
     return { kind: 'archive', path: archive.path, sha256: archive.sha256, bytes: archive.bytes, fileCount: selection.fileCount, totalBytes: selection.totalBytes, selection };
   }
-  // Hashed as the files are found (tree-digest.ts), the size limit checked before the hashes are awaited.
-  const { selection, tree } = await selectAndHash(dir, (s) => checkSelection(dir, s, maxBytes, events));
+  const tree = await hashTree(selection);
   for (const w of tree.warnings) events?.warning(w);
   return { kind: 'files', tree, sha256: tree.digest, bytes: tree.totalBytes, fileCount: tree.fileCount, totalBytes: tree.totalBytes, selection };
 }
@@ -34,7 +32,8 @@ export async function packageCode(dir: string, workDir: string, maxBytes: number
   return prepareCode(dir, 'archive', workDir, maxBytes, events);
 }
 
-function checkSelection(dir: string, selection: Selection, maxBytes: number, events: PackageEvents | undefined): void {
+async function selectChecked(dir: string, maxBytes: number, events: PackageEvents | undefined): Promise<Selection> {
+  const selection = await selectFiles(dir);
   for (const w of selection.warnings) events?.warning(w);
   const finding = checkCodeSize(selection, maxBytes);
   if (finding?.kind === 'too-large') {
@@ -46,6 +45,7 @@ function checkSelection(dir: string, selection: Selection, maxBytes: number, eve
   if (finding?.kind === 'large') {
     events?.warning(`The code is large (${mb(finding.bytes)}). Largest: ${largest(finding.largest)}. Leave files out with ${finding.ignoreSource === '.paiignore' ? 'the .paiignore' : 'a .paiignore'} in ${dir}.`);
   }
+  return selection;
 }
 
 function mb(bytes: number): string {

@@ -2,9 +2,8 @@ import { createHash } from 'node:crypto';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { codePrefix, hashTree, markerKey, selectAndHash, selectFiles, treeDigest } from '../../src/core/packaging/index.js';
+import { codePrefix, hashTree, markerKey, selectFiles, treeDigest } from '../../src/core/packaging/index.js';
 import { multipartEtag } from '../../src/core/upload-files.js';
-import { hashInWorkers } from '../../src/core/packaging/hash-workers.js';
 import { tempDir, writeTree, type Node } from './tree.js';
 
 const sha = (s: string | Buffer) => createHash('sha256').update(s).digest('hex');
@@ -74,44 +73,5 @@ describe('the multipart ETag', () => {
     const md5 = (b: Buffer) => createHash('md5').update(b).digest();
     const expected = `${createHash('md5').update(Buffer.concat(parts.map(md5))).digest('hex').toUpperCase()}-2`;
     expect(multipartEtag(parts.map((p) => md5(p).toString('base64')))).toBe(expected);
-  });
-});
-
-describe('hashing on worker threads (large trees)', () => {
-  it('gives the same files, hashes and digest as hashing on the main thread', async () => {
-    const root = writeTree(tempDir(), { 'a.py': 'A\n', 'big.bin': Buffer.alloc(2 * 1024 * 1024 + 3, 7), 'sub/b.py': 'B\n', 'run.sh': { content: 'x', mode: 0o755 }, 'link.py': { link: 'a.py' } });
-    const selection = await selectFiles(root);
-    const here = await hashTree(selection, { workers: 0 });
-    const threaded = await hashTree(selection, { workers: 2, workerThreshold: 0 });
-    expect(threaded).toEqual(here);
-    expect(threaded.files.find((f) => f.path === 'big.bin')?.sha256).toBe(sha(Buffer.alloc(2 * 1024 * 1024 + 3, 7)));
-  });
-
-  it('rejects with the errno code and path of a file it cannot read', async () => {
-    const missing = join(tempDir(), 'gone.py');
-    await expect(hashInWorkers([{ path: missing, size: 1 }], 1)).rejects.toMatchObject({ code: 'ENOENT', path: missing });
-  });
-});
-
-describe('hashing beside the walk (selectAndHash)', () => {
-  const nodes = (): Record<string, Node> => {
-    const out: Record<string, Node> = { 'link.py': { link: 'f000.py' }, 'x.sh': { content: 'run', mode: 0o755 } };
-    for (let i = 0; i < 300; i++) out[`d${i % 7}/f${String(i).padStart(3, '0')}.py`] = `V = ${i}\n`.repeat(i);
-    out['f000.py'] = 'top\n';
-    return out;
-  };
-
-  it('gives the tree hashTree gives, whether the pool starts at once, midway or never', async () => {
-    const root = writeTree(tempDir(), nodes());
-    const reference = await hashTree(await selectFiles(root), { workers: 0 });
-    for (const workerThreshold of [0, 20_000, Number.MAX_SAFE_INTEGER]) {
-      const { tree } = await selectAndHash(root, () => undefined, { workers: 2, workerThreshold });
-      expect(tree, `threshold ${workerThreshold}`).toEqual(reference);
-    }
-  });
-
-  it('stops the pool when the check refuses the selection', async () => {
-    const root = writeTree(tempDir(), nodes());
-    await expect(selectAndHash(root, () => { throw new Error('too large'); }, { workers: 1, workerThreshold: 0 })).rejects.toThrow('too large');
   });
 });

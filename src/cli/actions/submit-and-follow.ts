@@ -15,41 +15,29 @@ import { interruptSignal, reporterFor } from './reporter.js';
  */
 export async function submitAndFollow(inv: Invocation, job: Job, session: CompleteSession, options: RunOptions & { maxCodeSize?: number }): Promise<number> {
   const { ctx, io } = inv;
+  const backends = await connect(inv, session);
+  const interrupt = interruptSignal(inv);
+  const reporter = await reporterFor(inv);
   const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
-  const { prepareCode } = await import('../../core/package-code.js');
-  const prepare = (dir: string, mode: Job['code_upload']) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) });
-  // The code is chosen and hashed while the cloud clients and credentials load (a large tree is hashed on
-  // worker threads): for unchanged code this is most of a run's time. Its errors surface when it is used.
-  const local = job.source_dir !== undefined && !job.source_dir.startsWith('oss://') ? job.source_dir : undefined;
-  const early = local !== undefined ? prepare(local, job.code_upload) : undefined;
-  early?.catch(() => undefined);
   try {
-    const backends = await connect(inv, session);
-    if (early) backends.store.preload?.();
-    const interrupt = interruptSignal(inv);
-    const reporter = await reporterFor(inv);
-    try {
-      return await runJob(
-        job,
-        session,
-        {
-          ...backends,
-          packCode: (dir, mode) => (early && dir === local && mode === job.code_upload ? early : prepare(dir, mode)),
-          now: ctx.now,
-          clock: Date.now,
-          sleep: abortableSleep,
-          signal: interrupt.signal,
-        },
-        reporter,
-        { ...options, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}), ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}) },
-      );
-    } finally {
-      interrupt.dispose();
-      reporter.close();
-    }
+    const { prepareCode } = await import('../../core/package-code.js');
+    return await runJob(
+      job,
+      session,
+      {
+        ...backends,
+        packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) }),
+        now: ctx.now,
+        clock: Date.now,
+        sleep: abortableSleep,
+        signal: interrupt.signal,
+      },
+      reporter,
+      { ...options, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}), ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}) },
+    );
   } finally {
-    // The archive (code_upload: archive) is written in `work`: let the preparation end before removing it.
-    await early?.catch(() => undefined);
+    interrupt.dispose();
+    reporter.close();
     await rm(work, { recursive: true, force: true });
   }
 }

@@ -169,17 +169,9 @@ export class OssObjectStore implements ObjectStore {
     return client;
   }
 
-  /**
-   * Loading ali-oss takes a few hundred milliseconds of this thread (it is not in the bundle); a run of unchanged
-   * code needs it for one request only, so it is loaded while the code is hashed on worker threads.
-   */
-  preload(): void {
-    loadOss();
-  }
-
   async #create(bucket: string): Promise<OSSType> {
     silenceUrllibWarnings();
-    const OSS = loadOss();
+    const OSS = createRequire(import.meta.url)('ali-oss') as typeof OSSType;
     const c = await this.options.credential.getCredential();
     return new OSS({
       bucket,
@@ -214,13 +206,6 @@ function putOptions(options: Omit<PutOptions, 'parts'>): OSSType.PutObjectOption
 /** `"0A1B…"` → `0A1B…`: OSS quotes ETags; the tool compares them bare and in upper case. */
 function bareEtag(etag: string): string {
   return etag.replace(/"/g, '').toUpperCase();
-}
-
-let ossModule: typeof OSSType | undefined;
-
-function loadOss(): typeof OSSType {
-  ossModule ??= createRequire(import.meta.url)('ali-oss') as typeof OSSType;
-  return ossModule;
 }
 
 let silenced = false;

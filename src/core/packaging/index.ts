@@ -15,4 +15,4 @@ export {
   type CodeSizeFinding,
 } from './size.js';
 export { listSelection, type ListingLine } from './listing.js';
-export { CODE_ROOT, codePrefix, hashFile, hashTree, markerKey, readChunks, selectAndHash, treeDigest, WORKER_THRESHOLD, type CodeTree, type HashOptions, type TreeFile } from './tree-digest.js';
+export { CODE_ROOT, codePrefix, hashFile, hashTree, markerKey, readChunks, treeDigest, type CodeTree, type HashOptions, type TreeFile } from './tree-digest.js';

@@ -40,8 +40,6 @@ export interface Selection {
 export interface SelectOptions {
   /** Replaces some file-system calls (tests). */
   fs?: Partial<TreeFs>;
-  /** Called for each regular file as soon as it is chosen (a later rule never takes a chosen file back), in walk order. */
-  onFile?: (entry: Entry) => void;
 }
 
 /** The permission bits written for each entry type (see `Entry.mode`). */
@@ -78,7 +76,6 @@ interface Walk {
   readonly rules: IgnoreRules;
   readonly entries: Entry[];
   readonly warnings: { path: string; text: string }[];
-  readonly onFile: ((entry: Entry) => void) | undefined;
 }
 
 /**
@@ -93,7 +90,7 @@ export async function selectFiles(root: string, options: SelectOptions = {}): Pr
   const realRoot = await openRoot(fs, absRoot);
   const paiignore = await readIgnoreFile(fs, join(absRoot, '.paiignore'));
   const rules = paiignore === undefined ? IgnoreRules.fromGitignores() : IgnoreRules.fromPaiignore(paiignore);
-  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [], onFile: options.onFile };
+  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [] };
 
   await walkFolder(walk, absRoot, '');
 
@@ -185,7 +182,6 @@ async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<v
     const c = candidates[i];
     if (!entry || !c) return;
     walk.entries.push(entry);
-    if (entry.type === 'file') walk.onFile?.(entry);
     if (entry.type === 'directory') subfolders.push({ abs: c.abs, rel: c.rel });
   });
   // Depth first, one folder at a time: the `.gitignore` rules of a folder must be in before its entries are tested.
