@@ -2,6 +2,8 @@ import { createHash, type Hash } from 'node:crypto';
 import type { ListedObject, ObjectStore, UploadProgress } from '../cloud/types.js';
 import { InterruptedError } from './errors.js';
 import { closeSync, openSync, readSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { PackagingError, unreadable } from './packaging/errors.js';
 import { readChunks } from './packaging/tree-digest.js';
 
@@ -114,7 +116,13 @@ export async function uploadFiles(store: ObjectStore, bucket: string, prefix: st
     result.files += 1;
     result.bytes += f.size;
     progress();
+    sinceCollection += f.size + PER_REQUEST_GARBAGE;
+    if (sinceCollection >= COLLECT_EVERY) {
+      sinceCollection = 0;
+      collectGarbage();
+    }
   };
+  let sinceCollection = 0;
 
   let next = 0;
   let failure: { error: unknown } | undefined;
@@ -180,6 +188,30 @@ function fileDigests(f: FileToUpload, buffer: Buffer, partSize: number | undefin
   if (partSize !== undefined && (part !== undefined || parts.length === 0)) parts.push((part ?? createHash('md5')).digest('base64'));
   checkUnchanged(f, size, sha.digest('hex'));
   return { md5: md5.digest(), ...(partSize !== undefined ? { parts } : {}) };
+}
+
+/**
+ * Sent bytes (plus a per-request allowance) between two full garbage collections. Thousands of PUTs through
+ * ali-oss make garbage fast: request objects, and the 64 KiB chunks a file is streamed in, which outlive a
+ * young-generation collection while in flight and are then freed only by V8's next full collection. Left to V8,
+ * a 1 GiB upload's resident set swung between 125 and 200 MiB from run to run; collecting every 64 MiB bounds it.
+ */
+const COLLECT_EVERY = 64 * 1024 * 1024;
+const PER_REQUEST_GARBAGE = 16 * 1024;
+
+let gc: (() => void) | undefined | null;
+
+/** A full collection through V8's `gc` (exposed once, at the first call); nothing if it cannot be had. */
+function collectGarbage(): void {
+  if (gc === undefined) {
+    try {
+      setFlagsFromString('--expose-gc');
+      gc = runInNewContext('gc') as () => void;
+    } catch {
+      gc = null;
+    }
+  }
+  gc?.();
 }
 
 /** A small file's bytes, read into `slot` (a view of it is returned), checked against its hash. */
