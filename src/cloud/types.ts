@@ -122,6 +122,8 @@ export interface ObjectStore {
   getFile(bucket: string, key: string, path: string): Promise<void>;
   /** Every object whose key starts with `prefix`, in key order, across all pages. */
   list(bucket: string, prefix: string): Promise<ListedObject[]>;
+  /** The store's tuning: files from `threshold` bytes go up in parts of `partSize` (when it has one). */
+  readonly multipart?: { threshold: number; partSize: number };
 }
 
 export interface ListedObject {

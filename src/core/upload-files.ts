@@ -32,7 +32,7 @@ export interface UploadFilesOptions {
   concurrency?: number;
   signal?: AbortSignal;
   onProgress?: (p: UploadProgress) => void;
-  /** Files from this size go up in parts (default MULTIPART_THRESHOLD); parts are `partSize` bytes. */
+  /** Files from this size go up in parts of `partSize` bytes (default: the store's tuning, else MULTIPART_THRESHOLD and PART_SIZE). */
   multipartThreshold?: number;
   partSize?: number;
 }
@@ -58,8 +58,10 @@ interface Digests {
  * (or fail) and the failure is thrown.
  */
 export async function uploadFiles(store: ObjectStore, bucket: string, prefix: string, files: readonly FileToUpload[], call: Call, options: UploadFilesOptions = {}): Promise<UploadFilesResult> {
-  const threshold = options.multipartThreshold ?? MULTIPART_THRESHOLD;
-  const partSize = options.partSize ?? PART_SIZE;
+  const threshold = options.multipartThreshold ?? store.multipart?.threshold ?? MULTIPART_THRESHOLD;
+  const partSize = options.partSize ?? store.multipart?.partSize ?? PART_SIZE;
+  // Sent from memory only below both limits: a file due for parts is never sent in one PUT.
+  const small = Math.min(SMALL_FILE, threshold);
   const listed = new Map<string, ListedObject>();
   if (files.length > 0) for (const o of await call(() => store.list(bucket, prefix))) listed.set(o.key, o);
 
@@ -79,7 +81,7 @@ export async function uploadFiles(store: ObjectStore, bucket: string, prefix: st
     const existing = listed.get(f.key);
     let body: Buffer | undefined;
     let digests: Digests | undefined;
-    if (f.size < SMALL_FILE) {
+    if (f.size < small) {
       body = readSmall(f, slot);
       digests = { md5: createHash('md5').update(body).digest() };
     }

@@ -33,7 +33,11 @@ export const PARALLEL_PARTS = 4;
 export class OssObjectStore implements ObjectStore {
   readonly #clients = new Map<string, Promise<OSSType>>();
 
-  constructor(private readonly options: OssStoreOptions) {}
+  readonly multipart: { threshold: number; partSize: number };
+
+  constructor(private readonly options: OssStoreOptions) {
+    this.multipart = { threshold: options.multipartThreshold ?? MULTIPART_THRESHOLD, partSize: options.partSize ?? PART_SIZE };
+  }
 
   async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
     const client = await this.#client(bucket);
