@@ -91,22 +91,52 @@ export interface UploadProgress {
   /** Bytes sent so far. */
   sent: number;
   total: number;
+  /** Files done so far and in all, when a folder goes up file by file. */
+  files?: number;
+  totalFiles?: number;
+}
+
+/** What a PUT may carry besides the bytes. */
+export interface PutOptions {
+  onProgress?: (p: UploadProgress) => void;
+  signal?: AbortSignal;
+  /** Base64 of the body's MD5, sent as Content-MD5 so OSS refuses a body damaged on the way. */
+  contentMd5?: string;
+  /** Stored as x-oss-meta-<name> headers. */
+  meta?: Record<string, string>;
+  /** Upload in parts of `size` bytes, each with its Content-MD5 (base64), instead of one PUT. */
+  parts?: { size: number; md5s: readonly string[] };
+}
+
+/** An object as HEAD describes it. */
+export interface ObjectInfo {
+  size: number;
+  /** Upper-case, without quotes: a single PUT's MD5 in hex, or `<hex>-<parts>` for a multipart object. */
+  etag?: string;
+  /** x-oss-meta-* headers, keyed without the prefix. */
+  meta?: Record<string, string>;
 }
 
 export interface ObjectStore {
-  /** The object's size, or undefined when there is no such object. */
-  head(bucket: string, key: string): Promise<{ size: number } | undefined>;
-  /** Uploads a file: one PUT below the multipart threshold, parallel parts above it. */
-  putFile(bucket: string, key: string, path: string, options?: { onProgress?: (p: UploadProgress) => void; signal?: AbortSignal }): Promise<void>;
+  /** The object's size (and ETag and metadata when known), or undefined when there is no such object. */
+  head(bucket: string, key: string): Promise<ObjectInfo | undefined>;
+  /** Uploads a file: one PUT below the multipart threshold (or without `parts`), parallel parts above it. */
+  putFile(bucket: string, key: string, path: string, options?: PutOptions): Promise<void>;
+  /** Uploads bytes held in memory in one PUT. */
+  putContent(bucket: string, key: string, body: Buffer, options?: Omit<PutOptions, 'parts'>): Promise<void>;
   /** Downloads an object into a file (the local runner's oss:// inputs); the file's folder must exist. */
   getFile(bucket: string, key: string, path: string): Promise<void>;
   /** Every object whose key starts with `prefix`, in key order, across all pages. */
   list(bucket: string, prefix: string): Promise<ListedObject[]>;
   /** The bucket's region (`cn-hangzhou`), or undefined when the credentials may not ask (GetBucketInfo refused). Optional: a store without regions (the emulator's in-process one) is never asked. */
   bucketRegion?(bucket: string): Promise<string | undefined>;
+  /** The store's tuning: files from `threshold` bytes go up in parts of `partSize` (when it has one). */
+  readonly multipart?: { threshold: number; partSize: number };
 }
 
 export interface ListedObject {
   key: string;
   size: number;
+  /** Upper-case, without quotes (see ObjectInfo.etag). */
+  etag?: string;
 }

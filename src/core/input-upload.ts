@@ -1,67 +1,42 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import type { ObjectStore, UploadProgress } from '../cloud/types.js';
-
-/** One file of a local input and where it goes. */
-interface InputFile {
-  path: string;
-  key: string;
-  size: number;
-}
+import type { ObjectStore } from '../cloud/types.js';
+import { hashFile } from './packaging/tree-digest.js';
+import { uploadFiles, type Call, type FileToUpload, type UploadFilesOptions, type UploadFilesResult } from './upload-files.js';
 
 /**
  * Plans the upload of a local-path input, content-addressed under `pai/input_data/`:
  * a file goes to `pai/input_data/sha256-<file hash>/<name>`, a folder's files under
  * `pai/input_data/sha256-<tree hash>/<relative path>`, where the tree hash covers every file's path and
- * content. The same data always maps to the same place, so it is uploaded once.
+ * content. The same data always maps to the same place, so it is uploaded once, and a dry run (which
+ * hashes but sends nothing) shows the very URI the real run uses.
  */
-export async function planInputUpload(path: string): Promise<{ prefixUri: (bucket: string) => string; files: InputFile[] }> {
+export async function planInputUpload(path: string): Promise<{ prefix: string; prefixUri: (bucket: string) => string; files: FileToUpload[] }> {
   const info = await lstat(path);
+  const buffer = Buffer.allocUnsafe(1024 * 1024);
   if (info.isFile()) {
-    const hash = await sha256File(path);
-    const key = `pai/input_data/sha256-${hash}/${basename(path)}`;
-    return { prefixUri: (bucket) => `oss://${bucket}/${key}`, files: [{ path, key, size: info.size }] };
+    const { sha256, size } = hashFile(path, buffer);
+    const prefix = `pai/input_data/sha256-${sha256}/`;
+    const key = prefix + basename(path);
+    return { prefix, prefixUri: (bucket) => `oss://${bucket}/${key}`, files: [{ abs: path, key, size, sha256 }] };
   }
   const entries = await walk(path);
   const tree = createHash('sha256');
-  const hashed: { rel: string; path: string; size: number }[] = [];
+  const hashed: { rel: string; path: string; size: number; sha256: string }[] = [];
   for (const e of entries) {
     const rel = relative(path, e.path).split(sep).join('/');
-    tree.update(`${rel}\0${await sha256File(e.path)}\n`);
-    hashed.push({ rel, path: e.path, size: e.size });
+    const { sha256, size } = hashFile(e.path, buffer);
+    tree.update(`${rel}\0${sha256}\n`);
+    hashed.push({ rel, path: e.path, size, sha256 });
   }
   const prefix = `pai/input_data/sha256-${tree.digest('hex')}/`;
-  return { prefixUri: (bucket) => `oss://${bucket}/${prefix}`, files: hashed.map((h) => ({ path: h.path, key: prefix + h.rel, size: h.size })) };
+  return { prefix, prefixUri: (bucket) => `oss://${bucket}/${prefix}`, files: hashed.map((h) => ({ abs: h.path, key: prefix + h.rel, size: h.size, sha256: h.sha256 })) };
 }
 
-/** Uploads what is not there yet (a HEAD per file); returns how many bytes went up. */
-export async function uploadInputFiles(
-  store: ObjectStore,
-  bucket: string,
-  files: InputFile[],
-  call: <T>(fn: () => Promise<T>) => Promise<T>,
-  onProgress?: (p: UploadProgress) => void,
-): Promise<number> {
-  let sent = 0;
-  for (const f of files) {
-    const existing = await call(() => store.head(bucket, f.key));
-    if (existing && existing.size === f.size) continue;
-    await call(() => store.putFile(bucket, f.key, f.path, onProgress ? { onProgress } : {}));
-    sent += f.size;
-  }
-  return sent;
-}
-
-function sha256File(path: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const hash = createHash('sha256');
-    createReadStream(path)
-      .on('data', (chunk) => hash.update(chunk))
-      .on('end', () => resolve(hash.digest('hex')))
-      .on('error', reject);
-  });
+/** Uploads what is not there yet (one listing of the prefix, then the missing files concurrently). */
+export async function uploadInputFiles(store: ObjectStore, bucket: string, plan: { prefix: string; files: FileToUpload[] }, call: Call, options: UploadFilesOptions = {}): Promise<UploadFilesResult> {
+  return uploadFiles(store, bucket, plan.prefix, plan.files, call, options);
 }
 
 /** Regular files under a folder, sorted; links are followed only when they point at files. */

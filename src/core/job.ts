@@ -30,6 +30,8 @@ export interface Job {
   outputs: Record<string, ChannelLocation>;
   wait: boolean;
   show_logs: boolean;
+  /** How a local source_dir is uploaded: one object per file (the SDK's way), or one .tar.gz (opt-in). */
+  code_upload: 'files' | 'archive';
   description?: string;
   priority?: number;
   role_arn?: string;

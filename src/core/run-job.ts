@@ -7,7 +7,7 @@ import type { Cadence } from './follow/cadence.js';
 import { exitCodeForStatus, isTerminal } from './job-status.js';
 import type { Job } from './job.js';
 import type { CompleteSession } from './session/resolve.js';
-import { submitJob, type PackagedCode, type SubmitEvents } from './submit.js';
+import { submitJob, type SubmitDeps, type SubmitEvents } from './submit.js';
 
 /** How a followed job ended, for the one summary printed at the end. */
 export interface RunResult {
@@ -34,7 +34,7 @@ export interface RunEvents extends Required<SubmitEvents>, FollowEvents {
 export interface RunDeps {
   jobs: JobsApi;
   store: ObjectStore;
-  packCode: (dir: string) => Promise<PackagedCode>;
+  packCode: SubmitDeps['packCode'];
   now: () => Date;
   clock: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;

@@ -1,4 +1,4 @@
-import type { JobsApi, ObjectStore, TrainingJob, UploadProgress } from '../cloud/types.js';
+import type { JobsApi, ObjectStore, TrainingJob } from '../cloud/types.js';
 import { withRetry, type RetryOptions } from '../cloud/retry.js';
 import { randomUUID } from 'node:crypto';
 import { abortableSleep } from '../cloud/retry.js';
@@ -8,24 +8,19 @@ import type { Job } from './job.js';
 import { planRequest, type RequestPlan } from './request/plan.js';
 import type { CompleteSession } from './session/resolve.js';
 import { parseOssUri } from './uris.js';
-import { planInputUpload, uploadInputFiles } from './input-upload.js';
+import type { CodeUploadMode } from './package-code.js';
+import { uploadCode, uploadInputs, type PackagedCode, type UploadEvents } from './upload-code.js';
 import { awaitCreated, type AwaitCreatedOptions } from './await-created.js';
 import { checkBucketRegion } from './bucket-region.js';
 
-/** The code folder as one archive on disk, named by its content. */
-export interface PackagedCode {
-  path: string;
-  sha256: string;
-  bytes: number;
-  fileCount: number;
-  totalBytes: number;
-}
+export type { PackagedCode } from './upload-code.js';
+export { codeObjectKey } from './upload-code.js';
 
 export interface SubmitDeps {
   jobs: JobsApi;
   store: ObjectStore;
-  /** Packages a code folder (core/packaging); the caller owns the temporary archive. */
-  packCode: (dir: string) => Promise<PackagedCode>;
+  /** Prepares a code folder (core/package-code.ts): hashes its files, or packs the archive (the caller owns it). */
+  packCode: (dir: string, mode: CodeUploadMode) => Promise<PackagedCode>;
   now: () => Date;
   signal?: AbortSignal;
   retry?: Partial<RetryOptions>;
@@ -38,13 +33,8 @@ export interface SubmitDeps {
   awaitCreated?: AwaitCreatedOptions;
 }
 
-export interface SubmitEvents {
+export interface SubmitEvents extends UploadEvents {
   bucket?(bucket: string, origin: string): void;
-  packaged?(code: PackagedCode, uri: string): void;
-  uploadSkipped?(uri: string): void;
-  uploadStarted?(uri: string, bytes: number): void;
-  uploadProgress?(progress: UploadProgress): void;
-  uploaded?(uri: string): void;
   retry?(error: ApiError, attempt: number, delayMs: number): void;
 }
 
@@ -107,14 +97,6 @@ const LOST_CREATE_GRACE_MS = 10_000;
 const LOST_CREATE_POLL_MS = 500;
 
 /**
- * The object key of a code archive: `pai/processing_src/sha256-<hex>/source.tar.gz`. The same code always
- * lands on the same key, so it is uploaded once; `source.tar.gz` is the name the SDK gave its archives.
- */
-export function codeObjectKey(sha256: string): string {
-  return `pai/processing_src/sha256-${sha256}/source.tar.gz`;
-}
-
-/**
  * Resolves the bucket, packages and uploads the code (once per content), and creates the job. A create whose
  * answer was lost is not sent twice: before trying again, the job is looked up by its (unique) name.
  */
@@ -139,29 +121,11 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
   if (bucket && needsBucket) await checkBucketRegion(deps.store, bucket, session.region.value, call);
 
   let codeKey: string | undefined;
-  if (job.source_dir && !job.source_dir.startsWith('oss://') && bucket) {
-    const code = await deps.packCode(job.source_dir);
-    codeKey = codeObjectKey(code.sha256);
-    const uri = `oss://${bucket}/${codeKey}`;
-    events.packaged?.(code, uri);
-    const existing = await call(() => deps.store.head(bucket!, codeKey!));
-    if (existing && existing.size === code.bytes) {
-      events.uploadSkipped?.(uri);
-    } else {
-      events.uploadStarted?.(uri, code.bytes);
-      await call(() => deps.store.putFile(bucket!, codeKey!, code.path, { ...(events.uploadProgress ? { onProgress: events.uploadProgress } : {}), ...(deps.signal ? { signal: deps.signal } : {}) }));
-      events.uploaded?.(uri);
-    }
-  }
-
-  const inputUris: Record<string, string> = {};
-  for (const [channel, loc] of Object.entries(job.inputs)) {
-    if (typeof loc !== 'string' || /^[a-z]+:\/\//i.test(loc) || !bucket) continue;
-    const upload = await planInputUpload(loc);
-    inputUris[channel] = upload.prefixUri(bucket);
-    const sent = await uploadInputFiles(deps.store, bucket, upload.files, call);
-    if (sent === 0) events.uploadSkipped?.(inputUris[channel]!);
-    else events.uploaded?.(inputUris[channel]!);
+  let inputUris: Record<string, string> = {};
+  if (bucket) {
+    const upload = { store: deps.store, call, ...(deps.signal ? { signal: deps.signal } : {}) };
+    if (job.source_dir && !job.source_dir.startsWith('oss://')) codeKey = await uploadCode(await deps.packCode(job.source_dir, job.code_upload), bucket, upload, events);
+    inputUris = await uploadInputs(job, bucket, upload, events);
   }
 
   const submissionId = deps.submissionId ?? randomUUID();

@@ -6,6 +6,7 @@ import type { CompleteSession } from '../core/session/resolve.js';
 import { renderJob } from './render-job.js';
 import { renderSession } from './render-session.js';
 import { columns } from './table.js';
+import { formatBytes } from './format.js';
 
 export interface DryRunView {
   job: Job;
@@ -13,6 +14,8 @@ export interface DryRunView {
   session: CompleteSession;
   plan: RequestPlan;
   configFile: string | undefined;
+  /** List every object the code upload would write. */
+  verbose?: boolean;
 }
 
 /** `run --dry-run` for a person: the job, the session, what would be uploaded, and the exact request. */
@@ -23,9 +26,19 @@ export function renderDryRun(view: DryRunView, style: ChalkInstance): string {
   out.push(renderJob(job, view.originOf, style), '');
   out.push(style.bold('Session'), renderSession(session, undefined, style), '');
   const uploads: string[][] = [];
-  if (plan.codeUpload) uploads.push(['code', plan.codeUpload.dir, '→', objectUri(plan.codeUpload.bucket, plan.codeUpload.key)]);
+  const code = plan.codeUpload;
+  if (code) uploads.push(['code', code.dir, '→', objectUri(code.bucket, code.key)]);
   for (const u of plan.inputUploads) uploads.push([`input ${u.channel}`, u.path, '→', u.uri]);
-  if (uploads.length > 0) out.push(style.bold('Uploads'), columns(uploads), '');
+  if (uploads.length > 0) out.push(style.bold('Uploads'), columns(uploads));
+  if (code?.kind === 'files' && code.fileCount !== undefined) {
+    out.push(style.dim(`  code: ${code.fileCount} files, ${formatBytes(code.bytes ?? 0)}, one object each under the prefix; then ${objectUri(code.bucket, code.marker ?? '')} (skipped when it exists)`));
+  } else if (code?.kind === 'archive') {
+    out.push(style.dim(`  code: one ${formatBytes(code.bytes ?? 0)} .tar.gz (code_upload: archive: the job sees it only where the service unpacks it)`));
+  }
+  if (uploads.length > 0) out.push('');
+  if (view.verbose && code?.objects) {
+    out.push(style.bold('Code objects'), ...code.objects.map((o) => `  ${objectUri(code.bucket, o.key)}  ${formatBytes(o.size)}`), '');
+  }
   const url = `${endpointUrl(session.endpoint.value)}/api/v1/trainingjobs`;
   out.push(style.bold('Request') + `  CreateTrainingJob  POST ${url}`);
   out.push(JSON.stringify(plan.body, null, 2));

@@ -35,26 +35,28 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
   return {
     setJob: (id) => void (jobId = id),
     bucket: (bucket, origin) => activity.note(`Using bucket ${bucket} (${origin})`),
-    packaged: (code: PackagedCode, uri: string) => activity.note(`Packaged code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive (${uri})`),
+    packaged: (code: PackagedCode, uri: string) =>
+      activity.note(code.kind === 'files' ? `Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${uri}` : `Packaged code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive (${uri})`),
     uploadSkipped: (uri) => activity.note(`${style.green('✔')} Already uploaded, not sending again: ${uri}`),
-    uploadStarted(uri, bytes) {
+    uploadStarted(uri, bytes, files) {
       uploadStart = now();
       lastQuarter = -1;
-      activity.note(`Uploading ${formatBytes(bytes)} to ${uri}`);
+      activity.note(`Uploading ${files !== undefined && files > 1 ? `${files} files, ` : ''}${formatBytes(bytes)} to ${uri}`);
     },
     uploadProgress(p: UploadProgress) {
       const elapsed = Math.max(1, now() - uploadStart) / 1000;
       const rate = p.sent / elapsed;
       const eta = rate > 0 ? ((p.total - p.sent) / rate) * 1000 : 0;
       const pct = p.total ? Math.floor((p.sent / p.total) * 100) : 100;
-      activity.update(`Uploading ${pct}% ${formatBytes(p.sent)}/${formatBytes(p.total)} ${formatBytes(rate)}/s ETA ${formatDuration(eta)}`);
+      const files = p.totalFiles !== undefined ? ` ${p.files ?? 0}/${p.totalFiles} files` : '';
+      activity.update(`Uploading ${pct}%${files} ${formatBytes(p.sent)}/${formatBytes(p.total)} ${formatBytes(rate)}/s ETA ${formatDuration(eta)}`);
       const quarter = Math.floor(pct / 25);
       if (!io.stderrIsTTY && quarter > lastQuarter && pct < 100) {
         lastQuarter = quarter;
-        activity.note(`Uploaded ${pct}% (${formatBytes(p.sent)} of ${formatBytes(p.total)}, ${formatBytes(rate)}/s)`);
+        activity.note(`Uploaded ${pct}% (${formatBytes(p.sent)} of ${formatBytes(p.total)}${p.totalFiles !== undefined ? `, ${p.files ?? 0} of ${p.totalFiles} files` : ''}, ${formatBytes(rate)}/s)`);
       }
     },
-    uploaded: (uri) => activity.note(`${style.green('✔')} Uploaded ${uri}`),
+    uploaded: (uri, sent) => activity.note(`${style.green('✔')} Uploaded ${sent && sent.files > 1 ? `${sent.files} files, ${formatBytes(sent.bytes)}, to ` : ''}${uri}`),
     retry: (error: ApiError, attempt, delayMs) => activity.note(style.yellow(`${error.message}; trying again in ${formatDuration(delayMs)} (attempt ${attempt + 1})`)),
     submitted(job) {
       jobId = job.id;
@@ -131,11 +133,11 @@ export function ndjsonReporter(io: IO, now: () => Date): RunReporter {
   return {
     setJob: (id) => void (jobId = id),
     bucket: (bucket, origin) => emit('bucket', { bucket, origin }),
-    packaged: (code, uri) => emit('packaged', { files: code.fileCount, bytes: code.totalBytes, archiveBytes: code.bytes, sha256: code.sha256, uri }),
+    packaged: (code, uri) => emit('packaged', { mode: code.kind, files: code.fileCount, bytes: code.totalBytes, ...(code.kind === 'archive' ? { archiveBytes: code.bytes } : {}), sha256: code.sha256, uri }),
     uploadSkipped: (uri) => emit('upload', { uri, skipped: true }),
-    uploadStarted: (uri, bytes) => emit('upload', { uri, bytes, started: true }),
+    uploadStarted: (uri, bytes, files) => emit('upload', { uri, bytes, ...(files !== undefined ? { files } : {}), started: true }),
     uploadProgress: () => {},
-    uploaded: (uri) => emit('upload', { uri, done: true }),
+    uploaded: (uri, sent) => emit('upload', { uri, done: true, ...(sent ? { sentFiles: sent.files, sentBytes: sent.bytes } : {}) }),
     retry: (error, attempt, delayMs) => emit('retry', { code: error.code, message: error.message, attempt, delayMs }),
     submitted(job) {
       jobId = job.id;

@@ -146,10 +146,10 @@ describe('values', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Job processor_20261129_090507');
     expect(result.stdout).toContain('region         cn-hangzhou');
-    expect(result.stdout).toMatch(new RegExp(`code  ${dir}  →  oss://mybucket/pai/processing_src/sha256-[0-9a-f]{64}/source\\.tar\\.gz`));
+    expect(result.stdout).toMatch(new RegExp(`code  ${dir}  →  oss://mybucket/pai/processing_src/sha256-[0-9a-f]{64}/\n`));
     expect(result.stdout).toContain('Request  CreateTrainingJob  POST https://pai.cn-hangzhou.aliyuncs.com/api/v1/trainingjobs');
     expect(result.stdout).toContain('"TrainingJobName": "processor_20261129_090507"');
-    expect(result.stderr).toMatch(/^Code: 2 files, .* archive\nDry run: nothing was uploaded or submitted\.\n$/);
+    expect(result.stderr).toMatch(/^Code: 2 files, .* → oss:\/\/mybucket\/pai\/processing_src\/sha256-[0-9a-f]{64}\/\nDry run: nothing was uploaded or submitted\.\n$/);
   });
 
 });

@@ -1,17 +1,20 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { project, runCli, SESSION_ENV } from '../helpers/run-cli.js';
 
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
 /**
- * The one place the body differs from the SDK's by design: the code is one archive named by its sha256
- * (as the SDK up to 0.4.10 uploaded one archive), not a per-job prefix. Checks the key's shape and puts the
- * SDK's key back, so the rest can be compared byte for byte.
+ * The one place the body differs from the SDK's by design: the code goes up file by file under a prefix, as
+ * the SDK uploads it, but the prefix is named by the tree's content (`sha256-<digest>/`) rather than by the
+ * job. Checks the key's shape (a prefix, ending in '/') and puts the SDK's key back, so the rest can be
+ * compared byte for byte.
  */
 function withSdkCodeKey(request: Record<string, unknown>): string {
   const spec = request['AlgorithmSpec'] as { CodeDir: { LocationValue: { Key: string } } };
-  expect(spec.CodeDir.LocationValue.Key).toMatch(/^pai\/processing_src\/sha256-[0-9a-f]{64}\/source\.tar\.gz$/);
+  expect(spec.CodeDir.LocationValue.Key).toMatch(/^pai\/processing_src\/sha256-[0-9a-f]{64}\/$/);
   return JSON.stringify(request).replace(spec.CodeDir.LocationValue.Key, 'pai/processing_src/processor_20250101_120000/');
 }
 const IMAGE = 'registry.cn-hangzhou.aliyuncs.com/pai-dlc/pytorch:1.12';
@@ -33,7 +36,7 @@ describe('run --dry-run --json sends the bytes the PAI Python SDK sends', () => 
       'src/main.py': 'print("hello")\n',
     });
     expect(withSdkCodeKey(doc.request)).toBe(fixture('sdk-body-minimal.json'));
-    expect(Object.keys(doc)).toEqual(['job', 'request']);
+    expect(Object.keys(doc)).toEqual(['job', 'uploads', 'request']);
   });
 
   it('for a Processor with every SDK argument set (pai-sdk-spec.md worked example 2)', async () => {
@@ -183,8 +186,9 @@ describe('run --dry-run channels', () => {
       { InputUri: 'odps://proj/tables/events', Name: 'table' },
       { InputUri: 'nas://0a1b2c.cn-hangzhou/data/x', Name: 'nas' },
       { DatasetId: 'd-9', Name: 'ds', VersionName: 'v2' },
-      { InputUri: 'oss://mybucket/pai/input_data/20250101_120000_000000/train.csv', Name: 'local' },
-      { InputUri: 'oss://mybucket/pai/input_data/20250101_120000_000000/', Name: 'localdir' },
+      // Content-addressed, as the real run uploads them: sha256 of the file, and of the folder's (path, hash) lines.
+      { InputUri: `oss://mybucket/pai/input_data/sha256-${sha256('a,b\n')}/train.csv`, Name: 'local' },
+      { InputUri: `oss://mybucket/pai/input_data/sha256-${sha256(`train.csv\0${sha256('a,b\n')}\n`)}/`, Name: 'localdir' },
     ]);
     expect(doc.request['OutputChannels']).toEqual([
       { Name: 'model', OutputUri: 'oss://b/model/' },

@@ -103,12 +103,14 @@ describe('run against the emulator', () => {
   it('uploads the code once per content', async () => {
     const files = { 'job.yaml': JOB + 'wait: false\n', 'main.py': 'print("same")\n' };
     const before = emu.journal.count('PutObject');
+    // The code folder holds job.yaml and main.py: one PUT each, then the marker.
     expect((await run([], files)).code).toBe(0);
-    expect(emu.journal.count('PutObject')).toBe(before + 1);
+    expect(emu.journal.count('PutObject')).toBe(before + 3);
     expect((await run([], files)).code).toBe(0);
-    expect(emu.journal.count('PutObject')).toBe(before + 1);
+    expect(emu.journal.count('PutObject')).toBe(before + 3);
+    // Another content, another prefix: both files and its marker.
     expect((await run([], { ...files, 'main.py': 'print("same!")\n' })).code).toBe(0);
-    expect(emu.journal.count('PutObject')).toBe(before + 2);
+    expect(emu.journal.count('PutObject')).toBe(before + 6);
   });
 
   it('Ctrl-C detaches: exit 130, the job keeps running, the commands to reattach and stop are printed', async () => {

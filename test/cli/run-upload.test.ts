@@ -1,4 +1,4 @@
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { list } from 'tar';
@@ -15,10 +15,26 @@ afterAll(async () => emu?.close());
 const JOB = 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\nwait: false\n';
 const LONG = `${'deep-folder-name/'.repeat(8)}a-file-with-a-rather-long-name-to-pass-one-hundred-characters.py`;
 
-/** The entries of the code archive the emulator received for the last job. */
+type CodeDirBody = { AlgorithmSpec: { CodeDir: { LocationValue: { Bucket: string; Key: string } } } };
+
+/** The CodeDir of the last job created. */
+function lastCodeDir(): { Bucket: string; Key: string } {
+  return (emu.journal.last('CreateTrainingJob')!.body as CodeDirBody).AlgorithmSpec.CodeDir.LocationValue;
+}
+
+/** The objects under the last job's code prefix, by relative path, with their bytes as text. */
+function uploadedFiles(): Record<string, string> {
+  const { Bucket, Key } = lastCodeDir();
+  expect(Key).toMatch(/^pai\/processing_src\/sha256-[0-9a-f]{64}\/$/);
+  return Object.fromEntries(emu.oss.list(Key, Bucket).map((o) => [o.key.slice(Key.length), o.data.toString('utf8')]));
+}
+
+/** The marker object beside a code prefix (`…/sha256-<digest>/` → `…/sha256-<digest>.json`). */
+const markerOf = (prefix: string) => `${prefix.slice(0, -1)}.json`;
+
+/** The entries of the code archive the emulator received for the last job (code_upload: archive). */
 async function uploadedEntries(): Promise<string[]> {
-  const body = emu.journal.last('CreateTrainingJob')!.body as { AlgorithmSpec: { CodeDir: { LocationValue: { Bucket: string; Key: string } } } };
-  const { Bucket, Key } = body.AlgorithmSpec.CodeDir.LocationValue;
+  const { Bucket, Key } = lastCodeDir();
   const object = emu.oss.get(Key, Bucket);
   expect(object, `oss://${Bucket}/${Key} was uploaded`).toBeDefined();
   const entries: string[] = [];
@@ -29,6 +45,12 @@ async function uploadedEntries(): Promise<string[]> {
   });
   return entries.sort();
 }
+
+/** The OSS requests made since `mark` (a journal sequence number). */
+function ossSince(mark: number) {
+  return emu.journal.filter((e) => e.service === 'oss' && e.seq > mark);
+}
+const mark = () => emu.journal.last()?.seq ?? 0;
 
 function run(dir: string, args: string[] = []) {
   return runCli(['run', '-f', 'job.yaml', ...args], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY } });
@@ -61,19 +83,21 @@ describe('what run uploads', () => {
     const r = await run(dir);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain('outside-link');
-    expect(await uploadedEntries()).toEqual(
-      [
-        '.env.example',
-        '.paiignore',
-        'inside-link.py -> main.py',
-        'keep.log',
-        'main.py',
-        'pkg/__init__.py',
-        '数据/文件 名.py',
-        'émoji-😀.txt',
-        LONG,
-      ].sort(),
-    );
+    // One object per file, exact relative keys and bytes; a link inside the tree goes up as the file it points at.
+    expect(uploadedFiles()).toEqual({
+      '.env.example': 'TOKEN=\n',
+      '.paiignore': '*.log\n!keep.log\ndata/\n!.env.example\n',
+      'inside-link.py': 'print(1)\n',
+      'keep.log': 'kept',
+      'main.py': 'print(1)\n',
+      'pkg/__init__.py': '',
+      '数据/文件 名.py': '# unicode\n',
+      'émoji-😀.txt': 'ok',
+      [LONG]: '# long\n',
+    });
+    // The marker sits beside the prefix, not in it: /ml/usercode holds exactly the user's files.
+    const { Bucket, Key } = lastCodeDir();
+    expect(JSON.parse(emu.oss.text(markerOf(Key), Bucket)!)).toMatchObject({ files: 9 });
   });
 
   it('without a .paiignore: the .gitignore files of the tree, nested ones below their folder', async () => {
@@ -91,23 +115,119 @@ describe('what run uploads', () => {
       'code/other/build/kept.txt': '',
     });
     expect((await run(dir)).code).toBe(0);
-    expect(await uploadedEntries()).toEqual(['.gitignore', 'local.cfg', 'main.py', 'other/build/kept.txt', 'sub/.gitignore', 'sub/keep.tmp'].sort());
+    expect(Object.keys(uploadedFiles()).sort()).toEqual(['.gitignore', 'local.cfg', 'main.py', 'other/build/kept.txt', 'sub/.gitignore', 'sub/keep.tmp'].sort());
   });
 
-  it('the same tree in two places gives the same archive and key; a one-byte change a new one', async () => {
+  it('the same tree in two places gives the same prefix; a second run sends nothing; a one-byte change sends one file', async () => {
     const files = { 'job.yaml': JOB, 'code/main.py': 'print("twin")\n', 'code/lib/a.py': 'A = 1\n' };
     const a = project(files);
     const b = project(files);
     expect((await run(a)).code).toBe(0);
-    const keyA = (emu.journal.last('CreateTrainingJob')!.body as { AlgorithmSpec: { CodeDir: { LocationValue: { Key: string } } } }).AlgorithmSpec.CodeDir.LocationValue.Key;
-    const puts = emu.journal.count('PutObject');
+    const keyA = lastCodeDir().Key;
+    const before = mark();
     expect((await run(b)).code).toBe(0);
-    const keyB = (emu.journal.last('CreateTrainingJob')!.body as { AlgorithmSpec: { CodeDir: { LocationValue: { Key: string } } } }).AlgorithmSpec.CodeDir.LocationValue.Key;
-    expect(keyB).toBe(keyA);
-    expect(emu.journal.count('PutObject')).toBe(puts);
+    expect(lastCodeDir().Key).toBe(keyA);
+    // Unchanged code: the marker's HEAD is the only storage request, and no byte goes up.
+    const second = ossSince(before);
+    expect(second.map((e) => `${e.action} ${e.key}`)).toEqual([`HeadObject ${markerOf(keyA)}`]);
     writeFileSync(join(b, 'code/lib/a.py'), 'A = 2\n');
+    const third = mark();
     expect((await run(b)).code).toBe(0);
-    expect(emu.journal.count('PutObject')).toBe(puts + 1);
+    expect(lastCodeDir().Key).not.toBe(keyA);
+    // A new prefix: both files go up (content-addressed), then the marker.
+    const puts = ossSince(third).filter((e) => e.action === 'PutObject').map((e) => e.key!.split('/').pop());
+    expect(puts.sort()).toEqual(['a.py', 'main.py', `${lastCodeDir().Key.split('/').at(-2)}.json`].sort());
+  });
+
+  it('every PUT and part carries the Content-MD5 of its bytes (the emulator refuses a wrong one)', async () => {
+    const { randomBytes } = await import('node:crypto');
+    const dir = project({ 'job.yaml': JOB, 'code/main.py': 'print(2)\n', 'code/lib/b.py': 'B = 2\n' });
+    writeFileSync(join(dir, 'code/medium.bin'), randomBytes(3 * 1024 * 1024));
+    writeFileSync(join(dir, 'code/large.bin'), randomBytes(17 * 1024 * 1024 + 5));
+    const before = mark();
+    expect((await run(dir)).code).toBe(0);
+    const sends = ossSince(before).filter((e) => e.action === 'PutObject' || e.action === 'UploadPart');
+    expect(sends.filter((e) => e.action === 'UploadPart')).toHaveLength(3);
+    expect(sends.filter((e) => e.action === 'PutObject')).toHaveLength(4); // 3 files and the marker
+    for (const e of sends) {
+      expect(e.headers['content-md5'], `${e.action} ${e.key}`).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+      expect(e.status).toBe(200);
+    }
+    const { Bucket, Key } = lastCodeDir();
+    expect(emu.oss.get(`${Key}large.bin`, Bucket)!.data.equals(readFileSync(join(dir, 'code/large.bin')))).toBe(true);
+  });
+
+  it('a run that fails mid-upload leaves no marker; the next run sends only the missing files, then the marker', async () => {
+    const files: Record<string, string> = { 'job.yaml': JOB };
+    for (let i = 0; i < 20; i++) files[`code/m${String(i).padStart(2, '0')}.py`] = `N = ${i}\n`;
+    const dir = project(files);
+    const dry = await runCli(['run', '-f', 'job.yaml', '--dry-run', '--json'], { cwd: dir, env: emu.env() });
+    const prefix = (JSON.parse(dry.stdout) as { request: CodeDirBody }).request.AlgorithmSpec.CodeDir.LocationValue.Key;
+    const creates = emu.journal.count('CreateTrainingJob');
+    // Refused for good (403 is not retried) on the 10th PUT: the run stops taking files and fails.
+    const fault = emu.faults.add({ action: 'PutObject', call: 10, kind: 'status', status: 403, code: 'AccessDenied' });
+    const failed = await run(dir);
+    emu.faults.remove(fault);
+    expect(failed.code).not.toBe(0);
+    expect(emu.journal.count('CreateTrainingJob')).toBe(creates);
+    expect(emu.oss.get(markerOf(prefix), emu.bucket)).toBeUndefined();
+    const there = emu.oss.list(prefix, emu.bucket).length;
+    expect(there).toBeGreaterThan(0);
+    expect(there).toBeLessThan(20);
+    const before = mark();
+    expect((await run(dir)).code).toBe(0);
+    const puts = ossSince(before).filter((e) => e.action === 'PutObject');
+    expect(puts).toHaveLength(20 - there + 1);
+    expect(puts.at(-1)!.key).toBe(markerOf(prefix));
+    expect(emu.oss.list(prefix, emu.bucket)).toHaveLength(20);
+  });
+
+  it('an object already there with another size, or the same size and other bytes, is sent again', async () => {
+    const dir = project({ 'job.yaml': JOB, 'code/main.py': 'print("right")\n', 'code/same.py': 'XYZ\n' });
+    const dry = await runCli(['run', '-f', 'job.yaml', '--dry-run', '--json'], { cwd: dir, env: emu.env() });
+    const prefix = (JSON.parse(dry.stdout) as { request: CodeDirBody }).request.AlgorithmSpec.CodeDir.LocationValue.Key;
+    emu.oss.store(emu.bucket, `${prefix}main.py`, Buffer.from('print("wrong, and longer")\n'), 'text/plain', {});
+    emu.oss.store(emu.bucket, `${prefix}same.py`, Buffer.from('ABC\n'), 'text/plain', {});
+    expect((await run(dir)).code).toBe(0);
+    expect(uploadedFiles()).toEqual({ 'main.py': 'print("right")\n', 'same.py': 'XYZ\n' });
+  });
+
+  it('the executable bit is part of the digest', async () => {
+    const dir = project({ 'job.yaml': JOB, 'code/run.sh': 'echo hi\n' });
+    const key = async () => {
+      const r = await runCli(['run', '-f', 'job.yaml', '--dry-run', '--json'], { cwd: dir, env: emu.env() });
+      return (JSON.parse(r.stdout) as { request: CodeDirBody }).request.AlgorithmSpec.CodeDir.LocationValue.Key;
+    };
+    const plain = await key();
+    chmodSync(join(dir, 'code/run.sh'), 0o755);
+    const executable = await key();
+    expect(executable).not.toBe(plain);
+    chmodSync(join(dir, 'code/run.sh'), 0o644);
+    expect(await key()).toBe(plain);
+  });
+
+  it('the dry run shows the prefix, counts, marker and keys the real run uses', async () => {
+    const dir = project({ 'job.yaml': JOB + 'inputs:\n  train: data/train.csv\n', 'code/main.py': 'print(3)\n', 'code/lib/c.py': 'C = 3\n', 'data/train.csv': 'x,y\n' });
+    const dry = await runCli(['run', '-f', 'job.yaml', '--dry-run', '--json', '--verbose'], { cwd: dir, env: emu.env() });
+    expect(dry.code).toBe(0);
+    const doc = JSON.parse(dry.stdout) as { request: Record<string, unknown>; uploads: { code: { uri: string; files: number; bytes: number; marker: string; objects: { uri: string; size: number }[] } } };
+    expect((await run(dir)).code).toBe(0);
+    const sent = emu.journal.last('CreateTrainingJob')!.body as Record<string, unknown>;
+    // The whole request is the same but for the job name's time and the submission label added at submit.
+    const strip = (b: Record<string, unknown>) => JSON.stringify({ ...b, Labels: undefined, TrainingJobName: undefined });
+    expect(strip(sent)).toBe(strip(doc.request));
+    const { Bucket, Key } = lastCodeDir();
+    expect(doc.uploads.code).toMatchObject({ uri: `oss://${Bucket}/${Key}`, files: 2, bytes: 15, marker: `oss://${Bucket}/${markerOf(Key)}` });
+    expect(doc.uploads.code.objects.map((o) => o.uri)).toEqual(emu.oss.list(Key, Bucket).map((o) => `oss://${Bucket}/${o.key}`));
+    expect((sent['InputChannels'] as { InputUri: string }[])[0]!.InputUri).toMatch(/^oss:\/\/[^/]+\/pai\/input_data\/sha256-[0-9a-f]{64}\/train\.csv$/);
+  });
+
+  it('code_upload: archive sends one .tar.gz under its content key (the old way, opt-in)', async () => {
+    const dir = project({ 'job.yaml': JOB, 'code/main.py': 'print(4)\n', 'code/lib/d.py': '' });
+    symlinkSync('main.py', join(dir, 'code', 'link.py'));
+    expect((await run(dir, ['--set', 'code_upload=archive'])).code).toBe(0);
+    expect(lastCodeDir().Key).toMatch(/^pai\/processing_src\/sha256-[0-9a-f]{64}\/source\.tar\.gz$/);
+    expect(await uploadedEntries()).toEqual(['lib/d.py', 'link.py -> main.py', 'main.py']);
   });
 
   it('large code goes up in parallel parts; a failed part is retried', async () => {
@@ -151,12 +271,13 @@ describe('what run uploads', () => {
     expect(uploads()).toBe(before);
   });
 
-  it('run --dry-run --verbose lists what would be packaged', async () => {
+  it('run --dry-run --verbose lists every object the code upload would write', async () => {
     const dir = project({ 'job.yaml': JOB, 'code/main.py': '', 'code/.env': 'x', 'code/lib/a.py': '' });
     const r = await runCli(['run', '-f', 'job.yaml', '--dry-run', '--verbose'], { cwd: dir, env: emu.env() });
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Packaged files');
-    expect(r.stdout).toMatch(/ {2}lib\/a\.py/);
+    expect(r.stdout).toContain('Code objects');
+    expect(r.stdout).toMatch(/ {2}oss:\/\/[^/]+\/pai\/processing_src\/sha256-[0-9a-f]{64}\/lib\/a\.py {2}0 B/);
+    expect(r.stdout).toMatch(/2 files, 0 B, one object each under the prefix; then oss:\/\/[^ ]+\/pai\/processing_src\/sha256-[0-9a-f]{64}\.json/);
     expect(r.stdout).not.toContain('.env');
   });
 });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -88,13 +89,14 @@ describe('OssObjectStore against the emulator, through ali-oss', () => {
     writeFileSync(small, 'hello');
     expect(await store.head(emu.bucket, 'x/small.bin')).toBeUndefined();
     await store.putFile(emu.bucket, 'x/small.bin', small);
-    expect(await store.head(emu.bucket, 'x/small.bin')).toEqual({ size: 5 });
+    // A single PUT's ETag is the MD5 of its bytes, bare and upper-case (what the upload compares with).
+    expect(await store.head(emu.bucket, 'x/small.bin')).toEqual({ size: 5, etag: createHash('md5').update('hello').digest('hex').toUpperCase(), meta: {} });
 
     const big = join(dir, 'big.bin');
     writeFileSync(big, Buffer.alloc(17 * 1024 * 1024, 7));
     const progress: number[] = [];
     await store.putFile(emu.bucket, 'x/big.bin', big, { onProgress: (p) => progress.push(p.sent) });
-    expect(await store.head(emu.bucket, 'x/big.bin')).toEqual({ size: 17 * 1024 * 1024 });
+    expect(await store.head(emu.bucket, 'x/big.bin')).toMatchObject({ size: 17 * 1024 * 1024, etag: expect.stringMatching(/^[0-9A-F]{32}-3$/) });
     expect(progress.at(-1)).toBe(17 * 1024 * 1024);
     expect(emu.journal.count('UploadPart')).toBe(3);
   });

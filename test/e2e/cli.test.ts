@@ -69,7 +69,7 @@ describe('the built CLI', () => {
     });
     expect(r.stderr).toContain('nothing was uploaded or submitted');
     expect(r.status).toBe(0);
-    expect(JSON.parse(r.stdout).request.AlgorithmSpec.CodeDir.LocationValue.Key).toMatch(/^pai\/processing_src\/sha256-[0-9a-f]{64}\/source\.tar\.gz$/);
+    expect(JSON.parse(r.stdout).request.AlgorithmSpec.CodeDir.LocationValue.Key).toMatch(/^pai\/processing_src\/sha256-[0-9a-f]{64}\/$/);
   });
 
   it('a tree that was never built says how to build it, with no stack trace', () => {

@@ -6,8 +6,10 @@ import { startEmulator, type EmulatorOptions } from './index.js';
 import type { JournalEntry } from './journal.js';
 
 const USAGE = `usage: tsx test/emulator/cli.ts [--pai-port N] [--oss-port N] [--workspace-port N] [--region R] [--workspace-id ID]
-       [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET] [--execute] [--quiet]
-  --execute  run submitted jobs for real through the local runner (executed mode), instead of the default script`;
+       [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET] [--execute] [--legacy-code-archive] [--quiet]
+  --execute  run submitted jobs for real through the local runner (executed mode), instead of the default script
+  --legacy-code-archive  (with --execute) unpack a CodeDir that is a .tar.gz into /ml/usercode, as an older
+             service did; by default it lands there as the file itself, and a CodeDir prefix is laid out as it is`;
 
 function shellQuote(value: string): string {
   return /^[A-Za-z0-9_./:@%+=,-]*$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
@@ -40,6 +42,7 @@ async function main(): Promise<void> {
       'access-key-secret': { type: 'string' },
       quiet: { type: 'boolean' },
       execute: { type: 'boolean' },
+      'legacy-code-archive': { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -59,7 +62,7 @@ async function main(): Promise<void> {
     ...(values.bucket !== undefined ? { bucket: values.bucket } : {}),
     ...(values['access-key-id'] !== undefined ? { accessKeyId: values['access-key-id'] } : {}),
     ...(values['access-key-secret'] !== undefined ? { accessKeySecret: values['access-key-secret'] } : {}),
-    ...(values.execute ? { execute: true } : {}),
+    ...(values.execute ? { execute: values['legacy-code-archive'] ? { unpackCodeArchive: true } : true } : {}),
   };
   const emu = await startEmulator(options);
   process.stdout.write(

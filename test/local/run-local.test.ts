@@ -56,7 +56,7 @@ describe('run --local', () => {
     );
   });
 
-  it('writes hyperparameters.json (every value a string) and unpacks the code from the same archive as the cloud, ignore rules included', async () => {
+  it('writes hyperparameters.json (every value a string) and copies the code the cloud upload would send, file by file, ignore rules included', async () => {
     const r = await runLocal({
       'job.yaml': jobYaml({ command: 'cat "$PAI_CONFIG_DIR/hyperparameters.json"; ls -A', parameters: { top: 5, lowercase: true, name: 'ü' } }),
       'main.py': 'print(1)\n',
@@ -72,7 +72,7 @@ describe('run --local', () => {
     expect(lines[0]).toBe('{"top": "5", "lowercase": "true", "name": "\\u00fc"}');
     // What the cloud would get: no secret.txt, no .pai-process (the runs themselves).
     expect(lines.slice(1).sort()).toEqual(['.paiignore', 'job.yaml', 'main.py', 'pkg']);
-    expect(r.stderr).toMatch(/Packaged code: 4 files/);
+    expect(r.stderr).toMatch(/Code: 4 files/);
   });
 
   it('links a folder input as input/data/<channel>/ and a single-file input as input/data/<channel>/<file>', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { loadJob } from '../../core/config/load-job.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
-import { planRequest } from '../../core/request/plan.js';
+import { PENDING_BUCKET, planRequest, type PlanResolution, type RequestPlan } from '../../core/request/plan.js';
 import { requireSession, type CompleteSession, type SessionFlags } from '../../core/session/resolve.js';
 import { formatBytes } from '../../ui/format.js';
 import { writeJson } from '../../ui/json.js';
@@ -59,38 +59,70 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
 async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnType<typeof loadJob>>, session: CompleteSession, maxCodeSize: number | undefined): Promise<void> {
   const { ctx, io } = inv;
   const { job } = loaded;
-  // Package the code here too, so the request shows the object key the upload will use. It stays local.
-  let codeKey: string | undefined;
-  let listing: string[] = [];
+  // Hash the code (and local inputs) here too, so the request shows the exact prefix, keys and counts the
+  // real run will use. Nothing leaves this machine.
+  const bucket = session.ossBucketName?.value ?? PENDING_BUCKET;
+  let resolution: PlanResolution = {};
   if (job.source_dir && !job.source_dir.startsWith('oss://')) {
     const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
     try {
       // In parallel: each awaited import() on its own is a round of the module loader.
-      const [{ packageCode }, { codeObjectKey }, { listSelection }] = await Promise.all([
+      const [{ prepareCode }, { codeKeyOf }, { markerKey }] = await Promise.all([
         import('../../core/package-code.js'),
-        import('../../core/submit.js'),
+        import('../../core/upload-code.js'),
         import('../../core/packaging/index.js'),
       ]);
-      const code = await packageCode(job.source_dir, work, maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) });
-      codeKey = codeObjectKey(code.sha256);
-      listing = listSelection(code.selection).map((l) => (l.type === 'directory' ? `${l.path}/` : l.type === 'symlink' ? `${l.path} -> ${l.target ?? ''}` : `${l.path}  ${formatBytes(l.size)}`));
-      io.err(`Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive\n`);
+      const code = await prepareCode(job.source_dir, job.code_upload, work, maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) });
+      const codeKey = codeKeyOf(code);
+      resolution = {
+        codeKey,
+        code: {
+          kind: code.kind,
+          fileCount: code.fileCount,
+          bytes: code.bytes,
+          ...(code.tree ? { marker: markerKey(code.tree.digest), objects: code.tree.files.map((f) => ({ key: codeKey + f.path, size: f.size })) } : {}),
+        },
+      };
+      io.err(code.kind === 'files'
+        ? `Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → oss://${bucket}/${codeKey}\n`
+        : `Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive oss://${bucket}/${codeKey}\n`);
     } finally {
       await rm(work, { recursive: true, force: true });
     }
   }
-  const plan = planRequest(job, session, ctx.now(), codeKey ? { codeKey } : {});
+  if (Object.values(job.inputs).some((l) => typeof l === 'string' && !/^[a-z]+:\/\//i.test(l))) {
+    const { plannedInputUris } = await import('../../core/upload-code.js');
+    resolution.inputUris = await plannedInputUris(job, bucket);
+  }
+  const plan = planRequest(job, session, ctx.now(), resolution);
   if (opts.json) {
-    writeJson(io, { job: { ...job, session: sessionBlock(session) }, request: plan.body });
+    writeJson(io, { job: { ...job, session: sessionBlock(session) }, uploads: uploadsBlock(plan, io.verbose), request: plan.body });
   } else {
     const style = createStyle(io.color && io.stdoutIsTTY);
-    io.out(renderDryRun({ job, originOf: loaded.originOf, session, plan, configFile: loaded.file }, style));
-    if (io.verbose && listing.length > 0) io.out(`\n${style.bold('Packaged files')}\n${listing.map((l) => `  ${l}`).join('\n')}\n`);
+    io.out(renderDryRun({ job, originOf: loaded.originOf, session, plan, configFile: loaded.file, verbose: io.verbose }, style));
   }
   if (plan.bucketPending) {
     io.err("Note: no OSS bucket is configured; at submit time the workspace's default storage is used (set PAI_OSS_BUCKET_NAME to choose one).\n");
   }
   io.err('Dry run: nothing was uploaded or submitted.\n');
+}
+
+/** What the run would put in OSS, for `--json`: the code prefix, its counts and marker (its objects with --verbose). */
+function uploadsBlock(plan: RequestPlan, verbose: boolean): Record<string, unknown> {
+  const c = plan.codeUpload;
+  const uri = (key: string) => `oss://${c?.bucket ?? PENDING_BUCKET}/${key}`;
+  const code = c
+    ? {
+        dir: c.dir,
+        mode: c.kind ?? null,
+        uri: uri(c.key),
+        files: c.fileCount ?? null,
+        bytes: c.bytes ?? null,
+        marker: c.marker ? uri(c.marker) : null,
+        ...(verbose && c.objects ? { objects: c.objects.map((o) => ({ uri: uri(o.key), size: o.size })) } : {}),
+      }
+    : null;
+  return { code, inputs: plan.inputUploads.map((u) => ({ channel: u.channel, path: u.path, uri: u.uri })) };
 }
 
 function durationFlag(flag: string, text: string): number {

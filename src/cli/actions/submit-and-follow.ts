@@ -20,13 +20,13 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
   const reporter = await reporterFor(inv);
   const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
   try {
-    const { packageCode } = await import('../../core/package-code.js');
+    const { prepareCode } = await import('../../core/package-code.js');
     return await runJob(
       job,
       session,
       {
         ...backends,
-        packCode: (dir) => packageCode(dir, work, options.maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) }),
+        packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) }),
         now: ctx.now,
         clock: Date.now,
         sleep: abortableSleep,

@@ -5,7 +5,7 @@ import type { CredentialClient } from '../credentials.js';
 import { regionOfLocation, regionOfOssEndpoint } from '../../core/bucket-region.js';
 import { fromOssError } from '../errors.js';
 import { keepErrorDetails } from './error-details.js';
-import type { ListedObject, ObjectStore, UploadProgress } from '../types.js';
+import type { ListedObject, ObjectInfo, ObjectStore, PutOptions } from '../types.js';
 
 export interface OssStoreOptions {
   /** `http(s)://host[:port]`. */
@@ -35,26 +35,34 @@ export const PARALLEL_PARTS = 4;
 export class OssObjectStore implements ObjectStore {
   readonly #clients = new Map<string, Promise<OSSType>>();
 
-  constructor(private readonly options: OssStoreOptions) {}
+  readonly multipart: { threshold: number; partSize: number };
 
-  async head(bucket: string, key: string): Promise<{ size: number } | undefined> {
+  constructor(private readonly options: OssStoreOptions) {
+    this.multipart = { threshold: options.multipartThreshold ?? MULTIPART_THRESHOLD, partSize: options.partSize ?? PART_SIZE };
+  }
+
+  async head(bucket: string, key: string): Promise<ObjectInfo | undefined> {
     const client = await this.#client(bucket);
     try {
       const res = (await client.head(key)) as { res: { headers: Record<string, string> } };
-      return { size: Number(res.res.headers['content-length'] ?? 0) };
+      const headers = res.res.headers;
+      const meta: Record<string, string> = {};
+      for (const [name, value] of Object.entries(headers)) if (name.startsWith('x-oss-meta-')) meta[name.slice('x-oss-meta-'.length)] = value;
+      return { size: Number(headers['content-length'] ?? 0), ...(headers['etag'] ? { etag: bareEtag(headers['etag']) } : {}), meta };
     } catch (error) {
       if ((error as { status?: number }).status === 404) return undefined;
       throw fromOssError(error, `HeadObject oss://${bucket}/${key}`);
     }
   }
 
-  async putFile(bucket: string, key: string, path: string, options: { onProgress?: (p: UploadProgress) => void; signal?: AbortSignal } = {}): Promise<void> {
+  async putFile(bucket: string, key: string, path: string, options: PutOptions = {}): Promise<void> {
     const client = await this.#client(bucket);
     const total = (await stat(path)).size;
+    if (options.parts) return this.#putParts(client, bucket, key, path, total, options.parts, options);
     const threshold = this.options.multipartThreshold ?? MULTIPART_THRESHOLD;
-    if (total < threshold) {
+    if (total < threshold || options.contentMd5 !== undefined) {
       try {
-        await client.put(key, path);
+        await client.put(key, path, putOptions(options));
       } catch (error) {
         throw fromOssError(error, `PutObject oss://${bucket}/${key}`);
       }
@@ -73,6 +81,56 @@ export class OssObjectStore implements ObjectStore {
           options.onProgress?.({ sent: Math.round(fraction * total), total });
         },
       });
+    } catch (error) {
+      if (uploadId) await client.abortMultipartUpload(key, uploadId).catch(() => undefined);
+      throw fromOssError(error, `Upload of oss://${bucket}/${key}`);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  async putContent(bucket: string, key: string, body: Buffer, options: Omit<PutOptions, 'parts'> = {}): Promise<void> {
+    const client = await this.#client(bucket);
+    try {
+      // ali-oss computes the Content-MD5 of a Buffer body itself when none is given.
+      await client.put(key, body, putOptions(options));
+    } catch (error) {
+      throw fromOssError(error, `PutObject oss://${bucket}/${key}`);
+    }
+    options.onProgress?.({ sent: body.length, total: body.length });
+  }
+
+  /**
+   * A multipart upload driven part by part (ali-oss's initMultipartUpload / uploadPart / completeMultipartUpload),
+   * because its multipartUpload cannot give each part its own Content-MD5. Parts go `PARALLEL_PARTS` at a time,
+   * streamed from the file; on any failure (or abort) the upload is aborted so no parts are left to bill.
+   */
+  async #putParts(client: OSSType, bucket: string, key: string, path: string, total: number, parts: NonNullable<PutOptions['parts']>, options: PutOptions): Promise<void> {
+    const count = Math.max(1, Math.ceil(total / parts.size));
+    if (parts.md5s.length !== count) throw new Error(`internal: ${parts.md5s.length} part digests for ${count} parts of oss://${bucket}/${key}`);
+    let uploadId: string | undefined;
+    const onAbort = () => client.cancel();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const init = await client.initMultipartUpload(key, { ...(options.meta ? { meta: options.meta } : {}) } as OSSType.InitMultipartUploadOptions);
+      uploadId = init.uploadId;
+      const done: { number: number; etag: string }[] = [];
+      let sent = 0;
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < count) {
+          if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+          const i = next++;
+          const start = i * parts.size;
+          const end = Math.min(total, start + parts.size);
+          const res = await client.uploadPart(key, uploadId!, i + 1, path, start, end, { headers: { 'Content-MD5': parts.md5s[i]! } } as OSSType.RequestOptions);
+          done.push({ number: i + 1, etag: res.etag });
+          sent += end - start;
+          options.onProgress?.({ sent, total });
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(count, this.options.parallel ?? PARALLEL_PARTS) }, worker));
+      await client.completeMultipartUpload(key, uploadId, done.sort((a, b) => a.number - b.number));
     } catch (error) {
       if (uploadId) await client.abortMultipartUpload(key, uploadId).catch(() => undefined);
       throw fromOssError(error, `Upload of oss://${bucket}/${key}`);
@@ -102,7 +160,7 @@ export class OssObjectStore implements ObjectStore {
       } catch (error) {
         throw fromOssError(error, `ListObjects oss://${bucket}/${prefix}`);
       }
-      for (const o of page.objects ?? []) out.push({ key: o.name, size: Number(o.size) });
+      for (const o of page.objects ?? []) out.push({ key: o.name, size: Number(o.size), ...(o.etag ? { etag: bareEtag(o.etag) } : {}) });
       token = page.isTruncated ? page.nextContinuationToken : undefined;
     } while (token);
     return out;
@@ -165,6 +223,16 @@ export class OssObjectStore implements ObjectStore {
     keepErrorDetails(client, bucket, this.options.region);
     return client;
   }
+}
+
+/** The headers and metadata of a PUT, as ali-oss takes them. */
+function putOptions(options: Omit<PutOptions, 'parts'>): OSSType.PutObjectOptions {
+  return { ...(options.contentMd5 ? { headers: { 'Content-MD5': options.contentMd5 } } : {}), ...(options.meta ? { meta: options.meta } : {}) } as OSSType.PutObjectOptions;
+}
+
+/** `"0A1B…"` → `0A1B…`: OSS quotes ETags; the tool compares them bare and in upper case. */
+function bareEtag(etag: string): string {
+  return etag.replace(/"/g, '').toUpperCase();
 }
 
 let silenced = false;

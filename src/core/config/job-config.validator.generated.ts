@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/pai-process/pai-process/schema/job-config.json","title":"pai-process job config","description":"A job for `pai-process run`: the arguments of the PAI Python SDK Processor and of Processor.run(), plus a few the SDK does not expose.","type":"object","additionalProperties":false,"required":["image_uri","command"],"properties":{"$schema":{"type":"string","description":"The JSON Schema this file follows; ignored by pai-process."},"image_uri":{"type":"string","description":"The container image the job runs in. Wire: AlgorithmSpec.Image.","minLength":1},"command":{"description":"What the job runs. A string runs as [\"sh\", \"-c\", command]; a list is the exact argv. Wire: AlgorithmSpec.Command.","x-message":"must be a command string or a non-empty list of strings","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string"},"minItems":1}]},"source_dir":{"type":"string","description":"The code folder, relative to this file, packaged and uploaded to OSS and unpacked into /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.","minLength":1},"job_type":{"type":"string","description":"The PAI job type. Default PyTorchJob; also TFJob, XGBoostJob, MPIJob, ... Wire: AlgorithmSpec.JobType.","minLength":1,"examples":["PyTorchJob","TFJob","XGBoostJob","MPIJob"]},"parameters":{"type":"object","description":"Hyperparameters, in order. Values reach the job as strings, exactly as written (1.0 stays \"1.0\"). Wire: HyperParameters[{Name, Value}].","additionalProperties":{"type":["string","number","boolean"],"description":"A hyperparameter value; sent as the text you wrote."}},"environments":{"type":"object","description":"Environment variables set in the job container. Wire: Environments.","additionalProperties":{"type":["string","number","boolean"],"description":"An environment variable value; sent as a string."}},"requirements":{"type":"array","description":"Python packages installed before the command runs (pip requirement specifiers). Wire: PythonRequirements.","items":{"type":"string","minLength":1}},"max_run_time":{"description":"The longest the job may run: seconds, or a duration such as 90m or 2h30m. Wire: Scheduler.MaxRunningTimeInSeconds.","x-message":"must be a number of seconds or a duration such as 90m or 2h30m","anyOf":[{"type":"integer","minimum":1},{"type":"string","pattern":"^(?:\\d+|(?:\\d+[dhms])+)$"}]},"base_job_name":{"type":"string","description":"The job name's prefix; the job is named <base_job_name>_<YYYYmmdd_HHMMSS>. Default: processor. Wire: TrainingJobName.","minLength":1,"pattern":"^[A-Za-z0-9_.-]+$","x-message":"may only contain letters, digits, \"_\", \".\" and \"-\""},"output_path":{"type":"string","description":"The base oss:// URI for output channels declared without a location. A Processor declares none, so it does not change the request.","pattern":"^oss://","x-message":"must be an oss:// URI"},"instance_type":{"type":"string","description":"The ECS instance type of each machine, such as ecs.c6.large or ecs.gn6i-c4g1.xlarge. Wire: ComputeResource.EcsSpec.","minLength":1},"instance_count":{"type":"integer","minimum":1,"description":"How many machines. Default 1. Wire: ComputeResource.EcsCount (or InstanceCount with a quota)."},"spot_spec":{"type":"object","description":"Run on spot (preemptible) instances. Wire: ComputeResource.SpotSpec.","additionalProperties":false,"required":["spot_strategy"],"properties":{"spot_strategy":{"type":"string","enum":["SpotWithPriceLimit","SpotAsPriceGo"],"description":"SpotWithPriceLimit (bid up to spot_discount_limit) or SpotAsPriceGo (pay the market price). Wire: SpotStrategy."},"spot_discount_limit":{"type":"number","exclusiveMinimum":0,"description":"The highest price as a fraction of the on-demand price, with SpotWithPriceLimit. Wire: SpotDiscountLimit."}}},"resource_type":{"type":"string","enum":["General","Lingjun"],"description":"General (default) or Lingjun. The API has no field for it: Lingjun jobs run on a Lingjun quota, so they need resource_id and instance_spec."},"resource_id":{"type":"string","description":"A resource quota id to run on instead of pay-as-you-go machines. Wire: ComputeResource.ResourceId.","minLength":1},"instance_spec":{"type":"object","description":"The share of the quota each instance takes, with resource_id. Wire: ComputeResource.InstanceSpec.","additionalProperties":false,"properties":{"cpu":{"type":["string","integer"],"description":"CPU cores. Wire: CPU."},"gpu":{"type":["string","integer"],"description":"GPUs. Wire: GPU."},"gpu_type":{"type":"string","description":"The GPU model, such as V100. Wire: GPUType."},"memory":{"type":["string","integer"],"description":"Memory in GiB. Wire: Memory."},"shared_memory":{"type":["string","integer"],"description":"Shared memory in GiB. Wire: SharedMemory."}}},"user_vpc_config":{"type":"object","description":"Attach the job to your VPC. Wire: UserVpc.","additionalProperties":false,"required":["vpc_id"],"properties":{"vpc_id":{"type":"string","description":"The VPC id (vpc-...). Wire: VpcId.","minLength":1},"security_group_id":{"type":"string","description":"The security group id (sg-...). Wire: SecurityGroupId.","minLength":1},"switch_id":{"type":"string","description":"The vSwitch id (vsw-...). Wire: SwitchId.","minLength":1},"extended_cidrs":{"type":"array","items":{"type":"string","minLength":1},"description":"Extra CIDR blocks routed through the VPC. Wire: ExtendedCIDRs."},"default_route":{"type":"string","description":"Which interface carries the default route: eth0 (PAI) or eth1 (your VPC). Wire: DefaultRoute.","enum":["eth0","eth1"]}}},"experiment_config":{"type":"object","description":"Attach the job to a PAI experiment. Wire: ExperimentConfig.","additionalProperties":false,"required":["experiment_id"],"properties":{"experiment_id":{"type":"string","description":"The experiment id. Wire: ExperimentId.","minLength":1}}},"settings":{"type":"object","description":"Job settings, with the API's own key names; all are sent (the SDK keeps only four). Wire: Settings.","additionalProperties":false,"properties":{"AIMasterType":{"type":"string","description":"The AIMaster type for fault tolerance."},"EnableErrorMonitoringInAIMaster":{"type":"boolean","description":"Turn on fault-tolerance monitoring by AIMaster."},"ErrorMonitoringArgs":{"type":"string","description":"Arguments of fault-tolerance monitoring, such as --enable-log-hang-detection true."},"Priority":{"type":"integer","description":"The job priority inside its quota."},"AdvancedSettings":{"type":"object","description":"Further advanced settings, sent as they are."},"BusinessUserId":{"type":"string","description":"The user the job is run for."},"Caller":{"type":"string","description":"The caller that submitted the job."},"Driver":{"type":"string","description":"The NVIDIA driver version, such as 535.54.03."},"EnableOssAppend":{"type":"boolean","description":"Allow appending writes to OSS."},"EnableRDMA":{"type":"boolean","description":"Let the job use RDMA."},"EnableSanityCheck":{"type":"boolean","description":"Check the health of the machines before the job runs."},"EnableTideResource":{"type":"boolean","description":"Let the job use tide (idle) resources."},"JobReservedMinutes":{"type":"integer","minimum":0,"description":"Minutes to keep the job's machines after it ends."},"JobReservedPolicy":{"type":"string","description":"When to keep the machines after the job ends, such as Always."},"OversoldType":{"type":"string","description":"Whether the job accepts oversold quota, such as AcceptQuotaOverSold."},"PipelineId":{"type":"string","description":"The workflow the job belongs to."},"SanityCheckArgs":{"type":"string","description":"Arguments of the sanity check."},"Tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Custom tags."}}},"labels":{"type":"object","description":"Labels on the job, for search and billing. Wire: Labels[{Key, Value}].","additionalProperties":{"type":["string","number","boolean"],"description":"A label value."}},"inputs":{"type":"object","description":"Input channels: name → location. Each appears in the job at /ml/input/data/<name>/. Wire: InputChannels.","additionalProperties":{"description":"Where the channel comes from: an oss://, nas://, cpfs://, bmcpfs:// or odps://<project>/tables/<table> URI (sent as written), a local path (uploaded to OSS), a dataset, or a NAS/CPFS file system.","type":["string","object"],"minLength":1,"properties":{"dataset_id":{"type":"string","description":"A PAI dataset id (d-...). Wire: DatasetId.","minLength":1},"version_name":{"type":"string","description":"The dataset version to use. Wire: VersionName.","minLength":1},"file_system_id":{"type":"string","description":"A NAS or CPFS file system id; becomes nas://<id>.<region>/<directory_path>.","minLength":1},"directory_path":{"type":"string","description":"The directory inside the file system (default: its root)."}},"additionalProperties":false},"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$","x-message":"channel names may only contain letters, digits, \"_\" and \"-\""}},"outputs":{"type":"object","description":"Output channels: name → location. The job writes to /ml/output/<name>/. Wire: OutputChannels.","additionalProperties":{"description":"Where the channel goes: an oss://, nas://, cpfs://, bmcpfs:// or odps:// URI (a trailing \"/\" is added), a dataset, or a NAS/CPFS file system.","type":["string","object"],"minLength":1,"properties":{"dataset_id":{"type":"string","description":"A PAI dataset id (d-...). Wire: DatasetId.","minLength":1},"version_name":{"type":"string","description":"The dataset version to use. Wire: VersionName.","minLength":1},"file_system_id":{"type":"string","description":"A NAS or CPFS file system id; becomes nas://<id>.<region>/<directory_path>.","minLength":1},"directory_path":{"type":"string","description":"The directory inside the file system (default: its root)."}},"additionalProperties":false},"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$","x-message":"channel names may only contain letters, digits, \"_\" and \"-\""}},"wait":{"type":"boolean","description":"Follow the job until it ends (default true); false returns once it is submitted."},"show_logs":{"type":"boolean","description":"Print the job's logs while following it (default true)."},"description":{"type":"string","description":"A description of the job. Wire: TrainingJobDescription."},"priority":{"type":"integer","minimum":1,"description":"The job's priority. Wire: Priority."},"role_arn":{"type":"string","description":"The RAM role the job runs as (acs:ram::<account>:role/<name>). Wire: RoleArn.","pattern":"^acs:ram::","x-message":"must be a RAM role ARN: acs:ram::<account id>:role/<role name>"},"session":{"type":"object","description":"Where the job runs. Flags and PAI_* environment variables override these; these override ~/.pai/config.json.","additionalProperties":false,"properties":{"region_id":{"type":"string","description":"The region, such as cn-hangzhou. Env: PAI_REGION_ID.","minLength":1},"workspace_id":{"type":["string","integer"],"description":"The PAI workspace id. Env: PAI_WORKSPACE_ID."},"oss_bucket_name":{"type":"string","description":"The OSS bucket for code and uploaded inputs; default: the workspace's default storage. Env: PAI_OSS_BUCKET_NAME.","minLength":1},"oss_endpoint":{"type":"string","description":"The OSS endpoint, a host or a URL; default oss-<region>.aliyuncs.com. Env: PAI_OSS_ENDPOINT.","minLength":1},"endpoint":{"type":"string","description":"The PAI API endpoint, a host or a URL; default pai.<region>.aliyuncs.com. Env: PAI_ENDPOINT.","minLength":1},"workspace_endpoint":{"type":"string","description":"The AI workspace API endpoint (asked for the default bucket), a host or a URL; default aiworkspace.<region>.aliyuncs.com. Env: PAI_WORKSPACE_ENDPOINT.","minLength":1}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/pai-process/pai-process/schema/job-config.json","title":"pai-process job config","description":"A job for `pai-process run`: the arguments of the PAI Python SDK Processor and of Processor.run(), plus a few the SDK does not expose.","type":"object","additionalProperties":false,"required":["image_uri","command"],"properties":{"$schema":{"type":"string","description":"The JSON Schema this file follows; ignored by pai-process."},"image_uri":{"type":"string","description":"The container image the job runs in. Wire: AlgorithmSpec.Image.","minLength":1},"command":{"description":"What the job runs. A string runs as [\"sh\", \"-c\", command]; a list is the exact argv. Wire: AlgorithmSpec.Command.","x-message":"must be a command string or a non-empty list of strings","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string"},"minItems":1}]},"source_dir":{"type":"string","description":"The code folder, relative to this file, uploaded to OSS (see `code_upload`) and found by the job in /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.","minLength":1},"job_type":{"type":"string","description":"The PAI job type. Default PyTorchJob; also TFJob, XGBoostJob, MPIJob, ... Wire: AlgorithmSpec.JobType.","minLength":1,"examples":["PyTorchJob","TFJob","XGBoostJob","MPIJob"]},"parameters":{"type":"object","description":"Hyperparameters, in order. Values reach the job as strings, exactly as written (1.0 stays \"1.0\"). Wire: HyperParameters[{Name, Value}].","additionalProperties":{"type":["string","number","boolean"],"description":"A hyperparameter value; sent as the text you wrote."}},"environments":{"type":"object","description":"Environment variables set in the job container. Wire: Environments.","additionalProperties":{"type":["string","number","boolean"],"description":"An environment variable value; sent as a string."}},"requirements":{"type":"array","description":"Python packages installed before the command runs (pip requirement specifiers). Wire: PythonRequirements.","items":{"type":"string","minLength":1}},"max_run_time":{"description":"The longest the job may run: seconds, or a duration such as 90m or 2h30m. Wire: Scheduler.MaxRunningTimeInSeconds.","x-message":"must be a number of seconds or a duration such as 90m or 2h30m","anyOf":[{"type":"integer","minimum":1},{"type":"string","pattern":"^(?:\\d+|(?:\\d+[dhms])+)$"}]},"base_job_name":{"type":"string","description":"The job name's prefix; the job is named <base_job_name>_<YYYYmmdd_HHMMSS>. Default: processor. Wire: TrainingJobName.","minLength":1,"pattern":"^[A-Za-z0-9_.-]+$","x-message":"may only contain letters, digits, \"_\", \".\" and \"-\""},"output_path":{"type":"string","description":"The base oss:// URI for output channels declared without a location. A Processor declares none, so it does not change the request.","pattern":"^oss://","x-message":"must be an oss:// URI"},"instance_type":{"type":"string","description":"The ECS instance type of each machine, such as ecs.c6.large or ecs.gn6i-c4g1.xlarge. Wire: ComputeResource.EcsSpec.","minLength":1},"instance_count":{"type":"integer","minimum":1,"description":"How many machines. Default 1. Wire: ComputeResource.EcsCount (or InstanceCount with a quota)."},"spot_spec":{"type":"object","description":"Run on spot (preemptible) instances. Wire: ComputeResource.SpotSpec.","additionalProperties":false,"required":["spot_strategy"],"properties":{"spot_strategy":{"type":"string","enum":["SpotWithPriceLimit","SpotAsPriceGo"],"description":"SpotWithPriceLimit (bid up to spot_discount_limit) or SpotAsPriceGo (pay the market price). Wire: SpotStrategy."},"spot_discount_limit":{"type":"number","exclusiveMinimum":0,"description":"The highest price as a fraction of the on-demand price, with SpotWithPriceLimit. Wire: SpotDiscountLimit."}}},"resource_type":{"type":"string","enum":["General","Lingjun"],"description":"General (default) or Lingjun. The API has no field for it: Lingjun jobs run on a Lingjun quota, so they need resource_id and instance_spec."},"resource_id":{"type":"string","description":"A resource quota id to run on instead of pay-as-you-go machines. Wire: ComputeResource.ResourceId.","minLength":1},"instance_spec":{"type":"object","description":"The share of the quota each instance takes, with resource_id. Wire: ComputeResource.InstanceSpec.","additionalProperties":false,"properties":{"cpu":{"type":["string","integer"],"description":"CPU cores. Wire: CPU."},"gpu":{"type":["string","integer"],"description":"GPUs. Wire: GPU."},"gpu_type":{"type":"string","description":"The GPU model, such as V100. Wire: GPUType."},"memory":{"type":["string","integer"],"description":"Memory in GiB. Wire: Memory."},"shared_memory":{"type":["string","integer"],"description":"Shared memory in GiB. Wire: SharedMemory."}}},"user_vpc_config":{"type":"object","description":"Attach the job to your VPC. Wire: UserVpc.","additionalProperties":false,"required":["vpc_id"],"properties":{"vpc_id":{"type":"string","description":"The VPC id (vpc-...). Wire: VpcId.","minLength":1},"security_group_id":{"type":"string","description":"The security group id (sg-...). Wire: SecurityGroupId.","minLength":1},"switch_id":{"type":"string","description":"The vSwitch id (vsw-...). Wire: SwitchId.","minLength":1},"extended_cidrs":{"type":"array","items":{"type":"string","minLength":1},"description":"Extra CIDR blocks routed through the VPC. Wire: ExtendedCIDRs."},"default_route":{"type":"string","description":"Which interface carries the default route: eth0 (PAI) or eth1 (your VPC). Wire: DefaultRoute.","enum":["eth0","eth1"]}}},"experiment_config":{"type":"object","description":"Attach the job to a PAI experiment. Wire: ExperimentConfig.","additionalProperties":false,"required":["experiment_id"],"properties":{"experiment_id":{"type":"string","description":"The experiment id. Wire: ExperimentId.","minLength":1}}},"settings":{"type":"object","description":"Job settings, with the API's own key names; all are sent (the SDK keeps only four). Wire: Settings.","additionalProperties":false,"properties":{"AIMasterType":{"type":"string","description":"The AIMaster type for fault tolerance."},"EnableErrorMonitoringInAIMaster":{"type":"boolean","description":"Turn on fault-tolerance monitoring by AIMaster."},"ErrorMonitoringArgs":{"type":"string","description":"Arguments of fault-tolerance monitoring, such as --enable-log-hang-detection true."},"Priority":{"type":"integer","description":"The job priority inside its quota."},"AdvancedSettings":{"type":"object","description":"Further advanced settings, sent as they are."},"BusinessUserId":{"type":"string","description":"The user the job is run for."},"Caller":{"type":"string","description":"The caller that submitted the job."},"Driver":{"type":"string","description":"The NVIDIA driver version, such as 535.54.03."},"EnableOssAppend":{"type":"boolean","description":"Allow appending writes to OSS."},"EnableRDMA":{"type":"boolean","description":"Let the job use RDMA."},"EnableSanityCheck":{"type":"boolean","description":"Check the health of the machines before the job runs."},"EnableTideResource":{"type":"boolean","description":"Let the job use tide (idle) resources."},"JobReservedMinutes":{"type":"integer","minimum":0,"description":"Minutes to keep the job's machines after it ends."},"JobReservedPolicy":{"type":"string","description":"When to keep the machines after the job ends, such as Always."},"OversoldType":{"type":"string","description":"Whether the job accepts oversold quota, such as AcceptQuotaOverSold."},"PipelineId":{"type":"string","description":"The workflow the job belongs to."},"SanityCheckArgs":{"type":"string","description":"Arguments of the sanity check."},"Tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Custom tags."}}},"labels":{"type":"object","description":"Labels on the job, for search and billing. Wire: Labels[{Key, Value}].","additionalProperties":{"type":["string","number","boolean"],"description":"A label value."}},"inputs":{"type":"object","description":"Input channels: name → location. Each appears in the job at /ml/input/data/<name>/. Wire: InputChannels.","additionalProperties":{"description":"Where the channel comes from: an oss://, nas://, cpfs://, bmcpfs:// or odps://<project>/tables/<table> URI (sent as written), a local path (uploaded to OSS), a dataset, or a NAS/CPFS file system.","type":["string","object"],"minLength":1,"properties":{"dataset_id":{"type":"string","description":"A PAI dataset id (d-...). Wire: DatasetId.","minLength":1},"version_name":{"type":"string","description":"The dataset version to use. Wire: VersionName.","minLength":1},"file_system_id":{"type":"string","description":"A NAS or CPFS file system id; becomes nas://<id>.<region>/<directory_path>.","minLength":1},"directory_path":{"type":"string","description":"The directory inside the file system (default: its root)."}},"additionalProperties":false},"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$","x-message":"channel names may only contain letters, digits, \"_\" and \"-\""}},"outputs":{"type":"object","description":"Output channels: name → location. The job writes to /ml/output/<name>/. Wire: OutputChannels.","additionalProperties":{"description":"Where the channel goes: an oss://, nas://, cpfs://, bmcpfs:// or odps:// URI (a trailing \"/\" is added), a dataset, or a NAS/CPFS file system.","type":["string","object"],"minLength":1,"properties":{"dataset_id":{"type":"string","description":"A PAI dataset id (d-...). Wire: DatasetId.","minLength":1},"version_name":{"type":"string","description":"The dataset version to use. Wire: VersionName.","minLength":1},"file_system_id":{"type":"string","description":"A NAS or CPFS file system id; becomes nas://<id>.<region>/<directory_path>.","minLength":1},"directory_path":{"type":"string","description":"The directory inside the file system (default: its root)."}},"additionalProperties":false},"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$","x-message":"channel names may only contain letters, digits, \"_\" and \"-\""}},"code_upload":{"type":"string","enum":["files","archive"],"description":"How a local source_dir goes up: \"files\" (default) one object per file under a content-addressed prefix, as the PAI SDK uploads code; \"archive\" one source.tar.gz, which works only where the service unpacks it.","x-message":"must be \"files\" or \"archive\""},"wait":{"type":"boolean","description":"Follow the job until it ends (default true); false returns once it is submitted."},"show_logs":{"type":"boolean","description":"Print the job's logs while following it (default true)."},"description":{"type":"string","description":"A description of the job. Wire: TrainingJobDescription."},"priority":{"type":"integer","minimum":1,"description":"The job's priority. Wire: Priority."},"role_arn":{"type":"string","description":"The RAM role the job runs as (acs:ram::<account>:role/<name>). Wire: RoleArn.","pattern":"^acs:ram::","x-message":"must be a RAM role ARN: acs:ram::<account id>:role/<role name>"},"session":{"type":"object","description":"Where the job runs. Flags and PAI_* environment variables override these; these override ~/.pai/config.json.","additionalProperties":false,"properties":{"region_id":{"type":"string","description":"The region, such as cn-hangzhou. Env: PAI_REGION_ID.","minLength":1},"workspace_id":{"type":["string","integer"],"description":"The PAI workspace id. Env: PAI_WORKSPACE_ID."},"oss_bucket_name":{"type":"string","description":"The OSS bucket for code and uploaded inputs; default: the workspace's default storage. Env: PAI_OSS_BUCKET_NAME.","minLength":1},"oss_endpoint":{"type":"string","description":"The OSS endpoint, a host or a URL; default oss-<region>.aliyuncs.com. Env: PAI_OSS_ENDPOINT.","minLength":1},"endpoint":{"type":"string","description":"The PAI API endpoint, a host or a URL; default pai.<region>.aliyuncs.com. Env: PAI_ENDPOINT.","minLength":1},"workspace_endpoint":{"type":"string","description":"The AI workspace API endpoint (asked for the default bucket), a host or a URL; default aiworkspace.<region>.aliyuncs.com. Env: PAI_WORKSPACE_ENDPOINT.","minLength":1}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
 const pattern0 = new RegExp("^(?:\\d+|(?:\\d+[dhms])+)$", "u");
@@ -1631,10 +1631,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data.wait !== undefined){
-let data71 = data.wait;
-if(typeof data71 !== "boolean"){
-const err124 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.wait.type,parentSchema:schema11.properties.wait,data:data71};
+if(data.code_upload !== undefined){
+let data71 = data.code_upload;
+if(typeof data71 !== "string"){
+const err124 = {instancePath:instancePath+"/code_upload",schemaPath:"#/properties/code_upload/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.code_upload.type,parentSchema:schema11.properties.code_upload,data:data71};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1643,11 +1643,8 @@ vErrors.push(err124);
 }
 errors++;
 }
-}
-if(data.show_logs !== undefined){
-let data72 = data.show_logs;
-if(typeof data72 !== "boolean"){
-const err125 = {instancePath:instancePath+"/show_logs",schemaPath:"#/properties/show_logs/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.show_logs.type,parentSchema:schema11.properties.show_logs,data:data72};
+if(!((data71 === "files") || (data71 === "archive"))){
+const err125 = {instancePath:instancePath+"/code_upload",schemaPath:"#/properties/code_upload/enum",keyword:"enum",params:{allowedValues: schema11.properties.code_upload.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.code_upload.enum,parentSchema:schema11.properties.code_upload,data:data71};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1657,10 +1654,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data73 = data.description;
-if(typeof data73 !== "string"){
-const err126 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.description.type,parentSchema:schema11.properties.description,data:data73};
+if(data.wait !== undefined){
+let data72 = data.wait;
+if(typeof data72 !== "boolean"){
+const err126 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.wait.type,parentSchema:schema11.properties.wait,data:data72};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1670,10 +1667,10 @@ vErrors.push(err126);
 errors++;
 }
 }
-if(data.priority !== undefined){
-let data74 = data.priority;
-if(!(((typeof data74 == "number") && (!(data74 % 1) && !isNaN(data74))) && (isFinite(data74)))){
-const err127 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.priority.type,parentSchema:schema11.properties.priority,data:data74};
+if(data.show_logs !== undefined){
+let data73 = data.show_logs;
+if(typeof data73 !== "boolean"){
+const err127 = {instancePath:instancePath+"/show_logs",schemaPath:"#/properties/show_logs/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.show_logs.type,parentSchema:schema11.properties.show_logs,data:data73};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1682,9 +1679,11 @@ vErrors.push(err127);
 }
 errors++;
 }
-if((typeof data74 == "number") && (isFinite(data74))){
-if(data74 < 1 || isNaN(data74)){
-const err128 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.priority,data:data74};
+}
+if(data.description !== undefined){
+let data74 = data.description;
+if(typeof data74 !== "string"){
+const err128 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.description.type,parentSchema:schema11.properties.description,data:data74};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1694,12 +1693,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-}
-if(data.role_arn !== undefined){
-let data75 = data.role_arn;
-if(typeof data75 === "string"){
-if(!pattern5.test(data75)){
-const err129 = {instancePath:instancePath+"/role_arn",schemaPath:"#/properties/role_arn/pattern",keyword:"pattern",params:{pattern: "^acs:ram::"},message:"must match pattern \""+"^acs:ram::"+"\"",schema:"^acs:ram::",parentSchema:schema11.properties.role_arn,data:data75};
+if(data.priority !== undefined){
+let data75 = data.priority;
+if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
+const err129 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.priority.type,parentSchema:schema11.properties.priority,data:data75};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1708,9 +1705,9 @@ vErrors.push(err129);
 }
 errors++;
 }
-}
-else {
-const err130 = {instancePath:instancePath+"/role_arn",schemaPath:"#/properties/role_arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.role_arn.type,parentSchema:schema11.properties.role_arn,data:data75};
+if((typeof data75 == "number") && (isFinite(data75))){
+if(data75 < 1 || isNaN(data75)){
+const err130 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.priority,data:data75};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1720,12 +1717,12 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data.session !== undefined){
-let data76 = data.session;
-if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
-for(const key16 in data76){
-if(!((((((key16 === "region_id") || (key16 === "workspace_id")) || (key16 === "oss_bucket_name")) || (key16 === "oss_endpoint")) || (key16 === "endpoint")) || (key16 === "workspace_endpoint"))){
-const err131 = {instancePath:instancePath+"/session",schemaPath:"#/properties/session/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.session,data:data76};
+}
+if(data.role_arn !== undefined){
+let data76 = data.role_arn;
+if(typeof data76 === "string"){
+if(!pattern5.test(data76)){
+const err131 = {instancePath:instancePath+"/role_arn",schemaPath:"#/properties/role_arn/pattern",keyword:"pattern",params:{pattern: "^acs:ram::"},message:"must match pattern \""+"^acs:ram::"+"\"",schema:"^acs:ram::",parentSchema:schema11.properties.role_arn,data:data76};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1735,11 +1732,8 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data76.region_id !== undefined){
-let data77 = data76.region_id;
-if(typeof data77 === "string"){
-if(func3(data77) < 1){
-const err132 = {instancePath:instancePath+"/session/region_id",schemaPath:"#/properties/session/properties/region_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.region_id,data:data77};
+else {
+const err132 = {instancePath:instancePath+"/role_arn",schemaPath:"#/properties/role_arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.role_arn.type,parentSchema:schema11.properties.role_arn,data:data76};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1749,8 +1743,12 @@ vErrors.push(err132);
 errors++;
 }
 }
-else {
-const err133 = {instancePath:instancePath+"/session/region_id",schemaPath:"#/properties/session/properties/region_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.region_id.type,parentSchema:schema11.properties.session.properties.region_id,data:data77};
+if(data.session !== undefined){
+let data77 = data.session;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key16 in data77){
+if(!((((((key16 === "region_id") || (key16 === "workspace_id")) || (key16 === "oss_bucket_name")) || (key16 === "oss_endpoint")) || (key16 === "endpoint")) || (key16 === "workspace_endpoint"))){
+const err133 = {instancePath:instancePath+"/session",schemaPath:"#/properties/session/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.session,data:data77};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1760,10 +1758,11 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data76.workspace_id !== undefined){
-let data78 = data76.workspace_id;
-if((typeof data78 !== "string") && (!(((typeof data78 == "number") && (!(data78 % 1) && !isNaN(data78))) && (isFinite(data78))))){
-const err134 = {instancePath:instancePath+"/session/workspace_id",schemaPath:"#/properties/session/properties/workspace_id/type",keyword:"type",params:{type: schema11.properties.session.properties.workspace_id.type},message:"must be string,integer",schema:schema11.properties.session.properties.workspace_id.type,parentSchema:schema11.properties.session.properties.workspace_id,data:data78};
+if(data77.region_id !== undefined){
+let data78 = data77.region_id;
+if(typeof data78 === "string"){
+if(func3(data78) < 1){
+const err134 = {instancePath:instancePath+"/session/region_id",schemaPath:"#/properties/session/properties/region_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.region_id,data:data78};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1773,11 +1772,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data76.oss_bucket_name !== undefined){
-let data79 = data76.oss_bucket_name;
-if(typeof data79 === "string"){
-if(func3(data79) < 1){
-const err135 = {instancePath:instancePath+"/session/oss_bucket_name",schemaPath:"#/properties/session/properties/oss_bucket_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.oss_bucket_name,data:data79};
+else {
+const err135 = {instancePath:instancePath+"/session/region_id",schemaPath:"#/properties/session/properties/region_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.region_id.type,parentSchema:schema11.properties.session.properties.region_id,data:data78};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1787,8 +1783,10 @@ vErrors.push(err135);
 errors++;
 }
 }
-else {
-const err136 = {instancePath:instancePath+"/session/oss_bucket_name",schemaPath:"#/properties/session/properties/oss_bucket_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.oss_bucket_name.type,parentSchema:schema11.properties.session.properties.oss_bucket_name,data:data79};
+if(data77.workspace_id !== undefined){
+let data79 = data77.workspace_id;
+if((typeof data79 !== "string") && (!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79))))){
+const err136 = {instancePath:instancePath+"/session/workspace_id",schemaPath:"#/properties/session/properties/workspace_id/type",keyword:"type",params:{type: schema11.properties.session.properties.workspace_id.type},message:"must be string,integer",schema:schema11.properties.session.properties.workspace_id.type,parentSchema:schema11.properties.session.properties.workspace_id,data:data79};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1798,11 +1796,11 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data76.oss_endpoint !== undefined){
-let data80 = data76.oss_endpoint;
+if(data77.oss_bucket_name !== undefined){
+let data80 = data77.oss_bucket_name;
 if(typeof data80 === "string"){
 if(func3(data80) < 1){
-const err137 = {instancePath:instancePath+"/session/oss_endpoint",schemaPath:"#/properties/session/properties/oss_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.oss_endpoint,data:data80};
+const err137 = {instancePath:instancePath+"/session/oss_bucket_name",schemaPath:"#/properties/session/properties/oss_bucket_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.oss_bucket_name,data:data80};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1813,7 +1811,7 @@ errors++;
 }
 }
 else {
-const err138 = {instancePath:instancePath+"/session/oss_endpoint",schemaPath:"#/properties/session/properties/oss_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.oss_endpoint.type,parentSchema:schema11.properties.session.properties.oss_endpoint,data:data80};
+const err138 = {instancePath:instancePath+"/session/oss_bucket_name",schemaPath:"#/properties/session/properties/oss_bucket_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.oss_bucket_name.type,parentSchema:schema11.properties.session.properties.oss_bucket_name,data:data80};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1823,11 +1821,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data76.endpoint !== undefined){
-let data81 = data76.endpoint;
+if(data77.oss_endpoint !== undefined){
+let data81 = data77.oss_endpoint;
 if(typeof data81 === "string"){
 if(func3(data81) < 1){
-const err139 = {instancePath:instancePath+"/session/endpoint",schemaPath:"#/properties/session/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.endpoint,data:data81};
+const err139 = {instancePath:instancePath+"/session/oss_endpoint",schemaPath:"#/properties/session/properties/oss_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.oss_endpoint,data:data81};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1838,7 +1836,7 @@ errors++;
 }
 }
 else {
-const err140 = {instancePath:instancePath+"/session/endpoint",schemaPath:"#/properties/session/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.endpoint.type,parentSchema:schema11.properties.session.properties.endpoint,data:data81};
+const err140 = {instancePath:instancePath+"/session/oss_endpoint",schemaPath:"#/properties/session/properties/oss_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.oss_endpoint.type,parentSchema:schema11.properties.session.properties.oss_endpoint,data:data81};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1848,11 +1846,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data76.workspace_endpoint !== undefined){
-let data82 = data76.workspace_endpoint;
+if(data77.endpoint !== undefined){
+let data82 = data77.endpoint;
 if(typeof data82 === "string"){
 if(func3(data82) < 1){
-const err141 = {instancePath:instancePath+"/session/workspace_endpoint",schemaPath:"#/properties/session/properties/workspace_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.workspace_endpoint,data:data82};
+const err141 = {instancePath:instancePath+"/session/endpoint",schemaPath:"#/properties/session/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.endpoint,data:data82};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1863,7 +1861,7 @@ errors++;
 }
 }
 else {
-const err142 = {instancePath:instancePath+"/session/workspace_endpoint",schemaPath:"#/properties/session/properties/workspace_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.workspace_endpoint.type,parentSchema:schema11.properties.session.properties.workspace_endpoint,data:data82};
+const err142 = {instancePath:instancePath+"/session/endpoint",schemaPath:"#/properties/session/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.endpoint.type,parentSchema:schema11.properties.session.properties.endpoint,data:data82};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1873,9 +1871,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-}
-else {
-const err143 = {instancePath:instancePath+"/session",schemaPath:"#/properties/session/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.session.type,parentSchema:schema11.properties.session,data:data76};
+if(data77.workspace_endpoint !== undefined){
+let data83 = data77.workspace_endpoint;
+if(typeof data83 === "string"){
+if(func3(data83) < 1){
+const err143 = {instancePath:instancePath+"/session/workspace_endpoint",schemaPath:"#/properties/session/properties/workspace_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.workspace_endpoint,data:data83};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1885,14 +1885,37 @@ vErrors.push(err143);
 errors++;
 }
 }
-}
 else {
-const err144 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err144 = {instancePath:instancePath+"/session/workspace_endpoint",schemaPath:"#/properties/session/properties/workspace_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.workspace_endpoint.type,parentSchema:schema11.properties.session.properties.workspace_endpoint,data:data83};
 if(vErrors === null){
 vErrors = [err144];
 }
 else {
 vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/session",schemaPath:"#/properties/session/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.session.type,parentSchema:schema11.properties.session,data:data77};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+}
+else {
+const err146 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
 }
 errors++;
 }

@@ -29,6 +29,7 @@ export function resolveJob(data: Raw, baseDir: string, options: { local?: boolea
     outputs: {},
     wait: (data['wait'] as boolean | undefined) ?? true,
     show_logs: (data['show_logs'] as boolean | undefined) ?? true,
+    code_upload: (data['code_upload'] as 'files' | 'archive' | undefined) ?? 'files',
   };
   copy(data, job, ['output_path', 'instance_type', 'spot_spec', 'resource_type', 'resource_id', 'user_vpc_config', 'experiment_config', 'settings', 'requirements', 'description', 'priority', 'role_arn']);
   const environments = stringMap(data['environments']);

@@ -58,7 +58,7 @@ export const jobConfigSchema = {
         { type: 'array', items: { type: 'string' }, minItems: 1 },
       ],
     },
-    source_dir: text('The code folder, relative to this file, packaged and uploaded to OSS and unpacked into /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.', { minLength: 1 }),
+    source_dir: text('The code folder, relative to this file, uploaded to OSS (see `code_upload`) and found by the job in /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.', { minLength: 1 }),
     job_type: text('The PAI job type. Default PyTorchJob; also TFJob, XGBoostJob, MPIJob, ... Wire: AlgorithmSpec.JobType.', {
       minLength: 1,
       examples: ['PyTorchJob', 'TFJob', 'XGBoostJob', 'MPIJob'],
@@ -178,6 +178,12 @@ export const jobConfigSchema = {
       description: 'Output channels: name → location. The job writes to /ml/output/<name>/. Wire: OutputChannels.',
       additionalProperties: location('output'),
       propertyNames: { pattern: '^[A-Za-z0-9_-]+$', 'x-message': 'channel names may only contain letters, digits, "_" and "-"' },
+    },
+    code_upload: {
+      type: 'string',
+      enum: ['files', 'archive'],
+      description: 'How a local source_dir goes up: "files" (default) one object per file under a content-addressed prefix, as the PAI SDK uploads code; "archive" one source.tar.gz, which works only where the service unpacks it.',
+      'x-message': 'must be "files" or "archive"',
     },
     wait: { type: 'boolean', description: 'Follow the job until it ends (default true); false returns once it is submitted.' },
     show_logs: { type: 'boolean', description: 'Print the job\'s logs while following it (default true).' },

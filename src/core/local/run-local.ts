@@ -24,6 +24,8 @@ export interface LocalRunOptions {
   /** pip-install requirements.txt and `requirements` (into a virtualenv under the run folder, for the plain runtime). */
   installRequirements: boolean;
   maxCodeSize?: number;
+  /** False: an oss:// .tar.gz code location is not unpacked (the emulator's default, see stage.ts). */
+  unpackCodeArchive?: boolean;
   /** Between SIGTERM and SIGKILL when the job is stopped. Default 10 s. */
   graceMs?: number;
 }
@@ -66,7 +68,7 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events
     await preflight(spec, deps, events, options);
     const layout = runLayout(await createRunFolder(options.runs, spec.name));
     events.staging?.(layout.root);
-    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), call, signal: deps.signal, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}) }, events);
+    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), call, signal: deps.signal, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, events);
     const requirements = requirementsFile(layout.usercode);
     if (!options.installRequirements && (requirements || spec.requirements.length > 0)) {
       const what = [requirements, spec.requirements.length > 0 ? 'the job\'s requirements' : undefined].filter(Boolean).join(' and ');

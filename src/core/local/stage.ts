@@ -1,9 +1,9 @@
-import { cp, mkdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { chmod, copyFile, cp, mkdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import type { ObjectStore } from '../../cloud/types.js';
 import { ConfigError, InterruptedError } from '../errors.js';
 import { parseOssUri } from '../uris.js';
-import { packageCode, type PackageEvents } from '../package-code.js';
+import { prepareCode, type PackageEvents } from '../package-code.js';
 import { unpackArchive } from '../packaging/index.js';
 import type { PackagedCode } from '../submit.js';
 import { asDir, hyperparametersFile } from './contract.js';
@@ -35,6 +35,8 @@ export interface StageDeps {
   signal: AbortSignal;
   /** The code-size limit the cloud upload would apply. */
   maxCodeSize?: number;
+  /** False: an oss:// .tar.gz code location lands in usercode/ as the file itself (default: unpacked). */
+  unpackCodeArchive?: boolean;
 }
 
 export interface StageEvents extends PackageEvents {
@@ -42,8 +44,8 @@ export interface StageEvents extends PackageEvents {
 }
 
 /**
- * Fills the run folder as PAI fills /ml/: usercode/ unpacked from the archive the cloud would get (so the same
- * ignore rules apply), input/config/hyperparameters.json, input/data/<channel>/, and an empty output/<channel>/.
+ * Fills the run folder as PAI fills /ml/: usercode/ holds the files the cloud upload would send (the same
+ * selection and ignore rules, one file per object, links as the files they point at), input/config/hyperparameters.json, input/data/<channel>/, and an empty output/<channel>/.
  */
 export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: StageDeps, events: StageEvents): Promise<Staged> {
   const checkpoint = () => {
@@ -77,23 +79,34 @@ export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: Stag
   return { inputs, outputs };
 }
 
-/** The code: a local folder goes through the same archive as a cloud upload; oss:// is an archive or a prefix. */
+/**
+ * The code: a local folder is copied file by file, exactly the objects a cloud upload would put under the
+ * code prefix; oss:// is a prefix (laid out as it is) or a .tar.gz, unpacked unless the spec says to keep it
+ * as the file (`unpackCodeArchive: false`, what a service that does not unpack would give the job).
+ */
 async function stageCode(code: string, layout: RunLayout, deps: StageDeps, events: StageEvents): Promise<void> {
   const archive = join(layout.root, 'source.tar.gz');
   try {
     if (!/^oss:\/\//i.test(code)) {
-      const packed = await packageCode(code, layout.root, deps.maxCodeSize, events);
-      await unpackArchive(packed.path, layout.usercode);
-      events.packaged?.(packed, layout.usercode);
+      const prepared = await prepareCode(code, 'files', layout.root, deps.maxCodeSize, events);
+      for (const f of prepared.tree!.files) {
+        const to = join(layout.usercode, ...f.path.split('/'));
+        await mkdir(dirname(to), { recursive: true });
+        await copyFile(f.abs, to);
+        await chmod(to, f.executable ? 0o755 : 0o644);
+      }
+      events.packaged?.(prepared, layout.usercode);
       return;
     }
     const store = needStore(deps, 'source_dir', code);
-    if (/\.(tar\.gz|tgz)$/i.test(code)) {
+    if (/\.(tar\.gz|tgz)$/i.test(code) && deps.unpackCodeArchive !== false) {
       const { bucket, key } = splitOss(code);
       await deps.call(() => store.getFile(bucket, key, archive));
       await unpackArchive(archive, layout.usercode);
     } else {
-      await downloadLocation(store, deps.call, code.endsWith('/') ? code : `${code}/`, layout.usercode, 'source_dir');
+      // A kept archive is one object (usercode/source.tar.gz); anything else is read as a prefix.
+      const asFile = /\.(tar\.gz|tgz)$/i.test(code);
+      await downloadLocation(store, deps.call, asFile || code.endsWith('/') ? code : `${code}/`, layout.usercode, 'source_dir');
     }
   } finally {
     await rm(archive, { force: true });

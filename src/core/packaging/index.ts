@@ -15,3 +15,4 @@ export {
   type CodeSizeFinding,
 } from './size.js';
 export { listSelection, type ListingLine } from './listing.js';
+export { CODE_ROOT, codePrefix, hashFile, hashTree, markerKey, readChunks, treeDigest, type CodeTree, type HashOptions, type TreeFile } from './tree-digest.js';

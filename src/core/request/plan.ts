@@ -13,19 +13,32 @@ export const PENDING_BUCKET = '<workspace-default-bucket>';
 export interface RequestPlan {
   jobName: string;
   body: CreateTrainingJobBody;
-  /** The code folder to package and upload, and its object; absent for no code or an oss:// source_dir. */
-  codeUpload?: { dir: string; bucket: string | null; key: string };
+  /** The code folder to upload, and its prefix (or archive key); absent for no code or an oss:// source_dir. */
+  codeUpload?: { dir: string; bucket: string | null; key: string } & Partial<CodeDetails>;
   /** Local-path inputs to upload, and the URI each channel will point at. */
   inputUploads: { channel: string; path: string; uri: string }[];
   /** True when the bucket is not configured and will be asked of the workspace at submit time. */
   bucketPending: boolean;
 }
 
+/** What a prepared code folder will put in OSS (a dry run shows it; the real run sends exactly this). */
+export interface CodeDetails {
+  kind: 'files' | 'archive';
+  fileCount: number;
+  /** The files' bytes (files) or the archive's (archive). */
+  bytes: number;
+  /** The object written once every file is in place (files). */
+  marker?: string;
+  /** Every object under the prefix, in order (files). */
+  objects?: { key: string; size: number }[];
+}
+
 /** What is known once the bucket is resolved and the code and inputs are packaged. */
 export interface PlanResolution {
   bucket?: string;
-  /** The code archive's object key (content-addressed); without it, the SDK's prefix stands in. */
+  /** The code's CodeDir key: its content-addressed prefix (or archive key); without it, the SDK's prefix stands in. */
   codeKey?: string;
+  code?: CodeDetails;
   /** The URI each local-path input was uploaded to, by channel. */
   inputUris?: Record<string, string>;
   /** The run's submission id, sent as a label. */
@@ -48,7 +61,7 @@ export function planRequest(job: Job, session: CompleteSession, now: Date, resol
   } else if (job.source_dir) {
     const key = resolved.codeKey ?? `pai/processing_src/${plainText(name)}/`;
     code = { bucket, key, endpoint: ossHost };
-    codeUpload = { dir: job.source_dir, bucket, key };
+    codeUpload = { dir: job.source_dir, bucket, key, ...(resolved.code ?? {}) };
   }
   const inputUploads: RequestPlan['inputUploads'] = [];
   const stamp = inputStamp(now);

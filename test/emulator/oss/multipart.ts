@@ -53,8 +53,12 @@ export class MultipartUploads {
     return upload;
   }
 
-  uploadPart(bucket: string, key: string, uploadId: string | undefined, partNumber: string | undefined, data: Buffer): string {
+  uploadPart(bucket: string, key: string, uploadId: string | undefined, partNumber: string | undefined, data: Buffer, contentMd5?: string): string {
     const upload = this.find(bucket, key, uploadId);
+    // Like PutObject: a part whose Content-MD5 does not match its bytes is refused (OSS UploadPart reference).
+    if (contentMd5 !== undefined && contentMd5 !== md5(data).toString('base64')) {
+      throw new ServiceError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
+    }
     const n = Number(partNumber);
     if (!Number.isInteger(n) || n < 1 || n > 10000) throw new ServiceError(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive.');
     const etag = etagOf(data);

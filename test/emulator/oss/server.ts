@@ -140,7 +140,7 @@ export function ossAdapter(ctx: OssContext): ServiceAdapter<OssRoute> {
           answer = xmlAnswer(ctx.multipart.initiate(bucket, key, h['content-type'] || 'application/octet-stream', metaFrom(h)));
           break;
         case 'UploadPart':
-          answer = { status: 200, headers: { etag: ctx.multipart.uploadPart(bucket, key, q['uploadId'], q['partNumber'], call.body) }, body: '' };
+          answer = { status: 200, headers: { etag: ctx.multipart.uploadPart(bucket, key, q['uploadId'], q['partNumber'], call.body, h['content-md5']) }, body: '' };
           break;
         case 'CompleteMultipartUpload': {
           const obj = ctx.multipart.complete(bucket, key, q['uploadId'], call.body);

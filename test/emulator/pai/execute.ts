@@ -1,5 +1,6 @@
 // Executed mode (design.md section 8): a submitted job runs for real through the local runner
-// (src/core/local). Its code is unpacked from the emulated OSS, its oss:// inputs downloaded from
+// (src/core/local). Its code is laid out from the emulated OSS (every object under the CodeDir prefix,
+// relative paths kept; a .tar.gz object unpacked only in legacy mode), its oss:// inputs downloaded from
 // it, its log lines become the job's logs (ListTrainingJobLogs), its statuses the job's statuses,
 // and its outputs are written back to the emulated OSS before the job succeeds.
 import { mkdtempSync } from 'node:fs';
@@ -21,6 +22,13 @@ export interface ExecuteOptions {
   graceMs?: number;
   /** The environment jobs inherit. Default: this process's. */
   env?: Record<string, string | undefined>;
+  /**
+   * Legacy mode: a CodeDir whose key is a .tar.gz object is unpacked into usercode/. Default false: the job
+   * finds the archive itself in /ml/usercode, as with a service that does not unpack (the current SDK never
+   * sends an archive: pai/common/oss_utils.py upload() puts a folder one object per file under a prefix,
+   * and pai/job/_training_job.py passes that prefix as CodeDir). A prefix is always laid out as it is.
+   */
+  unpackCodeArchive?: boolean;
 }
 
 type Body = Record<string, unknown>;
@@ -92,7 +100,7 @@ export class Executor implements JobExecutor {
         spec,
         { env: this.options.env ?? process.env, store: emulatedStore(this.oss), signal, clock: Date.now },
         events,
-        { runs: this.root, runtime: 'plain', installRequirements: this.options.installRequirements ?? false, graceMs: this.options.graceMs ?? 2000 },
+        { runs: this.root, runtime: 'plain', installRequirements: this.options.installRequirements ?? false, graceMs: this.options.graceMs ?? 2000, unpackCodeArchive: this.options.unpackCodeArchive ?? false },
       );
     } catch (error) {
       // What the runner refuses (no such input, a dataset channel) fails the job, as PAI would.
@@ -149,6 +157,10 @@ export function emulatedStore(oss: OssStore): ObjectStore {
     async putFile(bucket, key, path) {
       if (!oss.hasBucket(bucket)) throw missing('NoSuchBucket', `the bucket ${bucket} does not exist`);
       oss.store(bucket, key, await readFile(path), 'application/octet-stream', {});
+    },
+    async putContent(bucket, key, body) {
+      if (!oss.hasBucket(bucket)) throw missing('NoSuchBucket', `the bucket ${bucket} does not exist`);
+      oss.store(bucket, key, body, 'application/octet-stream', {});
     },
     async getFile(bucket, key, path) {
       const o = oss.get(key, bucket);
