@@ -10,7 +10,8 @@ export function formatDuration(ms: number): string {
 
 /** `1.5 KB`, `12.3 MB`: decimal units, as storage consoles show sizes. */
 export function formatBytes(bytes: number): string {
-  if (bytes < 1000) return `${bytes} B`;
+  // Rates are fractions of bytes: a count of bytes is whole.
+  if (bytes < 1000) return `${Math.round(bytes)} B`;
   const units = ['KB', 'MB', 'GB', 'TB'];
   let value = bytes;
   let unit = -1;

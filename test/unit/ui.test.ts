@@ -79,3 +79,13 @@ describe('colorEnabled', () => {
     expect(colorEnabled(env, flag, tty)).toBe(expected);
   });
 });
+
+describe('formatBytes', () => {
+  it('prints a rate below 1 KB/s as whole bytes, and larger sizes in decimal units', async () => {
+    const { formatBytes } = await import('../../src/ui/format.js');
+    expect(formatBytes(221.31147540983608)).toBe('221 B');
+    expect(formatBytes(0)).toBe('0 B');
+    expect(formatBytes(1500)).toBe('1.5 KB');
+    expect(formatBytes(124_000_000)).toBe('124 MB');
+  });
+});
