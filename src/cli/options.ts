@@ -10,7 +10,7 @@ export function addCommonOptions(cmd: Command): Command {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-/** The job config file and the flags that override its keys (design.md section 3). */
+/** The job config file and the flags that override its keys (docs/config.md). */
 export function addJobOptions(cmd: Command): Command {
   return cmd
     .option('-f, --file <path>', 'the job config (YAML or JSON); default: found by searching from the current folder')

@@ -39,7 +39,7 @@ const METADATA_PROBE_MS = 700;
  * The Alibaba Cloud default credential chain (env, OIDC, ~/.aliyun/config.json, ~/.alibabacloud/credentials,
  * ECS RAM role, credentials URI), built from @alicloud/credentials' own providers, but consulting only the
  * sources that exist. The library's own chain probes the ECS metadata address for seconds and always requests
- * `https://undefined/` when no URI is set (research/deps.md section 4); with nothing configured this answers
+ * `https://undefined/` when no URI is set (docs/session.md); with nothing configured this answers
  * in well under a second, naming every place it looked.
  */
 export async function resolveCredentials(lookup: CredentialsLookup): Promise<ResolvedCredentials> {

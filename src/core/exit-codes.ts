@@ -1,5 +1,5 @@
 /**
- * The exit codes of design.md section 7: one table for every command, cloud and local alike.
+ * The exit codes of docs/exit-codes.md: one table for every command, cloud and local alike.
  * Scripts depend on these numbers; never renumber one.
  */
 export const ExitCode = {

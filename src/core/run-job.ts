@@ -55,7 +55,7 @@ export interface RunOptions {
 
 /**
  * `run` after validation: submit, then follow to the end (unless detached), and the exit code of
- * design.md section 7 for how it ended: the job's status, 6 on --timeout, 130 on Ctrl-C (3 when
+ * docs/exit-codes.md for how it ended: the job's status, 6 on --timeout, 130 on Ctrl-C (3 when
  * --stop-on-interrupt stopped the job).
  */
 export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, events: RunEvents, options: RunOptions): Promise<number> {

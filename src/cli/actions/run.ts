@@ -18,7 +18,7 @@ export type RunOptions = JobFlagValues &
   SessionFlags &
   CommonOptions & { dryRun?: boolean; detach?: boolean; timeout?: string; stopOnInterrupt?: boolean; maxCodeSize?: string } & LocalFlags;
 
-/** The flags of `run --local` (design.md section 9). */
+/** The flags of `run --local` (docs/local.md). */
 export interface LocalFlags {
   local?: boolean;
   localRuntime?: string;

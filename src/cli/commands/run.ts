@@ -11,7 +11,7 @@ export function registerRun(program: Command, inv: Invocation): void {
     .option('--timeout <duration>', 'stop following after this long (90s, 30m, 2h): exit 6, the job keeps running')
     .option('--stop-on-interrupt', 'on Ctrl-C, stop the job too (and wait for it to stop) instead of leaving it running')
     .option('--max-code-size <size>', 'refuse to upload code larger than this (500MB, 2GiB); default 5GiB')
-    // Local mode (design.md section 9): the same job on this machine, with PAI's container contract.
+    // Local mode (docs/local.md): the same job on this machine, with PAI's container contract.
     .option('--local', 'run the job on this machine (as instance_type: local does), in .pai-process/runs/<job-name>/; no cloud account needed')
     .option('--local-runtime <runtime>', 'with --local: plain (a process, the default) or docker (the image, with the real /ml paths)')
     .option('--install-requirements', 'with --local: pip-install requirements.txt and `requirements` (plain: into a virtualenv in the run folder)');

@@ -113,7 +113,7 @@ export class PaiClient {
 
 /**
  * The Node client signs an empty query value as `k=` where the signature specification (and the service)
- * expects `k` alone (pai-api.md section 1): never send one.
+ * expects `k` alone (test/emulator/README.md, "Signatures and credentials"): never send one.
  */
 function withoutEmpty(query: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(query).filter(([, v]) => v !== ''));

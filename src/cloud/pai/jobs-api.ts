@@ -7,7 +7,10 @@ const PAI_STUDIO = '2022-01-12';
 const AI_WORKSPACE = '2021-02-04';
 const JOBS = '/api/v1/trainingjobs';
 
-/** PaiStudio's training-job calls (pai-api.md section 2), and the workspace's default storage. */
+/**
+ * PaiStudio's training-job calls and the workspace's default storage (docs/service.md; the routes as the emulator
+ * serves them: test/emulator/README.md).
+ */
 export class PaiJobsApi implements JobsApi {
   constructor(
     private readonly pai: PaiClient,

@@ -1,5 +1,5 @@
 /**
- * The job container contract (session-and-container.md): the variables a job's command finds, and the
+ * The job container contract (docs/local.md): the variables a job's command finds, and the
  * hyperparameters file. Pure functions of the job and of where its folders are, so the plain runtime (host
  * paths) and the Docker runtime (/ml paths) build their environment the same way.
  */

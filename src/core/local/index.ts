@@ -1,5 +1,5 @@
 /**
- * The local runner (design.md section 9): a job run on this machine with PAI's container contract, as a
+ * The local runner (docs/local.md): a job run on this machine with PAI's container contract, as a
  * plain process or in Docker. The CLI's `run --local` and the emulator's executed mode both use it.
  */
 export { contractEnv, distributedEnv, envName, hyperparametersFile, pythonJson, shellQuote, userArgs, type ContractPaths } from './contract.js';

@@ -56,7 +56,7 @@ export interface LocalRunEvents extends Pick<RunEvents, 'status' | 'log' | 'resu
 export const DEFAULT_GRACE_MS = 10_000;
 
 /**
- * Runs a job on this machine with PAI's container contract, and returns the exit code of design.md section 7:
+ * Runs a job on this machine with PAI's container contract, and returns the exit code of docs/exit-codes.md:
  * 0 when every worker succeeded (and the outputs were delivered), 1 when one failed or max_run_time passed,
  * 130 on Ctrl-C (the job is ours, so it is stopped: nothing keeps running). What cannot start at all is
  * thrown as a CliError with its own code (a config problem 2, no Docker engine 5, ...).

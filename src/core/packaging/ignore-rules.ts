@@ -26,7 +26,7 @@ export const DEFAULT_IGNORE_RULES: readonly string[] = [
 type Matcher = ignore.Ignore;
 
 // createRequire rather than import: Node's named-export detection on ignore's CJS file costs ~35 ms of start-up
-// for nothing (deps.md 1.1); require() is ~1 ms and returns the same function under node, tsx and vitest.
+// for nothing; require() is ~1 ms and returns the same function under node, tsx and vitest.
 const makeIgnore = createRequire(import.meta.url)('ignore') as typeof ignore;
 
 /** Case-sensitive, as git is on Linux (where PAI unpacks the code), so that every machine chooses the same files. */
@@ -68,7 +68,7 @@ export function rebaseGitignoreRule(rule: string, base: string): string {
 
 /**
  * The ignore decisions for one walk. Paths are relative to the root, posix, and folders end in `/` (the form
- * `ignore` needs, deps.md 6). The walker must not descend into an ignored folder, as git does not.
+ * `ignore` needs). The walker must not descend into an ignored folder, as git does not.
  */
 export class IgnoreRules {
   /** `.gitignore` mode: the defaults, kept apart so that no `.gitignore` rule can bring one back. */

@@ -1,5 +1,6 @@
 /**
- * Packaging of a code folder into one deterministic .tar.gz (design.md section 5). The rules are in README.md.
+ * Packaging of a code folder: the file selection, the tree digest, and the opt-in deterministic .tar.gz.
+ * The rules are in README.md.
  */
 export { PackagingError, type PackagingFailure } from './errors.js';
 export { DEFAULT_IGNORE_RULES, type IgnoreSource } from './ignore-rules.js';

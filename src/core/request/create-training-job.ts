@@ -27,7 +27,8 @@ export const SUBMISSION_LABEL = 'pai-process-submission-id';
 export type CreateTrainingJobBody = Record<string, unknown>;
 
 /**
- * The CreateTrainingJob body for a Processor job (pai-api.md section 3). Keys are added in the order the
+ * The CreateTrainingJob body for a Processor job (docs/config.md names each key's wire field;
+ * test/cli/dry-run-golden.test.ts compares it with the SDK's own bodies). Keys are added in the order the
  * SDK's generated client adds them, and always-present objects and arrays are sent even when empty, so
  * that for the same arguments the JSON is the SDK's, byte for byte. Where the SDK drops data the API
  * model has (SwitchId, ExtendedCIDRs, DefaultRoute, Settings beyond four keys), we send it.

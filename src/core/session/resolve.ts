@@ -44,7 +44,7 @@ export interface SessionInputs {
 }
 
 /**
- * Resolves each session value by design.md's precedence: flags > environment > the job config's
+ * Resolves each session value by the precedence of docs/session.md: flags > environment > the job config's
  * session block > the PAI SDK's config file > defaults derived from the region.
  * Returns what it found and the problems with what it found; `requireSession` decides what is missing.
  */
