@@ -6,34 +6,64 @@
 // compiles as usual when it does not match (another Node, NODE_OPTIONS with V8 flags), so a stale cache costs time,
 // never correctness. Code run from the cache has no module loader behind import(): the bundle contains none
 // (scripts/bundle.mjs checks) and imports JavaScript job configs through CliContext.importFile instead.
+// The same goes for ali-oss, bundled apart (dist/bundle/ali-oss.cjs): it is the slowest library to load, and only
+// commands that touch OSS need it (CliContext.loadLibrary).
 const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
 const vm = require('node:vm');
 
-const BUNDLE = join(__dirname, '..', 'dist', 'bundle', 'main.cjs');
-const CACHE = `${BUNDLE}.v8-cache`;
+const BUNDLE_DIR = join(__dirname, '..', 'dist', 'bundle');
+const BUNDLE = join(BUNDLE_DIR, 'main.cjs');
 
-/** The bundle's exports ({ main }), and a way to write the cache once the code that should be in it has run. */
-function loadBundle() {
-  const source = readFileSync(BUNDLE, 'utf8');
+/** A CommonJS file run through its code cache (`<file>.v8-cache`), and a way to write that cache once its code has run. */
+function loadCached(file) {
+  const source = readFileSync(file, 'utf8');
+  const cache = `${file}.v8-cache`;
   let cachedData;
   try {
-    // V8 compares only the source's length with the one the cache was made from: a bundle changed after its cache
+    // V8 compares only the source's length with the one the cache was made from: a file changed after its cache
     // was written (by hand: the build writes both, the cache last) could run stale code. Newer than its cache: skip it.
-    if (statSync(CACHE).mtimeMs >= statSync(BUNDLE).mtimeMs) cachedData = readFileSync(CACHE);
+    if (statSync(cache).mtimeMs >= statSync(file).mtimeMs) cachedData = readFileSync(cache);
   } catch {
     cachedData = undefined; // none written yet (the build writes it), or unreadable: compile as usual
   }
-  const script = new vm.Script(Module.wrap(source), { filename: BUNDLE, cachedData });
+  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, Module.createRequire(BUNDLE), module, BUNDLE, dirname(BUNDLE));
+  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));
   return {
-    main: module.exports.main,
+    exports: module.exports,
     /** Whether V8 used the cache (false: none, or it did not match). */
     cacheUsed: cachedData !== undefined && !script.cachedDataRejected,
-    writeCache: () => writeFileSync(CACHE, script.createCachedData()),
+    writeCache: () => writeFileSync(cache, script.createCachedData()),
   };
 }
 
-module.exports = { loadBundle, BUNDLE };
+/** The bundle's exports ({ main }), and a way to write the cache once the code that should be in it has run. */
+function loadBundle() {
+  const loaded = loadCached(BUNDLE);
+  return { main: loaded.exports.main, cacheUsed: loaded.cacheUsed, writeCache: loaded.writeCache };
+}
+
+const libraries = new Map();
+
+/**
+ * A library the build bundled apart (`ali-oss`), from its code cache; the installed package when this tree has no
+ * such bundle. Loaded once.
+ */
+function loadLibrary(name) {
+  let loaded = libraries.get(name);
+  if (!loaded) {
+    const file = join(BUNDLE_DIR, `${name}.cjs`);
+    try {
+      loaded = loadCached(file);
+    } catch (error) {
+      if (error.code !== 'ENOENT' || error.path !== file) throw error;
+      loaded = { exports: Module.createRequire(BUNDLE)(name), cacheUsed: false, writeCache: () => undefined };
+    }
+    libraries.set(name, loaded);
+  }
+  return loaded;
+}
+
+module.exports = { loadBundle, loadLibrary, BUNDLE };

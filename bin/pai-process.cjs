@@ -17,7 +17,8 @@ if (only === '--version' || only === '-V') {
   process.stdout.write(help);
 } else {
   const { main } = loadCli();
-  main(argv, { exitNow: (code) => process.exit(code), importFile: (url) => import(url) }).then((code) => {
+  const loadLibrary = (name) => require('./load-bundle.cjs').loadLibrary(name).exports;
+  main(argv, { exitNow: (code) => process.exit(code), importFile: (url) => import(url), loadLibrary }).then((code) => {
     process.exitCode = code;
   });
 }

@@ -14,6 +14,11 @@ export interface CliContext {
    * where an import() of the bundle's own has no module loader to call.
    */
   importFile: (url: string) => Promise<unknown>;
+  /**
+   * Loads ali-oss. bin/ passes its own, which runs the copy the build bundled apart with a code cache
+   * (bin/load-bundle.cjs): requiring the package costs a run that touches OSS some 170 ms. Absent: the package.
+   */
+  loadLibrary?: (name: 'ali-oss') => unknown;
   /** Whether the ECS metadata service answers; tests answer without leaving the machine. */
   probeMetadata?: () => Promise<boolean>;
   /** Subscribes to Ctrl-C and SIGTERM; returns the unsubscribe function. */

@@ -14,7 +14,7 @@ export interface Backends {
  * The PAI and OSS adapters for a session. This module (and the Alibaba libraries behind it) is only
  * loaded with `await import()`, by commands that talk to the cloud.
  */
-export function createBackends(session: CompleteSession, credential: CredentialClient, version: string, timeouts: Timeouts = {}): Backends {
+export function createBackends(session: CompleteSession, credential: CredentialClient, version: string, timeouts: Timeouts = {}, libraries: Libraries = {}): Backends {
   const userAgent = `pai-process/${version}`;
   const region = session.region.value;
   const t = { ...(timeouts.connectMs !== undefined ? { connectTimeoutMs: timeouts.connectMs } : {}), ...(timeouts.readMs !== undefined ? { readTimeoutMs: timeouts.readMs } : {}) };
@@ -23,7 +23,7 @@ export function createBackends(session: CompleteSession, credential: CredentialC
   const oss = session.ossEndpoint.value;
   return {
     jobs: new PaiJobsApi(pai, workspace, region),
-    store: new OssObjectStore({ endpoint: `${oss.protocol}://${oss.host}`, region: `oss-${region}`, credential, ...(timeouts.ossMs !== undefined ? { timeoutMs: timeouts.ossMs } : {}),
+    store: new OssObjectStore({ endpoint: `${oss.protocol}://${oss.host}`, region: `oss-${region}`, credential, ...(libraries.aliOss ? { loadLibrary: libraries.aliOss } : {}), ...(timeouts.ossMs !== undefined ? { timeoutMs: timeouts.ossMs } : {}),
       ...(timeouts.multipartThreshold !== undefined ? { multipartThreshold: timeouts.multipartThreshold } : {}),
       ...(timeouts.partSize !== undefined ? { partSize: timeouts.partSize } : {}),
       ...(timeouts.ossRetries !== undefined ? { retries: timeouts.ossRetries } : {}),
@@ -43,4 +43,9 @@ export interface Timeouts {
   partSize?: number;
   /** ali-oss's own retries of a network failure (each part on its own), before ours. Default 3. */
   ossRetries?: number;
+}
+
+/** Where the Alibaba libraries come from when not from the installed packages (bin/ passes a bundled ali-oss). */
+export interface Libraries {
+  aliOss?: () => unknown;
 }

@@ -34,6 +34,15 @@ describe('the built CLI', () => {
     expect(JSON.parse(r.stdout)).toEqual({ cacheUsed: true, main: 'function' });
   });
 
+  it('loads ali-oss bundled apart, from its own code cache, as a working client constructor', () => {
+    const probe = `const l = require(${JSON.stringify(`${root}bin/load-bundle.cjs`)}).loadLibrary('ali-oss');
+      const c = new l.exports({ accessKeyId: 'k', accessKeySecret: 's', bucket: 'my-bucket', region: 'oss-cn-hangzhou' });
+      console.log(JSON.stringify({ cacheUsed: l.cacheUsed, bucket: c.options.bucket, put: typeof c.put }));`;
+    const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ cacheUsed: true, bucket: 'my-bucket', put: 'function' });
+  });
+
   it('runs as well when V8 rejects the cache (other V8 flags): it compiles instead', () => {
     const flag = '--max-semi-space-size=4';
     const probe = `const b = require(${JSON.stringify(`${root}bin/load-bundle.cjs`)}).loadBundle(); console.log(b.cacheUsed);`;
@@ -52,7 +61,7 @@ describe('the built CLI', () => {
   it('runs from just the files the package ships (package.json "files"), from the code cache', () => {
     const packed = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'schema/job-config.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'dist/bundle/ali-oss.cjs', 'dist/bundle/ali-oss.cjs.v8-cache', 'schema/job-config.schema.json']));
     const pkg = tempDir('package-');
     for (const file of files) {
       mkdirSync(dirname(join(pkg, file)), { recursive: true });

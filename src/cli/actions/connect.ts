@@ -11,7 +11,8 @@ import { packageVersion } from '../program.js';
 export async function connect(inv: Invocation, session: Session): Promise<Backends> {
   const credentials = await credentialsFor(inv, session);
   const { createBackends } = await import('../../cloud/index.js');
-  return createBackends(session as CompleteSession, credentials.credential, packageVersion(), inv.ctx.timeouts);
+  const { loadLibrary } = inv.ctx;
+  return createBackends(session as CompleteSession, credentials.credential, packageVersion(), inv.ctx.timeouts, loadLibrary ? { aliOss: () => loadLibrary('ali-oss') } : {});
 }
 
 /** The credentials for this invocation (a CredentialsError, exit 4, when there are none); their secrets masked from now on. */

@@ -13,6 +13,8 @@ export interface OssStoreOptions {
   /** The region as ali-oss names it (`oss-cn-hangzhou`); it also names the host of an IP endpoint. */
   region: string;
   credential: CredentialClient;
+  /** ali-oss's module, when not the installed package (bin/ passes the copy bundled with a code cache). */
+  loadLibrary?: () => unknown;
   /** Files at least this big go up in parts. */
   multipartThreshold?: number;
   /** Per request (a part, a PUT): long enough for a part on a slow link. */
@@ -196,7 +198,7 @@ export class OssObjectStore implements ObjectStore {
 
   async #create(bucket: string): Promise<OSSType> {
     silenceUrllibWarnings();
-    const OSS = createRequire(import.meta.url)('ali-oss') as typeof OSSType;
+    const OSS = (this.options.loadLibrary?.() ?? createRequire(import.meta.url)('ali-oss')) as typeof OSSType;
     const c = await this.options.credential.getCredential();
     const client = new OSS({
       bucket,
