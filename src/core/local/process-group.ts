@@ -16,6 +16,28 @@ export interface ProcessExit {
   startError?: string;
 }
 
+/**
+ * The groups still running. When this process ends without stopping them (a third Ctrl-C, a closed stdout:
+ * bin/pai-process.cjs exits at once), they are killed on the way out, so no worker outlives the CLI.
+ */
+const live = new Set<number>();
+let exitHooked = false;
+
+function track(pid: number): void {
+  live.add(pid);
+  if (exitHooked) return;
+  exitHooked = true;
+  process.once('exit', () => {
+    for (const group of live) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // ESRCH: already gone.
+      }
+    }
+  });
+}
+
 /** After the leader exits, how long its output pipes may stay open (held by a process that left the group). */
 const PIPE_DRAIN_MS = 2000;
 
@@ -33,6 +55,8 @@ export class GroupProcess {
     const [file, ...args] = spec.argv;
     if (file === undefined) throw new Error('GroupProcess: empty argv');
     this.#child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const pid = this.#child.pid;
+    if (pid !== undefined) track(pid);
     const out = new LineSplitter(onLine);
     const err = new LineSplitter(onLine);
     this.#child.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
@@ -52,6 +76,7 @@ export class GroupProcess {
       this.#child.once('exit', (code, signal) => {
         this.#done = true;
         this.#killGroup('SIGKILL');
+        if (pid !== undefined) live.delete(pid);
         let settled = false;
         const settle = () => {
           if (settled) return;
