@@ -3,7 +3,8 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../emulator/index.js';
 import { ROOT } from '../helpers/spawn-cli.js';
 import { project, tempDir } from '../helpers/run-cli.js';
 import { alive, jobYaml, waitFor } from '../local/support.js';
@@ -80,5 +81,62 @@ describe('the built CLI and a reader that stops reading', () => {
     expect(code).toBe(0);
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
     await waitFor(() => (started.filter(alive).length === 0 ? true : undefined), 5_000, 'the workers to be gone');
+  });
+});
+
+describe('the built CLI following a cloud job into a reader that stops reading', () => {
+  let emu: Emulator;
+  beforeAll(async () => {
+    emu = await startEmulator();
+  });
+  afterAll(async () => emu?.close());
+
+  it('`run` whose output reader goes away: exit 0, no stack trace, the job keeps running (no StopTrainingJob)', async () => {
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 50, logs: ['first\n'] },
+        ...Array.from({ length: 40 }, (_, i) => ({ at: 100 + i * 50, logs: [`line ${i}\n`] })),
+        { at: 60_000, status: 'Succeed' },
+      ],
+      { name: /^pipe_/ },
+    );
+    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: "true"\ninstance_type: ecs.c6.large\nbase_job_name: pipe\n' });
+    const child = spawn(process.execPath, [BIN, 'run', '-f', 'job.yaml'], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...emu.env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = ended(child);
+    child.stdout.once('data', () => child.stdout.destroy());
+    const { code } = await done;
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    const job = emu.jobs.all().find((j) => /^pipe_/.test(j.name));
+    expect(job?.status).toBe('Running');
+    expect(emu.journal.last('StopTrainingJob')).toBeUndefined();
+  });
+
+  it('SIGHUP to a following `run`: exit 130, the job keeps running (as SIGTERM)', async () => {
+    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 60_000, status: 'Succeed' }], { name: /^hup_/ });
+    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: "true"\ninstance_type: ecs.c6.large\nbase_job_name: hup\n' });
+    const child = spawn(process.execPath, [BIN, 'run', '-f', 'job.yaml'], {
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...emu.env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    const done = ended(child);
+    await waitFor(() => (emu.jobs.all().some((j) => /^hup_/.test(j.name)) && stderr.includes('Submitted') ? true : undefined), 20_000, 'the job to be submitted');
+    child.kill('SIGHUP');
+    const { code, signal } = await done;
+    expect(signal).toBeNull();
+    expect(code).toBe(130);
+    expect(stderr).not.toMatch(/\n\s+at /);
+    expect(emu.jobs.all().find((j) => /^hup_/.test(j.name))?.status).toBe('Running');
   });
 });

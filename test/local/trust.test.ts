@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobEnvironment } from '../../src/core/local/index.js';
+import { runCli } from '../helpers/run-cli.js';
 import { jobYaml, parseEnv, runLocal, tempDir } from './support.js';
 
 const SECRET = 'sk-LOCAL-trust-9f8e7d6c5b4a';
@@ -51,6 +52,9 @@ describe('run --local and the shell\'s cloud credentials', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--pass-env expects a variable name, got "A=B"');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
+    const cloud = await runCli(['run', '--image', 'python:3.11', '--command', 'true', '--instance-type', 'ecs.c6.large', '--pass-env', 'HOME', '--dry-run'], { env: { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '1' } });
+    expect(cloud.code).toBe(2);
+    expect(cloud.stderr).toContain('--pass-env applies to local runs only');
   });
 
   it('the rule itself: credentials and PAI_* withheld, names in passEnv let through, empty values dropped', () => {
