@@ -34,7 +34,8 @@ Examples:
   $ pai-process run -f job.yaml --dry-run
   $ pai-process run -f job.yaml --local
   $ pai-process run -f job.yaml --local --install-requirements --output model=./model
-  $ pai-process run -f job.yaml --local --pass-env ALIBABA_CLOUD_ACCESS_KEY_ID --pass-env ALIBABA_CLOUD_ACCESS_KEY_SECRET
+  $ pai-process run -f job.yaml --local --pass-env ALIBABA_CLOUD_ACCESS_KEY_ID \\
+      --pass-env ALIBABA_CLOUD_ACCESS_KEY_SECRET
   $ pai-process run -f job.yaml --dry-run --json | jq .request
   $ pai-process run --image python:3.11 --command "python main.py" --source-dir . \\
       --instance-type ecs.c6.large --param lr=0.1 --dry-run
