@@ -1,7 +1,7 @@
 // The built CLI against what a terminal or a pipeline does to it: the terminal closes (SIGHUP), the reader of
 // its output goes away (EPIPE). Neither may leave a local job's workers running or print a stack trace.
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
@@ -11,10 +11,10 @@ import { alive, jobYaml, waitFor } from '../local/support.js';
 
 const BIN = `${ROOT}bin/pai-process.cjs`;
 
-function start(args: string[], cwd: string) {
+function start(args: string[], cwd: string, env: Record<string, string> = {}) {
   return spawn(process.execPath, [BIN, ...args], {
     cwd,
-    env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true' },
+    env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }
@@ -81,6 +81,44 @@ describe('the built CLI and a reader that stops reading', () => {
     expect(code).toBe(0);
     expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
     await waitFor(() => (started.filter(alive).length === 0 ? true : undefined), 5_000, 'the workers to be gone');
+  });
+});
+
+describe('the built CLI and a Docker worker, with a docker program that records what it is asked', () => {
+  // No Docker engine here: `docker run` prints lines until killed, `docker kill` is written down.
+  const FAKE_DOCKER = `#!/bin/sh
+case "$1" in
+  info) echo 27.0.0 ;;
+  run) env > "$RECORD/run-env"; echo $$ > "$RECORD/run-pid"; while true; do echo tick; sleep 0.05; done ;;
+  kill) echo "$2" >> "$RECORD/killed" ;;
+esac
+`;
+
+  it('a closed stdout: exit 0, the container is killed on the way out, and the docker client never had the credentials', async () => {
+    const bin = tempDir('fake-docker-');
+    writeFileSync(join(bin, 'docker'), FAKE_DOCKER);
+    chmodSync(join(bin, 'docker'), 0o755);
+    const record = tempDir('record-');
+    const dir = project({ 'job.yaml': jobYaml({ command: 'python train.py', base_job_name: 'boxed' }) });
+    const child = start(['run', '-f', 'job.yaml', '--local', '--local-runtime', 'docker'], dir, {
+      PATH: `${bin}:${process.env['PATH'] ?? ''}`,
+      RECORD: record,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI-docker-client',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'docker-client-secret-123',
+    });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const done = ended(child);
+    child.stdout.once('data', () => child.stdout.destroy());
+    const { code } = await done;
+    expect(code).toBe(0);
+    expect(stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(readFileSync(join(record, 'killed'), 'utf8')).toMatch(/^pai-process-boxed_\d{8}_\d{6}-worker-0\n$/);
+    expect(alive(Number(readFileSync(join(record, 'run-pid'), 'utf8')))).toBe(false);
+    const clientEnv = readFileSync(join(record, 'run-env'), 'utf8');
+    expect(clientEnv).not.toContain('docker-client-secret-123');
+    expect(clientEnv).not.toContain('LTAI-docker-client');
+    expect(clientEnv).toContain('PAI_WORKING_DIR=/ml/usercode/');
   });
 });
 

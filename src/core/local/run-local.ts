@@ -204,7 +204,7 @@ function dockerWorker(name: string, spec: LocalJobSpec, layout: RunLayout, stage
   const container = containerName(spec.name, name);
   // The docker client needs DOCKER_* and PATH, never the cloud credentials; the container gets only the `-e` list.
   const clientEnv = { ...jobEnvironment(hostEnv, [], false), ...env };
-  return { name, argv: ['docker', ...args], cwd: layout.root, env: clientEnv, forceStop: () => killContainer(container, clientEnv) };
+  return { name, argv: ['docker', ...args], cwd: layout.root, env: clientEnv, forceStop: () => killContainer(container, clientEnv), stopOnExit: ['docker', 'kill', container] };
 }
 
 /** What dockerRunArgs needs for one worker: the run folder's parts bound at PAI's /ml paths. */
