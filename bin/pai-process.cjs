@@ -14,6 +14,11 @@ process.stdout.on('error', (error) => {
   if (error.code === 'EPIPE') process.exit(0);
   throw error;
 });
+// A closed stderr (`2>&1 | head -1` closes both; stdout usually notices first) loses only progress and messages:
+// the command goes on and ends with its own exit code.
+process.stderr.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 const argv = process.argv.slice(2);
 const only = argv.length === 1 ? argv[0] : undefined;

@@ -65,6 +65,16 @@ describe('the built CLI and a reader that stops reading', () => {
     expect(code).toBe(0);
   });
 
+  it('a closed stderr loses only the messages: `validate` of a missing file still exits 2', async () => {
+    const child = start(['validate', '-f', 'missing.yaml'], tempDir('cwd-'));
+    child.stderr.destroy();
+    let stdout = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    const { code } = await ended(child);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+  });
+
   it('`run --local` whose output reader goes away: exit 0, no stack trace, and its workers are gone', async () => {
     const file = join(tempDir('pids-'), 'pids');
     // The job writes a line, records its pids, then keeps writing: the CLI's next write meets the closed pipe.
@@ -155,6 +165,20 @@ describe('the built CLI following a cloud job into a reader that stops reading',
     const job = emu.jobs.all().find((j) => /^pipe_/.test(j.name));
     expect(job?.status).toBe('Running');
     expect(emu.journal.last('StopTrainingJob')).toBeUndefined();
+  });
+
+  it('`list --json` into a pipe already closed: exit 0, nothing on stderr', async () => {
+    const child = spawn(process.execPath, [BIN, 'list', '--json'], {
+      cwd: tempDir('cwd-'),
+      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...emu.env() },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const { code } = await ended(child);
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('SIGHUP to a following `run`: exit 130, the job keeps running (as SIGTERM)', async () => {
