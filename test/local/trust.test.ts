@@ -47,6 +47,13 @@ describe('run --local and the shell\'s cloud credentials', () => {
     expect(seen['ALIBABA_CLOUD_SECURITY_TOKEN']).toBeUndefined();
   });
 
+  it('--pass-env of a variable this shell does not have: said, and the job runs without it', async () => {
+    const r = await runLocal({ 'job.yaml': jobYaml({ command: 'echo "[$NOT_THERE]"' }) }, ['--pass-env', 'NOT_THERE']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe('[]\n');
+    expect(r.stderr).toContain('! --pass-env NOT_THERE: NOT_THERE is not set in this shell, so the job does not get it');
+  });
+
   it('--pass-env takes a variable name, and only with --local', async () => {
     const bad = await runLocal({ 'job.yaml': jobYaml({ command: 'true' }) }, ['--pass-env', 'A=B']);
     expect(bad.code).toBe(2);

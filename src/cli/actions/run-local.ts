@@ -27,6 +27,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   refuseCloudFlags(opts);
   const runtime = runtimeFlag(opts.localRuntime);
   const passEnv = passEnvFlag(opts.passEnv);
+  for (const name of passEnv) if (ctx.env[name] === undefined) io.err(`! --pass-env ${name}: ${name} is not set in this shell, so the job does not get it\n`);
   // The job's output goes through io, which masks these wherever they appear (a --pass-env'd secret included).
   for (const name of SECRET_ENV_NAMES) io.addSecret(ctx.env[name]);
   const name = jobName(loaded.job.base_job_name, ctx.now());
