@@ -6,6 +6,20 @@
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 
+// A reader that stopped reading (`logs ID | head -1`, `schema | true`) closes stdout: the command has nothing
+// left to do, so it ends quietly with 0, as Unix tools do, instead of dying on an unhandled EPIPE with a stack
+// trace. A cloud job being followed keeps running; a local job's workers are stopped on exit
+// (src/core/local/process-group.ts).
+process.stdout.on('error', (error) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+// A closed stderr (`2>&1 | head -1` closes both; stdout usually notices first) loses only progress and messages:
+// the command goes on and ends with its own exit code.
+process.stderr.on('error', (error) => {
+  if (error.code !== 'EPIPE') throw error;
+});
+
 const argv = process.argv.slice(2);
 const only = argv.length === 1 ? argv[0] : undefined;
 const help = (only === '--help' || only === '-h') && !process.stdout.isTTY ? prerenderedHelp() : undefined;

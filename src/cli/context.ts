@@ -21,8 +21,8 @@ export interface CliContext {
   loadLibrary?: (name: 'ali-oss') => unknown;
   /** Whether the ECS metadata service answers; tests answer without leaving the machine. */
   probeMetadata?: () => Promise<boolean>;
-  /** Subscribes to Ctrl-C and SIGTERM; returns the unsubscribe function. */
-  onSignal?: (handler: (signal: 'SIGINT' | 'SIGTERM') => void) => () => void;
+  /** Subscribes to Ctrl-C, SIGTERM and SIGHUP (a closed terminal, a dropped SSH session); returns the unsubscribe function. */
+  onSignal?: (handler: (signal: 'SIGINT' | 'SIGTERM' | 'SIGHUP') => void) => () => void;
   /** Ends the process at once (a second Ctrl-C). Only bin/ provides it, since only bin/ exits. */
   exitNow?: (code: number) => void;
   /** Asks a yes/no question on the terminal (absent: never ask). */
@@ -84,13 +84,13 @@ export function defaultContext(): CliContext {
       return confirm(question, process.stdin, process.stderr);
     },
     onSignal(handler) {
-      const onInt = () => handler('SIGINT');
-      const onTerm = () => handler('SIGTERM');
-      process.on('SIGINT', onInt);
-      process.on('SIGTERM', onTerm);
+      // SIGHUP as SIGTERM: without a handler Node dies at once, and a local job's workers (process groups of
+      // their own) would live on, orphaned. Handled, they are stopped; a cloud job is left running, exit 130.
+      const signals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+      const listeners = signals.map((signal) => [signal, () => handler(signal)] as const);
+      for (const [signal, listener] of listeners) process.on(signal, listener);
       return () => {
-        process.off('SIGINT', onInt);
-        process.off('SIGTERM', onTerm);
+        for (const [signal, listener] of listeners) process.off(signal, listener);
       };
     },
   };

@@ -1,6 +1,6 @@
 // `run --local` in-process: the run folder, the contract's variables as the job sees them, inputs,
 // outputs, and the refusals a user can act on.
-import { existsSync, lstatSync, mkdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobYaml, parseEnv, runFolders, runLocal, tempDir } from './support.js';
@@ -75,7 +75,7 @@ describe('run --local', () => {
     expect(r.stderr).toMatch(/Code: 4 files/);
   });
 
-  it('links a folder input as input/data/<channel>/ and a single-file input as input/data/<channel>/<file>', async () => {
+  it('copies a folder input to input/data/<channel>/ and a single-file input to input/data/<channel>/<file>', async () => {
     const data = tempDir('data-');
     mkdirSync(join(data, 'sub'));
     writeFileSync(join(data, 'sub', 'b.txt'), 'bee\n');
@@ -91,9 +91,11 @@ describe('run --local', () => {
     expect(r.stdout).toBe('one\nbee\na.txt\nsub\n');
     const [run] = runFolders(r.dir);
     const one = join(run!, 'input', 'data', 'one', 'one.txt');
-    expect(lstatSync(one).isSymbolicLink()).toBe(true);
-    expect(readlinkSync(one)).toBe(join(r.dir, 'local', 'one.txt'));
-    expect(readlinkSync(join(run!, 'input', 'data', 'all'))).toBe(data);
+    // Copies, as PAI downloads inputs: no link leads the job back to the user's files.
+    expect(lstatSync(one).isSymbolicLink()).toBe(false);
+    expect(readFileSync(one, 'utf8')).toBe('one\n');
+    expect(lstatSync(join(run!, 'input', 'data', 'all')).isDirectory()).toBe(true);
+    expect(readFileSync(join(run!, 'input', 'data', 'all', 'sub', 'b.txt'), 'utf8')).toBe('bee\n');
   });
 
   it('copies each output channel to the local path given in outputs, and the summary lists where', async () => {

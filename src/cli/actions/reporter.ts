@@ -13,7 +13,7 @@ export async function reporterFor(inv: Invocation): Promise<RunReporter> {
   return withGitHubActions(human, io, ctx.env);
 }
 
-/** Ctrl-C and SIGTERM abort the returned signal; a second one ends the process at once. */
+/** Ctrl-C, SIGTERM and SIGHUP (src/cli/context.ts) abort the returned signal; a second one ends the process at once. */
 export function interruptSignal(inv: Invocation): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   let count = 0;

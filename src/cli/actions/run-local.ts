@@ -4,7 +4,7 @@ import type { LoadedJob } from '../../core/config/load-job.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { CliError, ConfigError, CredentialsError, UsageError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import { localJobSpec, ossLocations, runLocalJob, runsFolder, type LocalRunEvents, type LocalRuntime } from '../../core/local/index.js';
+import { isEnvName, localJobSpec, ossLocations, runLocalJob, runsFolder, SECRET_ENV_NAMES, type LocalRunEvents, type LocalRuntime } from '../../core/local/index.js';
 import { jobName } from '../../core/request/job-name.js';
 import type { Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
@@ -26,6 +26,10 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   const { ctx, io } = inv;
   refuseCloudFlags(opts);
   const runtime = runtimeFlag(opts.localRuntime);
+  const passEnv = passEnvFlag(opts.passEnv);
+  for (const name of passEnv) if (ctx.env[name] === undefined) io.err(`! --pass-env ${name}: ${name} is not set in this shell, so the job does not get it\n`);
+  // The job's output goes through io, which masks these wherever they appear (a --pass-env'd secret included).
+  for (const name of SECRET_ENV_NAMES) io.addSecret(ctx.env[name]);
   const name = jobName(loaded.job.base_job_name, ctx.now());
   const spec = localJobSpec(loaded.job, name);
   const oss = ossLocations(spec);
@@ -55,7 +59,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
       spec,
       { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: Date.now, ...(ctx.retry ? { retry: ctx.retry } : {}) },
       events,
-      { runs: runsFolder(base), runtime, installRequirements: opts.installRequirements === true, ...(maxCodeSize !== undefined ? { maxCodeSize } : {}) },
+      { runs: runsFolder(base), runtime, installRequirements: opts.installRequirements === true, passEnv, ...(maxCodeSize !== undefined ? { maxCodeSize } : {}) },
     );
   } finally {
     interrupt.dispose();
@@ -75,6 +79,13 @@ function refuseCloudFlags(opts: RunOptions): void {
       throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to a local run`, hint);
     }
   }
+}
+
+function passEnvFlag(names: string[] | undefined): string[] {
+  for (const name of names ?? []) {
+    if (!isEnvName(name)) throw new UsageError(`--pass-env expects a variable name, got "${name}"`, 'Name one variable per --pass-env, such as --pass-env ALIBABA_CLOUD_ACCESS_KEY_ID; to set a value, use --env KEY=VALUE.');
+  }
+  return names ?? [];
 }
 
 function runtimeFlag(value: string | undefined): LocalRuntime {
@@ -120,7 +131,7 @@ async function ossAccess(inv: Invocation, state: SessionState, downloads: string
   return { store: new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential }) };
 }
 
-/** Ctrl-C and SIGTERM: the first stops the job (SIGTERM, then SIGKILL after a grace period), the second kills it now, a third exits at once. */
+/** Ctrl-C, SIGTERM and SIGHUP: the first stops the job (SIGTERM, then SIGKILL after a grace period), the second kills it now, a third exits at once. */
 function localInterrupt(inv: Invocation): { signal: AbortSignal; force: AbortSignal; dispose: () => void } {
   const stop = new AbortController();
   const kill = new AbortController();

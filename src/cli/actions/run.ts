@@ -23,6 +23,7 @@ export interface LocalFlags {
   local?: boolean;
   localRuntime?: string;
   installRequirements?: boolean;
+  passEnv?: string[];
 }
 
 export async function runAction(opts: RunOptions, inv: Invocation): Promise<void> {
@@ -40,8 +41,9 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
     inv.exitCode = await runLocal(inv, opts, loaded, { session, problems, sdkConfigShown }, maxCodeSize);
     return;
   }
-  if (opts.localRuntime !== undefined || opts.installRequirements) {
-    throw new UsageError(`${opts.localRuntime !== undefined ? '--local-runtime' : '--install-requirements'} applies to local runs only`, 'Add --local to run the job on this machine.');
+  if (opts.localRuntime !== undefined || opts.installRequirements || opts.passEnv !== undefined) {
+    const flag = opts.localRuntime !== undefined ? '--local-runtime' : opts.installRequirements ? '--install-requirements' : '--pass-env';
+    throw new UsageError(`${flag} applies to local runs only`, 'Add --local to run the job on this machine.');
   }
   const complete = requireSession(session, problems, sdkConfigShown);
 

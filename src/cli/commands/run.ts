@@ -14,7 +14,8 @@ export function registerRun(program: Command, inv: Invocation): void {
     // Local mode (docs/local.md): the same job on this machine, with PAI's container contract.
     .option('--local', 'run the job on this machine (as instance_type: local does), in .pai-process/runs/<job-name>/; no cloud account needed')
     .option('--local-runtime <runtime>', 'with --local: plain (a process, the default) or docker (the image, with the real /ml paths)')
-    .option('--install-requirements', 'with --local: pip-install requirements.txt and `requirements` (plain: into a virtualenv in the run folder)');
+    .option('--install-requirements', 'with --local: pip-install requirements.txt and `requirements` (plain: into a virtualenv in the run folder)')
+    .option('--pass-env <NAME>', 'with --local: let the job inherit this variable although it is withheld (cloud credentials, PAI_*); repeatable', (value: string, previous: string[] = []) => [...previous, value]);
   addJobOptions(cmd);
   addSessionOptions(cmd);
   addCommonOptions(cmd);
@@ -33,6 +34,8 @@ Examples:
   $ pai-process run -f job.yaml --dry-run
   $ pai-process run -f job.yaml --local
   $ pai-process run -f job.yaml --local --install-requirements --output model=./model
+  $ pai-process run -f job.yaml --local --pass-env ALIBABA_CLOUD_ACCESS_KEY_ID \\
+      --pass-env ALIBABA_CLOUD_ACCESS_KEY_SECRET
   $ pai-process run -f job.yaml --dry-run --json | jq .request
   $ pai-process run --image python:3.11 --command "python main.py" --source-dir . \\
       --instance-type ecs.c6.large --param lr=0.1 --dry-run

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { LineSplitter } from './lines.js';
 
 /** One process to start: `argv[0]` looked up on the env's PATH, in its own process group. */
@@ -6,6 +6,11 @@ export interface ProcessSpec {
   argv: string[];
   cwd: string;
   env: Record<string, string>;
+  /**
+   * A command run (synchronously, with `env`) when the CLI exits while this process still runs: what SIGKILL to
+   * the group cannot reach, such as the container a killed `docker run` client leaves behind.
+   */
+  stopOnExit?: string[];
 }
 
 /** How a process ended: its exit code, or the signal that ended it, or why it never started. */
@@ -14,6 +19,31 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
   /** Set when the process could not be started (no such program, not executable). */
   startError?: string;
+}
+
+/**
+ * The groups still running. When this process ends without stopping them (a third Ctrl-C, a closed stdout:
+ * bin/pai-process.cjs exits at once), they are killed on the way out, so no worker outlives the CLI.
+ */
+const live = new Map<number, ProcessSpec>();
+let exitHooked = false;
+
+function track(pid: number, spec: ProcessSpec): void {
+  live.set(pid, spec);
+  if (exitHooked) return;
+  exitHooked = true;
+  // 'exit' handlers run synchronously, the event loop already stopped: only kill and spawnSync work here.
+  process.once('exit', () => {
+    for (const [group, { stopOnExit, env }] of live) {
+      try {
+        process.kill(-group, 'SIGKILL');
+      } catch {
+        // ESRCH: already gone.
+      }
+      const [file, ...args] = stopOnExit ?? [];
+      if (file !== undefined) spawnSync(file, args, { env, stdio: 'ignore', timeout: 10_000 });
+    }
+  });
 }
 
 /** After the leader exits, how long its output pipes may stay open (held by a process that left the group). */
@@ -33,6 +63,8 @@ export class GroupProcess {
     const [file, ...args] = spec.argv;
     if (file === undefined) throw new Error('GroupProcess: empty argv');
     this.#child = spawn(file, args, { cwd: spec.cwd, env: spec.env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const pid = this.#child.pid;
+    if (pid !== undefined) track(pid, spec);
     const out = new LineSplitter(onLine);
     const err = new LineSplitter(onLine);
     this.#child.stdout?.on('data', (chunk: Buffer) => out.write(chunk));
@@ -52,6 +84,7 @@ export class GroupProcess {
       this.#child.once('exit', (code, signal) => {
         this.#done = true;
         this.#killGroup('SIGKILL');
+        if (pid !== undefined) live.delete(pid);
         let settled = false;
         const settle = () => {
           if (settled) return;

@@ -8,6 +8,7 @@ import type { RunEvents } from '../run-job.js';
 import { contractEnv, distributedEnv, type ContractPaths } from './contract.js';
 import { CONTAINER_PATHS, containerInputPath, containerName, dockerRunArgs, killContainer, requireDocker, type Mount } from './docker.js';
 import { freePort } from './free-port.js';
+import { jobEnvironment, passedEnv } from './job-env.js';
 import { createRunFolder, runLayout, type RunLayout } from './layout.js';
 import { checkOutputPaths, deliverOutputs } from './outputs.js';
 import { onPath, pythonShim, requirementsFile, virtualenvCommands, virtualenvEnv } from './python-env.js';
@@ -28,10 +29,12 @@ export interface LocalRunOptions {
   unpackCodeArchive?: boolean;
   /** Between SIGTERM and SIGKILL when the job is stopped. Default 10 s. */
   graceMs?: number;
+  /** Variables the job inherits even though they are withheld by default (cloud credentials, PAI_*): `--pass-env`. */
+  passEnv?: readonly string[];
 }
 
 export interface LocalRunDeps {
-  /** The environment the job's processes inherit (and the docker client runs with). */
+  /** The shell's environment: the job inherits it minus the cloud credentials (job-env.ts); the docker client runs with it. */
   env: Readonly<Record<string, string | undefined>>;
   /** OSS, when oss:// locations can be reached from here. */
   store?: ObjectStore;
@@ -86,7 +89,7 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events
     const workerOptions = () => ({ signal: deps.signal, ...(deps.force ? { force: deps.force } : {}), graceMs: options.graceMs ?? DEFAULT_GRACE_MS, ...(deadline !== undefined ? { maxRunTimeMs: budget()! } : {}) });
     const log = (worker: string, line: string) => events.log(spec.instanceCount > 1 ? worker : undefined, line);
 
-    let env = { ...inherited(deps.env), ...spec.environments };
+    let env = { ...jobEnvironment(deps.env, options.passEnv), ...spec.environments };
     if (options.runtime === 'plain') {
       const shim = await pythonShim(layout, env);
       if (shim) env = { ...env, PATH: prependPath(shim, env['PATH']) };
@@ -106,7 +109,7 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events
       const distributed = distributedEnv(rank, spec.instanceCount, port);
       return options.runtime === 'plain'
         ? plainWorker(name, spec, layout, staged, { ...env, ...distributed })
-        : dockerWorker(name, spec, layout, staged, distributed, options.installRequirements, deps.env);
+        : dockerWorker(name, spec, layout, staged, { ...passedEnv(deps.env, options.passEnv ?? []), ...distributed }, options.installRequirements, deps.env);
     });
     const outcome = await runWorkers(workers, workerOptions(), log);
     return await finish(job, outcome, deps, started, staged, spec, events);
@@ -135,7 +138,7 @@ async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRu
   }
   await checkOutputPaths(spec.outputs);
   if (options.runtime === 'docker') await requireDocker(deps.env);
-  if (options.runtime === 'plain' && options.installRequirements && !onPath('python3', { ...inherited(deps.env), ...spec.environments })) {
+  if (options.runtime === 'plain' && options.installRequirements && !onPath('python3', { ...jobEnvironment(deps.env, options.passEnv), ...spec.environments })) {
     throw new UsageError('--install-requirements makes a virtualenv with `python3 -m venv`, and there is no python3 on PATH; nothing was run', 'Install Python 3, or leave out --install-requirements.');
   }
 }
@@ -199,8 +202,9 @@ function plainWorker(name: string, spec: LocalJobSpec, layout: RunLayout, staged
 function dockerWorker(name: string, spec: LocalJobSpec, layout: RunLayout, staged: Staged, distributed: Record<string, string>, installRequirements: boolean, hostEnv: LocalRunDeps['env']): WorkerSpec {
   const { args, env } = dockerRunArgs(dockerInput(name, spec, layout, staged, distributed, installRequirements));
   const container = containerName(spec.name, name);
-  const clientEnv = { ...inherited(hostEnv, false), ...env };
-  return { name, argv: ['docker', ...args], cwd: layout.root, env: clientEnv, forceStop: () => killContainer(container, clientEnv) };
+  // The docker client needs DOCKER_* and PATH, never the cloud credentials; the container gets only the `-e` list.
+  const clientEnv = { ...jobEnvironment(hostEnv, [], false), ...env };
+  return { name, argv: ['docker', ...args], cwd: layout.root, env: clientEnv, forceStop: () => killContainer(container, clientEnv), stopOnExit: ['docker', 'kill', container] };
 }
 
 /** What dockerRunArgs needs for one worker: the run folder's parts bound at PAI's /ml paths. */
@@ -227,16 +231,6 @@ export function dockerInput(name: string, spec: LocalJobSpec, layout: RunLayout,
     installRequirements,
     requirements: spec.requirements,
   };
-}
-
-/**
- * The environment a local job inherits from this shell: everything but PAI_* (the job's own namespace: a stale
- * PAI_INPUT_X must not look like a channel). Variables without a value are dropped.
- */
-function inherited(env: LocalRunDeps['env'], dropPai = true): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined && !(dropPai && k.startsWith('PAI_'))) out[k] = v;
-  return out;
 }
 
 function prependPath(dir: string, path: string | undefined): string {

@@ -1,4 +1,4 @@
-import { chmod, copyFile, cp, mkdir, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { chmod, copyFile, cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ObjectStore } from '../../cloud/types.js';
 import { ConfigError, InterruptedError } from '../errors.js';
@@ -18,7 +18,7 @@ export interface StagedInput {
   path: string;
   /** The file's name, for a single-file input. */
   file?: string;
-  /** What a container binds: the original folder or file (or the downloaded copy). */
+  /** What a container binds, read-only: the original folder or file (or the downloaded copy). */
   source: string;
 }
 
@@ -67,7 +67,7 @@ export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: Stag
       const got = await downloadLocation(needStore(deps, `inputs.${channel}`, location), deps.call, location, folder, `inputs.${channel}`);
       inputs.push(got.file ? { channel, path: got.path, file: basename(got.path), source: got.path } : { channel, path: asDir(folder), source: folder });
     } else {
-      inputs.push(await linkInput(channel, location, folder));
+      inputs.push(await copyInput(channel, location, folder));
     }
   }
 
@@ -114,19 +114,22 @@ async function stageCode(code: string, layout: RunLayout, deps: StageDeps, event
 }
 
 /**
- * A local input, linked rather than copied (data can be large): a folder becomes input/data/<channel>, a file
- * input/data/<channel>/<file>. Where links cannot be made, the data is copied.
+ * A local input, copied: a folder becomes input/data/<channel>, a file input/data/<channel>/<file>. PAI
+ * downloads inputs into the container, so what the job writes there never reaches the source; a link would
+ * let it write into the user's data. The copy costs time and disk for large inputs (docs/local.md); the Docker
+ * runtime binds the original read-only instead and does not read this copy.
  */
-async function linkInput(channel: string, source: string, folder: string): Promise<StagedInput> {
+async function copyInput(channel: string, source: string, folder: string): Promise<StagedInput> {
   const info = await stat(source).catch(() => undefined);
   if (!info) throw new ConfigError(`inputs.${channel}: local input not found: ${source}`, []);
   if (info.isDirectory()) {
-    await symlink(source, folder, 'dir').catch(() => cp(source, folder, { recursive: true }));
+    // dereference: a link inside the input is copied as what it points at, so it cannot lead back to the source.
+    await cp(source, folder, { recursive: true, dereference: true });
     return { channel, path: asDir(folder), source };
   }
   const file = basename(source);
   await mkdir(folder, { recursive: true });
-  await symlink(source, join(folder, file), 'file').catch(() => cp(source, join(folder, file)));
+  await copyFile(source, join(folder, file));
   return { channel, path: join(folder, file), file, source };
 }
 

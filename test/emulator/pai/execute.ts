@@ -20,7 +20,11 @@ export interface ExecuteOptions {
   installRequirements?: boolean;
   /** Between SIGTERM and SIGKILL when a job is stopped. Default 2 s. */
   graceMs?: number;
-  /** The environment jobs inherit. Default: this process's. */
+  /**
+   * The environment jobs inherit. Default: this process's. The shared runner (src/core/local/job-env.ts) leaves
+   * out the cloud credentials, as PAI does: a container gets the job's Environments and the contract, never the
+   * caller's AccessKey (CreateTrainingJob carries `Environments`, and nothing of the caller's shell).
+   */
   env?: Record<string, string | undefined>;
   /**
    * Legacy mode: a CodeDir whose key is a .tar.gz object is unpacked into usercode/. Default false: the job
