@@ -95,11 +95,25 @@ export async function hashTree(selection: Selection, options: HashOptions = {}):
       }
       executable = (target.mode & 0o111) !== 0;
     }
-    const { sha256, size } = hashFile(abs, buffer);
+    const hash = createHash('sha256');
+    let privateKey = false;
+    const size = readChunks(abs, buffer, [hash], (chunk, offset) => {
+      if (offset === 0) privateKey = looksLikePrivateKey(chunk);
+    });
+    const sha256 = hash.digest('hex');
+    if (privateKey) warnings.push(`${entry.path} looks like a private key (it starts with "-----BEGIN ... PRIVATE KEY-----") and will be uploaded; leave it out with a rule in .paiignore if the job does not need it`);
     files.push({ path: entry.path, abs, size, executable, sha256 });
     totalBytes += size;
   }
   return { root: selection.root, files, digest: treeDigest(files), fileCount: files.length, totalBytes, warnings };
+}
+
+/** A PEM private key (PKCS#1, PKCS#8, OpenSSH, EC, encrypted…) begins with this line, after optional blank space. */
+const PRIVATE_KEY_START = /^\s*-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
+
+/** Whether the first bytes of a file are those of a PEM private key; looks at the first chunk only, already read. */
+export function looksLikePrivateKey(firstChunk: Buffer): boolean {
+  return PRIVATE_KEY_START.test(firstChunk.subarray(0, 256).toString('latin1'));
 }
 
 /** sha256 (hex) and size of a file, read in chunks into `buffer`. */
