@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PackagingError, hashTree, selectFiles, type Selection } from '../../src/core/packaging/index.js';
+import { PackagingError, hashTree, packArchive, selectFiles, type Selection } from '../../src/core/packaging/index.js';
 import { tempDir, writeTree, type Node } from './tree.js';
 
 const kept = (selection: Selection) => selection.files.filter(e => e.type !== 'directory').map(e => e.path);
@@ -74,6 +74,18 @@ describe('a private key under another name', () => {
     expect(named[0]).toMatch(/^conf\/deploy_identity looks like a private key/);
     expect(named[1]).toMatch(/^conf\/legacy\.txt looks like a private key/);
     expect(named.join('\n')).toContain('.paiignore');
+  });
+});
+
+describe('a private key in an archive', () => {
+  it('is named while the archive is written (code_upload: archive, run --local)', async () => {
+    const root = writeTree(tempDir(), {
+      'main.py': 'print(1)\n',
+      'conf/tls': '-----BEGIN EC PRIVATE KEY-----\nMHcC\n-----END EC PRIVATE KEY-----\n',
+      'conf/cert.txt': '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n',
+    });
+    const archive = await packArchive(await selectFiles(root), join(tempDir(), 'source.tar.gz'));
+    expect(archive.warnings).toEqual([expect.stringMatching(/^conf\/tls looks like a private key/)]);
   });
 });
 

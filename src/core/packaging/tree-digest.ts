@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareCodePoints, type Selection } from './select-files.js';
 import { unreadable } from './errors.js';
+import { looksLikePrivateKey, privateKeyWarning } from './private-key.js';
 
 /** Where code goes up, one content-addressed prefix per tree (the SDK's `processing_src` category). */
 export const CODE_ROOT = 'pai/processing_src/';
@@ -101,19 +102,11 @@ export async function hashTree(selection: Selection, options: HashOptions = {}):
       if (offset === 0) privateKey = looksLikePrivateKey(chunk);
     });
     const sha256 = hash.digest('hex');
-    if (privateKey) warnings.push(`${entry.path} looks like a private key (it starts with "-----BEGIN ... PRIVATE KEY-----") and will be uploaded; leave it out with a rule in .paiignore if the job does not need it`);
+    if (privateKey) warnings.push(privateKeyWarning(entry.path));
     files.push({ path: entry.path, abs, size, executable, sha256 });
     totalBytes += size;
   }
   return { root: selection.root, files, digest: treeDigest(files), fileCount: files.length, totalBytes, warnings };
-}
-
-/** A PEM private key (PKCS#1, PKCS#8, OpenSSH, EC, encrypted…) begins with this line, after optional blank space. */
-const PRIVATE_KEY_START = /^\s*-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----/;
-
-/** Whether the first bytes of a file are those of a PEM private key; looks at the first chunk only, already read. */
-export function looksLikePrivateKey(firstChunk: Buffer): boolean {
-  return PRIVATE_KEY_START.test(firstChunk.subarray(0, 256).toString('latin1'));
 }
 
 /** sha256 (hex) and size of a file, read in chunks into `buffer`. */
