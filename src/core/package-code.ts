@@ -20,6 +20,7 @@ export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: st
   const selection = await selectChecked(dir, maxBytes, events);
   if (mode === 'archive') {
     const archive = await packArchive(selection, join(workDir, 'source.tar.gz'));
+    for (const w of archive.warnings) events?.warning(w);
     return { kind: 'archive', path: archive.path, sha256: archive.sha256, bytes: archive.bytes, fileCount: selection.fileCount, totalBytes: selection.totalBytes, selection };
   }
   const tree = await hashTree(selection);

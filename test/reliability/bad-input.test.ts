@@ -1,4 +1,5 @@
-import { chmodSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,12 @@ beforeAll(async () => {
 });
 afterAll(async () => emu?.close());
 
+/** Trees deeper than PATH_MAX, removed with rm (which walks with openat; rmSync cannot). */
+const deepTrees: string[] = [];
+afterAll(() => {
+  for (const dir of deepTrees) execFileSync('rm', ['-rf', dir]);
+});
+
 const GOOD = 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\n';
 
 interface Case {
@@ -23,6 +30,8 @@ interface Case {
   args: string[];
   message: RegExp;
   setup?: (dir: string) => void;
+  /** The code is packaged while the session (workspace, bucket) is looked up: reads may go out, nothing is written. */
+  readsOnly?: boolean;
 }
 
 const CONFIGS: Record<string, Case> = {
@@ -42,6 +51,12 @@ const CONFIGS: Record<string, Case> = {
   'deeply nested mappings': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(4 + i)}k${i}:`).join('\n')} 1\n` }, args: [], message: /job\.yaml/ },
   'duplicate keys': { files: { 'job.yaml': `${GOOD}image_uri: other\n` }, args: [], message: /Map keys must be unique/ },
   'an alias bomb': { files: { 'job.yaml': `${GOOD}x: &a [1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nw: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n` }, args: [], message: /job\.yaml/ },
+  'a __proto__ key in a map': { files: { 'job.yaml': `${GOOD}parameters:\n  __proto__: {source_dir: /etc/ssl}\n` }, args: [], message: /parameters\.__proto__: "__proto__" is not allowed as a key/ },
+  'a constructor key at the top': { files: { 'job.yaml': `${GOOD}constructor: {prototype: {x: 1}}\n` }, args: [], message: /"constructor" is not allowed as a key/ },
+  'an integer past 2^53': { files: { 'job.yaml': `${GOOD}instance_count: 9007199254740993\n` }, args: [], message: /instance_count: is 9007199254740992, beyond the largest integer/ },
+  'a workspace id past 2^53': { files: { 'job.yaml': `${GOOD}session: {workspace_id: 100000000000000000000000}\n` }, args: [], message: /session\.workspace_id: is 1e\+23/ },
+  'an environment name starting with a digit': { files: { 'job.yaml': `${GOOD}environments: {1BAD: x}\n` }, args: [], message: /environments\["1BAD"\]: is not a valid environment variable name/ },
+  'an environment name with "="': { files: { 'job.yaml': `${GOOD}environments: {"FOO=bar": 1}\n` }, args: [], message: /environments\["FOO=bar"\]: is not a valid environment variable name/ },
   'an unset variable': { files: { 'job.yaml': GOOD.replace('python:3.11', '${NO_SUCH_VARIABLE_HERE}') }, args: [], message: /NO_SUCH_VARIABLE_HERE is not set/ },
 };
 
@@ -54,6 +69,13 @@ const FLAGS: Record<string, Case> = {
   'bad --max-run-time': { files: { 'job.yaml': GOOD }, args: ['--max-run-time', '5x'], message: /max_run_time: must be a number of seconds or a duration/ },
   'bad --instance-count': { files: { 'job.yaml': GOOD }, args: ['--instance-count', '-1'], message: /instance_count/ },
   'bad --max-code-size': { files: { 'job.yaml': GOOD }, args: ['--max-code-size', 'huge'], message: /--max-code-size expects a size/ },
+  '--set __proto__': { files: { 'job.yaml': GOOD }, args: ['--set', '__proto__.x=1'], message: /"__proto__" is not allowed as a key/ },
+  '--set __proto__.source_dir': { files: { 'job.yaml': GOOD }, args: ['--set', '__proto__.source_dir=/etc/ssl'], message: /"__proto__" is not allowed as a key/ },
+  '--set constructor.prototype': { files: { 'job.yaml': GOOD }, args: ['--set', 'constructor.prototype.x=1'], message: /"constructor" is not allowed as a key/ },
+  '--set a mapping holding __proto__': { files: { 'job.yaml': GOOD }, args: ['--set', 'settings={__proto__: {x: 1}}'], message: /"__proto__" is not allowed as a key/ },
+  '--env __proto__': { files: { 'job.yaml': GOOD }, args: ['--env', '__proto__=x'], message: /"__proto__" is not allowed as a key/ },
+  '--env with a bad name': { files: { 'job.yaml': GOOD }, args: ['--env', '1BAD=x'], message: /is not a valid environment variable name/ },
+  '--instance-count past 2^53': { files: { 'job.yaml': GOOD }, args: ['--instance-count', '99999999999999999999'], message: /instance_count: is 100000000000000000000, beyond the largest integer/ },
   'a flag without its value': { files: { 'job.yaml': GOOD }, args: ['--image'], message: /option '--image <uri>' argument missing/ },
 };
 
@@ -63,6 +85,34 @@ const PATHS: Record<string, Case> = {
   'missing source_dir': { files: { 'job.yaml': `${GOOD}source_dir: ./src\n` }, args: [], message: /source_dir: folder not found/ },
   'a file for source_dir': { files: { 'job.yaml': `${GOOD}source_dir: main.py\n`, 'main.py': '' }, args: [], message: /source_dir: is not a folder/ },
   'missing input': { files: { 'job.yaml': `${GOOD}inputs: {data: ./data.csv}\n` }, args: [], message: /inputs\.data: local input not found/ },
+  '-f /dev/zero': { args: ['-f', '/dev/zero'], message: /\/dev\/zero is larger than 1 MiB/ },
+  'source_dir at the home folder': { files: { 'job.yaml': `${GOOD}source_dir: \${HOME}\n` }, args: [], message: /source_dir: is .*, your home folder: all of it would be uploaded/ },
+  'source_dir at /': { files: { 'job.yaml': `${GOOD}source_dir: /\n` }, args: [], message: /source_dir: is \/, the root of the file system/ },
+  'a code file name that is not UTF-8': {
+    files: { 'job.yaml': `${GOOD}source_dir: src\n`, 'src/main.py': 'x' },
+    args: [],
+    message: /src\/caf\\xe9\.csv: its name is not valid UTF-8/,
+    readsOnly: true,
+    setup: (dir) => writeFileSync(Buffer.concat([Buffer.from(join(dir, 'src', 'caf')), Buffer.from([0xe9]), Buffer.from('.csv')]), 'x'),
+  },
+  'a code path longer than PATH_MAX': {
+    files: { 'job.yaml': `${GOOD}source_dir: src\n`, 'src/main.py': 'x' },
+    args: [],
+    message: /the path is too long for this system \(ENAMETOOLONG\)/,
+    readsOnly: true,
+    setup: (dir) => {
+      deepTrees.push(dir);
+      const long = 'd'.repeat(250);
+      // Built from the bottom up by renames, so no single call names a path longer than PATH_MAX.
+      mkdirSync(join(dir, 'deep', long), { recursive: true });
+      for (let i = 0; i < 18; i++) {
+        mkdirSync(join(dir, 'next', long), { recursive: true });
+        renameSync(join(dir, 'deep'), join(dir, 'next', long, 'deep'));
+        renameSync(join(dir, 'next'), join(dir, 'deep'));
+      }
+      renameSync(join(dir, 'deep'), join(dir, 'src', 'deep'));
+    },
+  },
   'config symlink loop': { args: ['-f', 'loop-a'], message: /symbolic link loop/, setup: (dir) => (symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a')), symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'))) },
   'source_dir symlink loop': {
     files: { 'job.yaml': `${GOOD}source_dir: ./loop\n` },
@@ -86,7 +136,12 @@ function check(name: string, c: Case, command: 'run' | 'validate') {
     expect(r.stderr).toMatch(c.message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr).not.toContain('Internal error');
-    expect(emu.journal.all().length).toBe(before);
+    if (c.readsOnly) {
+      const sent = emu.journal.all().slice(before).map((e) => e.action);
+      expect(sent.filter((a) => !/^(Get|List)/.test(a))).toEqual([]);
+    } else {
+      expect(emu.journal.all().length).toBe(before);
+    }
   });
 }
 
@@ -123,6 +178,26 @@ describe('bad paths', () => {
     const r = await runCli(['validate', '-f', 'job.yaml'], { cwd: dir });
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('permission denied');
+  });
+});
+
+describe('prototype keys', () => {
+  it('leave Object.prototype untouched, whichever way they come', async () => {
+    const fromFile = project({ 'job.yaml': `${GOOD}parameters:\n  __proto__: {polluted: yes}\n` });
+    expect((await runCli(['validate', '-f', 'job.yaml'], { cwd: fromFile })).code).toBe(2);
+    const dir = project({ 'job.yaml': GOOD });
+    const attempts = [
+      ['--set', '__proto__.polluted=1'],
+      ['--set', 'constructor.prototype.polluted=1'],
+      ['--set', 'settings={__proto__: {polluted: 1}}'],
+      ['--env', '__proto__=polluted'],
+    ];
+    for (const args of attempts) {
+      const r = await runCli(['validate', '-f', 'job.yaml', ...args], { cwd: dir });
+      expect(r.code, r.stderr).toBe(2);
+    }
+    expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
+    expect(Object.prototype).not.toHaveProperty('polluted');
   });
 });
 

@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, extname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -75,15 +75,7 @@ async function loadFile(path: string, shown: string, importFile: ImportFile): Pr
   }
   let text: string;
   try {
-    const size = statSync(path).size;
-    if (size > MAX_CONFIG_BYTES) {
-      throw new ConfigError(
-        `The job config ${shown} is ${(size / 1024 / 1024).toFixed(1)} MiB; a job config is at most ${MAX_CONFIG_BYTES / 1024 / 1024} MiB`,
-        [],
-        'Check the path given to -f: it looks like a data file. Large values belong in files the job reads, not in its config.',
-      );
-    }
-    text = readFileSync(path, 'utf8');
+    text = readCapped(path, shown);
   } catch (error) {
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -95,9 +87,36 @@ async function loadFile(path: string, shown: string, importFile: ImportFile): Pr
   return parseConfigText(text, shown);
 }
 
+/**
+ * A config file's text, reading at most MAX_CONFIG_BYTES + 1 bytes whatever the file claims: `stat` says 0 for
+ * /dev/zero, a pipe or /proc files, and a read to the end would then go on until memory runs out.
+ */
+export function readCapped(path: string, shown: string): string {
+  const buffer = Buffer.allocUnsafe(MAX_CONFIG_BYTES + 1);
+  const fd = openSync(path, 'r');
+  let length = 0;
+  try {
+    while (length < buffer.length) {
+      const n = readSync(fd, buffer, length, buffer.length - length, null);
+      if (n === 0) break;
+      length += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  if (length > MAX_CONFIG_BYTES) {
+    throw new ConfigError(
+      `The job config ${shown} is larger than ${MAX_CONFIG_BYTES / 1024 / 1024} MiB; a job config is at most ${MAX_CONFIG_BYTES / 1024 / 1024} MiB, nothing was submitted`,
+      [],
+      'Check the path given to -f: it looks like a data file or a device. Large values belong in files the job reads, not in its config.',
+    );
+  }
+  return buffer.toString('utf8', 0, length);
+}
+
 /** The `pai-process` key of package.json, with positions that still point into package.json. */
 function packageJsonSource(path: string): ConfigSource {
-  const whole = parseConfigText(readFileSync(path, 'utf8'), path);
+  const whole = parseConfigText(readCapped(path, path), path);
   const data = (whole.data as Record<string, unknown>)['pai-process'];
   return { file: path, data, locate: (p, options) => whole.locate(['pai-process', ...p], options) };
 }

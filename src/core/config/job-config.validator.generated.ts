@@ -5,14 +5,15 @@ import { createRequire } from 'node:module';
 const require = createRequire(import.meta.url);
 export const validate = validate10;
 export default validate10;
-const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/pai-process/pai-process/schema/job-config.json","title":"pai-process job config","description":"A job for `pai-process run`: the arguments of the PAI Python SDK Processor and of Processor.run(), plus a few the SDK does not expose.","type":"object","additionalProperties":false,"required":["image_uri","command"],"properties":{"$schema":{"type":"string","description":"The JSON Schema this file follows; ignored by pai-process."},"image_uri":{"type":"string","description":"The container image the job runs in. Wire: AlgorithmSpec.Image.","minLength":1},"command":{"description":"What the job runs. A string runs as [\"sh\", \"-c\", command]; a list is the exact argv. Wire: AlgorithmSpec.Command.","x-message":"must be a command string or a non-empty list of strings","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string"},"minItems":1}]},"source_dir":{"type":"string","description":"The code folder, relative to this file, uploaded to OSS (see `code_upload`) and found by the job in /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.","minLength":1},"job_type":{"type":"string","description":"The PAI job type. Default PyTorchJob; also TFJob, XGBoostJob, MPIJob, ... Wire: AlgorithmSpec.JobType.","minLength":1,"examples":["PyTorchJob","TFJob","XGBoostJob","MPIJob"]},"parameters":{"type":"object","description":"Hyperparameters, in order. Values reach the job as strings, exactly as written (1.0 stays \"1.0\"). Wire: HyperParameters[{Name, Value}].","additionalProperties":{"type":["string","number","boolean"],"description":"A hyperparameter value; sent as the text you wrote."}},"environments":{"type":"object","description":"Environment variables set in the job container. Wire: Environments.","additionalProperties":{"type":["string","number","boolean"],"description":"An environment variable value; sent as a string."}},"requirements":{"type":"array","description":"Python packages installed before the command runs (pip requirement specifiers). Wire: PythonRequirements.","items":{"type":"string","minLength":1}},"max_run_time":{"description":"The longest the job may run: seconds, or a duration such as 90m or 2h30m. Wire: Scheduler.MaxRunningTimeInSeconds.","x-message":"must be a number of seconds or a duration such as 90m or 2h30m","anyOf":[{"type":"integer","minimum":1},{"type":"string","pattern":"^(?:\\d+|(?:\\d+[dhms])+)$"}]},"base_job_name":{"type":"string","description":"The job name's prefix; the job is named <base_job_name>_<YYYYmmdd_HHMMSS>. Default: processor. Wire: TrainingJobName.","minLength":1,"pattern":"^[A-Za-z0-9_.-]+$","x-message":"may only contain letters, digits, \"_\", \".\" and \"-\""},"output_path":{"type":"string","description":"The base oss:// URI for output channels declared without a location. A Processor declares none, so it does not change the request.","pattern":"^oss://","x-message":"must be an oss:// URI"},"instance_type":{"type":"string","description":"The ECS instance type of each machine, such as ecs.c6.large or ecs.gn6i-c4g1.xlarge. Wire: ComputeResource.EcsSpec.","minLength":1},"instance_count":{"type":"integer","minimum":1,"description":"How many machines. Default 1. Wire: ComputeResource.EcsCount (or InstanceCount with a quota)."},"spot_spec":{"type":"object","description":"Run on spot (preemptible) instances. Wire: ComputeResource.SpotSpec.","additionalProperties":false,"required":["spot_strategy"],"properties":{"spot_strategy":{"type":"string","enum":["SpotWithPriceLimit","SpotAsPriceGo"],"description":"SpotWithPriceLimit (bid up to spot_discount_limit) or SpotAsPriceGo (pay the market price). Wire: SpotStrategy."},"spot_discount_limit":{"type":"number","exclusiveMinimum":0,"description":"The highest price as a fraction of the on-demand price, with SpotWithPriceLimit. Wire: SpotDiscountLimit."}}},"resource_type":{"type":"string","enum":["General","Lingjun"],"description":"General (default) or Lingjun. The API has no field for it: Lingjun jobs run on a Lingjun quota, so they need resource_id and instance_spec."},"resource_id":{"type":"string","description":"A resource quota id to run on instead of pay-as-you-go machines. Wire: ComputeResource.ResourceId.","minLength":1},"instance_spec":{"type":"object","description":"The share of the quota each instance takes, with resource_id. Wire: ComputeResource.InstanceSpec.","additionalProperties":false,"properties":{"cpu":{"type":["string","integer"],"description":"CPU cores. Wire: CPU."},"gpu":{"type":["string","integer"],"description":"GPUs. Wire: GPU."},"gpu_type":{"type":"string","description":"The GPU model, such as V100. Wire: GPUType."},"memory":{"type":["string","integer"],"description":"Memory in GiB. Wire: Memory."},"shared_memory":{"type":["string","integer"],"description":"Shared memory in GiB. Wire: SharedMemory."}}},"user_vpc_config":{"type":"object","description":"Attach the job to your VPC. Wire: UserVpc.","additionalProperties":false,"required":["vpc_id"],"properties":{"vpc_id":{"type":"string","description":"The VPC id (vpc-...). Wire: VpcId.","minLength":1},"security_group_id":{"type":"string","description":"The security group id (sg-...). Wire: SecurityGroupId.","minLength":1},"switch_id":{"type":"string","description":"The vSwitch id (vsw-...). Wire: SwitchId.","minLength":1},"extended_cidrs":{"type":"array","items":{"type":"string","minLength":1},"description":"Extra CIDR blocks routed through the VPC. Wire: ExtendedCIDRs."},"default_route":{"type":"string","description":"Which interface carries the default route: eth0 (PAI) or eth1 (your VPC). Wire: DefaultRoute.","enum":["eth0","eth1"]}}},"experiment_config":{"type":"object","description":"Attach the job to a PAI experiment. Wire: ExperimentConfig.","additionalProperties":false,"required":["experiment_id"],"properties":{"experiment_id":{"type":"string","description":"The experiment id. Wire: ExperimentId.","minLength":1}}},"settings":{"type":"object","description":"Job settings, with the API's own key names; all are sent (the SDK keeps only four). Wire: Settings.","additionalProperties":false,"properties":{"AIMasterType":{"type":"string","description":"The AIMaster type for fault tolerance."},"EnableErrorMonitoringInAIMaster":{"type":"boolean","description":"Turn on fault-tolerance monitoring by AIMaster."},"ErrorMonitoringArgs":{"type":"string","description":"Arguments of fault-tolerance monitoring, such as --enable-log-hang-detection true."},"Priority":{"type":"integer","description":"The job priority inside its quota."},"AdvancedSettings":{"type":"object","description":"Further advanced settings, sent as they are."},"BusinessUserId":{"type":"string","description":"The user the job is run for."},"Caller":{"type":"string","description":"The caller that submitted the job."},"Driver":{"type":"string","description":"The NVIDIA driver version, such as 535.54.03."},"EnableOssAppend":{"type":"boolean","description":"Allow appending writes to OSS."},"EnableRDMA":{"type":"boolean","description":"Let the job use RDMA."},"EnableSanityCheck":{"type":"boolean","description":"Check the health of the machines before the job runs."},"EnableTideResource":{"type":"boolean","description":"Let the job use tide (idle) resources."},"JobReservedMinutes":{"type":"integer","minimum":0,"description":"Minutes to keep the job's machines after it ends."},"JobReservedPolicy":{"type":"string","description":"When to keep the machines after the job ends, such as Always."},"OversoldType":{"type":"string","description":"Whether the job accepts oversold quota, such as AcceptQuotaOverSold."},"PipelineId":{"type":"string","description":"The workflow the job belongs to."},"SanityCheckArgs":{"type":"string","description":"Arguments of the sanity check."},"Tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Custom tags."}}},"labels":{"type":"object","description":"Labels on the job, for search and billing. Wire: Labels[{Key, Value}].","additionalProperties":{"type":["string","number","boolean"],"description":"A label value."}},"inputs":{"type":"object","description":"Input channels: name → location. Each appears in the job at /ml/input/data/<name>/. Wire: InputChannels.","additionalProperties":{"description":"Where the channel comes from: an oss://, nas://, cpfs://, bmcpfs:// or odps://<project>/tables/<table> URI (sent as written), a local path (uploaded to OSS), a dataset, or a NAS/CPFS file system.","type":["string","object"],"minLength":1,"properties":{"dataset_id":{"type":"string","description":"A PAI dataset id (d-...). Wire: DatasetId.","minLength":1},"version_name":{"type":"string","description":"The dataset version to use. Wire: VersionName.","minLength":1},"file_system_id":{"type":"string","description":"A NAS or CPFS file system id; becomes nas://<id>.<region>/<directory_path>.","minLength":1},"directory_path":{"type":"string","description":"The directory inside the file system (default: its root)."}},"additionalProperties":false},"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$","x-message":"channel names may only contain letters, digits, \"_\" and \"-\""}},"outputs":{"type":"object","description":"Output channels: name → location. The job writes to /ml/output/<name>/. Wire: OutputChannels.","additionalProperties":{"description":"Where the channel goes: an oss://, nas://, cpfs://, bmcpfs:// or odps:// URI (a trailing \"/\" is added), a dataset, or a NAS/CPFS file system.","type":["string","object"],"minLength":1,"properties":{"dataset_id":{"type":"string","description":"A PAI dataset id (d-...). Wire: DatasetId.","minLength":1},"version_name":{"type":"string","description":"The dataset version to use. Wire: VersionName.","minLength":1},"file_system_id":{"type":"string","description":"A NAS or CPFS file system id; becomes nas://<id>.<region>/<directory_path>.","minLength":1},"directory_path":{"type":"string","description":"The directory inside the file system (default: its root)."}},"additionalProperties":false},"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$","x-message":"channel names may only contain letters, digits, \"_\" and \"-\""}},"code_upload":{"type":"string","enum":["files","archive"],"description":"How a local source_dir goes up: \"files\" (default) one object per file under a content-addressed prefix, as the PAI SDK uploads code; \"archive\" one source.tar.gz, which works only where the service unpacks it.","x-message":"must be \"files\" or \"archive\""},"wait":{"type":"boolean","description":"Follow the job until it ends (default true); false returns once it is submitted."},"show_logs":{"type":"boolean","description":"Print the job's logs while following it (default true)."},"description":{"type":"string","description":"A description of the job. Wire: TrainingJobDescription."},"priority":{"type":"integer","minimum":1,"description":"The job's priority. Wire: Priority."},"role_arn":{"type":"string","description":"The RAM role the job runs as (acs:ram::<account>:role/<name>). Wire: RoleArn.","pattern":"^acs:ram::","x-message":"must be a RAM role ARN: acs:ram::<account id>:role/<role name>"},"session":{"type":"object","description":"Where the job runs. Flags and PAI_* environment variables override these; these override ~/.pai/config.json.","additionalProperties":false,"properties":{"region_id":{"type":"string","description":"The region, such as cn-hangzhou. Env: PAI_REGION_ID.","minLength":1},"workspace_id":{"type":["string","integer"],"description":"The PAI workspace id. Env: PAI_WORKSPACE_ID."},"oss_bucket_name":{"type":"string","description":"The OSS bucket for code and uploaded inputs; default: the workspace's default storage. Env: PAI_OSS_BUCKET_NAME.","minLength":1},"oss_endpoint":{"type":"string","description":"The OSS endpoint, a host or a URL; default oss-<region>.aliyuncs.com. Env: PAI_OSS_ENDPOINT.","minLength":1},"endpoint":{"type":"string","description":"The PAI API endpoint, a host or a URL; default pai.<region>.aliyuncs.com. Env: PAI_ENDPOINT.","minLength":1},"workspace_endpoint":{"type":"string","description":"The AI workspace API endpoint (asked for the default bucket), a host or a URL; default aiworkspace.<region>.aliyuncs.com. Env: PAI_WORKSPACE_ENDPOINT.","minLength":1}}}}};
+const schema11 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://github.com/pai-process/pai-process/schema/job-config.json","title":"pai-process job config","description":"A job for `pai-process run`: the arguments of the PAI Python SDK Processor and of Processor.run(), plus a few the SDK does not expose.","type":"object","additionalProperties":false,"required":["image_uri","command"],"properties":{"$schema":{"type":"string","description":"The JSON Schema this file follows; ignored by pai-process."},"image_uri":{"type":"string","description":"The container image the job runs in. Wire: AlgorithmSpec.Image.","minLength":1},"command":{"description":"What the job runs. A string runs as [\"sh\", \"-c\", command]; a list is the exact argv. Wire: AlgorithmSpec.Command.","x-message":"must be a command string or a non-empty list of strings","anyOf":[{"type":"string","minLength":1},{"type":"array","items":{"type":"string"},"minItems":1}]},"source_dir":{"type":"string","description":"The code folder, relative to this file, uploaded to OSS (see `code_upload`) and found by the job in /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.","minLength":1},"job_type":{"type":"string","description":"The PAI job type. Default PyTorchJob; also TFJob, XGBoostJob, MPIJob, ... Wire: AlgorithmSpec.JobType.","minLength":1,"examples":["PyTorchJob","TFJob","XGBoostJob","MPIJob"]},"parameters":{"type":"object","description":"Hyperparameters, in order. Values reach the job as strings, exactly as written (1.0 stays \"1.0\"). Wire: HyperParameters[{Name, Value}].","additionalProperties":{"type":["string","number","boolean"],"description":"A hyperparameter value; sent as the text you wrote."}},"environments":{"type":"object","description":"Environment variables set in the job container. Names are letters, digits and \"_\", not starting with a digit. Wire: Environments.","additionalProperties":{"type":["string","number","boolean"],"description":"An environment variable value; sent as a string."},"propertyNames":{"pattern":"^[A-Za-z_][A-Za-z0-9_]*$","x-message":"is not a valid environment variable name: use letters, digits and \"_\", not starting with a digit"}},"requirements":{"type":"array","description":"Python packages installed before the command runs (pip requirement specifiers). Wire: PythonRequirements.","items":{"type":"string","minLength":1}},"max_run_time":{"description":"The longest the job may run: seconds, or a duration such as 90m or 2h30m. Wire: Scheduler.MaxRunningTimeInSeconds.","x-message":"must be a number of seconds or a duration such as 90m or 2h30m","anyOf":[{"type":"integer","minimum":1},{"type":"string","pattern":"^(?:\\d+|(?:\\d+[dhms])+)$"}]},"base_job_name":{"type":"string","description":"The job name's prefix; the job is named <base_job_name>_<YYYYmmdd_HHMMSS>. Default: processor. Wire: TrainingJobName.","minLength":1,"pattern":"^[A-Za-z0-9_.-]+$","x-message":"may only contain letters, digits, \"_\", \".\" and \"-\""},"output_path":{"type":"string","description":"The base oss:// URI for output channels declared without a location. A Processor declares none, so it does not change the request.","pattern":"^oss://","x-message":"must be an oss:// URI"},"instance_type":{"type":"string","description":"The ECS instance type of each machine, such as ecs.c6.large or ecs.gn6i-c4g1.xlarge. Wire: ComputeResource.EcsSpec.","minLength":1},"instance_count":{"type":"integer","minimum":1,"description":"How many machines. Default 1. Wire: ComputeResource.EcsCount (or InstanceCount with a quota)."},"spot_spec":{"type":"object","description":"Run on spot (preemptible) instances. Wire: ComputeResource.SpotSpec.","additionalProperties":false,"required":["spot_strategy"],"properties":{"spot_strategy":{"type":"string","enum":["SpotWithPriceLimit","SpotAsPriceGo"],"description":"SpotWithPriceLimit (bid up to spot_discount_limit) or SpotAsPriceGo (pay the market price). Wire: SpotStrategy."},"spot_discount_limit":{"type":"number","exclusiveMinimum":0,"description":"The highest price as a fraction of the on-demand price, with SpotWithPriceLimit. Wire: SpotDiscountLimit."}}},"resource_type":{"type":"string","enum":["General","Lingjun"],"description":"General (default) or Lingjun. The API has no field for it: Lingjun jobs run on a Lingjun quota, so they need resource_id and instance_spec."},"resource_id":{"type":"string","description":"A resource quota id to run on instead of pay-as-you-go machines. Wire: ComputeResource.ResourceId.","minLength":1},"instance_spec":{"type":"object","description":"The share of the quota each instance takes, with resource_id. Wire: ComputeResource.InstanceSpec.","additionalProperties":false,"properties":{"cpu":{"type":["string","integer"],"description":"CPU cores. Wire: CPU."},"gpu":{"type":["string","integer"],"description":"GPUs. Wire: GPU."},"gpu_type":{"type":"string","description":"The GPU model, such as V100. Wire: GPUType."},"memory":{"type":["string","integer"],"description":"Memory in GiB. Wire: Memory."},"shared_memory":{"type":["string","integer"],"description":"Shared memory in GiB. Wire: SharedMemory."}}},"user_vpc_config":{"type":"object","description":"Attach the job to your VPC. Wire: UserVpc.","additionalProperties":false,"required":["vpc_id"],"properties":{"vpc_id":{"type":"string","description":"The VPC id (vpc-...). Wire: VpcId.","minLength":1},"security_group_id":{"type":"string","description":"The security group id (sg-...). Wire: SecurityGroupId.","minLength":1},"switch_id":{"type":"string","description":"The vSwitch id (vsw-...). Wire: SwitchId.","minLength":1},"extended_cidrs":{"type":"array","items":{"type":"string","minLength":1},"description":"Extra CIDR blocks routed through the VPC. Wire: ExtendedCIDRs."},"default_route":{"type":"string","description":"Which interface carries the default route: eth0 (PAI) or eth1 (your VPC). Wire: DefaultRoute.","enum":["eth0","eth1"]}}},"experiment_config":{"type":"object","description":"Attach the job to a PAI experiment. Wire: ExperimentConfig.","additionalProperties":false,"required":["experiment_id"],"properties":{"experiment_id":{"type":"string","description":"The experiment id. Wire: ExperimentId.","minLength":1}}},"settings":{"type":"object","description":"Job settings, with the API's own key names; all are sent (the SDK keeps only four). Wire: Settings.","additionalProperties":false,"properties":{"AIMasterType":{"type":"string","description":"The AIMaster type for fault tolerance."},"EnableErrorMonitoringInAIMaster":{"type":"boolean","description":"Turn on fault-tolerance monitoring by AIMaster."},"ErrorMonitoringArgs":{"type":"string","description":"Arguments of fault-tolerance monitoring, such as --enable-log-hang-detection true."},"Priority":{"type":"integer","description":"The job priority inside its quota."},"AdvancedSettings":{"type":"object","description":"Further advanced settings, sent as they are."},"BusinessUserId":{"type":"string","description":"The user the job is run for."},"Caller":{"type":"string","description":"The caller that submitted the job."},"Driver":{"type":"string","description":"The NVIDIA driver version, such as 535.54.03."},"EnableOssAppend":{"type":"boolean","description":"Allow appending writes to OSS."},"EnableRDMA":{"type":"boolean","description":"Let the job use RDMA."},"EnableSanityCheck":{"type":"boolean","description":"Check the health of the machines before the job runs."},"EnableTideResource":{"type":"boolean","description":"Let the job use tide (idle) resources."},"JobReservedMinutes":{"type":"integer","minimum":0,"description":"Minutes to keep the job's machines after it ends."},"JobReservedPolicy":{"type":"string","description":"When to keep the machines after the job ends, such as Always."},"OversoldType":{"type":"string","description":"Whether the job accepts oversold quota, such as AcceptQuotaOverSold."},"PipelineId":{"type":"string","description":"The workflow the job belongs to."},"SanityCheckArgs":{"type":"string","description":"Arguments of the sanity check."},"Tags":{"type":"object","additionalProperties":{"type":"string"},"description":"Custom tags."}}},"labels":{"type":"object","description":"Labels on the job, for search and billing. Wire: Labels[{Key, Value}].","additionalProperties":{"type":["string","number","boolean"],"description":"A label value."}},"inputs":{"type":"object","description":"Input channels: name → location. Each appears in the job at /ml/input/data/<name>/. Wire: InputChannels.","additionalProperties":{"description":"Where the channel comes from: an oss://, nas://, cpfs://, bmcpfs:// or odps://<project>/tables/<table> URI (sent as written), a local path (uploaded to OSS), a dataset, or a NAS/CPFS file system.","type":["string","object"],"minLength":1,"properties":{"dataset_id":{"type":"string","description":"A PAI dataset id (d-...). Wire: DatasetId.","minLength":1},"version_name":{"type":"string","description":"The dataset version to use. Wire: VersionName.","minLength":1},"file_system_id":{"type":"string","description":"A NAS or CPFS file system id; becomes nas://<id>.<region>/<directory_path>.","minLength":1},"directory_path":{"type":"string","description":"The directory inside the file system (default: its root)."}},"additionalProperties":false},"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$","x-message":"channel names may only contain letters, digits, \"_\" and \"-\""}},"outputs":{"type":"object","description":"Output channels: name → location. The job writes to /ml/output/<name>/. Wire: OutputChannels.","additionalProperties":{"description":"Where the channel goes: an oss://, nas://, cpfs://, bmcpfs:// or odps:// URI (a trailing \"/\" is added), a dataset, or a NAS/CPFS file system.","type":["string","object"],"minLength":1,"properties":{"dataset_id":{"type":"string","description":"A PAI dataset id (d-...). Wire: DatasetId.","minLength":1},"version_name":{"type":"string","description":"The dataset version to use. Wire: VersionName.","minLength":1},"file_system_id":{"type":"string","description":"A NAS or CPFS file system id; becomes nas://<id>.<region>/<directory_path>.","minLength":1},"directory_path":{"type":"string","description":"The directory inside the file system (default: its root)."}},"additionalProperties":false},"propertyNames":{"pattern":"^[A-Za-z0-9_-]+$","x-message":"channel names may only contain letters, digits, \"_\" and \"-\""}},"code_upload":{"type":"string","enum":["files","archive"],"description":"How a local source_dir goes up: \"files\" (default) one object per file under a content-addressed prefix, as the PAI SDK uploads code; \"archive\" one source.tar.gz, which works only where the service unpacks it.","x-message":"must be \"files\" or \"archive\""},"wait":{"type":"boolean","description":"Follow the job until it ends (default true); false returns once it is submitted."},"show_logs":{"type":"boolean","description":"Print the job's logs while following it (default true)."},"description":{"type":"string","description":"A description of the job. Wire: TrainingJobDescription."},"priority":{"type":"integer","minimum":1,"description":"The job's priority. Wire: Priority."},"role_arn":{"type":"string","description":"The RAM role the job runs as (acs:ram::<account>:role/<name>). Wire: RoleArn.","pattern":"^acs:ram::","x-message":"must be a RAM role ARN: acs:ram::<account id>:role/<role name>"},"session":{"type":"object","description":"Where the job runs. Flags and PAI_* environment variables override these; these override ~/.pai/config.json.","additionalProperties":false,"properties":{"region_id":{"type":"string","description":"The region, such as cn-hangzhou. Env: PAI_REGION_ID.","minLength":1},"workspace_id":{"type":["string","integer"],"description":"The PAI workspace id. Env: PAI_WORKSPACE_ID."},"oss_bucket_name":{"type":"string","description":"The OSS bucket for code and uploaded inputs; default: the workspace's default storage. Env: PAI_OSS_BUCKET_NAME.","minLength":1},"oss_endpoint":{"type":"string","description":"The OSS endpoint, a host or a URL; default oss-<region>.aliyuncs.com. Env: PAI_OSS_ENDPOINT.","minLength":1},"endpoint":{"type":"string","description":"The PAI API endpoint, a host or a URL; default pai.<region>.aliyuncs.com. Env: PAI_ENDPOINT.","minLength":1},"workspace_endpoint":{"type":"string","description":"The AI workspace API endpoint (asked for the default bucket), a host or a URL; default aiworkspace.<region>.aliyuncs.com. Env: PAI_WORKSPACE_ENDPOINT.","minLength":1}}}}};
 const func2 = Object.prototype.hasOwnProperty;
 const func3 = require("ajv/dist/runtime/ucs2length").default;
-const pattern0 = new RegExp("^(?:\\d+|(?:\\d+[dhms])+)$", "u");
-const pattern1 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
-const pattern2 = new RegExp("^oss://", "u");
-const pattern3 = new RegExp("^[A-Za-z0-9_-]+$", "u");
-const pattern5 = new RegExp("^acs:ram::", "u");
+const pattern0 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*$", "u");
+const pattern1 = new RegExp("^(?:\\d+|(?:\\d+[dhms])+)$", "u");
+const pattern2 = new RegExp("^[A-Za-z0-9_.-]+$", "u");
+const pattern3 = new RegExp("^oss://", "u");
+const pattern4 = new RegExp("^[A-Za-z0-9_-]+$", "u");
+const pattern6 = new RegExp("^acs:ram::", "u");
 
 function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://github.com/pai-process/pai-process/schema/job-config.json" */;
@@ -263,9 +264,10 @@ if(data.environments !== undefined){
 let data8 = data.environments;
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 for(const key2 in data8){
-let data9 = data8[key2];
-if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (typeof data9 !== "boolean")){
-const err18 = {instancePath:instancePath+"/environments/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: schema11.properties.environments.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.environments.additionalProperties.type,parentSchema:schema11.properties.environments.additionalProperties,data:data9};
+const _errs25 = errors;
+if(typeof key2 === "string"){
+if(!pattern0.test(key2)){
+const err18 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z_][A-Za-z0-9_]*$"},message:"must match pattern \""+"^[A-Za-z_][A-Za-z0-9_]*$"+"\"",schema:"^[A-Za-z_][A-Za-z0-9_]*$",parentSchema:schema11.properties.environments.propertyNames,data:key2,propertyName:key2};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -275,14 +277,39 @@ vErrors.push(err18);
 errors++;
 }
 }
-}
-else {
-const err19 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data8};
+var valid5 = _errs25 === errors;
+if(!valid5){
+const err19 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/propertyNames",keyword:"propertyNames",params:{propertyName: key2},message:"property name must be valid",schema:schema11.properties.environments.propertyNames,parentSchema:schema11.properties.environments,data:data8};
 if(vErrors === null){
 vErrors = [err19];
 }
 else {
 vErrors.push(err19);
+}
+errors++;
+}
+}
+for(const key3 in data8){
+let data9 = data8[key3];
+if(((typeof data9 !== "string") && (!((typeof data9 == "number") && (isFinite(data9))))) && (typeof data9 !== "boolean")){
+const err20 = {instancePath:instancePath+"/environments/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/environments/additionalProperties/type",keyword:"type",params:{type: schema11.properties.environments.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.environments.additionalProperties.type,parentSchema:schema11.properties.environments.additionalProperties,data:data9};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+}
+else {
+const err21 = {instancePath:instancePath+"/environments",schemaPath:"#/properties/environments/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.environments.type,parentSchema:schema11.properties.environments,data:data8};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
 }
 errors++;
 }
@@ -295,30 +322,7 @@ for(let i1=0; i1<len1; i1++){
 let data11 = data10[i1];
 if(typeof data11 === "string"){
 if(func3(data11) < 1){
-const err20 = {instancePath:instancePath+"/requirements/" + i1,schemaPath:"#/properties/requirements/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.requirements.items,data:data11};
-if(vErrors === null){
-vErrors = [err20];
-}
-else {
-vErrors.push(err20);
-}
-errors++;
-}
-}
-else {
-const err21 = {instancePath:instancePath+"/requirements/" + i1,schemaPath:"#/properties/requirements/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.requirements.items.type,parentSchema:schema11.properties.requirements.items,data:data11};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-}
-else {
-const err22 = {instancePath:instancePath+"/requirements",schemaPath:"#/properties/requirements/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.requirements.type,parentSchema:schema11.properties.requirements,data:data10};
+const err22 = {instancePath:instancePath+"/requirements/" + i1,schemaPath:"#/properties/requirements/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.requirements.items,data:data11};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -328,13 +332,8 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data.max_run_time !== undefined){
-let data12 = data.max_run_time;
-const _errs33 = errors;
-let valid8 = false;
-const _errs34 = errors;
-if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
-const err23 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.max_run_time.anyOf[0].type,parentSchema:schema11.properties.max_run_time.anyOf[0],data:data12};
+else {
+const err23 = {instancePath:instancePath+"/requirements/" + i1,schemaPath:"#/properties/requirements/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.requirements.items.type,parentSchema:schema11.properties.requirements.items,data:data11};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -343,9 +342,10 @@ vErrors.push(err23);
 }
 errors++;
 }
-if((typeof data12 == "number") && (isFinite(data12))){
-if(data12 < 1 || isNaN(data12)){
-const err24 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.max_run_time.anyOf[0],data:data12};
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/requirements",schemaPath:"#/properties/requirements/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.requirements.type,parentSchema:schema11.properties.requirements,data:data10};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -355,13 +355,13 @@ vErrors.push(err24);
 errors++;
 }
 }
-var _valid1 = _errs34 === errors;
-valid8 = valid8 || _valid1;
-if(!valid8){
-const _errs36 = errors;
-if(typeof data12 === "string"){
-if(!pattern0.test(data12)){
-const err25 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^(?:\\d+|(?:\\d+[dhms])+)$"},message:"must match pattern \""+"^(?:\\d+|(?:\\d+[dhms])+)$"+"\"",schema:"^(?:\\d+|(?:\\d+[dhms])+)$",parentSchema:schema11.properties.max_run_time.anyOf[1],data:data12};
+if(data.max_run_time !== undefined){
+let data12 = data.max_run_time;
+const _errs34 = errors;
+let valid9 = false;
+const _errs35 = errors;
+if(!(((typeof data12 == "number") && (!(data12 % 1) && !isNaN(data12))) && (isFinite(data12)))){
+const err25 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.max_run_time.anyOf[0].type,parentSchema:schema11.properties.max_run_time.anyOf[0],data:data12};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -370,9 +370,9 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.max_run_time.anyOf[1].type,parentSchema:schema11.properties.max_run_time.anyOf[1],data:data12};
+if((typeof data12 == "number") && (isFinite(data12))){
+if(data12 < 1 || isNaN(data12)){
+const err26 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf/0/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.max_run_time.anyOf[0],data:data12};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -381,11 +381,14 @@ vErrors.push(err26);
 }
 errors++;
 }
-var _valid1 = _errs36 === errors;
-valid8 = valid8 || _valid1;
 }
-if(!valid8){
-const err27 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.max_run_time.anyOf,parentSchema:schema11.properties.max_run_time,data:data12};
+var _valid1 = _errs35 === errors;
+valid9 = valid9 || _valid1;
+if(!valid9){
+const _errs37 = errors;
+if(typeof data12 === "string"){
+if(!pattern1.test(data12)){
+const err27 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf/1/pattern",keyword:"pattern",params:{pattern: "^(?:\\d+|(?:\\d+[dhms])+)$"},message:"must match pattern \""+"^(?:\\d+|(?:\\d+[dhms])+)$"+"\"",schema:"^(?:\\d+|(?:\\d+[dhms])+)$",parentSchema:schema11.properties.max_run_time.anyOf[1],data:data12};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -394,11 +397,35 @@ vErrors.push(err27);
 }
 errors++;
 }
+}
 else {
-errors = _errs33;
+const err28 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.max_run_time.anyOf[1].type,parentSchema:schema11.properties.max_run_time.anyOf[1],data:data12};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+var _valid1 = _errs37 === errors;
+valid9 = valid9 || _valid1;
+}
+if(!valid9){
+const err29 = {instancePath:instancePath+"/max_run_time",schemaPath:"#/properties/max_run_time/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf",schema:schema11.properties.max_run_time.anyOf,parentSchema:schema11.properties.max_run_time,data:data12};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+else {
+errors = _errs34;
 if(vErrors !== null){
-if(_errs33){
-vErrors.length = _errs33;
+if(_errs34){
+vErrors.length = _errs34;
 }
 else {
 vErrors = null;
@@ -410,28 +437,7 @@ if(data.base_job_name !== undefined){
 let data13 = data.base_job_name;
 if(typeof data13 === "string"){
 if(func3(data13) < 1){
-const err28 = {instancePath:instancePath+"/base_job_name",schemaPath:"#/properties/base_job_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.base_job_name,data:data13};
-if(vErrors === null){
-vErrors = [err28];
-}
-else {
-vErrors.push(err28);
-}
-errors++;
-}
-if(!pattern1.test(data13)){
-const err29 = {instancePath:instancePath+"/base_job_name",schemaPath:"#/properties/base_job_name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema11.properties.base_job_name,data:data13};
-if(vErrors === null){
-vErrors = [err29];
-}
-else {
-vErrors.push(err29);
-}
-errors++;
-}
-}
-else {
-const err30 = {instancePath:instancePath+"/base_job_name",schemaPath:"#/properties/base_job_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.base_job_name.type,parentSchema:schema11.properties.base_job_name,data:data13};
+const err30 = {instancePath:instancePath+"/base_job_name",schemaPath:"#/properties/base_job_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.base_job_name,data:data13};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -440,12 +446,8 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-if(data.output_path !== undefined){
-let data14 = data.output_path;
-if(typeof data14 === "string"){
-if(!pattern2.test(data14)){
-const err31 = {instancePath:instancePath+"/output_path",schemaPath:"#/properties/output_path/pattern",keyword:"pattern",params:{pattern: "^oss://"},message:"must match pattern \""+"^oss://"+"\"",schema:"^oss://",parentSchema:schema11.properties.output_path,data:data14};
+if(!pattern2.test(data13)){
+const err31 = {instancePath:instancePath+"/base_job_name",schemaPath:"#/properties/base_job_name/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_.-]+$"+"\"",schema:"^[A-Za-z0-9_.-]+$",parentSchema:schema11.properties.base_job_name,data:data13};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -456,7 +458,7 @@ errors++;
 }
 }
 else {
-const err32 = {instancePath:instancePath+"/output_path",schemaPath:"#/properties/output_path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.output_path.type,parentSchema:schema11.properties.output_path,data:data14};
+const err32 = {instancePath:instancePath+"/base_job_name",schemaPath:"#/properties/base_job_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.base_job_name.type,parentSchema:schema11.properties.base_job_name,data:data13};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -466,11 +468,11 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data.instance_type !== undefined){
-let data15 = data.instance_type;
-if(typeof data15 === "string"){
-if(func3(data15) < 1){
-const err33 = {instancePath:instancePath+"/instance_type",schemaPath:"#/properties/instance_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.instance_type,data:data15};
+if(data.output_path !== undefined){
+let data14 = data.output_path;
+if(typeof data14 === "string"){
+if(!pattern3.test(data14)){
+const err33 = {instancePath:instancePath+"/output_path",schemaPath:"#/properties/output_path/pattern",keyword:"pattern",params:{pattern: "^oss://"},message:"must match pattern \""+"^oss://"+"\"",schema:"^oss://",parentSchema:schema11.properties.output_path,data:data14};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -481,7 +483,7 @@ errors++;
 }
 }
 else {
-const err34 = {instancePath:instancePath+"/instance_type",schemaPath:"#/properties/instance_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance_type.type,parentSchema:schema11.properties.instance_type,data:data15};
+const err34 = {instancePath:instancePath+"/output_path",schemaPath:"#/properties/output_path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.output_path.type,parentSchema:schema11.properties.output_path,data:data14};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -491,10 +493,11 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data.instance_count !== undefined){
-let data16 = data.instance_count;
-if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
-const err35 = {instancePath:instancePath+"/instance_count",schemaPath:"#/properties/instance_count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.instance_count.type,parentSchema:schema11.properties.instance_count,data:data16};
+if(data.instance_type !== undefined){
+let data15 = data.instance_type;
+if(typeof data15 === "string"){
+if(func3(data15) < 1){
+const err35 = {instancePath:instancePath+"/instance_type",schemaPath:"#/properties/instance_type/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.instance_type,data:data15};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -503,9 +506,9 @@ vErrors.push(err35);
 }
 errors++;
 }
-if((typeof data16 == "number") && (isFinite(data16))){
-if(data16 < 1 || isNaN(data16)){
-const err36 = {instancePath:instancePath+"/instance_count",schemaPath:"#/properties/instance_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.instance_count,data:data16};
+}
+else {
+const err36 = {instancePath:instancePath+"/instance_type",schemaPath:"#/properties/instance_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance_type.type,parentSchema:schema11.properties.instance_type,data:data15};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -515,12 +518,10 @@ vErrors.push(err36);
 errors++;
 }
 }
-}
-if(data.spot_spec !== undefined){
-let data17 = data.spot_spec;
-if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
-if(data17.spot_strategy === undefined){
-const err37 = {instancePath:instancePath+"/spot_spec",schemaPath:"#/properties/spot_spec/required",keyword:"required",params:{missingProperty: "spot_strategy"},message:"must have required property '"+"spot_strategy"+"'",schema:schema11.properties.spot_spec.required,parentSchema:schema11.properties.spot_spec,data:data17};
+if(data.instance_count !== undefined){
+let data16 = data.instance_count;
+if(!(((typeof data16 == "number") && (!(data16 % 1) && !isNaN(data16))) && (isFinite(data16)))){
+const err37 = {instancePath:instancePath+"/instance_count",schemaPath:"#/properties/instance_count/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.instance_count.type,parentSchema:schema11.properties.instance_count,data:data16};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -529,9 +530,9 @@ vErrors.push(err37);
 }
 errors++;
 }
-for(const key3 in data17){
-if(!((key3 === "spot_strategy") || (key3 === "spot_discount_limit"))){
-const err38 = {instancePath:instancePath+"/spot_spec",schemaPath:"#/properties/spot_spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spot_spec,data:data17};
+if((typeof data16 == "number") && (isFinite(data16))){
+if(data16 < 1 || isNaN(data16)){
+const err38 = {instancePath:instancePath+"/instance_count",schemaPath:"#/properties/instance_count/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.instance_count,data:data16};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -541,10 +542,12 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data17.spot_strategy !== undefined){
-let data18 = data17.spot_strategy;
-if(typeof data18 !== "string"){
-const err39 = {instancePath:instancePath+"/spot_spec/spot_strategy",schemaPath:"#/properties/spot_spec/properties/spot_strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spot_spec.properties.spot_strategy.type,parentSchema:schema11.properties.spot_spec.properties.spot_strategy,data:data18};
+}
+if(data.spot_spec !== undefined){
+let data17 = data.spot_spec;
+if(data17 && typeof data17 == "object" && !Array.isArray(data17)){
+if(data17.spot_strategy === undefined){
+const err39 = {instancePath:instancePath+"/spot_spec",schemaPath:"#/properties/spot_spec/required",keyword:"required",params:{missingProperty: "spot_strategy"},message:"must have required property '"+"spot_strategy"+"'",schema:schema11.properties.spot_spec.required,parentSchema:schema11.properties.spot_spec,data:data17};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -553,8 +556,9 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(!((data18 === "SpotWithPriceLimit") || (data18 === "SpotAsPriceGo"))){
-const err40 = {instancePath:instancePath+"/spot_spec/spot_strategy",schemaPath:"#/properties/spot_spec/properties/spot_strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spot_spec.properties.spot_strategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spot_spec.properties.spot_strategy.enum,parentSchema:schema11.properties.spot_spec.properties.spot_strategy,data:data18};
+for(const key4 in data17){
+if(!((key4 === "spot_strategy") || (key4 === "spot_discount_limit"))){
+const err40 = {instancePath:instancePath+"/spot_spec",schemaPath:"#/properties/spot_spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.spot_spec,data:data17};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -564,11 +568,10 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data17.spot_discount_limit !== undefined){
-let data19 = data17.spot_discount_limit;
-if((typeof data19 == "number") && (isFinite(data19))){
-if(data19 <= 0 || isNaN(data19)){
-const err41 = {instancePath:instancePath+"/spot_spec/spot_discount_limit",schemaPath:"#/properties/spot_spec/properties/spot_discount_limit/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema11.properties.spot_spec.properties.spot_discount_limit,data:data19};
+if(data17.spot_strategy !== undefined){
+let data18 = data17.spot_strategy;
+if(typeof data18 !== "string"){
+const err41 = {instancePath:instancePath+"/spot_spec/spot_strategy",schemaPath:"#/properties/spot_spec/properties/spot_strategy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.spot_spec.properties.spot_strategy.type,parentSchema:schema11.properties.spot_spec.properties.spot_strategy,data:data18};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -577,9 +580,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/spot_spec/spot_discount_limit",schemaPath:"#/properties/spot_spec/properties/spot_discount_limit/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.spot_spec.properties.spot_discount_limit.type,parentSchema:schema11.properties.spot_spec.properties.spot_discount_limit,data:data19};
+if(!((data18 === "SpotWithPriceLimit") || (data18 === "SpotAsPriceGo"))){
+const err42 = {instancePath:instancePath+"/spot_spec/spot_strategy",schemaPath:"#/properties/spot_spec/properties/spot_strategy/enum",keyword:"enum",params:{allowedValues: schema11.properties.spot_spec.properties.spot_strategy.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.spot_spec.properties.spot_strategy.enum,parentSchema:schema11.properties.spot_spec.properties.spot_strategy,data:data18};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -589,9 +591,11 @@ vErrors.push(err42);
 errors++;
 }
 }
-}
-else {
-const err43 = {instancePath:instancePath+"/spot_spec",schemaPath:"#/properties/spot_spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spot_spec.type,parentSchema:schema11.properties.spot_spec,data:data17};
+if(data17.spot_discount_limit !== undefined){
+let data19 = data17.spot_discount_limit;
+if((typeof data19 == "number") && (isFinite(data19))){
+if(data19 <= 0 || isNaN(data19)){
+const err43 = {instancePath:instancePath+"/spot_spec/spot_discount_limit",schemaPath:"#/properties/spot_spec/properties/spot_discount_limit/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 0},message:"must be > 0",schema:0,parentSchema:schema11.properties.spot_spec.properties.spot_discount_limit,data:data19};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -601,10 +605,8 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data.resource_type !== undefined){
-let data20 = data.resource_type;
-if(typeof data20 !== "string"){
-const err44 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.resource_type.type,parentSchema:schema11.properties.resource_type,data:data20};
+else {
+const err44 = {instancePath:instancePath+"/spot_spec/spot_discount_limit",schemaPath:"#/properties/spot_spec/properties/spot_discount_limit/type",keyword:"type",params:{type: "number"},message:"must be number",schema:schema11.properties.spot_spec.properties.spot_discount_limit.type,parentSchema:schema11.properties.spot_spec.properties.spot_discount_limit,data:data19};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -613,8 +615,10 @@ vErrors.push(err44);
 }
 errors++;
 }
-if(!((data20 === "General") || (data20 === "Lingjun"))){
-const err45 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/enum",keyword:"enum",params:{allowedValues: schema11.properties.resource_type.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.resource_type.enum,parentSchema:schema11.properties.resource_type,data:data20};
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/spot_spec",schemaPath:"#/properties/spot_spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.spot_spec.type,parentSchema:schema11.properties.spot_spec,data:data17};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -624,11 +628,10 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data.resource_id !== undefined){
-let data21 = data.resource_id;
-if(typeof data21 === "string"){
-if(func3(data21) < 1){
-const err46 = {instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.resource_id,data:data21};
+if(data.resource_type !== undefined){
+let data20 = data.resource_type;
+if(typeof data20 !== "string"){
+const err46 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.resource_type.type,parentSchema:schema11.properties.resource_type,data:data20};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -637,9 +640,8 @@ vErrors.push(err46);
 }
 errors++;
 }
-}
-else {
-const err47 = {instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.resource_id.type,parentSchema:schema11.properties.resource_id,data:data21};
+if(!((data20 === "General") || (data20 === "Lingjun"))){
+const err47 = {instancePath:instancePath+"/resource_type",schemaPath:"#/properties/resource_type/enum",keyword:"enum",params:{allowedValues: schema11.properties.resource_type.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.resource_type.enum,parentSchema:schema11.properties.resource_type,data:data20};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -649,12 +651,11 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data.instance_spec !== undefined){
-let data22 = data.instance_spec;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-for(const key4 in data22){
-if(!(((((key4 === "cpu") || (key4 === "gpu")) || (key4 === "gpu_type")) || (key4 === "memory")) || (key4 === "shared_memory"))){
-const err48 = {instancePath:instancePath+"/instance_spec",schemaPath:"#/properties/instance_spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.instance_spec,data:data22};
+if(data.resource_id !== undefined){
+let data21 = data.resource_id;
+if(typeof data21 === "string"){
+if(func3(data21) < 1){
+const err48 = {instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.resource_id,data:data21};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -664,10 +665,8 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data22.cpu !== undefined){
-let data23 = data22.cpu;
-if((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))){
-const err49 = {instancePath:instancePath+"/instance_spec/cpu",schemaPath:"#/properties/instance_spec/properties/cpu/type",keyword:"type",params:{type: schema11.properties.instance_spec.properties.cpu.type},message:"must be string,integer",schema:schema11.properties.instance_spec.properties.cpu.type,parentSchema:schema11.properties.instance_spec.properties.cpu,data:data23};
+else {
+const err49 = {instancePath:instancePath+"/resource_id",schemaPath:"#/properties/resource_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.resource_id.type,parentSchema:schema11.properties.resource_id,data:data21};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -677,10 +676,12 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data22.gpu !== undefined){
-let data24 = data22.gpu;
-if((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))){
-const err50 = {instancePath:instancePath+"/instance_spec/gpu",schemaPath:"#/properties/instance_spec/properties/gpu/type",keyword:"type",params:{type: schema11.properties.instance_spec.properties.gpu.type},message:"must be string,integer",schema:schema11.properties.instance_spec.properties.gpu.type,parentSchema:schema11.properties.instance_spec.properties.gpu,data:data24};
+if(data.instance_spec !== undefined){
+let data22 = data.instance_spec;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key5 in data22){
+if(!(((((key5 === "cpu") || (key5 === "gpu")) || (key5 === "gpu_type")) || (key5 === "memory")) || (key5 === "shared_memory"))){
+const err50 = {instancePath:instancePath+"/instance_spec",schemaPath:"#/properties/instance_spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.instance_spec,data:data22};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -690,10 +691,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data22.gpu_type !== undefined){
-let data25 = data22.gpu_type;
-if(typeof data25 !== "string"){
-const err51 = {instancePath:instancePath+"/instance_spec/gpu_type",schemaPath:"#/properties/instance_spec/properties/gpu_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance_spec.properties.gpu_type.type,parentSchema:schema11.properties.instance_spec.properties.gpu_type,data:data25};
+if(data22.cpu !== undefined){
+let data23 = data22.cpu;
+if((typeof data23 !== "string") && (!(((typeof data23 == "number") && (!(data23 % 1) && !isNaN(data23))) && (isFinite(data23))))){
+const err51 = {instancePath:instancePath+"/instance_spec/cpu",schemaPath:"#/properties/instance_spec/properties/cpu/type",keyword:"type",params:{type: schema11.properties.instance_spec.properties.cpu.type},message:"must be string,integer",schema:schema11.properties.instance_spec.properties.cpu.type,parentSchema:schema11.properties.instance_spec.properties.cpu,data:data23};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -703,10 +704,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data22.memory !== undefined){
-let data26 = data22.memory;
-if((typeof data26 !== "string") && (!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26))))){
-const err52 = {instancePath:instancePath+"/instance_spec/memory",schemaPath:"#/properties/instance_spec/properties/memory/type",keyword:"type",params:{type: schema11.properties.instance_spec.properties.memory.type},message:"must be string,integer",schema:schema11.properties.instance_spec.properties.memory.type,parentSchema:schema11.properties.instance_spec.properties.memory,data:data26};
+if(data22.gpu !== undefined){
+let data24 = data22.gpu;
+if((typeof data24 !== "string") && (!(((typeof data24 == "number") && (!(data24 % 1) && !isNaN(data24))) && (isFinite(data24))))){
+const err52 = {instancePath:instancePath+"/instance_spec/gpu",schemaPath:"#/properties/instance_spec/properties/gpu/type",keyword:"type",params:{type: schema11.properties.instance_spec.properties.gpu.type},message:"must be string,integer",schema:schema11.properties.instance_spec.properties.gpu.type,parentSchema:schema11.properties.instance_spec.properties.gpu,data:data24};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -716,10 +717,10 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data22.shared_memory !== undefined){
-let data27 = data22.shared_memory;
-if((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))){
-const err53 = {instancePath:instancePath+"/instance_spec/shared_memory",schemaPath:"#/properties/instance_spec/properties/shared_memory/type",keyword:"type",params:{type: schema11.properties.instance_spec.properties.shared_memory.type},message:"must be string,integer",schema:schema11.properties.instance_spec.properties.shared_memory.type,parentSchema:schema11.properties.instance_spec.properties.shared_memory,data:data27};
+if(data22.gpu_type !== undefined){
+let data25 = data22.gpu_type;
+if(typeof data25 !== "string"){
+const err53 = {instancePath:instancePath+"/instance_spec/gpu_type",schemaPath:"#/properties/instance_spec/properties/gpu_type/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.instance_spec.properties.gpu_type.type,parentSchema:schema11.properties.instance_spec.properties.gpu_type,data:data25};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -729,9 +730,10 @@ vErrors.push(err53);
 errors++;
 }
 }
-}
-else {
-const err54 = {instancePath:instancePath+"/instance_spec",schemaPath:"#/properties/instance_spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.instance_spec.type,parentSchema:schema11.properties.instance_spec,data:data22};
+if(data22.memory !== undefined){
+let data26 = data22.memory;
+if((typeof data26 !== "string") && (!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26))))){
+const err54 = {instancePath:instancePath+"/instance_spec/memory",schemaPath:"#/properties/instance_spec/properties/memory/type",keyword:"type",params:{type: schema11.properties.instance_spec.properties.memory.type},message:"must be string,integer",schema:schema11.properties.instance_spec.properties.memory.type,parentSchema:schema11.properties.instance_spec.properties.memory,data:data26};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -741,11 +743,10 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data.user_vpc_config !== undefined){
-let data28 = data.user_vpc_config;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.vpc_id === undefined){
-const err55 = {instancePath:instancePath+"/user_vpc_config",schemaPath:"#/properties/user_vpc_config/required",keyword:"required",params:{missingProperty: "vpc_id"},message:"must have required property '"+"vpc_id"+"'",schema:schema11.properties.user_vpc_config.required,parentSchema:schema11.properties.user_vpc_config,data:data28};
+if(data22.shared_memory !== undefined){
+let data27 = data22.shared_memory;
+if((typeof data27 !== "string") && (!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27))))){
+const err55 = {instancePath:instancePath+"/instance_spec/shared_memory",schemaPath:"#/properties/instance_spec/properties/shared_memory/type",keyword:"type",params:{type: schema11.properties.instance_spec.properties.shared_memory.type},message:"must be string,integer",schema:schema11.properties.instance_spec.properties.shared_memory.type,parentSchema:schema11.properties.instance_spec.properties.shared_memory,data:data27};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -754,9 +755,10 @@ vErrors.push(err55);
 }
 errors++;
 }
-for(const key5 in data28){
-if(!(((((key5 === "vpc_id") || (key5 === "security_group_id")) || (key5 === "switch_id")) || (key5 === "extended_cidrs")) || (key5 === "default_route"))){
-const err56 = {instancePath:instancePath+"/user_vpc_config",schemaPath:"#/properties/user_vpc_config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.user_vpc_config,data:data28};
+}
+}
+else {
+const err56 = {instancePath:instancePath+"/instance_spec",schemaPath:"#/properties/instance_spec/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.instance_spec.type,parentSchema:schema11.properties.instance_spec,data:data22};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -766,11 +768,11 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data28.vpc_id !== undefined){
-let data29 = data28.vpc_id;
-if(typeof data29 === "string"){
-if(func3(data29) < 1){
-const err57 = {instancePath:instancePath+"/user_vpc_config/vpc_id",schemaPath:"#/properties/user_vpc_config/properties/vpc_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.user_vpc_config.properties.vpc_id,data:data29};
+if(data.user_vpc_config !== undefined){
+let data28 = data.user_vpc_config;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+if(data28.vpc_id === undefined){
+const err57 = {instancePath:instancePath+"/user_vpc_config",schemaPath:"#/properties/user_vpc_config/required",keyword:"required",params:{missingProperty: "vpc_id"},message:"must have required property '"+"vpc_id"+"'",schema:schema11.properties.user_vpc_config.required,parentSchema:schema11.properties.user_vpc_config,data:data28};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -779,9 +781,9 @@ vErrors.push(err57);
 }
 errors++;
 }
-}
-else {
-const err58 = {instancePath:instancePath+"/user_vpc_config/vpc_id",schemaPath:"#/properties/user_vpc_config/properties/vpc_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.vpc_id.type,parentSchema:schema11.properties.user_vpc_config.properties.vpc_id,data:data29};
+for(const key6 in data28){
+if(!(((((key6 === "vpc_id") || (key6 === "security_group_id")) || (key6 === "switch_id")) || (key6 === "extended_cidrs")) || (key6 === "default_route"))){
+const err58 = {instancePath:instancePath+"/user_vpc_config",schemaPath:"#/properties/user_vpc_config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.user_vpc_config,data:data28};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -791,11 +793,11 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data28.security_group_id !== undefined){
-let data30 = data28.security_group_id;
-if(typeof data30 === "string"){
-if(func3(data30) < 1){
-const err59 = {instancePath:instancePath+"/user_vpc_config/security_group_id",schemaPath:"#/properties/user_vpc_config/properties/security_group_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.user_vpc_config.properties.security_group_id,data:data30};
+if(data28.vpc_id !== undefined){
+let data29 = data28.vpc_id;
+if(typeof data29 === "string"){
+if(func3(data29) < 1){
+const err59 = {instancePath:instancePath+"/user_vpc_config/vpc_id",schemaPath:"#/properties/user_vpc_config/properties/vpc_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.user_vpc_config.properties.vpc_id,data:data29};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -806,7 +808,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/user_vpc_config/security_group_id",schemaPath:"#/properties/user_vpc_config/properties/security_group_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.security_group_id.type,parentSchema:schema11.properties.user_vpc_config.properties.security_group_id,data:data30};
+const err60 = {instancePath:instancePath+"/user_vpc_config/vpc_id",schemaPath:"#/properties/user_vpc_config/properties/vpc_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.vpc_id.type,parentSchema:schema11.properties.user_vpc_config.properties.vpc_id,data:data29};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -816,11 +818,11 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data28.switch_id !== undefined){
-let data31 = data28.switch_id;
-if(typeof data31 === "string"){
-if(func3(data31) < 1){
-const err61 = {instancePath:instancePath+"/user_vpc_config/switch_id",schemaPath:"#/properties/user_vpc_config/properties/switch_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.user_vpc_config.properties.switch_id,data:data31};
+if(data28.security_group_id !== undefined){
+let data30 = data28.security_group_id;
+if(typeof data30 === "string"){
+if(func3(data30) < 1){
+const err61 = {instancePath:instancePath+"/user_vpc_config/security_group_id",schemaPath:"#/properties/user_vpc_config/properties/security_group_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.user_vpc_config.properties.security_group_id,data:data30};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -831,12 +833,37 @@ errors++;
 }
 }
 else {
-const err62 = {instancePath:instancePath+"/user_vpc_config/switch_id",schemaPath:"#/properties/user_vpc_config/properties/switch_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.switch_id.type,parentSchema:schema11.properties.user_vpc_config.properties.switch_id,data:data31};
+const err62 = {instancePath:instancePath+"/user_vpc_config/security_group_id",schemaPath:"#/properties/user_vpc_config/properties/security_group_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.security_group_id.type,parentSchema:schema11.properties.user_vpc_config.properties.security_group_id,data:data30};
 if(vErrors === null){
 vErrors = [err62];
 }
 else {
 vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data28.switch_id !== undefined){
+let data31 = data28.switch_id;
+if(typeof data31 === "string"){
+if(func3(data31) < 1){
+const err63 = {instancePath:instancePath+"/user_vpc_config/switch_id",schemaPath:"#/properties/user_vpc_config/properties/switch_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.user_vpc_config.properties.switch_id,data:data31};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+else {
+const err64 = {instancePath:instancePath+"/user_vpc_config/switch_id",schemaPath:"#/properties/user_vpc_config/properties/switch_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.switch_id.type,parentSchema:schema11.properties.user_vpc_config.properties.switch_id,data:data31};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
 }
 errors++;
 }
@@ -849,30 +876,7 @@ for(let i2=0; i2<len2; i2++){
 let data33 = data32[i2];
 if(typeof data33 === "string"){
 if(func3(data33) < 1){
-const err63 = {instancePath:instancePath+"/user_vpc_config/extended_cidrs/" + i2,schemaPath:"#/properties/user_vpc_config/properties/extended_cidrs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.user_vpc_config.properties.extended_cidrs.items,data:data33};
-if(vErrors === null){
-vErrors = [err63];
-}
-else {
-vErrors.push(err63);
-}
-errors++;
-}
-}
-else {
-const err64 = {instancePath:instancePath+"/user_vpc_config/extended_cidrs/" + i2,schemaPath:"#/properties/user_vpc_config/properties/extended_cidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.extended_cidrs.items.type,parentSchema:schema11.properties.user_vpc_config.properties.extended_cidrs.items,data:data33};
-if(vErrors === null){
-vErrors = [err64];
-}
-else {
-vErrors.push(err64);
-}
-errors++;
-}
-}
-}
-else {
-const err65 = {instancePath:instancePath+"/user_vpc_config/extended_cidrs",schemaPath:"#/properties/user_vpc_config/properties/extended_cidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.user_vpc_config.properties.extended_cidrs.type,parentSchema:schema11.properties.user_vpc_config.properties.extended_cidrs,data:data32};
+const err65 = {instancePath:instancePath+"/user_vpc_config/extended_cidrs/" + i2,schemaPath:"#/properties/user_vpc_config/properties/extended_cidrs/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.user_vpc_config.properties.extended_cidrs.items,data:data33};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -882,10 +886,8 @@ vErrors.push(err65);
 errors++;
 }
 }
-if(data28.default_route !== undefined){
-let data34 = data28.default_route;
-if(typeof data34 !== "string"){
-const err66 = {instancePath:instancePath+"/user_vpc_config/default_route",schemaPath:"#/properties/user_vpc_config/properties/default_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.default_route.type,parentSchema:schema11.properties.user_vpc_config.properties.default_route,data:data34};
+else {
+const err66 = {instancePath:instancePath+"/user_vpc_config/extended_cidrs/" + i2,schemaPath:"#/properties/user_vpc_config/properties/extended_cidrs/items/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.extended_cidrs.items.type,parentSchema:schema11.properties.user_vpc_config.properties.extended_cidrs.items,data:data33};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -894,8 +896,10 @@ vErrors.push(err66);
 }
 errors++;
 }
-if(!((data34 === "eth0") || (data34 === "eth1"))){
-const err67 = {instancePath:instancePath+"/user_vpc_config/default_route",schemaPath:"#/properties/user_vpc_config/properties/default_route/enum",keyword:"enum",params:{allowedValues: schema11.properties.user_vpc_config.properties.default_route.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.user_vpc_config.properties.default_route.enum,parentSchema:schema11.properties.user_vpc_config.properties.default_route,data:data34};
+}
+}
+else {
+const err67 = {instancePath:instancePath+"/user_vpc_config/extended_cidrs",schemaPath:"#/properties/user_vpc_config/properties/extended_cidrs/type",keyword:"type",params:{type: "array"},message:"must be array",schema:schema11.properties.user_vpc_config.properties.extended_cidrs.type,parentSchema:schema11.properties.user_vpc_config.properties.extended_cidrs,data:data32};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -905,9 +909,10 @@ vErrors.push(err67);
 errors++;
 }
 }
-}
-else {
-const err68 = {instancePath:instancePath+"/user_vpc_config",schemaPath:"#/properties/user_vpc_config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.user_vpc_config.type,parentSchema:schema11.properties.user_vpc_config,data:data28};
+if(data28.default_route !== undefined){
+let data34 = data28.default_route;
+if(typeof data34 !== "string"){
+const err68 = {instancePath:instancePath+"/user_vpc_config/default_route",schemaPath:"#/properties/user_vpc_config/properties/default_route/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.user_vpc_config.properties.default_route.type,parentSchema:schema11.properties.user_vpc_config.properties.default_route,data:data34};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -916,12 +921,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-}
-if(data.experiment_config !== undefined){
-let data35 = data.experiment_config;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.experiment_id === undefined){
-const err69 = {instancePath:instancePath+"/experiment_config",schemaPath:"#/properties/experiment_config/required",keyword:"required",params:{missingProperty: "experiment_id"},message:"must have required property '"+"experiment_id"+"'",schema:schema11.properties.experiment_config.required,parentSchema:schema11.properties.experiment_config,data:data35};
+if(!((data34 === "eth0") || (data34 === "eth1"))){
+const err69 = {instancePath:instancePath+"/user_vpc_config/default_route",schemaPath:"#/properties/user_vpc_config/properties/default_route/enum",keyword:"enum",params:{allowedValues: schema11.properties.user_vpc_config.properties.default_route.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.user_vpc_config.properties.default_route.enum,parentSchema:schema11.properties.user_vpc_config.properties.default_route,data:data34};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -930,9 +931,10 @@ vErrors.push(err69);
 }
 errors++;
 }
-for(const key6 in data35){
-if(!(key6 === "experiment_id")){
-const err70 = {instancePath:instancePath+"/experiment_config",schemaPath:"#/properties/experiment_config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.experiment_config,data:data35};
+}
+}
+else {
+const err70 = {instancePath:instancePath+"/user_vpc_config",schemaPath:"#/properties/user_vpc_config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.user_vpc_config.type,parentSchema:schema11.properties.user_vpc_config,data:data28};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -942,11 +944,11 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data35.experiment_id !== undefined){
-let data36 = data35.experiment_id;
-if(typeof data36 === "string"){
-if(func3(data36) < 1){
-const err71 = {instancePath:instancePath+"/experiment_config/experiment_id",schemaPath:"#/properties/experiment_config/properties/experiment_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.experiment_config.properties.experiment_id,data:data36};
+if(data.experiment_config !== undefined){
+let data35 = data.experiment_config;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.experiment_id === undefined){
+const err71 = {instancePath:instancePath+"/experiment_config",schemaPath:"#/properties/experiment_config/required",keyword:"required",params:{missingProperty: "experiment_id"},message:"must have required property '"+"experiment_id"+"'",schema:schema11.properties.experiment_config.required,parentSchema:schema11.properties.experiment_config,data:data35};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -955,9 +957,9 @@ vErrors.push(err71);
 }
 errors++;
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/experiment_config/experiment_id",schemaPath:"#/properties/experiment_config/properties/experiment_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.experiment_config.properties.experiment_id.type,parentSchema:schema11.properties.experiment_config.properties.experiment_id,data:data36};
+for(const key7 in data35){
+if(!(key7 === "experiment_id")){
+const err72 = {instancePath:instancePath+"/experiment_config",schemaPath:"#/properties/experiment_config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.experiment_config,data:data35};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -967,9 +969,11 @@ vErrors.push(err72);
 errors++;
 }
 }
-}
-else {
-const err73 = {instancePath:instancePath+"/experiment_config",schemaPath:"#/properties/experiment_config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.experiment_config.type,parentSchema:schema11.properties.experiment_config,data:data35};
+if(data35.experiment_id !== undefined){
+let data36 = data35.experiment_id;
+if(typeof data36 === "string"){
+if(func3(data36) < 1){
+const err73 = {instancePath:instancePath+"/experiment_config/experiment_id",schemaPath:"#/properties/experiment_config/properties/experiment_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.experiment_config.properties.experiment_id,data:data36};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -979,12 +983,8 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data.settings !== undefined){
-let data37 = data.settings;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key7 in data37){
-if(!(func2.call(schema11.properties.settings.properties, key7))){
-const err74 = {instancePath:instancePath+"/settings",schemaPath:"#/properties/settings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.settings,data:data37};
+else {
+const err74 = {instancePath:instancePath+"/experiment_config/experiment_id",schemaPath:"#/properties/experiment_config/properties/experiment_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.experiment_config.properties.experiment_id.type,parentSchema:schema11.properties.experiment_config.properties.experiment_id,data:data36};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -994,10 +994,9 @@ vErrors.push(err74);
 errors++;
 }
 }
-if(data37.AIMasterType !== undefined){
-let data38 = data37.AIMasterType;
-if(typeof data38 !== "string"){
-const err75 = {instancePath:instancePath+"/settings/AIMasterType",schemaPath:"#/properties/settings/properties/AIMasterType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.AIMasterType.type,parentSchema:schema11.properties.settings.properties.AIMasterType,data:data38};
+}
+else {
+const err75 = {instancePath:instancePath+"/experiment_config",schemaPath:"#/properties/experiment_config/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.experiment_config.type,parentSchema:schema11.properties.experiment_config,data:data35};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -1007,10 +1006,12 @@ vErrors.push(err75);
 errors++;
 }
 }
-if(data37.EnableErrorMonitoringInAIMaster !== undefined){
-let data39 = data37.EnableErrorMonitoringInAIMaster;
-if(typeof data39 !== "boolean"){
-const err76 = {instancePath:instancePath+"/settings/EnableErrorMonitoringInAIMaster",schemaPath:"#/properties/settings/properties/EnableErrorMonitoringInAIMaster/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableErrorMonitoringInAIMaster.type,parentSchema:schema11.properties.settings.properties.EnableErrorMonitoringInAIMaster,data:data39};
+if(data.settings !== undefined){
+let data37 = data.settings;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key8 in data37){
+if(!(func2.call(schema11.properties.settings.properties, key8))){
+const err76 = {instancePath:instancePath+"/settings",schemaPath:"#/properties/settings/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.settings,data:data37};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -1020,10 +1021,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data37.ErrorMonitoringArgs !== undefined){
-let data40 = data37.ErrorMonitoringArgs;
-if(typeof data40 !== "string"){
-const err77 = {instancePath:instancePath+"/settings/ErrorMonitoringArgs",schemaPath:"#/properties/settings/properties/ErrorMonitoringArgs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.ErrorMonitoringArgs.type,parentSchema:schema11.properties.settings.properties.ErrorMonitoringArgs,data:data40};
+if(data37.AIMasterType !== undefined){
+let data38 = data37.AIMasterType;
+if(typeof data38 !== "string"){
+const err77 = {instancePath:instancePath+"/settings/AIMasterType",schemaPath:"#/properties/settings/properties/AIMasterType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.AIMasterType.type,parentSchema:schema11.properties.settings.properties.AIMasterType,data:data38};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -1033,10 +1034,10 @@ vErrors.push(err77);
 errors++;
 }
 }
-if(data37.Priority !== undefined){
-let data41 = data37.Priority;
-if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err78 = {instancePath:instancePath+"/settings/Priority",schemaPath:"#/properties/settings/properties/Priority/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.settings.properties.Priority.type,parentSchema:schema11.properties.settings.properties.Priority,data:data41};
+if(data37.EnableErrorMonitoringInAIMaster !== undefined){
+let data39 = data37.EnableErrorMonitoringInAIMaster;
+if(typeof data39 !== "boolean"){
+const err78 = {instancePath:instancePath+"/settings/EnableErrorMonitoringInAIMaster",schemaPath:"#/properties/settings/properties/EnableErrorMonitoringInAIMaster/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableErrorMonitoringInAIMaster.type,parentSchema:schema11.properties.settings.properties.EnableErrorMonitoringInAIMaster,data:data39};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -1046,10 +1047,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data37.AdvancedSettings !== undefined){
-let data42 = data37.AdvancedSettings;
-if(!(data42 && typeof data42 == "object" && !Array.isArray(data42))){
-const err79 = {instancePath:instancePath+"/settings/AdvancedSettings",schemaPath:"#/properties/settings/properties/AdvancedSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.settings.properties.AdvancedSettings.type,parentSchema:schema11.properties.settings.properties.AdvancedSettings,data:data42};
+if(data37.ErrorMonitoringArgs !== undefined){
+let data40 = data37.ErrorMonitoringArgs;
+if(typeof data40 !== "string"){
+const err79 = {instancePath:instancePath+"/settings/ErrorMonitoringArgs",schemaPath:"#/properties/settings/properties/ErrorMonitoringArgs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.ErrorMonitoringArgs.type,parentSchema:schema11.properties.settings.properties.ErrorMonitoringArgs,data:data40};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -1059,10 +1060,10 @@ vErrors.push(err79);
 errors++;
 }
 }
-if(data37.BusinessUserId !== undefined){
-let data43 = data37.BusinessUserId;
-if(typeof data43 !== "string"){
-const err80 = {instancePath:instancePath+"/settings/BusinessUserId",schemaPath:"#/properties/settings/properties/BusinessUserId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.BusinessUserId.type,parentSchema:schema11.properties.settings.properties.BusinessUserId,data:data43};
+if(data37.Priority !== undefined){
+let data41 = data37.Priority;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err80 = {instancePath:instancePath+"/settings/Priority",schemaPath:"#/properties/settings/properties/Priority/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.settings.properties.Priority.type,parentSchema:schema11.properties.settings.properties.Priority,data:data41};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -1072,10 +1073,10 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data37.Caller !== undefined){
-let data44 = data37.Caller;
-if(typeof data44 !== "string"){
-const err81 = {instancePath:instancePath+"/settings/Caller",schemaPath:"#/properties/settings/properties/Caller/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.Caller.type,parentSchema:schema11.properties.settings.properties.Caller,data:data44};
+if(data37.AdvancedSettings !== undefined){
+let data42 = data37.AdvancedSettings;
+if(!(data42 && typeof data42 == "object" && !Array.isArray(data42))){
+const err81 = {instancePath:instancePath+"/settings/AdvancedSettings",schemaPath:"#/properties/settings/properties/AdvancedSettings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.settings.properties.AdvancedSettings.type,parentSchema:schema11.properties.settings.properties.AdvancedSettings,data:data42};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -1085,10 +1086,10 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data37.Driver !== undefined){
-let data45 = data37.Driver;
-if(typeof data45 !== "string"){
-const err82 = {instancePath:instancePath+"/settings/Driver",schemaPath:"#/properties/settings/properties/Driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.Driver.type,parentSchema:schema11.properties.settings.properties.Driver,data:data45};
+if(data37.BusinessUserId !== undefined){
+let data43 = data37.BusinessUserId;
+if(typeof data43 !== "string"){
+const err82 = {instancePath:instancePath+"/settings/BusinessUserId",schemaPath:"#/properties/settings/properties/BusinessUserId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.BusinessUserId.type,parentSchema:schema11.properties.settings.properties.BusinessUserId,data:data43};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -1098,10 +1099,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data37.EnableOssAppend !== undefined){
-let data46 = data37.EnableOssAppend;
-if(typeof data46 !== "boolean"){
-const err83 = {instancePath:instancePath+"/settings/EnableOssAppend",schemaPath:"#/properties/settings/properties/EnableOssAppend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableOssAppend.type,parentSchema:schema11.properties.settings.properties.EnableOssAppend,data:data46};
+if(data37.Caller !== undefined){
+let data44 = data37.Caller;
+if(typeof data44 !== "string"){
+const err83 = {instancePath:instancePath+"/settings/Caller",schemaPath:"#/properties/settings/properties/Caller/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.Caller.type,parentSchema:schema11.properties.settings.properties.Caller,data:data44};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -1111,10 +1112,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data37.EnableRDMA !== undefined){
-let data47 = data37.EnableRDMA;
-if(typeof data47 !== "boolean"){
-const err84 = {instancePath:instancePath+"/settings/EnableRDMA",schemaPath:"#/properties/settings/properties/EnableRDMA/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableRDMA.type,parentSchema:schema11.properties.settings.properties.EnableRDMA,data:data47};
+if(data37.Driver !== undefined){
+let data45 = data37.Driver;
+if(typeof data45 !== "string"){
+const err84 = {instancePath:instancePath+"/settings/Driver",schemaPath:"#/properties/settings/properties/Driver/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.Driver.type,parentSchema:schema11.properties.settings.properties.Driver,data:data45};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -1124,10 +1125,10 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data37.EnableSanityCheck !== undefined){
-let data48 = data37.EnableSanityCheck;
-if(typeof data48 !== "boolean"){
-const err85 = {instancePath:instancePath+"/settings/EnableSanityCheck",schemaPath:"#/properties/settings/properties/EnableSanityCheck/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableSanityCheck.type,parentSchema:schema11.properties.settings.properties.EnableSanityCheck,data:data48};
+if(data37.EnableOssAppend !== undefined){
+let data46 = data37.EnableOssAppend;
+if(typeof data46 !== "boolean"){
+const err85 = {instancePath:instancePath+"/settings/EnableOssAppend",schemaPath:"#/properties/settings/properties/EnableOssAppend/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableOssAppend.type,parentSchema:schema11.properties.settings.properties.EnableOssAppend,data:data46};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -1137,10 +1138,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data37.EnableTideResource !== undefined){
-let data49 = data37.EnableTideResource;
-if(typeof data49 !== "boolean"){
-const err86 = {instancePath:instancePath+"/settings/EnableTideResource",schemaPath:"#/properties/settings/properties/EnableTideResource/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableTideResource.type,parentSchema:schema11.properties.settings.properties.EnableTideResource,data:data49};
+if(data37.EnableRDMA !== undefined){
+let data47 = data37.EnableRDMA;
+if(typeof data47 !== "boolean"){
+const err86 = {instancePath:instancePath+"/settings/EnableRDMA",schemaPath:"#/properties/settings/properties/EnableRDMA/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableRDMA.type,parentSchema:schema11.properties.settings.properties.EnableRDMA,data:data47};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -1150,10 +1151,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data37.JobReservedMinutes !== undefined){
-let data50 = data37.JobReservedMinutes;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err87 = {instancePath:instancePath+"/settings/JobReservedMinutes",schemaPath:"#/properties/settings/properties/JobReservedMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.settings.properties.JobReservedMinutes.type,parentSchema:schema11.properties.settings.properties.JobReservedMinutes,data:data50};
+if(data37.EnableSanityCheck !== undefined){
+let data48 = data37.EnableSanityCheck;
+if(typeof data48 !== "boolean"){
+const err87 = {instancePath:instancePath+"/settings/EnableSanityCheck",schemaPath:"#/properties/settings/properties/EnableSanityCheck/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableSanityCheck.type,parentSchema:schema11.properties.settings.properties.EnableSanityCheck,data:data48};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -1162,9 +1163,11 @@ vErrors.push(err87);
 }
 errors++;
 }
-if((typeof data50 == "number") && (isFinite(data50))){
-if(data50 < 0 || isNaN(data50)){
-const err88 = {instancePath:instancePath+"/settings/JobReservedMinutes",schemaPath:"#/properties/settings/properties/JobReservedMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.settings.properties.JobReservedMinutes,data:data50};
+}
+if(data37.EnableTideResource !== undefined){
+let data49 = data37.EnableTideResource;
+if(typeof data49 !== "boolean"){
+const err88 = {instancePath:instancePath+"/settings/EnableTideResource",schemaPath:"#/properties/settings/properties/EnableTideResource/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.settings.properties.EnableTideResource.type,parentSchema:schema11.properties.settings.properties.EnableTideResource,data:data49};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -1174,11 +1177,10 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
-if(data37.JobReservedPolicy !== undefined){
-let data51 = data37.JobReservedPolicy;
-if(typeof data51 !== "string"){
-const err89 = {instancePath:instancePath+"/settings/JobReservedPolicy",schemaPath:"#/properties/settings/properties/JobReservedPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.JobReservedPolicy.type,parentSchema:schema11.properties.settings.properties.JobReservedPolicy,data:data51};
+if(data37.JobReservedMinutes !== undefined){
+let data50 = data37.JobReservedMinutes;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err89 = {instancePath:instancePath+"/settings/JobReservedMinutes",schemaPath:"#/properties/settings/properties/JobReservedMinutes/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.settings.properties.JobReservedMinutes.type,parentSchema:schema11.properties.settings.properties.JobReservedMinutes,data:data50};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -1187,11 +1189,9 @@ vErrors.push(err89);
 }
 errors++;
 }
-}
-if(data37.OversoldType !== undefined){
-let data52 = data37.OversoldType;
-if(typeof data52 !== "string"){
-const err90 = {instancePath:instancePath+"/settings/OversoldType",schemaPath:"#/properties/settings/properties/OversoldType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.OversoldType.type,parentSchema:schema11.properties.settings.properties.OversoldType,data:data52};
+if((typeof data50 == "number") && (isFinite(data50))){
+if(data50 < 0 || isNaN(data50)){
+const err90 = {instancePath:instancePath+"/settings/JobReservedMinutes",schemaPath:"#/properties/settings/properties/JobReservedMinutes/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0",schema:0,parentSchema:schema11.properties.settings.properties.JobReservedMinutes,data:data50};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -1201,10 +1201,11 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data37.PipelineId !== undefined){
-let data53 = data37.PipelineId;
-if(typeof data53 !== "string"){
-const err91 = {instancePath:instancePath+"/settings/PipelineId",schemaPath:"#/properties/settings/properties/PipelineId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.PipelineId.type,parentSchema:schema11.properties.settings.properties.PipelineId,data:data53};
+}
+if(data37.JobReservedPolicy !== undefined){
+let data51 = data37.JobReservedPolicy;
+if(typeof data51 !== "string"){
+const err91 = {instancePath:instancePath+"/settings/JobReservedPolicy",schemaPath:"#/properties/settings/properties/JobReservedPolicy/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.JobReservedPolicy.type,parentSchema:schema11.properties.settings.properties.JobReservedPolicy,data:data51};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -1214,10 +1215,10 @@ vErrors.push(err91);
 errors++;
 }
 }
-if(data37.SanityCheckArgs !== undefined){
-let data54 = data37.SanityCheckArgs;
-if(typeof data54 !== "string"){
-const err92 = {instancePath:instancePath+"/settings/SanityCheckArgs",schemaPath:"#/properties/settings/properties/SanityCheckArgs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.SanityCheckArgs.type,parentSchema:schema11.properties.settings.properties.SanityCheckArgs,data:data54};
+if(data37.OversoldType !== undefined){
+let data52 = data37.OversoldType;
+if(typeof data52 !== "string"){
+const err92 = {instancePath:instancePath+"/settings/OversoldType",schemaPath:"#/properties/settings/properties/OversoldType/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.OversoldType.type,parentSchema:schema11.properties.settings.properties.OversoldType,data:data52};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -1227,13 +1228,10 @@ vErrors.push(err92);
 errors++;
 }
 }
-if(data37.Tags !== undefined){
-let data55 = data37.Tags;
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-for(const key8 in data55){
-let data56 = data55[key8];
-if(typeof data56 !== "string"){
-const err93 = {instancePath:instancePath+"/settings/Tags/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/settings/properties/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.Tags.additionalProperties.type,parentSchema:schema11.properties.settings.properties.Tags.additionalProperties,data:data56};
+if(data37.PipelineId !== undefined){
+let data53 = data37.PipelineId;
+if(typeof data53 !== "string"){
+const err93 = {instancePath:instancePath+"/settings/PipelineId",schemaPath:"#/properties/settings/properties/PipelineId/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.PipelineId.type,parentSchema:schema11.properties.settings.properties.PipelineId,data:data53};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -1243,9 +1241,10 @@ vErrors.push(err93);
 errors++;
 }
 }
-}
-else {
-const err94 = {instancePath:instancePath+"/settings/Tags",schemaPath:"#/properties/settings/properties/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.settings.properties.Tags.type,parentSchema:schema11.properties.settings.properties.Tags,data:data55};
+if(data37.SanityCheckArgs !== undefined){
+let data54 = data37.SanityCheckArgs;
+if(typeof data54 !== "string"){
+const err94 = {instancePath:instancePath+"/settings/SanityCheckArgs",schemaPath:"#/properties/settings/properties/SanityCheckArgs/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.SanityCheckArgs.type,parentSchema:schema11.properties.settings.properties.SanityCheckArgs,data:data54};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -1255,9 +1254,13 @@ vErrors.push(err94);
 errors++;
 }
 }
-}
-else {
-const err95 = {instancePath:instancePath+"/settings",schemaPath:"#/properties/settings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.settings.type,parentSchema:schema11.properties.settings,data:data37};
+if(data37.Tags !== undefined){
+let data55 = data37.Tags;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+for(const key9 in data55){
+let data56 = data55[key9];
+if(typeof data56 !== "string"){
+const err95 = {instancePath:instancePath+"/settings/Tags/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/settings/properties/Tags/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.settings.properties.Tags.additionalProperties.type,parentSchema:schema11.properties.settings.properties.Tags.additionalProperties,data:data56};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -1267,13 +1270,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data.labels !== undefined){
-let data57 = data.labels;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-for(const key9 in data57){
-let data58 = data57[key9];
-if(((typeof data58 !== "string") && (!((typeof data58 == "number") && (isFinite(data58))))) && (typeof data58 !== "boolean")){
-const err96 = {instancePath:instancePath+"/labels/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: schema11.properties.labels.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.labels.additionalProperties.type,parentSchema:schema11.properties.labels.additionalProperties,data:data58};
+}
+else {
+const err96 = {instancePath:instancePath+"/settings/Tags",schemaPath:"#/properties/settings/properties/Tags/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.settings.properties.Tags.type,parentSchema:schema11.properties.settings.properties.Tags,data:data55};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -1285,7 +1284,7 @@ errors++;
 }
 }
 else {
-const err97 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.labels.type,parentSchema:schema11.properties.labels,data:data57};
+const err97 = {instancePath:instancePath+"/settings",schemaPath:"#/properties/settings/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.settings.type,parentSchema:schema11.properties.settings,data:data37};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -1295,14 +1294,13 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data.inputs !== undefined){
-let data59 = data.inputs;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-for(const key10 in data59){
-const _errs139 = errors;
-if(typeof key10 === "string"){
-if(!pattern3.test(key10)){
-const err98 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\"",schema:"^[A-Za-z0-9_-]+$",parentSchema:schema11.properties.inputs.propertyNames,data:key10,propertyName:key10};
+if(data.labels !== undefined){
+let data57 = data.labels;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+for(const key10 in data57){
+let data58 = data57[key10];
+if(((typeof data58 !== "string") && (!((typeof data58 == "number") && (isFinite(data58))))) && (typeof data58 !== "boolean")){
+const err98 = {instancePath:instancePath+"/labels/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/labels/additionalProperties/type",keyword:"type",params:{type: schema11.properties.labels.additionalProperties.type},message:"must be string,number,boolean",schema:schema11.properties.labels.additionalProperties.type,parentSchema:schema11.properties.labels.additionalProperties,data:data58};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -1312,9 +1310,9 @@ vErrors.push(err98);
 errors++;
 }
 }
-var valid18 = _errs139 === errors;
-if(!valid18){
-const err99 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/propertyNames",keyword:"propertyNames",params:{propertyName: key10},message:"property name must be valid",schema:schema11.properties.inputs.propertyNames,parentSchema:schema11.properties.inputs,data:data59};
+}
+else {
+const err99 = {instancePath:instancePath+"/labels",schemaPath:"#/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.labels.type,parentSchema:schema11.properties.labels,data:data57};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -1324,10 +1322,14 @@ vErrors.push(err99);
 errors++;
 }
 }
+if(data.inputs !== undefined){
+let data59 = data.inputs;
+if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
 for(const key11 in data59){
-let data60 = data59[key11];
-if((typeof data60 !== "string") && (!(data60 && typeof data60 == "object" && !Array.isArray(data60)))){
-const err100 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.inputs.additionalProperties.type},message:"must be string,object",schema:schema11.properties.inputs.additionalProperties.type,parentSchema:schema11.properties.inputs.additionalProperties,data:data60};
+const _errs140 = errors;
+if(typeof key11 === "string"){
+if(!pattern4.test(key11)){
+const err100 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\"",schema:"^[A-Za-z0-9_-]+$",parentSchema:schema11.properties.inputs.propertyNames,data:key11,propertyName:key11};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -1336,9 +1338,10 @@ vErrors.push(err100);
 }
 errors++;
 }
-if(typeof data60 === "string"){
-if(func3(data60) < 1){
-const err101 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/inputs/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.inputs.additionalProperties,data:data60};
+}
+var valid19 = _errs140 === errors;
+if(!valid19){
+const err101 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/propertyNames",keyword:"propertyNames",params:{propertyName: key11},message:"property name must be valid",schema:schema11.properties.inputs.propertyNames,parentSchema:schema11.properties.inputs,data:data59};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -1348,10 +1351,10 @@ vErrors.push(err101);
 errors++;
 }
 }
-if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
-for(const key12 in data60){
-if(!((((key12 === "dataset_id") || (key12 === "version_name")) || (key12 === "file_system_id")) || (key12 === "directory_path"))){
-const err102 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/inputs/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.inputs.additionalProperties,data:data60};
+for(const key12 in data59){
+let data60 = data59[key12];
+if((typeof data60 !== "string") && (!(data60 && typeof data60 == "object" && !Array.isArray(data60)))){
+const err102 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/inputs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.inputs.additionalProperties.type},message:"must be string,object",schema:schema11.properties.inputs.additionalProperties.type,parentSchema:schema11.properties.inputs.additionalProperties,data:data60};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -1360,12 +1363,9 @@ vErrors.push(err102);
 }
 errors++;
 }
-}
-if(data60.dataset_id !== undefined){
-let data61 = data60.dataset_id;
-if(typeof data61 === "string"){
-if(func3(data61) < 1){
-const err103 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/dataset_id",schemaPath:"#/properties/inputs/additionalProperties/properties/dataset_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.inputs.additionalProperties.properties.dataset_id,data:data61};
+if(typeof data60 === "string"){
+if(func3(data60) < 1){
+const err103 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/inputs/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.inputs.additionalProperties,data:data60};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -1375,8 +1375,10 @@ vErrors.push(err103);
 errors++;
 }
 }
-else {
-const err104 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/dataset_id",schemaPath:"#/properties/inputs/additionalProperties/properties/dataset_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.inputs.additionalProperties.properties.dataset_id.type,parentSchema:schema11.properties.inputs.additionalProperties.properties.dataset_id,data:data61};
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key13 in data60){
+if(!((((key13 === "dataset_id") || (key13 === "version_name")) || (key13 === "file_system_id")) || (key13 === "directory_path"))){
+const err104 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/inputs/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.inputs.additionalProperties,data:data60};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -1386,11 +1388,11 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data60.version_name !== undefined){
-let data62 = data60.version_name;
-if(typeof data62 === "string"){
-if(func3(data62) < 1){
-const err105 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/version_name",schemaPath:"#/properties/inputs/additionalProperties/properties/version_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.inputs.additionalProperties.properties.version_name,data:data62};
+if(data60.dataset_id !== undefined){
+let data61 = data60.dataset_id;
+if(typeof data61 === "string"){
+if(func3(data61) < 1){
+const err105 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dataset_id",schemaPath:"#/properties/inputs/additionalProperties/properties/dataset_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.inputs.additionalProperties.properties.dataset_id,data:data61};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -1401,7 +1403,7 @@ errors++;
 }
 }
 else {
-const err106 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/version_name",schemaPath:"#/properties/inputs/additionalProperties/properties/version_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.inputs.additionalProperties.properties.version_name.type,parentSchema:schema11.properties.inputs.additionalProperties.properties.version_name,data:data62};
+const err106 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/dataset_id",schemaPath:"#/properties/inputs/additionalProperties/properties/dataset_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.inputs.additionalProperties.properties.dataset_id.type,parentSchema:schema11.properties.inputs.additionalProperties.properties.dataset_id,data:data61};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -1411,11 +1413,11 @@ vErrors.push(err106);
 errors++;
 }
 }
-if(data60.file_system_id !== undefined){
-let data63 = data60.file_system_id;
-if(typeof data63 === "string"){
-if(func3(data63) < 1){
-const err107 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/file_system_id",schemaPath:"#/properties/inputs/additionalProperties/properties/file_system_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.inputs.additionalProperties.properties.file_system_id,data:data63};
+if(data60.version_name !== undefined){
+let data62 = data60.version_name;
+if(typeof data62 === "string"){
+if(func3(data62) < 1){
+const err107 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/version_name",schemaPath:"#/properties/inputs/additionalProperties/properties/version_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.inputs.additionalProperties.properties.version_name,data:data62};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -1426,7 +1428,7 @@ errors++;
 }
 }
 else {
-const err108 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/file_system_id",schemaPath:"#/properties/inputs/additionalProperties/properties/file_system_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.inputs.additionalProperties.properties.file_system_id.type,parentSchema:schema11.properties.inputs.additionalProperties.properties.file_system_id,data:data63};
+const err108 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/version_name",schemaPath:"#/properties/inputs/additionalProperties/properties/version_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.inputs.additionalProperties.properties.version_name.type,parentSchema:schema11.properties.inputs.additionalProperties.properties.version_name,data:data62};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -1436,10 +1438,11 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data60.directory_path !== undefined){
-let data64 = data60.directory_path;
-if(typeof data64 !== "string"){
-const err109 = {instancePath:instancePath+"/inputs/" + key11.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory_path",schemaPath:"#/properties/inputs/additionalProperties/properties/directory_path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.inputs.additionalProperties.properties.directory_path.type,parentSchema:schema11.properties.inputs.additionalProperties.properties.directory_path,data:data64};
+if(data60.file_system_id !== undefined){
+let data63 = data60.file_system_id;
+if(typeof data63 === "string"){
+if(func3(data63) < 1){
+const err109 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/file_system_id",schemaPath:"#/properties/inputs/additionalProperties/properties/file_system_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.inputs.additionalProperties.properties.file_system_id,data:data63};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -1449,11 +1452,8 @@ vErrors.push(err109);
 errors++;
 }
 }
-}
-}
-}
 else {
-const err110 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.inputs.type,parentSchema:schema11.properties.inputs,data:data59};
+const err110 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/file_system_id",schemaPath:"#/properties/inputs/additionalProperties/properties/file_system_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.inputs.additionalProperties.properties.file_system_id.type,parentSchema:schema11.properties.inputs.additionalProperties.properties.file_system_id,data:data63};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -1463,14 +1463,10 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data.outputs !== undefined){
-let data65 = data.outputs;
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-for(const key13 in data65){
-const _errs154 = errors;
-if(typeof key13 === "string"){
-if(!pattern3.test(key13)){
-const err111 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\"",schema:"^[A-Za-z0-9_-]+$",parentSchema:schema11.properties.outputs.propertyNames,data:key13,propertyName:key13};
+if(data60.directory_path !== undefined){
+let data64 = data60.directory_path;
+if(typeof data64 !== "string"){
+const err111 = {instancePath:instancePath+"/inputs/" + key12.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory_path",schemaPath:"#/properties/inputs/additionalProperties/properties/directory_path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.inputs.additionalProperties.properties.directory_path.type,parentSchema:schema11.properties.inputs.additionalProperties.properties.directory_path,data:data64};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -1480,9 +1476,11 @@ vErrors.push(err111);
 errors++;
 }
 }
-var valid21 = _errs154 === errors;
-if(!valid21){
-const err112 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/propertyNames",keyword:"propertyNames",params:{propertyName: key13},message:"property name must be valid",schema:schema11.properties.outputs.propertyNames,parentSchema:schema11.properties.outputs,data:data65};
+}
+}
+}
+else {
+const err112 = {instancePath:instancePath+"/inputs",schemaPath:"#/properties/inputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.inputs.type,parentSchema:schema11.properties.inputs,data:data59};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -1492,10 +1490,14 @@ vErrors.push(err112);
 errors++;
 }
 }
+if(data.outputs !== undefined){
+let data65 = data.outputs;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
 for(const key14 in data65){
-let data66 = data65[key14];
-if((typeof data66 !== "string") && (!(data66 && typeof data66 == "object" && !Array.isArray(data66)))){
-const err113 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/outputs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.outputs.additionalProperties.type},message:"must be string,object",schema:schema11.properties.outputs.additionalProperties.type,parentSchema:schema11.properties.outputs.additionalProperties,data:data66};
+const _errs155 = errors;
+if(typeof key14 === "string"){
+if(!pattern4.test(key14)){
+const err113 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_-]+$"},message:"must match pattern \""+"^[A-Za-z0-9_-]+$"+"\"",schema:"^[A-Za-z0-9_-]+$",parentSchema:schema11.properties.outputs.propertyNames,data:key14,propertyName:key14};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -1504,9 +1506,10 @@ vErrors.push(err113);
 }
 errors++;
 }
-if(typeof data66 === "string"){
-if(func3(data66) < 1){
-const err114 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/outputs/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.outputs.additionalProperties,data:data66};
+}
+var valid22 = _errs155 === errors;
+if(!valid22){
+const err114 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/propertyNames",keyword:"propertyNames",params:{propertyName: key14},message:"property name must be valid",schema:schema11.properties.outputs.propertyNames,parentSchema:schema11.properties.outputs,data:data65};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -1516,10 +1519,10 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-for(const key15 in data66){
-if(!((((key15 === "dataset_id") || (key15 === "version_name")) || (key15 === "file_system_id")) || (key15 === "directory_path"))){
-const err115 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/outputs/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.outputs.additionalProperties,data:data66};
+for(const key15 in data65){
+let data66 = data65[key15];
+if((typeof data66 !== "string") && (!(data66 && typeof data66 == "object" && !Array.isArray(data66)))){
+const err115 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/outputs/additionalProperties/type",keyword:"type",params:{type: schema11.properties.outputs.additionalProperties.type},message:"must be string,object",schema:schema11.properties.outputs.additionalProperties.type,parentSchema:schema11.properties.outputs.additionalProperties,data:data66};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -1528,12 +1531,9 @@ vErrors.push(err115);
 }
 errors++;
 }
-}
-if(data66.dataset_id !== undefined){
-let data67 = data66.dataset_id;
-if(typeof data67 === "string"){
-if(func3(data67) < 1){
-const err116 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dataset_id",schemaPath:"#/properties/outputs/additionalProperties/properties/dataset_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.outputs.additionalProperties.properties.dataset_id,data:data67};
+if(typeof data66 === "string"){
+if(func3(data66) < 1){
+const err116 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/outputs/additionalProperties/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.outputs.additionalProperties,data:data66};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -1543,8 +1543,10 @@ vErrors.push(err116);
 errors++;
 }
 }
-else {
-const err117 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/dataset_id",schemaPath:"#/properties/outputs/additionalProperties/properties/dataset_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.additionalProperties.properties.dataset_id.type,parentSchema:schema11.properties.outputs.additionalProperties.properties.dataset_id,data:data67};
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+for(const key16 in data66){
+if(!((((key16 === "dataset_id") || (key16 === "version_name")) || (key16 === "file_system_id")) || (key16 === "directory_path"))){
+const err117 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/outputs/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.outputs.additionalProperties,data:data66};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -1554,11 +1556,11 @@ vErrors.push(err117);
 errors++;
 }
 }
-if(data66.version_name !== undefined){
-let data68 = data66.version_name;
-if(typeof data68 === "string"){
-if(func3(data68) < 1){
-const err118 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/version_name",schemaPath:"#/properties/outputs/additionalProperties/properties/version_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.outputs.additionalProperties.properties.version_name,data:data68};
+if(data66.dataset_id !== undefined){
+let data67 = data66.dataset_id;
+if(typeof data67 === "string"){
+if(func3(data67) < 1){
+const err118 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dataset_id",schemaPath:"#/properties/outputs/additionalProperties/properties/dataset_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.outputs.additionalProperties.properties.dataset_id,data:data67};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -1569,7 +1571,7 @@ errors++;
 }
 }
 else {
-const err119 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/version_name",schemaPath:"#/properties/outputs/additionalProperties/properties/version_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.additionalProperties.properties.version_name.type,parentSchema:schema11.properties.outputs.additionalProperties.properties.version_name,data:data68};
+const err119 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/dataset_id",schemaPath:"#/properties/outputs/additionalProperties/properties/dataset_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.additionalProperties.properties.dataset_id.type,parentSchema:schema11.properties.outputs.additionalProperties.properties.dataset_id,data:data67};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -1579,11 +1581,11 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data66.file_system_id !== undefined){
-let data69 = data66.file_system_id;
-if(typeof data69 === "string"){
-if(func3(data69) < 1){
-const err120 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/file_system_id",schemaPath:"#/properties/outputs/additionalProperties/properties/file_system_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.outputs.additionalProperties.properties.file_system_id,data:data69};
+if(data66.version_name !== undefined){
+let data68 = data66.version_name;
+if(typeof data68 === "string"){
+if(func3(data68) < 1){
+const err120 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/version_name",schemaPath:"#/properties/outputs/additionalProperties/properties/version_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.outputs.additionalProperties.properties.version_name,data:data68};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -1594,7 +1596,7 @@ errors++;
 }
 }
 else {
-const err121 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/file_system_id",schemaPath:"#/properties/outputs/additionalProperties/properties/file_system_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.additionalProperties.properties.file_system_id.type,parentSchema:schema11.properties.outputs.additionalProperties.properties.file_system_id,data:data69};
+const err121 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/version_name",schemaPath:"#/properties/outputs/additionalProperties/properties/version_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.additionalProperties.properties.version_name.type,parentSchema:schema11.properties.outputs.additionalProperties.properties.version_name,data:data68};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -1604,10 +1606,11 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data66.directory_path !== undefined){
-let data70 = data66.directory_path;
-if(typeof data70 !== "string"){
-const err122 = {instancePath:instancePath+"/outputs/" + key14.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory_path",schemaPath:"#/properties/outputs/additionalProperties/properties/directory_path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.additionalProperties.properties.directory_path.type,parentSchema:schema11.properties.outputs.additionalProperties.properties.directory_path,data:data70};
+if(data66.file_system_id !== undefined){
+let data69 = data66.file_system_id;
+if(typeof data69 === "string"){
+if(func3(data69) < 1){
+const err122 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/file_system_id",schemaPath:"#/properties/outputs/additionalProperties/properties/file_system_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.outputs.additionalProperties.properties.file_system_id,data:data69};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -1617,11 +1620,8 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-}
-}
 else {
-const err123 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.outputs.type,parentSchema:schema11.properties.outputs,data:data65};
+const err123 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/file_system_id",schemaPath:"#/properties/outputs/additionalProperties/properties/file_system_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.additionalProperties.properties.file_system_id.type,parentSchema:schema11.properties.outputs.additionalProperties.properties.file_system_id,data:data69};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -1631,10 +1631,10 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data.code_upload !== undefined){
-let data71 = data.code_upload;
-if(typeof data71 !== "string"){
-const err124 = {instancePath:instancePath+"/code_upload",schemaPath:"#/properties/code_upload/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.code_upload.type,parentSchema:schema11.properties.code_upload,data:data71};
+if(data66.directory_path !== undefined){
+let data70 = data66.directory_path;
+if(typeof data70 !== "string"){
+const err124 = {instancePath:instancePath+"/outputs/" + key15.replace(/~/g, "~0").replace(/\//g, "~1")+"/directory_path",schemaPath:"#/properties/outputs/additionalProperties/properties/directory_path/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.outputs.additionalProperties.properties.directory_path.type,parentSchema:schema11.properties.outputs.additionalProperties.properties.directory_path,data:data70};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -1643,8 +1643,12 @@ vErrors.push(err124);
 }
 errors++;
 }
-if(!((data71 === "files") || (data71 === "archive"))){
-const err125 = {instancePath:instancePath+"/code_upload",schemaPath:"#/properties/code_upload/enum",keyword:"enum",params:{allowedValues: schema11.properties.code_upload.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.code_upload.enum,parentSchema:schema11.properties.code_upload,data:data71};
+}
+}
+}
+}
+else {
+const err125 = {instancePath:instancePath+"/outputs",schemaPath:"#/properties/outputs/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.outputs.type,parentSchema:schema11.properties.outputs,data:data65};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -1654,10 +1658,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data.wait !== undefined){
-let data72 = data.wait;
-if(typeof data72 !== "boolean"){
-const err126 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.wait.type,parentSchema:schema11.properties.wait,data:data72};
+if(data.code_upload !== undefined){
+let data71 = data.code_upload;
+if(typeof data71 !== "string"){
+const err126 = {instancePath:instancePath+"/code_upload",schemaPath:"#/properties/code_upload/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.code_upload.type,parentSchema:schema11.properties.code_upload,data:data71};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -1666,11 +1670,8 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-if(data.show_logs !== undefined){
-let data73 = data.show_logs;
-if(typeof data73 !== "boolean"){
-const err127 = {instancePath:instancePath+"/show_logs",schemaPath:"#/properties/show_logs/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.show_logs.type,parentSchema:schema11.properties.show_logs,data:data73};
+if(!((data71 === "files") || (data71 === "archive"))){
+const err127 = {instancePath:instancePath+"/code_upload",schemaPath:"#/properties/code_upload/enum",keyword:"enum",params:{allowedValues: schema11.properties.code_upload.enum},message:"must be equal to one of the allowed values",schema:schema11.properties.code_upload.enum,parentSchema:schema11.properties.code_upload,data:data71};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -1680,10 +1681,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data.description !== undefined){
-let data74 = data.description;
-if(typeof data74 !== "string"){
-const err128 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.description.type,parentSchema:schema11.properties.description,data:data74};
+if(data.wait !== undefined){
+let data72 = data.wait;
+if(typeof data72 !== "boolean"){
+const err128 = {instancePath:instancePath+"/wait",schemaPath:"#/properties/wait/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.wait.type,parentSchema:schema11.properties.wait,data:data72};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -1693,10 +1694,10 @@ vErrors.push(err128);
 errors++;
 }
 }
-if(data.priority !== undefined){
-let data75 = data.priority;
-if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
-const err129 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.priority.type,parentSchema:schema11.properties.priority,data:data75};
+if(data.show_logs !== undefined){
+let data73 = data.show_logs;
+if(typeof data73 !== "boolean"){
+const err129 = {instancePath:instancePath+"/show_logs",schemaPath:"#/properties/show_logs/type",keyword:"type",params:{type: "boolean"},message:"must be boolean",schema:schema11.properties.show_logs.type,parentSchema:schema11.properties.show_logs,data:data73};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -1705,9 +1706,11 @@ vErrors.push(err129);
 }
 errors++;
 }
-if((typeof data75 == "number") && (isFinite(data75))){
-if(data75 < 1 || isNaN(data75)){
-const err130 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.priority,data:data75};
+}
+if(data.description !== undefined){
+let data74 = data.description;
+if(typeof data74 !== "string"){
+const err130 = {instancePath:instancePath+"/description",schemaPath:"#/properties/description/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.description.type,parentSchema:schema11.properties.description,data:data74};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -1717,12 +1720,10 @@ vErrors.push(err130);
 errors++;
 }
 }
-}
-if(data.role_arn !== undefined){
-let data76 = data.role_arn;
-if(typeof data76 === "string"){
-if(!pattern5.test(data76)){
-const err131 = {instancePath:instancePath+"/role_arn",schemaPath:"#/properties/role_arn/pattern",keyword:"pattern",params:{pattern: "^acs:ram::"},message:"must match pattern \""+"^acs:ram::"+"\"",schema:"^acs:ram::",parentSchema:schema11.properties.role_arn,data:data76};
+if(data.priority !== undefined){
+let data75 = data.priority;
+if(!(((typeof data75 == "number") && (!(data75 % 1) && !isNaN(data75))) && (isFinite(data75)))){
+const err131 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/type",keyword:"type",params:{type: "integer"},message:"must be integer",schema:schema11.properties.priority.type,parentSchema:schema11.properties.priority,data:data75};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -1731,9 +1732,9 @@ vErrors.push(err131);
 }
 errors++;
 }
-}
-else {
-const err132 = {instancePath:instancePath+"/role_arn",schemaPath:"#/properties/role_arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.role_arn.type,parentSchema:schema11.properties.role_arn,data:data76};
+if((typeof data75 == "number") && (isFinite(data75))){
+if(data75 < 1 || isNaN(data75)){
+const err132 = {instancePath:instancePath+"/priority",schemaPath:"#/properties/priority/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1",schema:1,parentSchema:schema11.properties.priority,data:data75};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -1743,12 +1744,12 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data.session !== undefined){
-let data77 = data.session;
-if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
-for(const key16 in data77){
-if(!((((((key16 === "region_id") || (key16 === "workspace_id")) || (key16 === "oss_bucket_name")) || (key16 === "oss_endpoint")) || (key16 === "endpoint")) || (key16 === "workspace_endpoint"))){
-const err133 = {instancePath:instancePath+"/session",schemaPath:"#/properties/session/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.session,data:data77};
+}
+if(data.role_arn !== undefined){
+let data76 = data.role_arn;
+if(typeof data76 === "string"){
+if(!pattern6.test(data76)){
+const err133 = {instancePath:instancePath+"/role_arn",schemaPath:"#/properties/role_arn/pattern",keyword:"pattern",params:{pattern: "^acs:ram::"},message:"must match pattern \""+"^acs:ram::"+"\"",schema:"^acs:ram::",parentSchema:schema11.properties.role_arn,data:data76};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -1758,11 +1759,8 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data77.region_id !== undefined){
-let data78 = data77.region_id;
-if(typeof data78 === "string"){
-if(func3(data78) < 1){
-const err134 = {instancePath:instancePath+"/session/region_id",schemaPath:"#/properties/session/properties/region_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.region_id,data:data78};
+else {
+const err134 = {instancePath:instancePath+"/role_arn",schemaPath:"#/properties/role_arn/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.role_arn.type,parentSchema:schema11.properties.role_arn,data:data76};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -1772,8 +1770,12 @@ vErrors.push(err134);
 errors++;
 }
 }
-else {
-const err135 = {instancePath:instancePath+"/session/region_id",schemaPath:"#/properties/session/properties/region_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.region_id.type,parentSchema:schema11.properties.session.properties.region_id,data:data78};
+if(data.session !== undefined){
+let data77 = data.session;
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key17 in data77){
+if(!((((((key17 === "region_id") || (key17 === "workspace_id")) || (key17 === "oss_bucket_name")) || (key17 === "oss_endpoint")) || (key17 === "endpoint")) || (key17 === "workspace_endpoint"))){
+const err135 = {instancePath:instancePath+"/session",schemaPath:"#/properties/session/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties",schema:false,parentSchema:schema11.properties.session,data:data77};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -1783,10 +1785,11 @@ vErrors.push(err135);
 errors++;
 }
 }
-if(data77.workspace_id !== undefined){
-let data79 = data77.workspace_id;
-if((typeof data79 !== "string") && (!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79))))){
-const err136 = {instancePath:instancePath+"/session/workspace_id",schemaPath:"#/properties/session/properties/workspace_id/type",keyword:"type",params:{type: schema11.properties.session.properties.workspace_id.type},message:"must be string,integer",schema:schema11.properties.session.properties.workspace_id.type,parentSchema:schema11.properties.session.properties.workspace_id,data:data79};
+if(data77.region_id !== undefined){
+let data78 = data77.region_id;
+if(typeof data78 === "string"){
+if(func3(data78) < 1){
+const err136 = {instancePath:instancePath+"/session/region_id",schemaPath:"#/properties/session/properties/region_id/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.region_id,data:data78};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -1796,11 +1799,8 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data77.oss_bucket_name !== undefined){
-let data80 = data77.oss_bucket_name;
-if(typeof data80 === "string"){
-if(func3(data80) < 1){
-const err137 = {instancePath:instancePath+"/session/oss_bucket_name",schemaPath:"#/properties/session/properties/oss_bucket_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.oss_bucket_name,data:data80};
+else {
+const err137 = {instancePath:instancePath+"/session/region_id",schemaPath:"#/properties/session/properties/region_id/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.region_id.type,parentSchema:schema11.properties.session.properties.region_id,data:data78};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -1810,8 +1810,10 @@ vErrors.push(err137);
 errors++;
 }
 }
-else {
-const err138 = {instancePath:instancePath+"/session/oss_bucket_name",schemaPath:"#/properties/session/properties/oss_bucket_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.oss_bucket_name.type,parentSchema:schema11.properties.session.properties.oss_bucket_name,data:data80};
+if(data77.workspace_id !== undefined){
+let data79 = data77.workspace_id;
+if((typeof data79 !== "string") && (!(((typeof data79 == "number") && (!(data79 % 1) && !isNaN(data79))) && (isFinite(data79))))){
+const err138 = {instancePath:instancePath+"/session/workspace_id",schemaPath:"#/properties/session/properties/workspace_id/type",keyword:"type",params:{type: schema11.properties.session.properties.workspace_id.type},message:"must be string,integer",schema:schema11.properties.session.properties.workspace_id.type,parentSchema:schema11.properties.session.properties.workspace_id,data:data79};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -1821,11 +1823,11 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data77.oss_endpoint !== undefined){
-let data81 = data77.oss_endpoint;
-if(typeof data81 === "string"){
-if(func3(data81) < 1){
-const err139 = {instancePath:instancePath+"/session/oss_endpoint",schemaPath:"#/properties/session/properties/oss_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.oss_endpoint,data:data81};
+if(data77.oss_bucket_name !== undefined){
+let data80 = data77.oss_bucket_name;
+if(typeof data80 === "string"){
+if(func3(data80) < 1){
+const err139 = {instancePath:instancePath+"/session/oss_bucket_name",schemaPath:"#/properties/session/properties/oss_bucket_name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.oss_bucket_name,data:data80};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -1836,7 +1838,7 @@ errors++;
 }
 }
 else {
-const err140 = {instancePath:instancePath+"/session/oss_endpoint",schemaPath:"#/properties/session/properties/oss_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.oss_endpoint.type,parentSchema:schema11.properties.session.properties.oss_endpoint,data:data81};
+const err140 = {instancePath:instancePath+"/session/oss_bucket_name",schemaPath:"#/properties/session/properties/oss_bucket_name/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.oss_bucket_name.type,parentSchema:schema11.properties.session.properties.oss_bucket_name,data:data80};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -1846,11 +1848,11 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data77.endpoint !== undefined){
-let data82 = data77.endpoint;
-if(typeof data82 === "string"){
-if(func3(data82) < 1){
-const err141 = {instancePath:instancePath+"/session/endpoint",schemaPath:"#/properties/session/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.endpoint,data:data82};
+if(data77.oss_endpoint !== undefined){
+let data81 = data77.oss_endpoint;
+if(typeof data81 === "string"){
+if(func3(data81) < 1){
+const err141 = {instancePath:instancePath+"/session/oss_endpoint",schemaPath:"#/properties/session/properties/oss_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.oss_endpoint,data:data81};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -1861,7 +1863,7 @@ errors++;
 }
 }
 else {
-const err142 = {instancePath:instancePath+"/session/endpoint",schemaPath:"#/properties/session/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.endpoint.type,parentSchema:schema11.properties.session.properties.endpoint,data:data82};
+const err142 = {instancePath:instancePath+"/session/oss_endpoint",schemaPath:"#/properties/session/properties/oss_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.oss_endpoint.type,parentSchema:schema11.properties.session.properties.oss_endpoint,data:data81};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -1871,11 +1873,11 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data77.workspace_endpoint !== undefined){
-let data83 = data77.workspace_endpoint;
-if(typeof data83 === "string"){
-if(func3(data83) < 1){
-const err143 = {instancePath:instancePath+"/session/workspace_endpoint",schemaPath:"#/properties/session/properties/workspace_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.workspace_endpoint,data:data83};
+if(data77.endpoint !== undefined){
+let data82 = data77.endpoint;
+if(typeof data82 === "string"){
+if(func3(data82) < 1){
+const err143 = {instancePath:instancePath+"/session/endpoint",schemaPath:"#/properties/session/properties/endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.endpoint,data:data82};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -1886,7 +1888,7 @@ errors++;
 }
 }
 else {
-const err144 = {instancePath:instancePath+"/session/workspace_endpoint",schemaPath:"#/properties/session/properties/workspace_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.workspace_endpoint.type,parentSchema:schema11.properties.session.properties.workspace_endpoint,data:data83};
+const err144 = {instancePath:instancePath+"/session/endpoint",schemaPath:"#/properties/session/properties/endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.endpoint.type,parentSchema:schema11.properties.session.properties.endpoint,data:data82};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -1896,9 +1898,11 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-else {
-const err145 = {instancePath:instancePath+"/session",schemaPath:"#/properties/session/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.session.type,parentSchema:schema11.properties.session,data:data77};
+if(data77.workspace_endpoint !== undefined){
+let data83 = data77.workspace_endpoint;
+if(typeof data83 === "string"){
+if(func3(data83) < 1){
+const err145 = {instancePath:instancePath+"/session/workspace_endpoint",schemaPath:"#/properties/session/properties/workspace_endpoint/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters",schema:1,parentSchema:schema11.properties.session.properties.workspace_endpoint,data:data83};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -1908,14 +1912,37 @@ vErrors.push(err145);
 errors++;
 }
 }
-}
 else {
-const err146 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+const err146 = {instancePath:instancePath+"/session/workspace_endpoint",schemaPath:"#/properties/session/properties/workspace_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string",schema:schema11.properties.session.properties.workspace_endpoint.type,parentSchema:schema11.properties.session.properties.workspace_endpoint,data:data83};
 if(vErrors === null){
 vErrors = [err146];
 }
 else {
 vErrors.push(err146);
+}
+errors++;
+}
+}
+}
+else {
+const err147 = {instancePath:instancePath+"/session",schemaPath:"#/properties/session/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.properties.session.type,parentSchema:schema11.properties.session,data:data77};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+else {
+const err148 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object",schema:schema11.type,parentSchema:schema11,data};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
 }
 errors++;
 }

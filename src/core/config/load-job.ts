@@ -8,6 +8,7 @@ import { diagnosticAt } from './locate.js';
 import { applyOverrides, type Override } from './overrides.js';
 import { resolveJob, type Problem } from './resolve-job.js';
 import type { ConfigSource } from './source.js';
+import { forbiddenKeyMessage, forbiddenKeyPaths, unsafeNumbers } from './trust.js';
 import { validateShape } from './validate.js';
 
 export interface LoadJobInput {
@@ -40,6 +41,12 @@ export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
   if (source && (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data))) {
     throw new ConfigError(`${source.file ?? 'The job config'} must be a mapping of keys (image_uri: ..., command: ...)`, [], 'Run `pai-process init` to see a starter config.');
   }
+  // Before any copy: copying `__proto__` as a key would already set a prototype (interpolate builds new objects).
+  const forbidden = source ? forbiddenKeyPaths(source.data) : [];
+  if (forbidden.length > 0) {
+    const found = forbidden.map((path) => diagnosticAt(path, forbiddenKeyMessage(String(path[path.length - 1])), source, origins, { key: true }));
+    throw new ConfigError(`${source?.file ?? 'The job config'} uses a key that is not allowed; nothing was submitted`, found, 'Remove or rename the key; `pai-process schema` lists the keys a job config has.');
+  }
   const interpolationProblems: Problem[] = [];
   const fromFile = source ? interpolate(source.data, input.env, interpolationProblems) : {};
   diagnostics.push(...interpolationProblems.map((p) => diagnosticAt(p.path, p.message, source, origins)));
@@ -47,10 +54,12 @@ export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
   const data = applyOverrides(fromFile, input.overrides, origins);
   const shapeProblems = validateShape(data, source, origins);
   diagnostics.push(...shapeProblems.map((p) => p.diagnostic));
+  const numberProblems = unsafeNumbers(data).filter((n) => !shapeProblems.some((p) => related(p.segments, n.path)));
+  diagnostics.push(...numberProblems.map((p) => diagnosticAt(p.path, p.message, source, origins)));
 
   // Semantic checks run on the values the schema accepted, so each bad value is reported once.
-  const broken = [...interpolationProblems.map((p) => p.path), ...shapeProblems.map((p) => p.segments)];
-  const { job, problems } = resolveJob(withoutPaths(data, broken), baseDir);
+  const broken = [...interpolationProblems.map((p) => p.path), ...shapeProblems.map((p) => p.segments), ...numberProblems.map((p) => p.path)];
+  const { job, problems } = resolveJob(withoutPaths(data, broken), baseDir, { home: input.env['HOME'] });
   for (const p of problems) {
     if (!broken.some((b) => related(b, p.path))) diagnostics.push(diagnosticAt(p.path, p.message, source, origins));
   }

@@ -1,5 +1,6 @@
 import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
+import { FORBIDDEN_KEYS, forbiddenKeyPaths } from './trust.js';
 
 /** One value set from the command line, applied on top of the job file. */
 export interface Override {
@@ -51,6 +52,7 @@ export function parseSetFlag(text: string): Override {
   if (path.some((p) => p === '')) {
     throw new UsageError(`--set ${text}: "${key}" is not a dotted key path`, 'For example: --set spot_spec.spot_strategy=SpotAsPriceGo');
   }
+  refuseForbiddenSegments(path, `--set ${text}`);
   let value: unknown = raw;
   if (!(path.length === 2 && TEXT_MAPS.has(path[0]!))) {
     try {
@@ -75,6 +77,10 @@ export function scalarFlagValue(key: string, raw: string): unknown {
 export function applyOverrides(data: unknown, overrides: readonly Override[], origins: Map<string, string>): Record<string, unknown> {
   const root: Record<string, unknown> = isObject(data) ? structuredClone(data) : {};
   for (const { path, value, origin } of overrides) {
+    // Every flag comes here (--set, --env NAME=…, --param…): a `__proto__` segment would write to a prototype.
+    refuseForbiddenSegments(path, origin);
+    const inValue = forbiddenKeyPaths(value)[0];
+    if (inValue) refuseForbiddenSegments(inValue.map(String), origin);
     let node = root;
     for (const seg of path.slice(0, -1)) {
       const next = node[seg];
@@ -85,6 +91,16 @@ export function applyOverrides(data: unknown, overrides: readonly Override[], or
     origins.set(path.join('.'), origin);
   }
   return root;
+}
+
+/** Refuses a key path with `__proto__`, `constructor` or `prototype` in it (see trust.ts). */
+function refuseForbiddenSegments(path: readonly string[], shown: string): void {
+  const bad = path.find((segment) => FORBIDDEN_KEYS.has(segment));
+  if (bad === undefined) return;
+  throw new UsageError(
+    `${shown}: "${bad}" is not allowed as a key; it would change JavaScript objects rather than set a value in the job config`,
+    'Use the job config\'s own keys (`pai-process schema` lists them), for example: --set spot_spec.spot_strategy=SpotAsPriceGo',
+  );
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

@@ -1,4 +1,5 @@
-import { statSync, type Stats } from 'node:fs';
+import { realpathSync, statSync, type Stats } from 'node:fs';
+import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDuration } from '../duration.js';
 import { DEFAULT_BASE_JOB_NAME, DEFAULT_JOB_TYPE, type ChannelLocation, type Job } from '../job.js';
@@ -14,7 +15,7 @@ export type Problem = { path: (string | number)[]; message: string };
  * The checks a schema cannot express (machines, Lingjun, spot, local paths, channel URIs), and the
  * resolved Job. Runs on data that passed the schema, so the shapes are known.
  */
-export function resolveJob(data: Raw, baseDir: string, options: { local?: boolean } = {}): { job: Job; problems: Problem[] } {
+export function resolveJob(data: Raw, baseDir: string, options: { local?: boolean; home?: string | undefined } = {}): { job: Job; problems: Problem[] } {
   // A local job (`run --local`, which sets instance_type: local, or the config's own) may write its outputs to local paths.
   const local = options.local ?? data['instance_type'] === 'local';
   const problems: Problem[] = [];
@@ -47,7 +48,7 @@ export function resolveJob(data: Raw, baseDir: string, options: { local?: boolea
   if (typeof job.command === 'string' && job.command.trim() === '') problems.push({ path: ['command'], message: 'must not be empty' });
 
   checkMachines(job, problems);
-  resolveSourceDir(data['source_dir'] as string | undefined, baseDir, job, problems);
+  resolveSourceDir(data['source_dir'] as string | undefined, baseDir, job, problems, options.home ?? homedir());
   job.inputs = resolveChannels(data['inputs'], 'inputs', baseDir, problems);
   job.outputs = resolveChannels(data['outputs'], 'outputs', baseDir, problems, local);
   return { job: inSchemaOrder(job), problems };
@@ -74,7 +75,7 @@ function checkMachines(job: Job, problems: Problem[]): void {
   }
 }
 
-function resolveSourceDir(value: string | undefined, baseDir: string, job: Job, problems: Problem[]): void {
+function resolveSourceDir(value: string | undefined, baseDir: string, job: Job, problems: Problem[], home: string): void {
   if (value === undefined) return;
   const kind = classifyLocation(value);
   if (kind.kind === 'uri' && kind.scheme === 'oss') {
@@ -92,6 +93,10 @@ function resolveSourceDir(value: string | undefined, baseDir: string, job: Job, 
   if (stat === 'loop') problems.push({ path: ['source_dir'], message: `is a symbolic link loop: ${abs}` });
   else if (!stat) problems.push({ path: ['source_dir'], message: `folder not found: ${abs}` });
   else if (!stat.isDirectory()) problems.push({ path: ['source_dir'], message: `is not a folder: ${abs}` });
+  else {
+    const tooWide = wholeTree(abs, home);
+    if (tooWide) problems.push({ path: ['source_dir'], message: `is ${abs}, ${tooWide}: all of it would be uploaded (keys, shell history, other projects); point source_dir at the project's own folder` });
+  }
   job.source_dir = abs;
 }
 
@@ -146,6 +151,22 @@ function inSchemaOrder(job: Job): Job {
   const entries = Object.entries(job).filter(([, v]) => v !== undefined);
   entries.sort(([a], [b]) => jobConfigKeys.indexOf(a) - jobConfigKeys.indexOf(b));
   return Object.fromEntries(entries) as unknown as Job;
+}
+
+/** Whether a code folder is the file system's root or the home folder (after links), and which; else undefined. */
+function wholeTree(abs: string, home: string): string | undefined {
+  const real = realOrSelf(abs);
+  if (real === '/') return 'the root of the file system';
+  if (home !== '' && real === realOrSelf(resolve(home))) return 'your home folder';
+  return undefined;
+}
+
+function realOrSelf(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return path;
+  }
 }
 
 /** stat, with a missing path as undefined and a link loop named rather than thrown. */

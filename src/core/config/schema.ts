@@ -67,7 +67,11 @@ export const jobConfigSchema = {
       'Hyperparameters, in order. Values reach the job as strings, exactly as written (1.0 stays "1.0"). Wire: HyperParameters[{Name, Value}].',
       'A hyperparameter value; sent as the text you wrote.',
     ),
-    environments: scalarMap('Environment variables set in the job container. Wire: Environments.', 'An environment variable value; sent as a string.'),
+    environments: {
+      ...scalarMap('Environment variables set in the job container. Names are letters, digits and "_", not starting with a digit. Wire: Environments.', 'An environment variable value; sent as a string.'),
+      // A shell cannot export any other name; `FOO=bar` as a name would reach the job as FOO='bar=…'.
+      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', 'x-message': 'is not a valid environment variable name: use letters, digits and "_", not starting with a digit' },
+    },
     requirements: {
       type: 'array',
       description: 'Python packages installed before the command runs (pip requirement specifiers). Wire: PythonRequirements.',

@@ -9,6 +9,7 @@ import { Header } from 'tar/header';
 import { Pax } from 'tar/pax';
 import { PackagingError, errnoCode, unreadable } from './errors.js';
 import { ParallelGzip } from './parallel-gzip.js';
+import { looksLikePrivateKey, privateKeyWarning } from './private-key.js';
 import type { Entry, Selection } from './select-files.js';
 
 /**
@@ -30,6 +31,8 @@ export interface PackedArchive {
    * zlib build (Node.js version), so this is the identity to use when one must hold across Node.js versions.
    */
   readonly tarSha256: string;
+  /** Files that look like private keys, one line each (see `looksLikePrivateKey`). */
+  readonly warnings: readonly string[];
 }
 
 /** Test-only knobs of the gzip stage; another block size gives other bytes. */
@@ -49,6 +52,7 @@ export async function packArchive(selection: Selection, destination: string, opt
   const tarHash = createHash('sha256');
   const gzHash = createHash('sha256');
   let bytes = 0;
+  let warnings: string[] = [];
   const fd = openSync(path, 'w');
   try {
     const gzip = new ParallelGzip({
@@ -61,7 +65,7 @@ export async function packArchive(selection: Selection, destination: string, opt
         for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at);
       },
     });
-    await writeTar(selection, gzip);
+    warnings = await writeTar(selection, gzip);
     await gzip.end();
     closeSync(fd);
   } catch (err) {
@@ -69,7 +73,7 @@ export async function packArchive(selection: Selection, destination: string, opt
     await rm(path, { force: true });
     throw err;
   }
-  return { path, sha256: gzHash.digest('hex'), bytes, tarSha256: tarHash.digest('hex') };
+  return { path, sha256: gzHash.digest('hex'), bytes, tarSha256: tarHash.digest('hex'), warnings };
 }
 
 /**
@@ -174,8 +178,9 @@ async function holdsOnlyZeros(archive: string): Promise<boolean> {
  * in a few hundred microseconds while the thread pool compresses the blocks before, and the event loop still turns
  * once per block. A file is read to the size it was chosen with: shorter or longer is a change.
  */
-async function writeTar(selection: Selection, gzip: TarSink): Promise<void> {
+async function writeTar(selection: Selection, gzip: TarSink): Promise<string[]> {
   const probe = Buffer.allocUnsafe(1);
+  const warnings: string[] = [];
   for (const entry of selection.files) {
     const abs = resolve(selection.root, entry.path);
     await gzip.write(entryHeader(entry, abs));
@@ -192,6 +197,8 @@ async function writeTar(selection: Selection, gzip: TarSink): Promise<void> {
         const span = await gzip.span(entry.size - position);
         const read = readSync(fd, span.buffer, span.offset, span.length, position);
         if (read === 0) throw packError(selection.root, { path: abs, code: 'EOF' });
+        // The first bytes, already read into the block: enough to recognise a PEM private key.
+        if (position === 0 && looksLikePrivateKey(span.buffer.subarray(span.offset, span.offset + read))) warnings.push(privateKeyWarning(entry.path));
         gzip.commit(read);
         position += read;
       }
@@ -206,6 +213,7 @@ async function writeTar(selection: Selection, gzip: TarSink): Promise<void> {
   }
   // The end of the archive: two zero blocks, as tar writes it.
   await gzip.zeros(1024);
+  return warnings;
 }
 
 /** Where the tar goes: the gzip stage, or a hash. */

@@ -8,7 +8,11 @@ export type PackagingFailure =
   /** A file or folder that should be packaged cannot be read (EACCES, EPERM). */
   | 'unreadable'
   /** A file changed or vanished between choosing the files and writing the archive. */
-  | 'changed';
+  | 'changed'
+  /** A file name that is not valid UTF-8: it cannot become an object key, which OSS requires to be UTF-8. */
+  | 'bad-name'
+  /** A path longer than the system allows (ENAMETOOLONG): it cannot be opened, here or after unpacking. */
+  | 'name-too-long';
 
 /**
  * A code folder that cannot be packaged as it is: the user fixes the tree (permissions, ignore rules) and runs again.
@@ -47,5 +51,20 @@ export function unreadable(path: string, err: unknown): Error {
       hint: 'Make it readable, or leave it out with an ignore rule.',
     });
   }
+  if (code === 'ENAMETOOLONG') {
+    return new PackagingError(`Cannot package ${path}: the path is too long for this system (ENAMETOOLONG)`, {
+      path,
+      reason: 'name-too-long',
+      code,
+      hint: 'Shorten the folder names, or leave the folder out with a rule in .paiignore.',
+    });
+  }
   return err instanceof Error ? err : new Error(String(err));
+}
+
+/** A name as bytes, printable ASCII kept and every other byte as \xHH, so an undecodable name can be shown. */
+export function escapeBytes(name: Buffer): string {
+  let out = '';
+  for (const byte of name) out += byte >= 0x20 && byte < 0x7f && byte !== 0x5c ? String.fromCharCode(byte) : `\\x${byte.toString(16).padStart(2, '0')}`;
+  return out;
 }

@@ -21,6 +21,32 @@ export const DEFAULT_IGNORE_RULES: readonly string[] = [
   '.DS_Store',
   '.env',
   '.pai-process/',
+  // Credentials and secrets: files that hold keys, tokens or passwords, under the names the usual tools give them.
+  // A job rarely needs one, and once uploaded it sits in OSS under the job's prefix. `*.key` is among them: most
+  // `.key` files are TLS or SSH private keys; a data file so named comes back with `!name.key` in .paiignore.
+  '.env.*',
+  '.envrc',
+  '.aliyun/',
+  '.alibabacloud/',
+  '.ssh/',
+  '.aws/',
+  '.kube/',
+  '**/.docker/config.json',
+  '.git-credentials',
+  '.netrc',
+  '.npmrc',
+  '.pypirc',
+  '.pgpass',
+  '*.pem',
+  '*.p12',
+  '*.pfx',
+  '*.key',
+  '.bash_history',
+  '.zsh_history',
+  'id_rsa*',
+  'id_ed25519*',
+  'id_ecdsa*',
+  'id_dsa*',
 ];
 
 type Matcher = ignore.Ignore;

@@ -1,5 +1,6 @@
+import { lstatSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
-import { PackagingError, errnoCode, unreadable } from './errors.js';
+import { PackagingError, errnoCode, escapeBytes, unreadable } from './errors.js';
 import { IgnoreRules, type IgnoreSource } from './ignore-rules.js';
 import { nodeTreeFs, type FileStat, type TreeFs } from './tree-fs.js';
 
@@ -156,6 +157,9 @@ async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<v
     if (errnoCode(err) === 'ENOENT') return;
     throw unreadable(dirAbs, err);
   }
+  // Node decodes names as UTF-8 and puts U+FFFD for bytes that are not; such a name then opens nothing, and its
+  // file would vanish from the upload without a word. Only then are the raw bytes read, to name it.
+  if (names.some(name => name.includes('\uFFFD'))) await refuseUndecodableNames(walk, dirAbs, dirRel);
   names.sort(compareCodePoints);
 
   if (walk.rules.readsGitignores && names.includes('.gitignore')) {
@@ -186,6 +190,34 @@ async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<v
   });
   // Depth first, one folder at a time: the `.gitignore` rules of a folder must be in before its entries are tested.
   for (const sub of subfolders) await walkFolder(walk, sub.abs, sub.rel);
+}
+
+/**
+ * Refuses a folder entry whose name is not valid UTF-8, unless an ignore rule leaves it out (tested with the
+ * decoded name, the closest the rules can see). An object key must be UTF-8, so the file could not go up as named.
+ */
+async function refuseUndecodableNames(walk: Walk, dirAbs: string, dirRel: string): Promise<void> {
+  let raw: Buffer[];
+  try {
+    raw = await walk.fs.readdirBytes(dirAbs);
+  } catch (err) {
+    if (errnoCode(err) === 'ENOENT') return;
+    throw unreadable(dirAbs, err);
+  }
+  for (const bytes of raw) {
+    const decoded = bytes.toString('utf8');
+    if (Buffer.from(decoded, 'utf8').equals(bytes)) continue;
+    const rel = dirRel === '' ? decoded : `${dirRel}/${decoded}`;
+    // A Buffer path reaches the file system byte-exact, which no string can for this name.
+    const isDirectory = lstatSync(Buffer.concat([Buffer.from(dirAbs + sep), bytes]), { throwIfNoEntry: false })?.isDirectory() ?? false;
+    if (walk.rules.ignores(rel, { isDirectory })) continue;
+    const shown = join(dirAbs, escapeBytes(bytes));
+    throw new PackagingError(`Cannot package ${shown}: its name is not valid UTF-8 (shown with \\xHH for each byte that is not)`, {
+      path: shown,
+      reason: 'bad-name',
+      hint: 'Rename it with a UTF-8 name (e.g. `convmv -f latin1 -t utf8`), or leave it out with a rule in .paiignore.',
+    });
+  }
 }
 
 async function lstatIfPresent(fs: TreeFs, path: string): Promise<FileStat | undefined> {

@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compareCodePoints, type Selection } from './select-files.js';
 import { unreadable } from './errors.js';
+import { looksLikePrivateKey, privateKeyWarning } from './private-key.js';
 
 /** Where code goes up, one content-addressed prefix per tree (the SDK's `processing_src` category). */
 export const CODE_ROOT = 'pai/processing_src/';
@@ -95,7 +96,13 @@ export async function hashTree(selection: Selection, options: HashOptions = {}):
       }
       executable = (target.mode & 0o111) !== 0;
     }
-    const { sha256, size } = hashFile(abs, buffer);
+    const hash = createHash('sha256');
+    let privateKey = false;
+    const size = readChunks(abs, buffer, [hash], (chunk, offset) => {
+      if (offset === 0) privateKey = looksLikePrivateKey(chunk);
+    });
+    const sha256 = hash.digest('hex');
+    if (privateKey) warnings.push(privateKeyWarning(entry.path));
     files.push({ path: entry.path, abs, size, executable, sha256 });
     totalBytes += size;
   }

@@ -15,6 +15,8 @@ export interface FileStat {
  */
 export interface TreeFs {
   readdir(path: string): Promise<string[]>;
+  /** The names as the bytes the file system holds (a name that is not UTF-8 is garbled by `readdir`). */
+  readdirBytes(path: string): Promise<Buffer[]>;
   lstat(path: string): Promise<FileStat>;
   readlink(path: string): Promise<string>;
   realpath(path: string): Promise<string>;
@@ -31,6 +33,7 @@ export interface TreeFs {
  */
 export const nodeTreeFs: TreeFs = {
   readdir: path => attempt(() => readdirSync(path)),
+  readdirBytes: path => attempt(() => readdirSync(path, { encoding: 'buffer' })),
   lstat: path => attempt(() => lstatSync(path)),
   readlink: path => attempt(() => readlinkSync(path)),
   realpath: path => attempt(() => realpathSync(path)),
