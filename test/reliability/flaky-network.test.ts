@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import { startEmulator, type Emulator, type FaultSpec } from '../emulator/index.js';
 import { FAST_CADENCE, FAST_RETRY, project, runCli } from '../helpers/run-cli.js';
 
 /**
@@ -57,5 +57,31 @@ describe('a slow answer to CreateTrainingJob', () => {
     expect(emu.faults.calls('CreateTrainingJob') - before, 'CreateTrainingJob sent once').toBe(1);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`Submitted ${jobsNamed('lostcreate')[0]!.id}`);
+  });
+});
+
+/** Every action a run makes, PAI and OSS. */
+const ACTIONS = ['ListConfigs', 'HeadObject', 'PutObject', 'GetObject', 'ListObjects', 'ListObjectsV2', 'CreateTrainingJob', 'ListTrainingJobs', 'GetTrainingJob', 'ListTrainingJobLogs', 'ListTrainingJobEvents'];
+/** The ways a call fails, in turn: the work done but the answer lost, 503, a reset before any work, throttling. */
+const KINDS: Omit<FaultSpec, 'action' | 'call'>[] = [
+  { kind: 'drop-after' },
+  { kind: 'status', status: 503, code: 'ServiceUnavailable' },
+  { kind: 'drop' },
+  { kind: 'status', status: 400, code: 'Throttling.User' },
+];
+
+describe('one call in ten of every action fails', () => {
+  it('the run completes: exit 0, one job, every line once', async () => {
+    // The 1st, 11th, 21st... call of each action fails, so the create's answer is lost and the look-up that
+    // follows fails too. Two attempts a call: enough for scattered failures only when counted per call.
+    const faults = ACTIONS.flatMap((action) => Array.from({ length: 30 }, (_, i) => emu.faults.add({ action, call: 1 + 10 * i, ...KINDS[i % KINDS.length]! })));
+    const r = await run('tenth', { retry: { ...FAST_RETRY, maxAttempts: 2 }, lostCreateGraceMs: 1000 });
+    const hit = faults.filter((f) => f.hits > 0).map((f) => `${f.action}#${f.call}`);
+    for (const f of faults) emu.faults.remove(f);
+    expect(r.code, r.stderr).toBe(0);
+    expect(jobsNamed('tenth')).toHaveLength(1);
+    expect(r.stdout).toBe(LINES.join(''));
+    // The failures did happen, where they matter: the create, its look-up, and the follow loop's calls.
+    expect(hit).toEqual(expect.arrayContaining(['CreateTrainingJob#1', 'ListTrainingJobs#1', 'GetTrainingJob#1', 'ListTrainingJobLogs#11']));
   });
 });
