@@ -78,7 +78,7 @@ export async function createOnce(
   };
   // Giving up while a create may have been carried out: say so, and how to find the job, so a rerun is not blind.
   const mayExist = (error: ApiError, what: string): ApiError =>
-    new ApiError(`${error.message} (${what}: the job ${name} may have been created)`, {
+    new ApiError(`${error.message}. ${what}, so the job ${name} may have been created`, {
       code: error.code,
       retryable: false,
       ...(error.status !== undefined ? { status: error.status } : {}),
@@ -92,7 +92,7 @@ export async function createOnce(
         try {
           id = await findMine();
         } catch (error) {
-          throw error instanceof ApiError ? mayExist(error, 'looking for the job after CreateTrainingJob failed') : error;
+          throw error instanceof ApiError ? mayExist(error, 'It could not be looked up after CreateTrainingJob got no answer') : error;
         }
         if (id) return id;
         lookForMs = 0; // waited once already: later looks are immediate
@@ -112,7 +112,7 @@ export async function createOnce(
     });
   } catch (error) {
     // The last create's fate is unknown (a timeout or reset after sending): it was not looked up.
-    if (error instanceof ApiError && error.ambiguous && error.action === 'CreateTrainingJob') throw mayExist(error, 'CreateTrainingJob gave no answer');
+    if (error instanceof ApiError && error.ambiguous && error.action === 'CreateTrainingJob') throw mayExist(error, 'CreateTrainingJob got no answer');
     throw error;
   }
 }

@@ -70,6 +70,20 @@ const KINDS: Omit<FaultSpec, 'action' | 'call'>[] = [
   { kind: 'status', status: 400, code: 'Throttling.User' },
 ];
 
+describe('a create that never gets an answer', () => {
+  it('ends with exit 5, saying the job may exist and how to find it, with at most one job', async () => {
+    const f = emu.faults.add({ action: 'CreateTrainingJob', kind: 'drop', times: Infinity });
+    const r = await run('neveranswered', { retry: { ...FAST_RETRY, maxAttempts: 3 }, lostCreateGraceMs: 100 }, ['--detach']);
+    emu.faults.remove(f);
+    expect(f.hits).toBe(3);
+    expect(r.code, r.stderr).toBe(5);
+    expect(r.stderr).toMatch(/the job neveranswered_\d{8}_\d{6} may have been created/);
+    expect(r.stderr).toMatch(/pai-process list --name neveranswered_\d{8}_\d{6}/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(jobsNamed('neveranswered').length).toBeLessThanOrEqual(1);
+  });
+});
+
 describe('one call in ten of every action fails', () => {
   it('the run completes: exit 0, one job, every line once', async () => {
     // The 1st, 11th, 21st... call of each action fails, so the create's answer is lost and the look-up that
