@@ -37,8 +37,13 @@ export function isNotFound(code: string, status: number | undefined): boolean {
 /** Network failures: the request may or may not have reached the service. */
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ResponseTimeoutError', 'ConnectionTimeoutError', 'RequestTimeoutError']);
 
-/** Failures that happen before a byte is sent, so even a create can safely be tried again. */
-const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'ConnectionTimeoutError']);
+/**
+ * Failures that provably happen before a byte is sent (no address, no route, the port refused), so even a
+ * create can safely be sent again. No timeout is among them: the HTTP client under @alicloud/openapi-client
+ * (httpx) uses its connect timeout as the socket's idle timeout and reports it as "ConnectTimeout" even when
+ * the request was sent and only the answer was slow, so a timeout leaves the call's fate unknown.
+ */
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 /**
  * One shape for every failure of a PAI call made with @alicloud/openapi-client. Its errors are plain
@@ -55,7 +60,7 @@ export function fromPaiError(error: unknown, action: string, clockSkewMs?: numbe
   }
   const code = typeof e.code === 'string' ? e.code : e.name === 'RequestTimeoutError' ? 'RequestTimeoutError' : 'Unknown';
   if (status === undefined && (NETWORK_CODES.has(code) || /timeout/i.test(e.name ?? '') || /timeout/i.test(e.message ?? ''))) {
-    const notSent = NOT_SENT_CODES.has(code) || /^Connect/i.test(e.message ?? '');
+    const notSent = NOT_SENT_CODES.has(code);
     return new ApiError(`${action}: could not reach the PAI service (${code}${firstLine(e.message) ? `: ${firstLine(e.message)}` : ''})`, {
       code,
       action,

@@ -49,13 +49,17 @@ export interface Submission {
  * Creates the job at most once. A create that failed in a way that may have reached the service (a reset or
  * timeout after sending, a 500) is followed, before anything is sent again, by a look for a job with this
  * name and submission label, for up to the grace period: the service may still be working on the request.
+ * `call` is the retry policy. The create is one call, its attempts counted apart; each ListTrainingJobs of a
+ * look is a call of its own, with attempts of its own, so a look never inherits the attempts spent on the
+ * create or on earlier pages of the look. A look that fails for good ends the submission, saying the job may
+ * exist, rather than sending a second create blind.
  */
-async function createOnce(
+export async function createOnce(
   body: string,
   name: string,
   submissionId: string,
   workspaceId: string,
-  deps: SubmitDeps,
+  deps: Pick<SubmitDeps, 'jobs' | 'lostCreateGraceMs' | 'sleep' | 'signal'>,
   call: <T>(fn: () => Promise<T>) => Promise<T>,
 ): Promise<string> {
   // 0: nothing to look for; else how long to keep looking (a lost answer may still be in the works).
@@ -65,32 +69,52 @@ async function createOnce(
   const findMine = async (): Promise<string | undefined> => {
     const until = Date.now() + lookForMs;
     for (;;) {
-      const found = await deps.jobs.listJobs({ workspaceId, pageNumber: 1, pageSize: 50, name });
+      const found = await call(() => deps.jobs.listJobs({ workspaceId, pageNumber: 1, pageSize: 50, name }));
       const mine = found.jobs.find((j) => j.name === name && j.labels[SUBMISSION_LABEL] === submissionId);
       if (mine) return mine.id;
       if (Date.now() >= until) return undefined;
       await sleep(LOST_CREATE_POLL_MS, deps.signal);
     }
   };
-  return call(async () => {
-    if (maybeCreated) {
-      const id = await findMine();
-      if (id) return id;
-      lookForMs = 0; // waited once already: later looks are immediate
-    }
-    try {
-      return await deps.jobs.createJob(body);
-    } catch (error) {
-      if (error instanceof ApiError && error.ambiguous) {
-        maybeCreated = true;
-        lookForMs = deps.lostCreateGraceMs ?? LOST_CREATE_GRACE_MS;
-      } else if (error instanceof ApiError && (error.status ?? 0) >= 500 && error.code !== 'ServiceUnavailable') {
-        // A 500 was probably not carried out, but may have been: one look before sending again.
-        maybeCreated = true;
+  // Giving up while a create may have been carried out: say so, and how to find the job, so a rerun is not blind.
+  const mayExist = (error: ApiError, what: string): ApiError =>
+    new ApiError(`${error.message}. ${what}, so the job ${name} may have been created`, {
+      code: error.code,
+      retryable: false,
+      ...(error.status !== undefined ? { status: error.status } : {}),
+      ...(error.requestId ? { requestId: error.requestId } : {}),
+      hint: `Before running again, look for it with pai-process list --name ${name}, and stop it with pai-process stop <id> if it is not wanted.`,
+    });
+  try {
+    return await call(async () => {
+      if (maybeCreated) {
+        let id: string | undefined;
+        try {
+          id = await findMine();
+        } catch (error) {
+          throw error instanceof ApiError ? mayExist(error, 'It could not be looked up after CreateTrainingJob got no answer') : error;
+        }
+        if (id) return id;
+        lookForMs = 0; // waited once already: later looks are immediate
       }
-      throw error;
-    }
-  });
+      try {
+        return await deps.jobs.createJob(body);
+      } catch (error) {
+        if (error instanceof ApiError && error.ambiguous) {
+          maybeCreated = true;
+          lookForMs = deps.lostCreateGraceMs ?? LOST_CREATE_GRACE_MS;
+        } else if (error instanceof ApiError && (error.status ?? 0) >= 500 && error.code !== 'ServiceUnavailable') {
+          // A 500 was probably not carried out, but may have been: one look before sending again.
+          maybeCreated = true;
+        }
+        throw error;
+      }
+    });
+  } catch (error) {
+    // The last create's fate is unknown (a timeout or reset after sending): it was not looked up.
+    if (error instanceof ApiError && error.ambiguous && error.action === 'CreateTrainingJob') throw mayExist(error, 'CreateTrainingJob got no answer');
+    throw error;
+  }
 }
 
 const LOST_CREATE_GRACE_MS = 10_000;

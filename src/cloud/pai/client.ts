@@ -11,7 +11,10 @@ export interface PaiClientOptions {
   regionId: string;
   credential: CredentialClient;
   userAgent: string;
-  /** Time to connect and to the first byte; the client's default of 3 s is too short for a busy API. */
+  /**
+   * Time to connect (default 10 s) and to the whole answer (default 30 s, counted from the connection); the
+   * client's default of 3 s is too short for a busy API. See socketTimeoutMs for how the two combine.
+   */
   connectTimeoutMs?: number;
   readTimeoutMs?: number;
 }
@@ -59,9 +62,10 @@ export class PaiClient {
         userAgent: options.userAgent,
       }),
     );
+    const readTimeout = options.readTimeoutMs ?? 30_000;
     this.#runtime = new util.RuntimeOptions({
-      connectTimeout: options.connectTimeoutMs ?? 10_000,
-      readTimeout: options.readTimeoutMs ?? 30_000,
+      connectTimeout: socketTimeoutMs(options.connectTimeoutMs ?? 10_000, readTimeout),
+      readTimeout,
       autoretry: false,
     });
   }
@@ -109,6 +113,18 @@ export class PaiClient {
       return undefined;
     }
   }
+}
+
+/**
+ * What to give the client as its "connect timeout". The HTTP client under @alicloud/openapi-client (httpx,
+ * through @alicloud/tea-typescript's doAction) passes it to http.request as `timeout`, which Node applies to the
+ * socket as an idle timeout for the whole exchange, not only the connect: an answer slower than it is cut,
+ * after the request was sent, with a "ConnectTimeout" error. So it is never less than the read timeout, and a
+ * slow answer is cut by the read timeout alone. The cost: a connect that hangs gives up after the longer of
+ * the two (the client offers no connect-only timer).
+ */
+export function socketTimeoutMs(connectTimeoutMs: number, readTimeoutMs: number): number {
+  return Math.max(connectTimeoutMs, readTimeoutMs);
 }
 
 /**
