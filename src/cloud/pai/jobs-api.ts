@@ -1,7 +1,8 @@
 import { ApiError, NotFoundError } from '../../core/errors.js';
 import type { JobsApi, ListJobsQuery, LogsPage, LogsQuery, TrainingJob } from '../types.js';
 import type { PaiClient } from './client.js';
-import { toTrainingJob } from './mappers.js';
+import { Answer } from './answer.js';
+import { toConfigValue, toCreatedId, toJobList, toLogLines, toTrainingJob } from './mappers.js';
 
 const PAI_STUDIO = '2022-01-12';
 const AI_WORKSPACE = '2021-02-04';
@@ -9,7 +10,8 @@ const JOBS = '/api/v1/trainingjobs';
 
 /**
  * PaiStudio's training-job calls and the workspace's default storage (docs/service.md; the routes as the emulator
- * serves them: test/emulator/README.md).
+ * serves them: test/emulator/README.md). Every answer is read through cloud/pai/answer.ts: a field of the wrong
+ * type is an "unexpected answer" ApiError (exit 5), never a JavaScript error.
  */
 export class PaiJobsApi implements JobsApi {
   constructor(
@@ -20,9 +22,9 @@ export class PaiJobsApi implements JobsApi {
   ) {}
 
   async createJob(body: string): Promise<string> {
-    let answer: { TrainingJobId?: string };
+    let answer: unknown;
     try {
-      answer = await this.pai.call<{ TrainingJobId?: string }>({ action: 'CreateTrainingJob', version: PAI_STUDIO, method: 'POST', pathname: JOBS, body });
+      answer = await this.pai.call<unknown>({ action: 'CreateTrainingJob', version: PAI_STUDIO, method: 'POST', pathname: JOBS, body });
     } catch (error) {
       // A workspace that does not exist: a not-found, or (as the emulator answers, following the model's
       // required WorkspaceId) an InvalidParameter that names WorkspaceId as not existing.
@@ -32,17 +34,17 @@ export class PaiJobsApi implements JobsApi {
       }
       throw error;
     }
-    if (!answer.TrainingJobId) throw new ApiError('CreateTrainingJob answered without a TrainingJobId', { code: 'InvalidResponse', retryable: false });
-    return answer.TrainingJobId;
+    return toCreatedId(Answer.of('CreateTrainingJob', answer));
   }
 
   async getJob(id: string): Promise<TrainingJob> {
     const body = await this.pai
-      .call<Record<string, unknown>>({ action: 'GetTrainingJob', version: PAI_STUDIO, method: 'GET', pathname: `${JOBS}/${encodeURIComponent(id)}` })
+      .call<unknown>({ action: 'GetTrainingJob', version: PAI_STUDIO, method: 'GET', pathname: `${JOBS}/${encodeURIComponent(id)}` })
       .catch((error: unknown) => {
         throw this.#jobNotFound(id, error);
       });
-    return toTrainingJob(body);
+    const answer = Answer.of('GetTrainingJob', body);
+    return toTrainingJob(answer.body, answer);
   }
 
   /**
@@ -54,14 +56,14 @@ export class PaiJobsApi implements JobsApi {
     if (query.status) q['Status'] = query.status;
     if (query.name) q['TrainingJobName'] = query.name;
     if (query.startTime) q['StartTime'] = query.startTime;
-    let body: { TrainingJobs?: Record<string, unknown>[]; TotalCount?: number | string };
+    let body: unknown;
     try {
-      body = await this.pai.call<{ TrainingJobs?: Record<string, unknown>[]; TotalCount?: number | string }>({ action: 'ListTrainingJobs', version: PAI_STUDIO, method: 'GET', pathname: JOBS, query: q });
+      body = await this.pai.call<unknown>({ action: 'ListTrainingJobs', version: PAI_STUDIO, method: 'GET', pathname: JOBS, query: q });
     } catch (error) {
       if (error instanceof ApiError && error.notFound) throw this.#workspaceNotFound(query.workspaceId, 'ListTrainingJobs', error);
       throw error;
     }
-    return { jobs: (body.TrainingJobs ?? []).map(toTrainingJob), totalCount: Number(body.TotalCount ?? 0) };
+    return toJobList(Answer.of('ListTrainingJobs', body));
   }
 
   async listLogs(id: string, query: LogsQuery): Promise<LogsPage> {
@@ -69,15 +71,15 @@ export class PaiJobsApi implements JobsApi {
     if (query.instanceId) q['InstanceId'] = query.instanceId;
     if (query.startTime) q['StartTime'] = query.startTime;
     if (query.endTime) q['EndTime'] = query.endTime;
+    let body: unknown;
     try {
-      const body = await this.pai.call<{ Logs?: unknown[]; TotalCount?: number | string }>({ action: 'ListTrainingJobLogs', version: PAI_STUDIO, method: 'GET', pathname: `${JOBS}/${encodeURIComponent(id)}/logs`, query: q });
-      const total = body.TotalCount === undefined || body.TotalCount === '' ? undefined : Number(body.TotalCount);
-      return { lines: (body.Logs ?? []).map(String), totalCount: Number.isFinite(total) ? total : undefined, notStarted: false };
+      body = await this.pai.call<unknown>({ action: 'ListTrainingJobLogs', version: PAI_STUDIO, method: 'GET', pathname: `${JOBS}/${encodeURIComponent(id)}/logs`, query: q });
     } catch (error) {
       // Before any instance exists the service answers this error: it means "no logs yet".
       if (error instanceof ApiError && error.code === 'TRAINING_JOB_INSTANCE_NOT_FOUND') return { lines: [], totalCount: 0, notStarted: true };
       throw error;
     }
+    return { ...toLogLines(Answer.of('ListTrainingJobLogs', body)), notStarted: false };
   }
 
   async stopJob(id: string): Promise<void> {
@@ -88,7 +90,7 @@ export class PaiJobsApi implements JobsApi {
 
   async defaultStorage(workspaceId: string): Promise<string | undefined> {
     const body = await this.workspace
-      .call<{ Configs?: { ConfigKey?: string; ConfigValue?: string }[] }>({
+      .call<unknown>({
         action: 'ListConfigs',
         version: AI_WORKSPACE,
         method: 'GET',
@@ -99,7 +101,7 @@ export class PaiJobsApi implements JobsApi {
         if (error instanceof ApiError && error.notFound) throw this.#workspaceNotFound(workspaceId, 'ListConfigs', error);
         throw error;
       });
-    return body.Configs?.find((c) => c.ConfigKey === 'modelExportPath')?.ConfigValue || undefined;
+    return toConfigValue(Answer.of('ListConfigs', body), 'modelExportPath');
   }
 
   /** A not-found answer about a job as NotFoundError (exit 2); anything else unchanged. */

@@ -1,22 +1,37 @@
 import type { TrainingJob } from '../types.js';
+import { Answer } from './answer.js';
 
-/** GetTrainingJob / ListTrainingJobs item → TrainingJob, tolerating absent fields. */
-export function toTrainingJob(body: Record<string, unknown>): TrainingJob {
-  const str = (k: string) => (typeof body[k] === 'string' && body[k] !== '' ? (body[k] as string) : undefined);
+/**
+ * GetTrainingJob's answer, or one item of ListTrainingJobs' `TrainingJobs`, → TrainingJob. Every field read is
+ * checked against the official model's type (cloud/pai/answer.ts): absent fields are fine, a field of the wrong
+ * type refuses the answer. `at` prefixes field names in that message (`TrainingJobs[2].`).
+ */
+export function toTrainingJob(body: Record<string, unknown>, answer: Answer = Answer.of('GetTrainingJob', body), at = ''): TrainingJob {
+  const str = (value: unknown, field: string) => nonEmpty(answer.string(value, at + field));
+  const list = (field: string) => answer.objects(body[field], at + field);
   const job: TrainingJob = {
-    id: str('TrainingJobId') ?? '',
-    name: str('TrainingJobName') ?? '',
-    status: str('Status') ?? 'Unknown',
-    instances: array(body['Instances']).map((i) => ({ name: String(i['Name'] ?? ''), ...opt('role', i['Role']), ...opt('status', i['Status']) })).filter((i) => i.name),
-    outputs: array(body['OutputChannels']).map((o) => ({ name: String(o['Name'] ?? ''), ...opt('uri', o['OutputUri']), ...opt('datasetId', o['DatasetId']) })),
-    labels: Object.fromEntries(array(body['Labels']).map((l) => [String(l['Key'] ?? ''), String(l['Value'] ?? '')])),
-    transitions: array(body['StatusTransitions']).map((t) => ({
-      status: String(t['Status'] ?? ''),
-      ...opt('startTime', t['StartTime']),
-      ...opt('endTime', t['EndTime']),
-      ...opt('reasonCode', t['ReasonCode']),
-      ...opt('reasonMessage', t['ReasonMessage']),
+    id: str(body['TrainingJobId'], 'TrainingJobId') ?? '',
+    name: str(body['TrainingJobName'], 'TrainingJobName') ?? '',
+    status: str(body['Status'], 'Status') ?? 'Unknown',
+    instances: list('Instances')
+      .map((i, n) => ({ name: str(i['Name'], `Instances[${n}].Name`) ?? '', ...opt('role', str(i['Role'], `Instances[${n}].Role`)), ...opt('status', str(i['Status'], `Instances[${n}].Status`)) }))
+      .filter((i) => i.name),
+    outputs: list('OutputChannels').map((o, n) => ({
+      name: str(o['Name'], `OutputChannels[${n}].Name`) ?? '',
+      ...opt('uri', str(o['OutputUri'], `OutputChannels[${n}].OutputUri`)),
+      ...opt('datasetId', str(o['DatasetId'], `OutputChannels[${n}].DatasetId`)),
     })),
+    labels: Object.fromEntries(list('Labels').map((l, n) => [str(l['Key'], `Labels[${n}].Key`) ?? '', str(l['Value'], `Labels[${n}].Value`) ?? ''])),
+    transitions: list('StatusTransitions').map((t, n) => {
+      const f = (key: string) => str(t[key], `StatusTransitions[${n}].${key}`);
+      return {
+        status: f('Status') ?? '',
+        ...opt('startTime', f('StartTime')),
+        ...opt('endTime', f('EndTime')),
+        ...opt('reasonCode', f('ReasonCode')),
+        ...opt('reasonMessage', f('ReasonMessage')),
+      };
+    }),
   };
   const optional: [keyof TrainingJob, string][] = [
     ['reasonCode', 'ReasonCode'],
@@ -27,19 +42,53 @@ export function toTrainingJob(body: Record<string, unknown>): TrainingJob {
     ['workspaceId', 'WorkspaceId'],
   ];
   for (const [key, wire] of optional) {
-    const v = str(wire);
+    const v = str(body[wire], wire);
     if (v !== undefined) (job as unknown as Record<string, unknown>)[key] = v;
   }
-  const duration = Number(body['Duration']);
-  if (body['Duration'] !== undefined && Number.isFinite(duration)) job.duration = duration;
+  // The model types Duration as an integer (seconds); a numeric string is read too, as for the counts below.
+  const duration = answer.count(body['Duration'], `${at}Duration`);
+  if (duration !== undefined) job.duration = duration;
   // GetTrainingJob echoes what the job asked for; the official model types these counts as numbers, but the
-  // same model types other numbers as strings, so both are read.
+  // same model types other numbers as strings, so both are read. They are hints (how many instances to wait
+  // for, how long a finished job is kept), so a value that is not a count leaves the hint out rather than
+  // refusing the answer.
   const compute = record(body['ComputeResource']);
   const requested = count(compute?.['EcsCount']) ?? count(compute?.['InstanceCount']);
   if (requested !== undefined) job.requestedInstances = requested;
   const reserved = count(record(body['Settings'])?.['JobReservedMinutes']);
   if (reserved !== undefined) job.reservedMinutes = reserved;
   return job;
+}
+
+/** ListTrainingJobs → its jobs and TotalCount (an integer in the model; a numeric string is read too). */
+export function toJobList(answer: Answer): { jobs: TrainingJob[]; totalCount: number } {
+  const jobs = answer.objects(answer.body['TrainingJobs'], 'TrainingJobs').map((item, n) => toTrainingJob(item, answer, `TrainingJobs[${n}].`));
+  return { jobs, totalCount: answer.count(answer.body['TotalCount'], 'TotalCount') ?? 0 };
+}
+
+/** ListTrainingJobLogs → its lines (List[str] in the model) and TotalCount (a string in the model). */
+export function toLogLines(answer: Answer): { lines: string[]; totalCount: number | undefined } {
+  return { lines: answer.strings(answer.body['Logs'], 'Logs'), totalCount: answer.count(answer.body['TotalCount'], 'TotalCount') };
+}
+
+/** ListConfigs → the value of one config key (Configs: List[{ConfigKey: str, ConfigValue: str}] in the model). */
+export function toConfigValue(answer: Answer, key: string): string | undefined {
+  const configs = answer.objects(answer.body['Configs'], 'Configs');
+  for (const [n, c] of configs.entries()) {
+    if (answer.string(c['ConfigKey'], `Configs[${n}].ConfigKey`) !== key) continue;
+    return nonEmpty(answer.string(c['ConfigValue'], `Configs[${n}].ConfigValue`));
+  }
+  return undefined;
+}
+
+/** CreateTrainingJob → the new job's id, which the answer must carry. */
+export function toCreatedId(answer: Answer): string {
+  const id = nonEmpty(answer.string(answer.body['TrainingJobId'], 'TrainingJobId'));
+  return id ?? answer.refuse('TrainingJobId', 'is absent');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === '' ? undefined : value;
 }
 
 function record(value: unknown): Record<string, unknown> | undefined {
@@ -52,10 +101,6 @@ function count(value: unknown): number | undefined {
   return Number.isInteger(n) && n >= 0 ? n : undefined;
 }
 
-function array(value: unknown): Record<string, unknown>[] {
-  return Array.isArray(value) ? value.filter((v): v is Record<string, unknown> => !!v && typeof v === 'object') : [];
-}
-
-function opt<K extends string>(key: K, value: unknown): Partial<Record<K, string>> {
-  return typeof value === 'string' && value !== '' ? ({ [key]: value } as Record<K, string>) : {};
+function opt<K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> {
+  return value !== undefined ? ({ [key]: value } as Record<K, string>) : {};
 }
