@@ -105,7 +105,7 @@ export interface PutOptions {
   /** Stored as x-oss-meta-<name> headers. */
   meta?: Record<string, string>;
   /** Upload in parts of `size` bytes, each with its Content-MD5 (base64), instead of one PUT. */
-  parts?: { size: number; md5s: readonly string[] };
+  parts?: { size: number; contentMd5s: readonly string[] };
 }
 
 /** An object as HEAD describes it. */

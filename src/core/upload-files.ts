@@ -45,7 +45,7 @@ export interface UploadFilesResult {
 
 /** What is sent with a file: the MD5 of the whole (single PUT) or of each part. */
 interface Digests {
-  md5: Buffer;
+  whole: Buffer;
   parts?: string[];
 }
 
@@ -83,7 +83,7 @@ export async function uploadFiles(store: ObjectStore, bucket: string, prefix: st
     let digests: Digests | undefined;
     if (f.size < small) {
       body = readSmall(f, slot);
-      digests = { md5: createHash('md5').update(body).digest() };
+      digests = { whole: createHash('md5').update(body).digest() };
     }
     if (existing && existing.size === f.size) {
       digests ??= fileDigests(f, buffer, f.size >= threshold ? partSize : undefined);
@@ -105,12 +105,12 @@ export async function uploadFiles(store: ObjectStore, bucket: string, prefix: st
     const signal = options.signal ? { signal: options.signal } : {};
     if (body) {
       const data = body;
-      await call(() => store.putContent(bucket, f.key, data, { contentMd5: digests.md5.toString('base64'), meta, ...signal }));
+      await call(() => store.putContent(bucket, f.key, data, { contentMd5: digests.whole.toString('base64'), meta, ...signal }));
     } else if (digests.parts) {
-      const parts = { size: partSize, md5s: digests.parts };
+      const parts = { size: partSize, contentMd5s: digests.parts };
       await call(() => store.putFile(bucket, f.key, f.abs, { parts, meta, onProgress, ...signal }));
     } else {
-      await call(() => store.putFile(bucket, f.key, f.abs, { contentMd5: digests.md5.toString('base64'), meta, onProgress, ...signal }));
+      await call(() => store.putFile(bucket, f.key, f.abs, { contentMd5: digests.whole.toString('base64'), meta, onProgress, ...signal }));
     }
     inFlightBytes -= sentOfThis;
     doneFiles += 1;
@@ -151,7 +151,7 @@ export async function uploadFiles(store: ObjectStore, bucket: string, prefix: st
 /** Whether the listed object already holds this file's bytes. */
 async function alreadyThere(store: ObjectStore, bucket: string, f: FileToUpload, existing: ListedObject, digests: Digests, call: Call): Promise<boolean> {
   const etag = existing.etag;
-  if (etag === digests.md5.toString('hex').toUpperCase()) return true;
+  if (etag === digests.whole.toString('hex').toUpperCase()) return true;
   if (etag && digests.parts && etag === multipartEtag(digests.parts)) return true;
   if (etag && !etag.includes('-')) return false; // a single PUT's ETag is its MD5: another content
   const info = await call(() => store.head(bucket, f.key));
@@ -189,7 +189,7 @@ function fileDigests(f: FileToUpload, buffer: Buffer, partSize: number | undefin
   });
   if (partSize !== undefined && (part !== undefined || parts.length === 0)) parts.push((part ?? createHash('md5')).digest('base64'));
   checkUnchanged(f, size, sha.digest('hex'));
-  return { md5: md5.digest(), ...(partSize !== undefined ? { parts } : {}) };
+  return { whole: md5.digest(), ...(partSize !== undefined ? { parts } : {}) };
 }
 
 /**

@@ -23,6 +23,15 @@ function ended(child: ReturnType<typeof start>): Promise<{ code: number | null; 
   return new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
 }
 
+/** As `cmd | true`: the reader is gone before the CLI writes. What the CLI then said on stderr, and its exit code. */
+async function withStdoutClosed(child: ReturnType<typeof start>): Promise<{ code: number | null; stderr: string }> {
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+  const { code } = await ended(child);
+  return { code, stderr };
+}
+
 function pids(file: string): number[] {
   try {
     return readFileSync(file, 'utf8').split(/\s+/).filter(Boolean).map(Number);
@@ -57,10 +66,7 @@ describe('the built CLI and a reader that stops reading', () => {
   // already hold the whole schema, and then no write fails).
   it.each([['schema'], ['completion', 'bash'], ['--help']])('`%s` into a pipe already closed: exit 0, nothing on stderr', async (...args) => {
     const child = start(args, tempDir('cwd-'));
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const { code } = await ended(child);
+    const { code, stderr } = await withStdoutClosed(child);
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });
@@ -150,11 +156,7 @@ describe('the built CLI following a cloud job into a reader that stops reading',
       { name: /^pipe_/ },
     );
     const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: "true"\ninstance_type: ecs.c6.large\nbase_job_name: pipe\n' });
-    const child = spawn(process.execPath, [BIN, 'run', '-f', 'job.yaml'], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...emu.env() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = start(['run', '-f', 'job.yaml'], dir, emu.env());
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     const done = ended(child);
@@ -168,15 +170,8 @@ describe('the built CLI following a cloud job into a reader that stops reading',
   });
 
   it('`list --json` into a pipe already closed: exit 0, nothing on stderr', async () => {
-    const child = spawn(process.execPath, [BIN, 'list', '--json'], {
-      cwd: tempDir('cwd-'),
-      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...emu.env() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const { code } = await ended(child);
+    const child = start(['list', '--json'], tempDir('cwd-'), emu.env());
+    const { code, stderr } = await withStdoutClosed(child);
     expect(stderr).toBe('');
     expect(code).toBe(0);
   });
@@ -184,11 +179,7 @@ describe('the built CLI following a cloud job into a reader that stops reading',
   it('SIGHUP to a following `run`: exit 130, the job keeps running (as SIGTERM)', async () => {
     emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 60_000, status: 'Succeed' }], { name: /^hup_/ });
     const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: "true"\ninstance_type: ecs.c6.large\nbase_job_name: hup\n' });
-    const child = spawn(process.execPath, [BIN, 'run', '-f', 'job.yaml'], {
-      cwd: dir,
-      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', CI: 'true', ...emu.env() },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = start(['run', '-f', 'job.yaml'], dir, emu.env());
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();

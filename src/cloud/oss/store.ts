@@ -109,7 +109,7 @@ export class OssObjectStore implements ObjectStore {
    */
   async #putParts(client: OSSType, bucket: string, key: string, path: string, total: number, parts: NonNullable<PutOptions['parts']>, options: PutOptions): Promise<void> {
     const count = Math.max(1, Math.ceil(total / parts.size));
-    if (parts.md5s.length !== count) throw new Error(`internal: ${parts.md5s.length} part digests for ${count} parts of oss://${bucket}/${key}`);
+    if (parts.contentMd5s.length !== count) throw new Error(`internal: ${parts.contentMd5s.length} part digests for ${count} parts of oss://${bucket}/${key}`);
     let uploadId: string | undefined;
     const onAbort = () => client.cancel();
     options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -125,7 +125,7 @@ export class OssObjectStore implements ObjectStore {
           const i = next++;
           const start = i * parts.size;
           const end = Math.min(total, start + parts.size);
-          const res = await client.uploadPart(key, uploadId!, i + 1, path, start, end, { headers: { 'Content-MD5': parts.md5s[i]! } } as OSSType.RequestOptions);
+          const res = await client.uploadPart(key, uploadId!, i + 1, path, start, end, { headers: { 'Content-MD5': parts.contentMd5s[i]! } } as OSSType.RequestOptions);
           done.push({ number: i + 1, etag: res.etag });
           sent += end - start;
           options.onProgress?.({ sent, total });
