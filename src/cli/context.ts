@@ -42,6 +42,8 @@ export interface CommonOptions {
   json?: boolean;
   color?: boolean;
   verbose?: boolean;
+  /** --raw of `logs` and `run`: the job's log lines exactly as written (docs/security.md, "What is printed"). */
+  raw?: boolean;
 }
 
 /**

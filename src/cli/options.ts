@@ -8,6 +8,11 @@ export function addCommonOptions(cmd: Command): Command {
     .option('--verbose', 'more detail, and the stack of an internal error');
 }
 
+/** --raw, on the commands that print a job's log lines (logs, run). */
+export function addRawOption(cmd: Command): Command {
+  return cmd.option('--raw', "print the job's log lines exactly as the job wrote them, terminal escape sequences included (only for a job you trust)");
+}
+
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 /** The job config file and the flags that override its keys (docs/config.md). */

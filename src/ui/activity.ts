@@ -11,8 +11,8 @@ export interface Activity {
   update(text: string): void;
   /** A permanent line on stderr. */
   note(line: string): void;
-  /** A line of job output on stdout. */
-  out(line: string): void;
+  /** A line of job output on stdout; `exact` (--raw) writes it as it is, controls included (secrets masked). */
+  out(line: string, exact?: boolean): void;
   stop(): void;
 }
 
@@ -35,7 +35,7 @@ export async function createActivity(io: IO, stderr: OutStream, options: { now: 
       }
     },
     note: (line) => around(() => io.err(line + '\n')),
-    out: (line) => around(() => io.out(line + '\n')),
+    out: (line, exact) => around(() => (exact ? io.outExact : io.out)(line + '\n')),
     stop() {
       if (started) spinner.stop();
       started = false;
@@ -47,7 +47,7 @@ function plainActivity(io: IO, now: () => Date): Activity {
   return {
     update() {},
     note: (line) => io.err(`${clockTime(now())} ${line}\n`),
-    out: (line) => io.out(line + '\n'),
+    out: (line, exact) => (exact ? io.outExact : io.out)(line + '\n'),
     stop() {},
   };
 }

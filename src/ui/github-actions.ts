@@ -1,19 +1,40 @@
+import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
 import type { RunResult } from '../core/run-job.js';
 import { formatDuration } from './format.js';
 import type { IO } from './io.js';
 import type { RunReporter } from './run-reporter.js';
+import { visible } from './sanitize.js';
 
 /**
  * Under GitHub Actions (GITHUB_ACTIONS=true): packaging and upload folded into a `::group::`, an `::error::`
  * annotation with the reason when the job fails, and a Markdown summary of the job appended to
- * $GITHUB_STEP_SUMMARY. Workflow commands go to stderr, which the runner reads as it reads stdout, so stdout
- * keeps only the job's logs.
+ * $GITHUB_STEP_SUMMARY. The tool's own workflow commands go to stderr, which the runner reads as it reads
+ * stdout, so stdout keeps only the job's logs.
+ *
+ * The job's log lines are the job's, not ours: a line `::add-mask::x`, `::error::x` or `::stop-commands::x` would
+ * be a command to the runner. So, when `wrapLogs` (the human output; NDJSON lines start with `{` and cannot be
+ * commands), they are printed between `::stop-commands::<token>` and `::<token>::`, on stdout as they are, with a
+ * fresh random token each time (the job cannot guess it, so it cannot end the region early). The runner orders
+ * lines within one stream, so the job's lines can never come before the region's start. The region is closed
+ * before any workflow command of our own.
  */
-export function withGitHubActions(inner: RunReporter, io: IO, env: Readonly<Record<string, string | undefined>>): RunReporter {
+export function withGitHubActions(inner: RunReporter, io: IO, env: Readonly<Record<string, string | undefined>>, options: { wrapLogs: boolean }): RunReporter {
   if (env['GITHUB_ACTIONS'] !== 'true') return inner;
   let grouped = false;
+  let token: string | undefined;
+  const pauseCommands = () => {
+    if (token) return;
+    token = randomBytes(16).toString('hex');
+    io.out(`::stop-commands::${token}\n`);
+  };
+  const resumeCommands = () => {
+    if (!token) return;
+    io.out(`::${token}::\n`);
+    token = undefined;
+  };
   const open = (title: string) => {
+    resumeCommands();
     if (!grouped) io.err(`::group::${escapeData(title)}\n`);
     grouped = true;
   };
@@ -23,7 +44,8 @@ export function withGitHubActions(inner: RunReporter, io: IO, env: Readonly<Reco
   };
   const summary = (markdown: string) => {
     const file = env['GITHUB_STEP_SUMMARY'];
-    if (file) appendFileSync(file, markdown);
+    // Masked as everything else written is: the summary file is published with the run, outside the runner's own masking.
+    if (file) appendFileSync(file, io.mask(markdown));
   };
   return {
     ...inner,
@@ -35,41 +57,74 @@ export function withGitHubActions(inner: RunReporter, io: IO, env: Readonly<Reco
       close();
       inner.submitted(job);
     },
+    log(instance, line) {
+      if (options.wrapLogs) pauseCommands();
+      inner.log(instance, line);
+    },
     result(result) {
+      resumeCommands();
       inner.result(result);
       if (result.exitCode !== 0) {
         const reason = [result.job.reasonCode, result.job.reasonMessage].filter(Boolean).join(': ') || result.job.status;
-        io.err(`::error title=${escapeProperty(`PAI job ${result.job.id} ${result.job.status}`)}::${escapeData(reason)}\n`);
+        io.err(`::error title=${escapeProperty(visible(`PAI job ${result.job.id} ${result.job.status}`))}::${escapeData(visible(reason))}\n`);
       }
-      summary(jobSummary(result));
+      summary(jobSummary(result, io.mask));
     },
     timedOut(job, afterMs) {
+      resumeCommands();
       inner.timedOut(job, afterMs);
-      summary(`### PAI job \`${job.id}\`: still ${job.status}\n\nStopped following after ${formatDuration(afterMs)} (--timeout).${job.url ? ` [Console](${job.url})` : ''}\n\n`);
+      summary(`### PAI job ${code(job.id, io.mask)}: still ${word(job.status, io.mask)}\n\nStopped following after ${formatDuration(afterMs)} (--timeout).${job.url ? ` Console: ${link(job.url, io.mask)}` : ''}\n\n`);
+    },
+    interrupted(job, stopped) {
+      resumeCommands();
+      inner.interrupted(job, stopped);
     },
     close() {
+      resumeCommands();
       close();
       inner.close();
     },
   };
 }
 
-/** The Markdown summary of a finished job, for $GITHUB_STEP_SUMMARY. */
-export function jobSummary({ job, exitCode, durationMs, outputs }: RunResult): string {
+/**
+ * The Markdown summary of a finished job, for $GITHUB_STEP_SUMMARY. Every value from the service or the config
+ * is masked (`mask`), then shown as inline code or plain words, so it can hold no link, image or HTML.
+ */
+export function jobSummary({ job, exitCode, durationMs, outputs }: RunResult, mask: (text: string) => string = (t) => t): string {
   const icon = exitCode === 0 ? '✅' : exitCode === 3 ? '⏹️' : '❌';
   const rows = [
-    ['Job', `\`${job.id}\` (${job.name})`],
-    ['Status', `${icon} ${job.status}`],
+    ['Job', `${code(job.id, mask)} (${code(job.name, mask)})`],
+    ['Status', `${icon} ${word(job.status, mask)}`],
     ['Duration', formatDuration(durationMs)],
   ];
-  if (exitCode !== 0 && (job.reasonCode || job.reasonMessage)) rows.push(['Reason', cell([job.reasonCode, job.reasonMessage].filter(Boolean).join(': '))]);
-  if (job.url) rows.push(['Console', `[open](${job.url})`]);
-  for (const o of outputs) rows.push([`Output \`${o.name}\``, `\`${o.uri}\``]);
-  return `### PAI job ${icon} ${job.status}\n\n| | |\n| --- | --- |\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n\n`;
+  if (exitCode !== 0 && (job.reasonCode || job.reasonMessage)) rows.push(['Reason', code([job.reasonCode, job.reasonMessage].filter(Boolean).join(': '), mask)]);
+  if (job.url) rows.push(['Console', link(job.url, mask)]);
+  for (const o of outputs) rows.push([`Output ${code(o.name, mask)}`, code(o.uri, mask)]);
+  return `### PAI job ${icon} ${word(job.status, mask)}\n\n| | |\n| --- | --- |\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n\n`;
 }
 
-function cell(text: string): string {
-  return text.replace(/\|/g, '\\|').replace(/\r?\n/g, ' ');
+/**
+ * Text from outside as a Markdown code span: nothing inside one is a link, an image, emphasis or HTML. The fence
+ * is one backtick longer than any run of backticks in the text; `|` is escaped, which GFM tables require even
+ * inside code; controls and newlines are made visible.
+ */
+function code(text: string, mask: (text: string) => string): string {
+  const value = visible(mask(text)).replace(/\|/g, '\\|');
+  const longest = Math.max(0, ...(value.match(/`+/g) ?? []).map((run) => run.length));
+  const fence = '`'.repeat(longest + 1);
+  const pad = value.startsWith('`') || value.endsWith('`') ? ' ' : '';
+  return `${fence}${pad}${value}${pad}${fence}`;
+}
+
+/** A status word as it is when it is one (Succeed, FailedReserving), else as code. */
+function word(text: string, mask: (text: string) => string): string {
+  return /^[A-Za-z]+$/.test(text) ? mask(text) : code(text, mask);
+}
+
+/** The console link, only for an https URL with none of the characters that could end the link or open another. */
+function link(url: string, mask: (text: string) => string): string {
+  return /^https:\/\/[\w.-]+(?:[/?#][\w\-.~%!$&'*+,;=:@/?#]*)?$/.test(url) ? `[open](${mask(url)})` : code(url, mask);
 }
 
 /** Workflow command data: `%`, CR and LF escaped, as the runner unescapes them. */

@@ -1,3 +1,5 @@
+import { terminalSafe } from './sanitize.js';
+
 /** The smallest stream the CLI writes to: process.stdout, or a buffer in tests. */
 export interface OutStream {
   write(text: string): unknown;
@@ -6,11 +8,19 @@ export interface OutStream {
 
 /**
  * The terminal, as every renderer sees it: data goes to `out` (stdout), everything else to `err` (stderr).
- * Known secrets are masked in everything written, whatever code produced the text.
+ * Known secrets are masked in everything written, whatever code produced the text, and no control character
+ * but a newline, a tab or a colour code reaches the terminal through `out` or `err` (src/ui/sanitize.ts).
  */
 export interface IO {
   out(text: string): void;
   err(text: string): void;
+  /**
+   * Stdout byte for byte (secrets still masked): for JSON, whose encoder escapes what must be escaped, and for
+   * the job's own lines under `--raw`, which the user chose to trust.
+   */
+  outExact(text: string): void;
+  /** The text with every known secret masked, for output that does not go through out/err (the step summary). */
+  mask(text: string): string;
   readonly stdoutIsTTY: boolean;
   readonly stderrIsTTY: boolean;
   /** Colours on stderr (and stdout when it is a terminal). */
@@ -39,8 +49,10 @@ export function createIO(options: IOOptions): IO {
   const stdoutIsTTY = options.stdout.isTTY === true;
   const stderrIsTTY = options.stderr.isTTY === true;
   return {
-    out: (text) => void options.stdout.write(mask(text)),
-    err: (text) => void options.stderr.write(mask(text)),
+    out: (text) => void options.stdout.write(terminalSafe(mask(text))),
+    err: (text) => void options.stderr.write(terminalSafe(mask(text))),
+    outExact: (text) => void options.stdout.write(mask(text)),
+    mask,
     stdoutIsTTY,
     stderrIsTTY,
     color: colorEnabled(options.env, options.colorFlag, stderrIsTTY),

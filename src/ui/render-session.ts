@@ -1,6 +1,7 @@
 import type { ChalkInstance } from 'chalk';
 import { endpointUrl, type Endpoint } from '../core/session/endpoint.js';
 import type { Session, Setting } from '../core/session/resolve.js';
+import { visible } from './sanitize.js';
 import { columns } from './table.js';
 
 /** What `config show` and `--dry-run` say about credentials: never a secret. */
@@ -11,11 +12,11 @@ export interface CredentialsView {
   error?: string;
 }
 
-/** Each session value with where it came from; a missing value says so. */
+/** Each session value with where it came from (the environment, files: made visible); a missing value says so. */
 export function renderSession(session: Session, credentials: CredentialsView | undefined, style: ChalkInstance): string {
   const missing = style.yellow('(not set)');
   const row = (label: string, s: Setting<string> | Setting<Endpoint> | undefined, fallback = missing): string[] =>
-    s ? [label, typeof s.value === 'string' ? s.value : endpointUrl(s.value), style.dim(s.origin)] : [label, fallback, ''];
+    s ? [label, visible(typeof s.value === 'string' ? s.value : endpointUrl(s.value)), style.dim(visible(s.origin))] : [label, fallback, ''];
   const rows = [
     row('region', session.region),
     row('workspace', session.workspaceId),
@@ -28,7 +29,7 @@ export function renderSession(session: Session, credentials: CredentialsView | u
   if (session.profile) rows.push(row('profile', session.profile));
   if (credentials) {
     if (credentials.error) rows.push(['credentials', style.red('none found'), '']);
-    else rows.push(['credentials', [credentials.kind, credentials.accessKeyId].filter(Boolean).join(' '), style.dim(credentials.source)]);
+    else rows.push(['credentials', visible([credentials.kind, credentials.accessKeyId].filter(Boolean).join(' ')), style.dim(visible(credentials.source))]);
   }
   return columns(rows);
 }

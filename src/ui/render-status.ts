@@ -3,6 +3,7 @@ import type { TrainingJob } from '../cloud/types.js';
 import { RESERVING_STATUSES } from '../core/job-status.js';
 import { formatDuration } from './format.js';
 import { shortInstance } from './run-reporter.js';
+import { visibleDeep } from './sanitize.js';
 import { columns } from './table.js';
 
 /** A status word in the colour of its meaning. */
@@ -24,8 +25,9 @@ export function instancesKeptNote(job: TrainingJob): string | undefined {
   return `Its instances are kept${span}; release them with: pai-process stop ${job.id}`;
 }
 
-/** `status JOB`: the job's facts, one per line. */
-export function renderJobStatus(job: TrainingJob, style: ChalkInstance): string {
+/** `status JOB`: the job's facts, one per line; every value from the service made visible (src/ui/sanitize.ts). */
+export function renderJobStatus(answer: TrainingJob, style: ChalkInstance): string {
+  const job = visibleDeep(answer);
   const rows: string[][] = [
     ['id', job.id],
     ['name', job.name],
@@ -46,8 +48,9 @@ export function renderJobStatus(job: TrainingJob, style: ChalkInstance): string 
 }
 
 /** `list`: one job per line, newest first. */
-export function renderJobList(jobs: TrainingJob[], style: ChalkInstance): string {
-  if (jobs.length === 0) return '  (no jobs)';
+export function renderJobList(answer: TrainingJob[], style: ChalkInstance): string {
+  if (answer.length === 0) return '  (no jobs)';
+  const jobs = visibleDeep(answer);
   const rows = [[style.bold('ID'), style.bold('NAME'), style.bold('STATUS'), style.bold('CREATED'), style.bold('DURATION')]];
   for (const j of jobs) rows.push([j.id, j.name, paintStatus(j.status, style), j.createTime ?? '', j.duration !== undefined ? formatDuration(j.duration * 1000) : '']);
   return columns(rows, '');

@@ -8,6 +8,7 @@ import type { Activity } from './activity.js';
 import { formatBytes, formatDuration } from './format.js';
 import type { IO } from './io.js';
 import { instancesKeptNote } from './render-status.js';
+import { visible, visibleDeep, visibleLines } from './sanitize.js';
 
 /** Everything `run` tells the user, in one place per output format (core/run-job.ts names the events). */
 export type RunReporter = RunEvents & {
@@ -21,8 +22,41 @@ export function shortInstance(jobId: string, instance: string): string {
   return instance.startsWith(`${jobId}-`) ? instance.slice(jobId.length + 1) : instance;
 }
 
-/** For a person: status changes and progress on stderr, job logs on stdout, one summary at the end. */
-export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, now: () => number): RunReporter {
+/**
+ * For a person: status changes and progress on stderr, job logs on stdout, one summary at the end. Every text
+ * the service, the job or the file system handed in is made visible (src/ui/sanitize.ts) before it is
+ * formatted; with `raw`, the job's log lines are printed exactly as the job wrote them.
+ */
+export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, now: () => number, options: { raw?: boolean } = {}): RunReporter {
+  return visibleEvents(plainHumanReporter(io, activity, style, now, options.raw === true), options.raw === true);
+}
+
+/** The one place run events from outside are made visible, before any of it is formatted. */
+function visibleEvents(inner: RunReporter, raw: boolean): RunReporter {
+  return {
+    ...inner,
+    bucket: (bucket, origin) => inner.bucket(visible(bucket), origin),
+    packaged: (code, uri) => inner.packaged(code, visible(uri)),
+    uploadSkipped: (uri) => inner.uploadSkipped(visible(uri)),
+    uploadStarted: (uri, bytes, files) => inner.uploadStarted(visible(uri), bytes, files),
+    uploaded: (uri, sent) => inner.uploaded(visible(uri), sent),
+    // An ApiError's message may quote the service; only the message is shown.
+    retry: (error, attempt, delayMs) => inner.retry(Object.assign(Object.create(Object.getPrototypeOf(error) as object) as ApiError, error, { message: visibleLines(error.message) }), attempt, delayMs),
+    submitted: (job) => inner.submitted(visibleDeep(job)),
+    detached: (job) => inner.detached(visibleDeep(job)),
+    following: (id, stopOnInterrupt) => inner.following(visible(id), stopOnInterrupt),
+    status: (job, previous) => inner.status(visibleDeep(job), previous === undefined ? undefined : visible(previous)),
+    log: (instance, line) => inner.log(instance === undefined ? undefined : visible(instance), raw ? line : visibleLines(line)),
+    heartbeat: (job, quietMs) => inner.heartbeat(visibleDeep(job), quietMs),
+    stopping: (id) => inner.stopping(visible(id)),
+    interrupted: (job, stopped) => inner.interrupted(visibleDeep(job), stopped),
+    timedOut: (job, afterMs) => inner.timedOut(visibleDeep(job), afterMs),
+    result: (result) => inner.result({ ...result, job: visibleDeep(result.job), outputs: visibleDeep(result.outputs) }),
+    setJob: (id) => inner.setJob(visible(id)),
+  };
+}
+
+function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, now: () => number, raw: boolean): RunReporter {
   let jobId = '';
   let statusSince = now();
   let started = now();
@@ -81,7 +115,7 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
       spin();
     },
     log(instance, line) {
-      activity.out(instance ? `[${shortInstance(jobId, instance)}] ${line}` : line);
+      activity.out(instance ? `[${shortInstance(jobId, instance)}] ${line}` : line, raw);
     },
     heartbeat(job, quietMs) {
       activity.note(style.dim(`Still ${job.status} after ${formatDuration(now() - started)}; no new log lines for ${formatDuration(quietMs)}`));
@@ -128,7 +162,8 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
 
 /** For machines (`--json`): one JSON event per line on stdout, ending with a `result` event. */
 export function ndjsonReporter(io: IO, now: () => Date): RunReporter {
-  const emit = (event: string, data: Record<string, unknown>) => io.out(JSON.stringify({ event, time: now().toISOString(), ...data }) + '\n');
+  // Exact: JSON.stringify escapes the controls a line may hold, and a consumer gets the values as they are.
+  const emit = (event: string, data: Record<string, unknown>) => io.outExact(JSON.stringify({ event, time: now().toISOString(), ...data }) + '\n');
   let jobId = '';
   return {
     setJob: (id) => void (jobId = id),

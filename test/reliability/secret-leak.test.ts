@@ -1,13 +1,18 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
-import { FAST_CADENCE, FAST_RETRY, project, runCli, type CliResult } from '../helpers/run-cli.js';
+import { FAST_CADENCE, FAST_RETRY, project, runCli, tempDir, type CliResult } from '../helpers/run-cli.js';
 
-/** Every scenario, with --verbose: neither the AccessKey secret nor the STS token may reach stdout or stderr. */
+/**
+ * Every scenario, with --verbose: neither the AccessKey secret nor the STS token may reach stdout, stderr or, under
+ * GitHub Actions, the step summary ($GITHUB_STEP_SUMMARY, published with the run outside the runner's masking).
+ */
 
 const SECRET = 'sts-secret-value-never-printed-1234';
 const TOKEN = 'sts-token-value-never-printed-5678';
 let emu: Emulator;
-const results: [string, CliResult][] = [];
+const results: [string, CliResult & { summary?: string }][] = [];
 
 beforeAll(async () => {
   emu = await startEmulator({ accessKeyId: 'STS.EMULATORKEY0001', accessKeySecret: SECRET, securityToken: TOKEN });
@@ -17,13 +22,20 @@ afterAll(async () => emu?.close());
 const JOB = 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n';
 const context = { cadence: FAST_CADENCE, retry: FAST_RETRY, lostCreateGraceMs: 200 };
 
-async function scenario(name: string, args: string[], options: { env?: Record<string, string>; files?: Record<string, string>; setup?: () => void } = {}) {
+async function scenario(name: string, args: string[], options: { env?: Record<string, string>; files?: Record<string, string>; setup?: () => void; githubActions?: boolean } = {}) {
   options.setup?.();
   const dir = project(options.files ?? { 'job.yaml': JOB, 'main.py': 'print(1)\n' });
-  const r = await runCli([...args, '--verbose'], { cwd: dir, env: { ...emu.env(), ...options.env }, context });
-  results.push([name, r]);
-  return r;
+  const summaryFile = join(tempDir('summary-'), 'summary.md');
+  writeFileSync(summaryFile, '');
+  const actions = options.githubActions ? { GITHUB_ACTIONS: 'true', GITHUB_STEP_SUMMARY: summaryFile } : {};
+  const r = await runCli([...args, '--verbose'], { cwd: dir, env: { ...emu.env(), ...actions, ...options.env }, context });
+  const result = { ...r, ...(options.githubActions ? { summary: readFileSync(summaryFile, 'utf8') } : {}) };
+  results.push([name, result]);
+  return result;
 }
+
+// A local job that prints the credentials it was handed on purpose (--pass-env): the tool masks them.
+const LOCAL_JOB = 'image_uri: python:3.11\ncommand: echo "secret $ALIBABA_CLOUD_ACCESS_KEY_SECRET token $ALIBABA_CLOUD_SECURITY_TOKEN"; exit 3\nsource_dir: .\n';
 
 describe('no secret in any output', () => {
   it('across runs, job commands and error paths', async () => {
@@ -36,6 +48,14 @@ describe('no secret in any output', () => {
     const run = await scenario('run (fails)', ['run', '-f', 'job.yaml']);
     expect(run.code).toBe(1);
     await scenario('run --json', ['run', '-f', 'job.yaml', '--json']);
+    const actions = await scenario('run under GitHub Actions', ['run', '-f', 'job.yaml'], { githubActions: true });
+    expect(actions.code).toBe(1);
+    expect(actions.summary).toContain('failed with ****');
+    const local = await scenario('run --local', ['run', '-f', 'job.yaml', '--local', '--pass-env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', '--pass-env', 'ALIBABA_CLOUD_SECURITY_TOKEN'], { files: { 'job.yaml': LOCAL_JOB } });
+    expect(local.stdout).toContain('secret **** token ****');
+    const localActions = await scenario('run --local under GitHub Actions', ['run', '-f', 'job.yaml', '--local', '--pass-env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'], { files: { 'job.yaml': LOCAL_JOB }, githubActions: true });
+    expect(localActions.summary).toContain('### PAI job');
+    await scenario('run --local --json', ['run', '-f', 'job.yaml', '--local', '--json', '--pass-env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'], { files: { 'job.yaml': LOCAL_JOB } });
     await scenario('run --detach', ['run', '-f', 'job.yaml', '--detach']);
     await scenario('dry run', ['run', '-f', 'job.yaml', '--dry-run']);
     await scenario('dry run --json', ['run', '-f', 'job.yaml', '--dry-run', '--json']);
@@ -58,6 +78,7 @@ describe('no secret in any output', () => {
       for (const s of [SECRET, TOKEN]) {
         expect(r.stdout, `${name}: stdout`).not.toContain(s);
         expect(r.stderr, `${name}: stderr`).not.toContain(s);
+        if (r.summary !== undefined) expect(r.summary, `${name}: step summary`).not.toContain(s);
       }
     }
     console.log(`secret-leak scenarios: ${results.length}`);

@@ -10,6 +10,7 @@ import type { CommonOptions, Invocation } from '../context.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
 import { credentialsFor } from './connect.js';
 import { loadSession } from './session.js';
+import { visible } from '../../ui/sanitize.js';
 
 /**
  * Prints every session value with its origin, and where credentials come from. The job config is read
@@ -38,7 +39,7 @@ export async function configShowAction(opts: SessionFlags & CommonOptions & { fi
   else {
     const style = createStyle(io.color && io.stdoutIsTTY);
     io.out(renderSession(session, credentials, style) + '\n');
-    for (const p of problems) io.err(`${createStyle(io.color).yellow('!')} ${p.origin ?? p.path}: ${p.message}\n`);
+    for (const p of problems) io.err(`${createStyle(io.color).yellow('!')} ${visible(`${p.origin ?? p.path}: ${p.message}`)}\n`);
   }
   if (failure) inv.exitCode = renderError(io, failure, false);
 }

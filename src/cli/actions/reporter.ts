@@ -7,10 +7,10 @@ import type { Invocation } from '../context.js';
 /** NDJSON with --json; else a spinner on a terminal, and plain timestamped lines in a pipe or CI. */
 export async function reporterFor(inv: Invocation): Promise<RunReporter> {
   const { ctx, io } = inv;
-  if (inv.options.json) return withGitHubActions(ndjsonReporter(io, ctx.now), io, ctx.env);
+  if (inv.options.json) return withGitHubActions(ndjsonReporter(io, ctx.now), io, ctx.env, { wrapLogs: false });
   const interactive = io.stderrIsTTY && !ctx.env['CI'];
-  const human = humanReporter(io, await createActivity(io, ctx.stderr, { now: ctx.now, interactive }), createStyle(io.color), Date.now);
-  return withGitHubActions(human, io, ctx.env);
+  const human = humanReporter(io, await createActivity(io, ctx.stderr, { now: ctx.now, interactive }), createStyle(io.color), Date.now, { raw: inv.options.raw === true });
+  return withGitHubActions(human, io, ctx.env, { wrapLogs: true });
 }
 
 /** Ctrl-C, SIGTERM and SIGHUP (src/cli/context.ts) abort the returned signal; a second one ends the process at once. */

@@ -10,6 +10,7 @@ import type { Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { reporterFor } from './reporter.js';
 import type { RunOptions } from './run.js';
+import { visible, visibleLines } from '../../ui/sanitize.js';
 
 interface SessionState {
   session: Session;
@@ -51,8 +52,8 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
     interrupted: inv.options.json
       ? (job) => reporter.result({ job: { id: job.id, name: job.id, status: 'Stopped', reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', instances: [], outputs: [], transitions: [], labels: {} }, exitCode: ExitCode.interrupted, durationMs: Date.now() - started, outputs: [] })
       : reporter.interrupted,
-    warning: (m) => io.err(`! ${m}\n`),
-    staging: (dir) => io.err(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}. Ctrl-C stops it.\n`),
+    warning: (m) => io.err(`! ${visibleLines(m)}\n`),
+    staging: (dir) => io.err(`${visible(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}.`)} Ctrl-C stops it.\n`),
   };
   try {
     return await runLocalJob(

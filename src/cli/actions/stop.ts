@@ -9,6 +9,7 @@ import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
+import { visible } from '../../ui/sanitize.js';
 
 type StopOptions = SessionFlags & CommonOptions & { yes?: boolean };
 
@@ -33,5 +34,5 @@ export async function stopAction(jobId: string, opts: StopOptions, inv: Invocati
   }
   const final = await stopAndWait(jobId, { jobs, clock: Date.now, sleep: abortableSleep }, { stopping: (id) => io.err(`Stopping ${id}…\n`), retry: () => {} }, 60_000, ctx.retry);
   if (opts.json) writeJson(io, { id: jobId, status: final?.status ?? null, stopped: true });
-  else io.err(`${style.yellow('■')} Job ${jobId} is ${final?.status ?? 'stopping'}.\n`);
+  else io.err(`${style.yellow('■')} Job ${jobId} is ${visible(final?.status ?? 'stopping')}.\n`);
 }

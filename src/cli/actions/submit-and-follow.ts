@@ -8,6 +8,7 @@ import type { CompleteSession } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { interruptSignal, reporterFor } from './reporter.js';
+import { visibleLines } from '../../ui/sanitize.js';
 
 /**
  * `run` for real: credentials, the cloud adapters, a reporter for the terminal or NDJSON, Ctrl-C wiring
@@ -26,7 +27,7 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
       session,
       {
         ...backends,
-        packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) }),
+        packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: (m) => io.err(`! ${visibleLines(m)}\n`) }),
         now: ctx.now,
         clock: Date.now,
         sleep: abortableSleep,

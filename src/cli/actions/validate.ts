@@ -4,6 +4,7 @@ import { renderJob } from '../../ui/render-job.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { jobOverrides, type JobFlagValues } from './job-overrides.js';
+import { visible } from '../../ui/sanitize.js';
 
 export async function validateAction(opts: JobFlagValues & CommonOptions, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;
@@ -13,6 +14,6 @@ export async function validateAction(opts: JobFlagValues & CommonOptions, inv: I
     return;
   }
   const style = createStyle(io.color);
-  io.err(`${style.green('✔')} ${loaded.file ?? 'The job given by flags'} is valid\n`);
+  io.err(`${style.green('✔')} ${visible(loaded.file ?? 'The job given by flags')} is valid\n`);
   io.out(renderJob(loaded.job, loaded.originOf, createStyle(io.color && io.stdoutIsTTY)) + '\n');
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addSessionOptions } from '../options.js';
+import { addCommonOptions, addRawOption, addSessionOptions } from '../options.js';
 
 export function registerLogs(program: Command, inv: Invocation): void {
   const cmd = program
@@ -12,6 +12,7 @@ export function registerLogs(program: Command, inv: Invocation): void {
     .option('--worker <name>', 'only this worker\'s lines (worker-0, or the full instance name)')
     .option('--timeout <duration>', 'with --follow: stop after this long (exit 6)');
   addSessionOptions(cmd);
+  addRawOption(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
     'after',

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addJobOptions, addSessionOptions } from '../options.js';
+import { addCommonOptions, addRawOption, addJobOptions, addSessionOptions } from '../options.js';
 
 export function registerRun(program: Command, inv: Invocation): void {
   const cmd = program
@@ -17,6 +17,7 @@ export function registerRun(program: Command, inv: Invocation): void {
     .option('--install-requirements', 'with --local: pip-install requirements.txt and `requirements` (plain: into a virtualenv in the run folder)')
     .option('--pass-env <NAME>', 'with --local: let the job inherit this variable although it is withheld (cloud credentials, PAI_*); repeatable', (value: string, previous: string[] = []) => [...previous, value]);
   addJobOptions(cmd);
+  addRawOption(cmd);
   addSessionOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(
