@@ -63,6 +63,10 @@ export interface JobConfigLookup {
  * (owner, mode, kind) on the open descriptor, read up to MAX_CONFIG_BYTES from it and parsed once. A JavaScript
  * config is run only when `-f` names it: a found one is reported, never imported, since importing runs its code
  * with the user's credentials in its environment.
+ *
+ * Not cosmiconfig's search: it reads every candidate whole before a loader sees it (no byte cap: a 3 GiB file is
+ * read to the end, a pipe waited on), by path (the file checked could differ from the file read), and it merges
+ * files that a found config names with `$import`. What is left is ten names in a few folders.
  */
 export async function findJobConfig(options: FindOptions): Promise<JobConfigLookup> {
   const { file, cwd, importFile } = options;
