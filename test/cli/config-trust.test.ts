@@ -104,6 +104,16 @@ describe('a session from a parent folder', () => {
     expect(status.stderr).toContain('session.endpoint, session.oss_endpoint, session.oss_bucket_name from ../.pai-processrc');
   });
 
+  it.runIf(asRoot)('a .git another user planted in a shared parent does not make it a project whose files are searched', async () => {
+    const shared = project({ '.git/HEAD': '', '.pai-processrc': planted, 'me/job/.keep': '' });
+    chownSync(join(shared, '.git'), OTHER, OTHER);
+    const { doc } = await configShow(join(shared, 'me', 'job'), { ...SESSION_ENV, PAI_OSS_BUCKET_NAME: '' });
+    expect(doc['endpoint']!.value).toBe('https://pai.cn-hangzhou.aliyuncs.com');
+    expect(doc['oss_bucket_name']).toBeNull();
+    const r = await runCli(['validate'], { cwd: join(shared, 'me', 'job') });
+    expect(r.stderr).toContain(`looked in ${join(shared, 'me', 'job')} only: ${join(shared, '.git')} would mark a project's root, but it is owned by another user (uid ${OTHER})`);
+  });
+
   it('says nothing when the environment overrides the found value, or when -f names the file', async () => {
     const root = project({ '.git/HEAD': '', '.pai-processrc': `${JOB}session:\n  endpoint: ${TRAP}\n` });
     const overridden = await configShow(root, { ...SESSION_ENV, PAI_ENDPOINT: 'http://127.0.0.1:1' });
