@@ -160,6 +160,11 @@ function readCandidate(path: string, cwd: string, me: Identity | undefined, skip
     // Checked on the open descriptor, so the file checked is the file read.
     const stats = fstatSync(fd);
     if (stats.isDirectory()) return undefined;
+    // The name must still be the entry that was checked: a file swapped for a link (or a link for another) between
+    // the lstat and the open would otherwise be read on the strength of the first entry's checks.
+    if (!sameEntry(link, path) || (!link.isSymbolicLink() && (stats.ino !== link.ino || stats.dev !== link.dev))) {
+      return skip('it changed while it was being read');
+    }
     if (!stats.isFile()) return skip('it is not a regular file');
     const reason = untrustedReason(stats, me);
     if (reason) return distrust(reason);
@@ -174,6 +179,15 @@ function readCandidate(path: string, cwd: string, me: Identity | undefined, skip
     return parseConfigText(text, path);
   } finally {
     closeSync(fd);
+  }
+}
+
+function sameEntry(before: { ino: number; dev: number }, path: string): boolean {
+  try {
+    const now = lstatSync(path);
+    return now.ino === before.ino && now.dev === before.dev;
+  } catch {
+    return false;
   }
 }
 
