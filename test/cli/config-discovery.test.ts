@@ -18,8 +18,11 @@ describe('finding the job config', () => {
     ['pai-process.config.yml', JOB],
     ['.pai-processrc', JOB],
     ['.pai-processrc.yaml', JOB],
+    ['.pai-processrc.yml', JOB],
+    ['.pai-processrc.json', JSON.stringify({ image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large' })],
     ['pai-process.config.json', JSON.stringify({ image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large' })],
-    ['pai-process.config.mjs', "export default { image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large' };"],
+    ['job.yaml', JOB],
+    ['job.yml', JOB],
   ])('finds %s in the current folder', async (name, content) => {
     const dir = project({ [name]: content });
     const doc = await validateJson(dir);
@@ -29,10 +32,9 @@ describe('finding the job config', () => {
 
   it('a dry run says a JavaScript config\'s values came from that file (it has no lines to show)', async () => {
     const dir = project({ 'pai-process.config.mjs': "export default { image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large' };" });
-    const r = await runCli(['run', '--dry-run'], { cwd: dir, env: SESSION_ENV });
+    const r = await runCli(['run', '--dry-run', '-f', 'pai-process.config.mjs'], { cwd: dir, env: SESSION_ENV });
     expect(r.code).toBe(0);
-    const file = join(dir, 'pai-process.config.mjs');
-    expect(r.stdout).toMatch(new RegExp(`image_uri +python:3\\.11 +${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\n`));
+    expect(r.stdout).toMatch(/image_uri +python:3\.11 +pai-process\.config\.mjs\n/);
     expect(r.stdout).toMatch(/instance_count +1 +default\n/);
   });
 
@@ -58,11 +60,48 @@ describe('finding the job config', () => {
     expect(doc.job['source_dir']).toBe(dir);
   });
 
-  it('without a file or flags, says what is missing', async () => {
-    const result = await runCli(['validate'], { cwd: project({ 'x.txt': '' }) });
+  it('searches up to the git root from a subfolder (.git marks a project as package.json does)', async () => {
+    const dir = project({ '.git/HEAD': 'ref: refs/heads/main\n', '.pai-processrc.yaml': JOB, 'sub/deeper/.keep': '' });
+    const doc = await validateJson(join(dir, 'sub', 'deeper'));
+    expect(doc.file).toBe(join(dir, '.pai-processrc.yaml'));
+  });
+
+  it('a pai-process file anywhere up to the root comes before job.yaml, which is looked for last, in the working folder only', async () => {
+    const dir = project({ '.git/HEAD': '', 'pai-process.config.yaml': JOB, 'sub/job.yaml': JOB.replace('python:3.11', 'python:3.12') });
+    expect((await validateJson(join(dir, 'sub'))).file).toBe(join(dir, 'pai-process.config.yaml'));
+    const alone = project({ '.git/HEAD': '', 'job.yaml': JOB, 'sub/.keep': '' });
+    const result = await runCli(['validate'], { cwd: join(alone, 'sub') });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('image_uri: is required');
+    expect(result.stderr).toContain('No job config found');
+  });
+
+  it('without a file or flags, says that no job config was found, where it looked and how to make or name one (exit 2)', async () => {
+    const dir = project({ 'x.txt': '' });
+    for (const command of [['validate'], ['run'], ['run', '--dry-run']]) {
+      const result = await runCli(command, { cwd: dir, env: SESSION_ENV });
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toContain('✖ No job config found; nothing was submitted');
+      expect(result.stderr).toContain(`looked in ${dir} only: no folder from it up to / has .git or package.json`);
+      expect(result.stderr).toContain('.pai-processrc, .pai-processrc.json');
+      expect(result.stderr).toContain('then job.yaml or job.yml in the working folder');
+      expect(result.stderr).toContain('→ Run `pai-process init` to write a starter config here, or name one with -f FILE');
+      // Three "is required" lines said nothing about the missing file.
+      expect(result.stderr).not.toContain('is required');
+    }
+  });
+
+  it('without a file, flags that are not a whole job get the same message, with what the flags left out', async () => {
+    const dir = project({ 'x.txt': '' });
+    const result = await runCli(['validate', '--json', '--image', 'python:3.11'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('No job config found');
     expect(result.stderr).toContain('command: is required');
+    expect(result.stderr).not.toContain('image_uri: is required');
+    const doc = JSON.parse(result.stdout) as { error: { message: string; exitCode: number; diagnostics: { message: string }[] } };
+    expect(doc.error.exitCode).toBe(2);
+    expect(doc.error.message).toBe('No job config found; nothing was submitted');
+    expect(doc.error.diagnostics[0]!.message).toContain(`looked in ${dir} only`);
   });
 });
 

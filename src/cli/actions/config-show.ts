@@ -1,11 +1,11 @@
 import { findJobConfig } from '../../core/config/find.js';
-import { interpolate } from '../../core/config/interpolate.js';
+import { sessionBlockOf } from '../../core/config/session-block.js';
 import { CredentialsError } from '../../core/errors.js';
-import type { SessionConfig } from '../../core/job.js';
 import { writeJson } from '../../ui/json.js';
 import { renderError } from '../../ui/render-error.js';
 import { renderSession, sessionJson, type CredentialsView } from '../../ui/render-session.js';
 import { createStyle } from '../../ui/style.js';
+import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
 import { credentialsFor } from './connect.js';
@@ -18,10 +18,10 @@ import { visible } from '../../ui/sanitize.js';
  */
 export async function configShowAction(opts: SessionFlags & CommonOptions & { file?: string }, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;
-  const source = await findJobConfig(opts.file, ctx.cwd, ctx.importFile);
-  const block = (source?.data as { session?: unknown } | undefined)?.session;
-  const job = block && typeof block === 'object' ? { config: interpolate(block, ctx.env, []) as SessionConfig, label: source?.file ?? 'the job config' } : undefined;
-  const { session, problems } = loadSession(ctx, opts, job);
+  const warn = warner(io);
+  const lookup = await findJobConfig({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, importFile: ctx.importFile });
+  for (const s of lookup.skipped) warn(s.message);
+  const { session, problems } = loadSession(ctx, opts, sessionBlockOf(lookup, ctx.env), warn);
 
   const { maskAccessKeyId } = await import('../../cloud/credentials.js');
   let credentials: CredentialsView;

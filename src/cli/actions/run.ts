@@ -10,6 +10,7 @@ import { formatBytes } from '../../ui/format.js';
 import { writeJson } from '../../ui/json.js';
 import { renderDryRun } from '../../ui/render-dry-run.js';
 import { createStyle } from '../../ui/style.js';
+import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 import { loadSession } from './session.js';
@@ -33,9 +34,10 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   const maxCodeSize = opts.maxCodeSize === undefined ? undefined : await sizeFlag(opts.maxCodeSize);
   // --local makes the job local (instance_type: local), which also lets its outputs be local paths.
   const overrides = opts.local ? [...jobOverrides(opts), { path: ['instance_type'], value: 'local', origin: '--local' }] : jobOverrides(opts);
-  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides, importFile: ctx.importFile });
+  const warn = warner(inv.io);
+  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, env: ctx.env, overrides, importFile: ctx.importFile, warn });
   const { job } = loaded;
-  const { session, problems, sdkConfigShown } = loadSession(ctx, opts, job.session ? { config: job.session, label: loaded.file ?? 'the job config' } : undefined);
+  const { session, problems, sdkConfigShown } = loadSession(ctx, opts, job.session ? { config: job.session, label: loaded.file ?? 'the job config', discovered: loaded.discovered } : undefined, warn);
   if (job.instance_type === 'local') {
     // A local run needs no region, workspace or credentials, unless an oss:// location does (run-local.ts asks then).
     const { runLocal } = await import('./run-local.js');

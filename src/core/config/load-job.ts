@@ -2,28 +2,35 @@ import { dirname, resolve } from 'node:path';
 import type { Diagnostic } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
 import type { Job } from '../job.js';
-import { findJobConfig, type ImportFile } from './find.js';
+import { findJobConfig, SEARCH_PLACES, WORKING_FOLDER_PLACES, type ImportFile, type JobConfigLookup } from './find.js';
 import { interpolate, type Env } from './interpolate.js';
 import { diagnosticAt } from './locate.js';
 import { applyOverrides, type Override } from './overrides.js';
 import { resolveJob, type Problem } from './resolve-job.js';
+import { describeScope } from './search-scope.js';
 import type { ConfigSource } from './source.js';
 import { forbiddenKeyMessage, forbiddenKeyPaths, unsafeNumbers } from './trust.js';
 import { validateShape } from './validate.js';
 
 export interface LoadJobInput {
-  /** `-f FILE`, relative to cwd; without it cosmiconfig searches from cwd. */
+  /** `-f FILE`, relative to cwd; without it the config is searched for from cwd (find.ts). */
   file: string | undefined;
   cwd: string;
+  /** The search for a config never goes above it. */
+  homedir: string | undefined;
   env: Env;
   overrides: readonly Override[];
   importFile: ImportFile;
+  /** Told of files the search passed over (a JavaScript config not run, a file someone else could write). */
+  warn?: (message: string) => void;
 }
 
 export interface LoadedJob {
   job: Job;
   /** The config file, when there is one. */
   file: string | undefined;
+  /** True when the config file was found by search, not named with -f. */
+  discovered: boolean;
   /** Where each value came from, for `validate` and `--dry-run`: `job.yaml:3`, `--image` or `default`. */
   originOf(key: string): string;
 }
@@ -33,7 +40,13 @@ export interface LoadedJob {
  * its line (or the flag that set it). Nothing downstream runs on a config that has a problem.
  */
 export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
-  const source = await findJobConfig(input.file, input.cwd, input.importFile);
+  const lookup = await findJobConfig({ file: input.file, cwd: input.cwd, homedir: input.homedir, importFile: input.importFile });
+  const { source } = lookup;
+  const warnSkipped = () => {
+    for (const s of lookup.skipped) input.warn?.(s.message);
+  };
+  // Without a config the passed-over files are part of the "no job config" error instead.
+  if (source) warnSkipped();
   const baseDir = source?.file ? dirname(resolve(input.cwd, source.file)) : input.cwd;
   const diagnostics: Diagnostic[] = [];
   const origins = new Map<string, string>();
@@ -64,15 +77,37 @@ export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
     if (!broken.some((b) => related(b, p.path))) diagnostics.push(diagnosticAt(p.path, p.message, source, origins));
   }
 
+  if (!source && lookup.scope && diagnostics.length > 0) throw noJobConfig(lookup, input.overrides.length > 0 ? sortByLine(diagnostics) : []);
+  if (!source) warnSkipped();
   if (diagnostics.length > 0) {
     const where = source?.file ?? 'The job';
     const count = diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`;
     throw new ConfigError(`${where} has ${count}; nothing was submitted`, sortByLine(diagnostics), 'Fix each one and run `pai-process validate` to check again.');
   }
-  return { job, file: source?.file, originOf: (key) => describeOrigin(key, source, origins) };
+  return { job, file: source?.file, discovered: lookup.discovered && source !== undefined, originOf: (key) => describeOrigin(key, source, origins) };
 }
 
 // --- internal ---
+
+/**
+ * No config was found and flags alone are not a job: say so, where the search looked and for what, what it passed
+ * over, and how to make or name one. The keys flags left out are listed only when flags were given, since without
+ * any they say nothing the first line does not.
+ */
+function noJobConfig(lookup: JobConfigLookup, missing: Diagnostic[]): ConfigError {
+  const names = SEARCH_PLACES.filter((n) => n !== 'package.json' && !n.endsWith('.js') && !n.endsWith('.mjs'));
+  const details: Diagnostic[] = [
+    { path: '', message: describeScope(lookup.scope!) },
+    { path: '', message: `for ${names.join(', ')}, the "pai-process" key of package.json, then ${WORKING_FOLDER_PLACES.join(' or ')} in the working folder` },
+    ...lookup.skipped.map((s): Diagnostic => ({ path: '', message: s.message })),
+    ...missing,
+  ];
+  return new ConfigError(
+    'No job config found; nothing was submitted',
+    details,
+    'Run `pai-process init` to write a starter config here, or name one with -f FILE (as in `pai-process run -f jobs/train.yaml`).',
+  );
+}
 
 /** A copy of data without the values at these paths. */
 function withoutPaths(data: Record<string, unknown>, paths: readonly (string | number)[][]): Record<string, unknown> {
