@@ -24,8 +24,8 @@ export function instancesKeptNote(job: TrainingJob): string | undefined {
   return `Its instances are kept${span}; release them with: pai-process stop ${job.id}`;
 }
 
-/** `status JOB`: the job's facts, one per line. */
-export function renderJobStatus(job: TrainingJob, style: ChalkInstance): string {
+/** `status JOB`: the job's facts, one per line; `more` rows (its last events) at the end, in the same columns. */
+export function renderJobStatus(job: TrainingJob, style: ChalkInstance, more: readonly string[][] = []): string {
   const rows: string[][] = [
     ['id', job.id],
     ['name', job.name],
@@ -42,6 +42,7 @@ export function renderJobStatus(job: TrainingJob, style: ChalkInstance): string 
   for (const i of job.instances) rows.push(['worker', `${shortInstance(job.id, i.name)}${i.status ? `  ${i.status}` : ''}`]);
   for (const o of job.outputs) if (o.uri) rows.push(['output', `${o.name}  ${o.uri}`]);
   if (job.url) rows.push(['console', job.url]);
+  rows.push(...more);
   return columns(rows);
 }
 
