@@ -1,8 +1,7 @@
 import { parseDuration } from '../../core/duration.js';
-import { UsageError } from '../../core/errors.js';
-import type { SessionFlags } from '../../core/session/resolve.js';
-import { ApiError } from '../../core/errors.js';
+import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../../core/errors.js';
 import { lastEvents, type JobEvent } from '../../core/follow/events.js';
+import type { SessionFlags } from '../../core/session/resolve.js';
 import { writeJson } from '../../ui/json.js';
 import { renderEventRows } from '../../ui/render-events.js';
 import { jobJson, renderJobStatus } from '../../ui/render-status.js';
@@ -33,8 +32,9 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
     try {
       events = await lastEvents(jobs, jobId, STATUS_EVENTS, retrying(inv));
     } catch (error) {
-      if (!(error instanceof ApiError)) throw error;
-      eventsError = error.code ?? error.message;
+      // Not for a missing job (it was just read) or Ctrl-C; anything else the service refused.
+      if (!(error instanceof CliError) || error instanceof InterruptedError || error instanceof NotFoundError) throw error;
+      eventsError = error instanceof ApiError ? error.code : error.message;
     }
     if (opts.json) writeJson(io, { ...jobJson(job), events: events.map((e) => ({ time: e.time ?? null, text: e.text })) });
     else {
