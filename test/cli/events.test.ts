@@ -187,6 +187,25 @@ describe('events JOB_ID', () => {
   });
 });
 
+describe('an events answer of the wrong shape', () => {
+  it('events JOB exits 5 naming ListTrainingJobEvents, its request id and the field; a follow goes on without events', async () => {
+    const job = createJob('events-malformed', [{ at: 0, status: 'Queuing' }, { at: 100, status: 'Failed', reasonCode: 'JobFailed' }]);
+    const body = JSON.stringify({ RequestId: 'REQ-EVENTS-1', Events: [{ Reason: 'Failed' }], TotalCount: '1' });
+    const fault = emu.faults.add({ action: 'ListTrainingJobEvents', times: Infinity, kind: 'html', status: 200, contentType: 'application/json;charset=utf-8', body });
+    try {
+      const r = await cli(['events', job.id]);
+      expect(r.code).toBe(5);
+      expect(r.stderr).toContain('unexpected answer from PAI (ListTrainingJobEvents, request id REQ-EVENTS-1): Events[0] is an object, not a string');
+      const w = await cli(['status', job.id, '--wait'], FAST_CADENCE);
+      expect(w.code).toBe(1);
+      expect(w.stderr).toContain('Reason   JobFailed');
+      expect(w.stderr).not.toContain('event  ');
+    } finally {
+      emu.faults.remove(fault);
+    }
+  });
+});
+
 describe('status', () => {
   it('shows the last 5 events, and --json has them', async () => {
     const job = createJob('events-status', [{ at: 0, status: 'Queuing', events: ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'], event: 'scheduling' }]);

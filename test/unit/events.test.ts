@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { EventsQuery, JobsApi, TrainingJob } from '../../src/cloud/types.js';
+import { Answer } from '../../src/cloud/pai/answer.js';
+import { toEventList } from '../../src/cloud/pai/mappers.js';
+import { ApiError } from '../../src/core/errors.js';
 import { EventLog, EventWatch, lastEvents, listEvents, parseEvent } from '../../src/core/follow/events.js';
 
 const direct = <T>(fn: () => Promise<T>) => fn();
@@ -103,5 +106,30 @@ describe('events: when a follow reads them', () => {
     expect(w.dueAt()).toBe(40_000);
     expect(await w.read(jobs, 'j', direct, 40_000)).toEqual([]);
     expect(queries.map((q) => q.startTime)).toEqual([undefined, '2026-12-01T10:00Z']);
+  });
+});
+
+describe('ListTrainingJobEvents answer shape (official model: Events List[str], TotalCount str)', () => {
+  const read = (body: Record<string, unknown>) => toEventList(Answer.of('ListTrainingJobEvents', { RequestId: 'R-9', ...body }));
+
+  it('reads the events as they are, TotalCount as a string or a number; absent fields are an empty page', () => {
+    expect(read({ Events: ['2026-12-01T10:00:00Z a', 'b'], TotalCount: '2' })).toEqual({ events: ['2026-12-01T10:00:00Z a', 'b'], totalCount: 2 });
+    expect(read({})).toEqual({ events: [], totalCount: undefined });
+    expect(read({ Events: null, TotalCount: 0 })).toEqual({ events: [], totalCount: 0 });
+  });
+
+  it.each([
+    [{ Events: 'text' }, 'Events is a string, not an array'],
+    [{ Events: [{ Reason: 'Failed' }] }, 'Events[0] is an object, not a string'],
+    [{ Events: ['ok'], TotalCount: 'many' }, 'TotalCount is a string that is not a whole number'],
+  ])('%j is refused: %s', (body, detail) => {
+    let error: unknown;
+    try {
+      read(body);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).message).toBe(`unexpected answer from PAI (ListTrainingJobEvents, request id R-9): ${detail}`);
   });
 });
