@@ -3,6 +3,7 @@ import type { Invocation } from './context.js';
 import { packageInfo } from './package-info.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
+import { registerEvents } from './commands/events.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
@@ -58,6 +59,7 @@ Exit codes: 0 ok, 1 job failed, 2 usage or config error, 3 job stopped, 4 creden
   registerRun(program, inv);
   registerLogs(program, inv);
   registerStatus(program, inv);
+  registerEvents(program, inv);
   registerStop(program, inv);
   registerList(program, inv);
   registerInit(program, inv);

@@ -66,6 +66,22 @@ export interface LogsPage {
   notStarted: boolean;
 }
 
+/** ListTrainingJobEvents (official PaiStudio 2022-01-12 ListTrainingJobEventsRequest: all query parameters). */
+export interface EventsQuery {
+  pageNumber: number;
+  pageSize: number;
+  /** UTC, as the model writes it: yyyy-MM-ddTHH:mmZ. Without it, from the job's start. */
+  startTime?: string;
+  endTime?: string;
+}
+
+/** One page of a job's events: the model types them as plain strings, with a TotalCount string. */
+export interface EventsPage {
+  events: string[];
+  /** The number of events the service holds for the query, when it says. */
+  totalCount: number | undefined;
+}
+
 export interface ListJobsQuery {
   workspaceId: string;
   pageNumber: number;
@@ -83,6 +99,11 @@ export interface JobsApi {
   listJobs(query: ListJobsQuery): Promise<{ jobs: TrainingJob[]; totalCount: number }>;
   listLogs(id: string, query: LogsQuery): Promise<LogsPage>;
   stopJob(id: string): Promise<void>;
+  /**
+   * The job's events (scheduling, image pulls, quota): why a job waits or failed without a log line. Optional
+   * so that an in-memory JobsApi need not have it; without it there are simply no events to show.
+   */
+  listEvents?(id: string, query: EventsQuery): Promise<EventsPage>;
   /** The workspace's default storage (its modelExportPath), an oss:// URI, if it has one. */
   defaultStorage(workspaceId: string): Promise<string | undefined>;
 }

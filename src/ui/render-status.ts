@@ -25,8 +25,11 @@ export function instancesKeptNote(job: TrainingJob): string | undefined {
   return `Its instances are kept${span}; release them with: pai-process stop ${job.id}`;
 }
 
-/** `status JOB`: the job's facts, one per line; every value from the service made visible (src/ui/sanitize.ts). */
-export function renderJobStatus(answer: TrainingJob, style: ChalkInstance): string {
+/**
+ * `status JOB`: the job's facts, one per line, every value from the service made visible (src/ui/sanitize.ts);
+ * `more` rows (its last events, already made visible by render-events.ts) at the end, in the same columns.
+ */
+export function renderJobStatus(answer: TrainingJob, style: ChalkInstance, more: readonly string[][] = []): string {
   const job = visibleDeep(answer);
   const rows: string[][] = [
     ['id', job.id],
@@ -44,6 +47,7 @@ export function renderJobStatus(answer: TrainingJob, style: ChalkInstance): stri
   for (const i of job.instances) rows.push(['worker', `${shortInstance(job.id, i.name)}${i.status ? `  ${i.status}` : ''}`]);
   for (const o of job.outputs) if (o.uri) rows.push(['output', `${o.name}  ${o.uri}`]);
   if (job.url) rows.push(['console', job.url]);
+  rows.push(...more);
   return columns(rows);
 }
 

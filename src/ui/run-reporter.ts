@@ -8,6 +8,7 @@ import type { Activity } from './activity.js';
 import { formatBytes, formatDuration } from './format.js';
 import type { IO } from './io.js';
 import { instancesKeptNote } from './render-status.js';
+import { eventRecord, renderEventLine } from './render-events.js';
 import { visible, visibleDeep, visibleLines } from './sanitize.js';
 
 /** Everything `run` tells the user, in one place per output format (core/run-job.ts names the events). */
@@ -120,6 +121,7 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
     heartbeat(job, quietMs) {
       activity.note(style.dim(`Still ${job.status} after ${formatDuration(now() - started)}; no new log lines for ${formatDuration(quietMs)}`));
     },
+    event: (e) => activity.note(renderEventLine(e, style)),
     stopping: (id) => activity.note(`Stopping ${id}…`),
     cancelled() {
       activity.stop();
@@ -183,6 +185,7 @@ export function ndjsonReporter(io: IO, now: () => Date): RunReporter {
     status: (job, previous) => emit('status', { jobId: job.id, status: job.status, previous: previous ?? null }),
     log: (instance, line) => emit('log', { worker: instance ? shortInstance(jobId, instance) : null, line }),
     heartbeat: (job, quietMs) => emit('heartbeat', { status: job.status, quietMs }),
+    event: (e) => emit('event', eventRecord(jobId, e)),
     stopping: (id) => emit('stopping', { jobId: id }),
     cancelled: () => emit('result', { jobId: null, status: null, exitCode: 130, interrupted: true }),
     interrupted: (job, stopped) => emit('result', { jobId: job.id, status: job.status ?? null, exitCode: stopped ? 3 : 130, interrupted: true }),

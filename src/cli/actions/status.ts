@@ -1,7 +1,9 @@
 import { parseDuration } from '../../core/duration.js';
-import { UsageError } from '../../core/errors.js';
+import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../../core/errors.js';
+import { lastEvents, type JobEvent } from '../../core/follow/events.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
 import { writeJson } from '../../ui/json.js';
+import { renderEventRows } from '../../ui/render-events.js';
 import { jobJson, renderJobStatus } from '../../ui/render-status.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
@@ -9,6 +11,9 @@ import { connect } from './connect.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 import { watch } from './watch.js';
+
+/** How many of the last events `status` shows. */
+const STATUS_EVENTS = 5;
 
 type StatusOptions = SessionFlags & CommonOptions & { wait?: boolean; timeout?: string };
 
@@ -20,8 +25,23 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
   const { io } = inv;
   if (!opts.wait) {
     const job = await retrying(inv)(() => jobs.getJob(jobId));
-    if (opts.json) writeJson(io, jobJson(job));
-    else io.out(renderJobStatus(job, createStyle(io.color && io.stdoutIsTTY)) + '\n');
+    // The last events say why a job waits or failed. They are a hint: a refusal (RAM, a service without
+    // them) leaves them out, with the reason, rather than failing the status.
+    let events: JobEvent[] = [];
+    let eventsError: string | undefined;
+    try {
+      events = await lastEvents(jobs, jobId, STATUS_EVENTS, retrying(inv));
+    } catch (error) {
+      // Not for a missing job (it was just read) or Ctrl-C; anything else the service refused.
+      if (!(error instanceof CliError) || error instanceof InterruptedError || error instanceof NotFoundError) throw error;
+      eventsError = error instanceof ApiError ? error.code : error.message;
+    }
+    if (opts.json) writeJson(io, { ...jobJson(job), events: events.map((e) => ({ time: e.time ?? null, text: e.text })) });
+    else {
+      const rows = renderEventRows(events);
+      if (eventsError) rows.push(['event', `(not available: ${eventsError})`]);
+      io.out(renderJobStatus(job, createStyle(io.color && io.stdoutIsTTY), rows) + '\n');
+    }
     return;
   }
   await watch(inv, jobs, jobId, { showLogs: false, ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}) });

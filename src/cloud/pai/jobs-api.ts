@@ -1,8 +1,8 @@
 import { ApiError, NotFoundError } from '../../core/errors.js';
-import type { JobsApi, ListJobsQuery, LogsPage, LogsQuery, TrainingJob } from '../types.js';
+import type { EventsPage, EventsQuery, JobsApi, ListJobsQuery, LogsPage, LogsQuery, TrainingJob } from '../types.js';
 import type { PaiClient } from './client.js';
 import { Answer } from './answer.js';
-import { toConfigValue, toCreatedId, toJobList, toLogLines, toTrainingJob } from './mappers.js';
+import { toConfigValue, toCreatedId, toEventList, toJobList, toLogLines, toTrainingJob } from './mappers.js';
 
 const PAI_STUDIO = '2022-01-12';
 const AI_WORKSPACE = '2021-02-04';
@@ -80,6 +80,23 @@ export class PaiJobsApi implements JobsApi {
       throw error;
     }
     return { ...toLogLines(Answer.of('ListTrainingJobLogs', body)), notStarted: false };
+  }
+
+  /**
+   * `GET .../{id}/events` with the query parameters of the official ListTrainingJobEventsRequest (the PAI Python
+   * SDK's vendored PaiStudio client, list_training_job_events_with_options); unset ones are left out, since an
+   * empty parameter is signed differently by the client and the gateway (test/emulator/README.md).
+   */
+  async listEvents(id: string, query: EventsQuery): Promise<EventsPage> {
+    const q: Record<string, string> = { PageNumber: String(query.pageNumber), PageSize: String(query.pageSize) };
+    if (query.startTime) q['StartTime'] = query.startTime;
+    if (query.endTime) q['EndTime'] = query.endTime;
+    const body = await this.pai
+      .call<unknown>({ action: 'ListTrainingJobEvents', version: PAI_STUDIO, method: 'GET', pathname: `${JOBS}/${encodeURIComponent(id)}/events`, query: q })
+      .catch((error: unknown) => {
+        throw this.#jobNotFound(id, error);
+      });
+    return toEventList(Answer.of('ListTrainingJobEvents', body));
   }
 
   async stopJob(id: string): Promise<void> {

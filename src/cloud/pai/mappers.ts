@@ -71,6 +71,11 @@ export function toLogLines(answer: Answer): { lines: string[]; totalCount: numbe
   return { lines: answer.strings(answer.body['Logs'], 'Logs'), totalCount: answer.count(answer.body['TotalCount'], 'TotalCount') };
 }
 
+/** ListTrainingJobEvents → its events (List[str] in the model) and TotalCount (a string in the model). */
+export function toEventList(answer: Answer): { events: string[]; totalCount: number | undefined } {
+  return { events: answer.strings(answer.body['Events'], 'Events'), totalCount: answer.count(answer.body['TotalCount'], 'TotalCount') };
+}
+
 /** ListConfigs → the value of one config key (Configs: List[{ConfigKey: str, ConfigValue: str}] in the model). */
 export function toConfigValue(answer: Answer, key: string): string | undefined {
   const configs = answer.objects(answer.body['Configs'], 'Configs');

@@ -31,9 +31,18 @@ export class CallBudget {
     }
   }
 
-  /** The same JobsApi, its status and log reads spending this budget. */
+  /** The same JobsApi, its status, log and event reads spending this budget. */
   wrap(jobs: JobsApi, signal?: AbortSignal): JobsApi {
+    const listEvents = jobs.listEvents?.bind(jobs);
     return {
+      ...(listEvents
+        ? {
+            listEvents: async (id: string, query: Parameters<typeof listEvents>[1]) => {
+              await this.take(signal);
+              return listEvents(id, query);
+            },
+          }
+        : {}),
       createJob: (body) => jobs.createJob(body),
       listJobs: (query) => jobs.listJobs(query),
       stopJob: (id) => jobs.stopJob(id),

@@ -30,6 +30,10 @@ export const CADENCE = {
   /** After the job ends: read until a round brings nothing, this long apart, for at most drainMaxMs. */
   drainIntervalMs: 1_000,
   drainMaxMs: 15_000,
+  /** Events are read once a job has waited (Creating, Queuing, EnvPreparing) this long... */
+  eventsAfterMs: 30_000,
+  /** ...then at most this often, and never within this long of a log line (core/follow/events.ts). */
+  eventsIntervalMs: 10_000,
 } as const;
 
 export type Cadence = { -readonly [K in keyof typeof CADENCE]: number };

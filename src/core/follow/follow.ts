@@ -5,6 +5,7 @@ import { InterruptedError } from '../errors.js';
 import { hasEnded } from '../job-status.js';
 import { CallBudget } from './budget.js';
 import { CADENCE, idleIntervalMs, type Cadence } from './cadence.js';
+import { EventWatch, type JobEvent } from './events.js';
 import type { LogStream, PageRead } from './log-stream.js';
 import { Streams } from './streams.js';
 
@@ -17,6 +18,8 @@ export interface FollowEvents {
   heartbeat(job: TrainingJob, quietMs: number): void;
   /** A call failed and will be tried again. */
   retry(error: ApiError, attempt: number, delayMs: number): void;
+  /** One of the job's events, shown once (events.ts says when they are read). Without it, none are read. */
+  event?(event: JobEvent): void;
 }
 
 export interface FollowDeps {
@@ -69,6 +72,9 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   let closed = false;
   let lastLineAt = deps.now();
   let lastHeartbeatAt = lastLineAt;
+  // Why a job waits: its events, read on the same budget (events.ts decides when).
+  const onEvent = events.event?.bind(events);
+  const eventWatch = onEvent && jobs.listEvents && !options.once ? new EventWatch(cadence) : undefined;
 
   const tailed = new Set<LogStream>();
   /** One page of a stream (after moving it to its last `tail` lines, the first time). */
@@ -84,7 +90,10 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
       const prefix = streams.prefixed ? stream.instanceId : undefined;
       for (const line of lines) for (const part of splitLine(line)) events.log(prefix, part);
     }, signal);
-    if (read.count > 0) lastLineAt = lastHeartbeatAt = deps.now();
+    if (read.count > 0) {
+      lastLineAt = lastHeartbeatAt = deps.now();
+      eventWatch?.sawLines(lastLineAt);
+    }
     return read;
   };
   /** A stream to its end, each page through the retry policy (a failed page is read again, not the stream). */
@@ -106,6 +115,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   let job = await call(() => jobs.getJob(jobId));
   reportStatus(events, job, undefined);
   streams.update(job);
+  eventWatch?.observe(job, deps.now());
 
   if (options.once) {
     // A snapshot (`logs` without --follow) prints worker after worker, so that each worker's lines read as a block.
@@ -147,6 +157,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     for (const stream of streams.update(job)) slotOf(stream);
     const changed = job.status !== previous;
     if (changed && !closed) reportStatus(events, job, previous);
+    eventWatch?.observe(job, deps.now());
     // Often while the job changes or has no instance to read logs from; less often while it is steady.
     statusInterval = changed || job.instances.length === 0 ? cadence.statusMinMs : Math.min(cadence.statusMaxMs, statusInterval * cadence.statusBackoff);
     const now = deps.now();
@@ -170,6 +181,19 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
       slot.key = launchedAt;
     } else {
       slot.eligibleAt = slot.key = launchedAt + idleIntervalMs(cadence, Math.max(1, streams.size));
+    }
+  };
+
+  /** New events, each shown once; a read that fails for good ends the events of this follow, not the follow. */
+  const eventSlot: Slot = { eligibleAt: Infinity, key: Infinity, inFlight: false };
+  const readEvents = async () => {
+    if (!eventWatch || !onEvent) return;
+    try {
+      const fresh = await eventWatch.read(jobs, jobId, call, deps.now());
+      if (!closed) for (const e of fresh) onEvent(e);
+    } catch (error) {
+      if (error instanceof InterruptedError) throw error;
+      eventWatch.stop();
     }
   };
 
@@ -199,6 +223,10 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
           pick = { slot, task: readStream(stream) };
         }
       }
+      if (eventWatch && !eventSlot.inFlight) {
+        eventSlot.eligibleAt = eventSlot.key = eventWatch.dueAt();
+        if (eventSlot.eligibleAt <= now && !(pick && pick.slot.key <= eventSlot.key)) pick = { slot: eventSlot, task: readEvents };
+      }
       if (pick && budget.readyAt <= now && freeAt() <= now) {
         // The call takes the budget's slot as it starts; the next pick waits for the next slot.
         launch(pick.slot, pick.task);
@@ -211,6 +239,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
           if (!slot.inFlight) wakeAt = Math.min(wakeAt, slot.eligibleAt);
         }
       }
+      if (eventWatch && !eventSlot.inFlight && !pick) wakeAt = Math.min(wakeAt, eventSlot.eligibleAt);
       if (options.showLogs) wakeAt = Math.min(wakeAt, lastHeartbeatAt + cadence.heartbeatMs);
       if (options.timeoutMs !== undefined) wakeAt = Math.min(wakeAt, started + options.timeoutMs);
       // Capped: a finishing call wakes the loop anyway, and a timer cannot be set for ever.
@@ -227,6 +256,9 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
         if ((await readRound()) === 0) break;
       }
     }
+    // A job that ended without a single log line: its events are often the only explanation, shown before the
+    // summary. Logs not read (status --wait) count as none.
+    if (eventWatch && !eventWatch.sawAnyLine && !eventWatch.stopped) await readEvents();
     return { outcome: 'ended', job };
   } finally {
     closed = true;

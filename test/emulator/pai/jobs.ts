@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isoSeconds, type Clock } from '../clock.js';
+import { eventText } from './events.js';
 import { defaultScript, instanceStatusFor, RESERVING_STATUSES, TERMINAL_STATUSES, type InstanceInit, type Script, type ScriptStep } from './script.js';
 
 export interface Transition {
@@ -336,6 +337,7 @@ export class JobStore {
       }
     }
     for (const text of step.events ?? []) this.addEvent(job, time, text);
+    for (const spec of step.event === undefined ? [] : Array.isArray(step.event) ? step.event : [step.event]) this.addEvent(job, time, eventText(job, spec));
     job.modifiedAt = Math.max(job.modifiedAt, time);
   }
 

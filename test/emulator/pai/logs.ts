@@ -1,9 +1,9 @@
-// ListTrainingJobLogs and ListTrainingJobEvents. The server caps the page size (a client asking
+// ListTrainingJobLogs (ListTrainingJobEvents is in events.ts). The server caps the page size (a client asking
 // for 500 lines may get 100) and the list is append-only in emission order, which is what a
 // correct log follower has to cope with.
 import { ServiceError } from '../errors.js';
 import type { Job, JobStore } from './jobs.js';
-import { isoTime, page, positiveInt } from './paging.js';
+import { isoTime, positiveInt } from './paging.js';
 
 export interface LogOptions {
   maxPageSize: number;
@@ -45,13 +45,4 @@ export function listTrainingJobLogs(jobs: JobStore, job: Job, query: Record<stri
   const logs = lines.slice((served - 1) * pageSize, served * pageSize + extra).map((l) => l.text);
   // The service leaves Logs out of an empty page.
   return { ...(logs.length > 0 ? { Logs: logs } : {}), TotalCount: String(lines.length + (opts.totalCountAhead ?? 0)) };
-}
-
-export function listTrainingJobEvents(job: Job, query: Record<string, string>, opts: LogOptions): Record<string, unknown> {
-  const start = isoTime(query, 'StartTime');
-  const end = isoTime(query, 'EndTime');
-  const pageNumber = positiveInt(query, 'PageNumber', 1);
-  const pageSize = Math.min(positiveInt(query, 'PageSize', opts.defaultPageSize), opts.maxPageSize);
-  const events = job.events.filter((e) => inWindow(e.time, start, end));
-  return { Events: page(events, pageNumber, pageSize).map((e) => e.text), TotalCount: String(events.length) };
 }

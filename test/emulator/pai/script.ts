@@ -2,6 +2,7 @@
 // created, or at the `atPoll`-th GetTrainingJob answer for that job, and never before the step
 // before it. Steps are applied lazily whenever the job is looked at, with the time at which
 // they were due, so log lines get the emission times the script says and no timers are needed.
+import type { EventSpec } from './events.js';
 
 export interface InstanceInit {
   /** Full name, or a suffix such as 'worker-0' that becomes '<jobId>-worker-0'. */
@@ -32,6 +33,11 @@ export interface ScriptStep {
   logs?: string[] | Record<string, string[]>;
   /** Event strings for ListTrainingJobEvents (status changes add their own events). */
   events?: string[];
+  /**
+   * Canned events ('scheduling', 'image-pull-failure', 'insufficient-quota') or spelled-out ones
+   * ({type, reason, message}), emitted now after `events` (pai/events.ts writes their text).
+   */
+  event?: EventSpec | EventSpec[];
 }
 
 export type Script = ScriptStep[];

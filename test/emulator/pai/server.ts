@@ -11,7 +11,8 @@ import { safeDecode } from '../http-util.js';
 import type { Answer, Call, Route, ServiceAdapter } from '../service.js';
 import { authenticatePai, type NonceCache } from './auth.js';
 import type { JobStore } from './jobs.js';
-import { listTrainingJobEvents, listTrainingJobLogs, type LogOptions } from './logs.js';
+import { listTrainingJobEvents } from './events.js';
+import { listTrainingJobLogs, type LogOptions } from './logs.js';
 import { createTrainingJob, getTrainingJob, listTrainingJobs, notFound, parseJsonBody, stopTrainingJob } from './training-jobs.js';
 import type { OssLookup } from './validate-create.js';
 import { listConfigs } from './workspace.js';
@@ -127,7 +128,7 @@ export function paiAdapter(ctx: PaiContext, product: PaiProduct = 'paistudio'): 
         case 'ListTrainingJobEvents': {
           const job = ctx.jobs.get(id);
           if (!job) throw notFound(id);
-          body = route.action === 'ListTrainingJobLogs' ? listTrainingJobLogs(ctx.jobs, job, q, ctx.logs) : listTrainingJobEvents(job, q, ctx.logs);
+          body = route.action === 'ListTrainingJobLogs' ? listTrainingJobLogs(ctx.jobs, job, q, ctx.logs) : listTrainingJobEvents(job, q, { maxPageSize: ctx.logs.maxPageSize });
           break;
         }
         case 'ListConfigs':

@@ -1,0 +1,47 @@
+import { abortableSleep } from '../../cloud/retry.js';
+import { InterruptedError } from '../../core/errors.js';
+import { ExitCode } from '../../core/exit-codes.js';
+import type { JobEvent } from '../../core/follow/events.js';
+import { watchEvents } from '../../core/follow/watch-events.js';
+import { exitCodeForStatus } from '../../core/job-status.js';
+import type { SessionFlags } from '../../core/session/resolve.js';
+import { eventRecord, eventText } from '../../ui/render-events.js';
+import type { CommonOptions, Invocation } from '../context.js';
+import { connect } from './connect.js';
+import { sessionForJobCommands } from './job-session.js';
+import { interruptSignal } from './reporter.js';
+
+type EventsOptions = SessionFlags & CommonOptions & { follow?: boolean };
+
+/** `events JOB [--follow]`: the events on stdout (text, or NDJSON records), each once; --follow exits with the job's code. */
+export async function eventsAction(jobId: string, opts: EventsOptions, inv: Invocation): Promise<void> {
+  const { ctx, io } = inv;
+  const session = await sessionForJobCommands(inv, opts, { workspace: false });
+  const { jobs } = await connect(inv, session);
+  let count = 0;
+  const print = (e: JobEvent) => {
+    count++;
+    if (opts.json) io.out(JSON.stringify({ event: 'event', time: ctx.now().toISOString(), ...eventRecord(jobId, e) }) + '\n');
+    else io.out(eventText(e.text) + '\n');
+  };
+  const interrupt = interruptSignal(inv);
+  try {
+    const job = await watchEvents(
+      jobId,
+      { jobs, now: Date.now, sleep: abortableSleep },
+      { event: print, retry: (error, attempt, delayMs) => io.err(`${error.message}; trying again in ${Math.round(delayMs / 100) / 10}s (attempt ${attempt + 1})\n`) },
+      { follow: opts.follow === true, signal: interrupt.signal, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}) },
+    );
+    if (count === 0 && !opts.json) io.err(`No events for job ${jobId}.\n`);
+    if (job) {
+      inv.exitCode = exitCodeForStatus(job.status);
+      if (!opts.json) io.err(`Job ${jobId} ended: ${job.status}.\n`);
+    }
+  } catch (error) {
+    if (!(error instanceof InterruptedError)) throw error;
+    io.err(`Stopped following the events of ${jobId}; the job keeps running.\n`);
+    inv.exitCode = ExitCode.interrupted;
+  } finally {
+    interrupt.dispose();
+  }
+}
