@@ -64,3 +64,10 @@ describe('the step summary', () => {
     expect(md).not.toContain('b-secret');
   });
 });
+
+describe('an event from the service', () => {
+  it('is one line with its controls made visible', async () => {
+    const { eventText } = await import('../../src/ui/render-events.js');
+    expect(eventText('pull failed\x1b]52;c;aGk=\x07\nretrying\r')).toBe('pull failed␛]52;c;aGk=␇ retrying');
+  });
+});
