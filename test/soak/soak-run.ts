@@ -97,6 +97,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     const { steps, perWorker } = soakScript(options.durationMs);
     emu.jobs.setDefaultScript(steps);
     const faults = emu.faults.random({ rate: options.rate ?? 0.1, seed: options.seed });
+    // A create answered after 12 s is one CreateTrainingJob call in a run, so 10% would rarely meet it: every
+    // even seed's first create is slow (the random faults still apply to any further create).
+    const slowCreate = options.seed % 2 === 0 ? emu.faults.add({ action: 'CreateTrainingJob', kind: 'delay', delayMs: 12_000 }) : undefined;
     const dir = project({
       'job.yaml': 'image_uri: registry.cn-hangzhou.aliyuncs.com/pai-dlc/pytorch:1.12\ncommand: python main.py\ninstance_type: ecs.c6.large\n' + `instance_count: ${SOAK_WORKERS}\nsource_dir: .\nbase_job_name: soak\n`,
       'main.py': 'print("soak")\n',
@@ -116,7 +119,7 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       exitCode: run.code,
       jobs,
       calls: emu.faults.calls('*'),
-      injected: { ...faults.injected },
+      injected: { ...faults.injected, 'slow-create': faults.injected['slow-create'] + (slowCreate?.hits ?? 0) },
       lines: checked.lines,
       expectedLines: perWorker * SOAK_WORKERS,
       durationMs: Date.now() - started,
