@@ -182,7 +182,7 @@ describe('a TotalCount far ahead of the lines served (logTotalCountAhead)', () =
     expectNoRepeats(r.stdout);
   });
 
-  it('logs JOB of a finished job: every line once, exactly 4 reads', async () => {
+  it('logs JOB of a finished job: every line once, exactly 5 reads', async () => {
     const job = t.emu.jobs.create({ TrainingJobName: 'ahead-snapshot_1', WorkspaceId: t.emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [...RUNNING_WITH(LINES), { at: 0, status: 'Succeed' }] });
     const r = await runCli(['logs', job.id], { env: t.emu.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY } });
     expect(r.code, r.stderr).toBe(0);
