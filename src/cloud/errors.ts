@@ -1,5 +1,6 @@
 import { wrongRegionError, regionOfOssEndpoint } from '../core/bucket-region.js';
 import { ApiError, CredentialsError, type UsageError } from '../core/errors.js';
+import { notAnObject } from './pai/answer.js';
 
 /** Error codes that mean the credentials themselves were refused or expired (exit 4, not 5). */
 const AUTH_CODES = [
@@ -58,6 +59,8 @@ export function fromPaiError(error: unknown, action: string, clockSkewMs?: numbe
   if (error instanceof SyntaxError || e.name === 'SyntaxError') {
     return new ApiError(`${action}: the service answered with something that is not JSON (a proxy or gateway error?)`, { code: 'InvalidResponse', retryable: true, action });
   }
+  // tea-util's assertAsMap, on a body that parsed as JSON but is not an object: a plain Error, no code, no status.
+  if (e.code === undefined && status === undefined && e.message === 'The value is not a object') return notAnObject(action);
   const code = typeof e.code === 'string' ? e.code : e.name === 'RequestTimeoutError' ? 'RequestTimeoutError' : 'Unknown';
   if (status === undefined && (NETWORK_CODES.has(code) || /timeout/i.test(e.name ?? '') || /timeout/i.test(e.message ?? ''))) {
     const notSent = NOT_SENT_CODES.has(code);

@@ -7,7 +7,10 @@ export interface RetryOptions {
   /** First backoff; doubles each attempt, with full jitter, up to maxDelayMs. */
   baseDelayMs?: number;
   maxDelayMs?: number;
-  /** Give up once this much time has passed since the first attempt. */
+  /**
+   * Give up once this much time has passed since the first attempt, not counting attempts that got no answer
+   * (timeouts, cut connections: each is bounded by its own timeout, and maxAttempts bounds how many).
+   */
   maxTotalMs?: number;
   signal?: AbortSignal;
   /** Told before each retry, for a "retrying" line. */
@@ -33,17 +36,23 @@ export async function withRetry<T>(call: () => Promise<T>, options: RetryOptions
   const random = options.random ?? Math.random;
   const now = options.now ?? Date.now;
   const started = now();
+  // Time spent in attempts that got no answer at all (a timeout, a cut connection). Each is bounded by the
+  // client's own timeout, so it does not count against maxTotal: otherwise one OSS timeout (120 s) would leave no
+  // second attempt, and two stalled PAI reads (2 × 30 s) would end a long follow.
+  let unanswered = 0;
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new InterruptedError('Interrupted');
+    const attemptStarted = now();
     try {
       return await call();
     } catch (error) {
       if (!(error instanceof ApiError) || !error.retryable) throw error;
       if (!options.idempotent && error.ambiguous) throw error;
       if (attempt >= maxAttempts || options.signal?.aborted) throw error;
+      if (error.status === undefined && error.ambiguous) unanswered += now() - attemptStarted;
       // The service's Retry-After wins over our own backoff, within the same cap on total time.
       const delay = error.retryAfterMs !== undefined ? error.retryAfterMs : Math.round(random() * Math.min(cap, base * 2 ** (attempt - 1)));
-      if (now() - started + delay > maxTotal) throw error;
+      if (now() - started - unanswered + delay > maxTotal) throw error;
       options.onRetry?.(error, attempt, delay);
       await sleep(delay, options.signal);
     }

@@ -19,6 +19,7 @@ import { createHandler, Sleeper } from './service.js';
 export { ManualClock, systemClock, type Clock } from './clock.js';
 export type { CredentialEntry } from './credentials.js';
 export type { ActiveFault, FaultKind, FaultSpec, Faults } from './faults.js';
+export { RANDOM_FAULT_KINDS, type RandomFaultKind, type RandomFaultOptions, type RandomFaults } from './faults.js';
 export type { Journal, JournalEntry, SignatureCheck } from './journal.js';
 export type { StoredObject, OssStore } from './oss/store.js';
 export type { Job, JobStore, LogLine, Instance, Transition } from './pai/jobs.js';

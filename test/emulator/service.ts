@@ -113,7 +113,7 @@ async function serve<R extends Route>(adapter: ServiceAdapter<R>, env: ServiceEn
     arrivedAt,
   };
   const route = adapter.route(call);
-  const fault = env.faults.take(route.action);
+  const fault = env.faults.take(route.action, adapter.service);
   let signature: SignatureCheck = NOT_CHECKED;
 
   const record = (status: number, errorCode?: string): void => {
@@ -154,6 +154,7 @@ async function serve<R extends Route>(adapter: ServiceAdapter<R>, env: ServiceEn
     if (!(await env.sleeper.sleep(fault.delayMs ?? 1000))) return drop();
   }
   if (fault?.kind === 'status' || fault?.kind === 'html') return send(faultAnswer(adapter, call, route, fault));
+  if (fault?.kind === 'body') return send({ status: fault.status ?? 200, headers: { 'content-type': fault.contentType ?? 'application/json;charset=utf-8' }, body: fault.body ?? 'null' });
 
   let answer: Answer;
   try {

@@ -92,6 +92,14 @@ export class Answer {
   }
 }
 
+/**
+ * The client (@alicloud/openapi-client) itself refused an answer whose JSON is not an object (`[]`, `"x"`, `null`,
+ * `5`) before we could read it; its Error says only "The value is not a object". Same message as Answer.of.
+ */
+export function notAnObject(action: string): ApiError {
+  return unexpected(action, undefined, 'the answer is not a JSON object');
+}
+
 /** Request ids as the gateway writes them (a UUID in capitals); anything else is not shown. */
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,128}$/;
 

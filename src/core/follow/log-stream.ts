@@ -87,7 +87,10 @@ export class LogStream {
     const total = page.totalCount;
     if (n > size) throw protocolError(`ListTrainingJobLogs answered ${n} lines for PageSize ${size} (page ${pageNumber}${this.#where()})`);
     const last = this.#lastFull;
-    if (last && last.size === size && last.number === pageNumber - 1 && n > 0 && sameLines(last.lines, page.lines) && !uniform(page.lines)) {
+    // A page of identical lines served again cannot be told from new identical lines by its text, but it can by
+    // TotalCount: a full page past the count cannot be new lines (otherwise such a job loops without end).
+    const pastTotal = total !== undefined && (pageNumber - 1) * size + n > total;
+    if (last && last.size === size && last.number === pageNumber - 1 && n > 0 && sameLines(last.lines, page.lines) && (!uniform(page.lines) || pastTotal)) {
       throw protocolError(`ListTrainingJobLogs served page ${last.number} again when asked for page ${pageNumber}${this.#where()}: the service ignores PageNumber`);
     }
     if (!this.#adopted && n > 0 && n < size) {
