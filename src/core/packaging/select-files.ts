@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PackagingError, errnoCode, escapeBytes, unreadable } from './errors.js';
 import { IgnoreRules, type IgnoreSource } from './ignore-rules.js';
 import { nodeTreeFs, type FileStat, type TreeFs } from './tree-fs.js';
@@ -92,6 +92,7 @@ export async function selectFiles(root: string, options: SelectOptions = {}): Pr
   const paiignore = await readIgnoreFile(fs, join(absRoot, '.paiignore'));
   const rules = paiignore === undefined ? IgnoreRules.fromGitignores() : IgnoreRules.fromPaiignore(paiignore);
   const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [] };
+  if (rules.readsGitignores) await addRepositoryIgnores(fs, absRoot, rules, walk.warnings);
 
   await walkFolder(walk, absRoot, '');
 
@@ -120,6 +121,47 @@ async function openRoot(fs: TreeFs, absRoot: string): Promise<string> {
     reason: 'not-a-directory',
     hint: 'Check source_dir: it is relative to the job config file.',
   });
+}
+
+/**
+ * The ignore files git reads from outside the code folder when the folder is inside a repository (a parent holds
+ * `.git`, a folder or a worktree's file): `.git/info/exclude`, then each parent's `.gitignore` from the repository's
+ * root down. Without a repository git reads none of them, and neither does this.
+ */
+async function addRepositoryIgnores(fs: TreeFs, absRoot: string, rules: IgnoreRules, warnings: Walk['warnings']): Promise<void> {
+  const parents: string[] = [];
+  let repo: string | undefined;
+  for (let dir = absRoot; ; ) {
+    if (await exists(fs, join(dir, '.git'))) {
+      repo = dir;
+      break;
+    }
+    const up = dirname(dir);
+    if (up === dir) return;
+    parents.unshift(up);
+    dir = up;
+  }
+  if (repo === absRoot) return;
+  const base = relative(repo, absRoot).split(sep).join('/');
+  const files: { dir: string; text: string; exclude?: boolean }[] = [];
+  const exclude = await readIgnoreFile(fs, join(repo, '.git', 'info', 'exclude')).catch(() => undefined);
+  if (exclude !== undefined) files.push({ dir: '', text: exclude, exclude: true });
+  for (const dir of parents.filter(p => p.length >= repo.length)) {
+    const text = await readIgnoreFile(fs, join(dir, '.gitignore'));
+    if (text !== undefined) files.push({ dir: relative(repo, dir).split(sep).join('/'), text });
+  }
+  if (!rules.addParentIgnores(base, files)) {
+    warnings.push({ path: '', text: `the .gitignore files of ${repo} leave out the code folder ${base}/ itself; their rules are not applied to it` });
+  }
+}
+
+async function exists(fs: TreeFs, path: string): Promise<boolean> {
+  try {
+    await fs.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The text of an ignore file, or undefined when there is none (or it is not a regular file). */
