@@ -74,7 +74,7 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
         import('../../core/upload-code.js'),
         import('../../core/packaging/index.js'),
       ]);
-      const code = await prepareCode(job.source_dir, job.code_upload, work, maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) });
+      const code = await prepareCode(job.source_dir, job.code_upload, work, maxCodeSize, { warning: (m) => io.err(`! ${m}\n`) }, job.inputs);
       const codeKey = codeKeyOf(code);
       resolution = {
         codeKey,

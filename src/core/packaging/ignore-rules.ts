@@ -176,6 +176,15 @@ export class IgnoreRules {
     return path === '' ? this.#base : `${this.#base}/${path}`;
   }
 
+  /**
+   * Whether the root `.paiignore` names this path with a `!` rule (`!data/`): how a user keeps a local input that
+   * lies inside the code folder in the code as well (select-files.ts). `.gitignore` files cannot: they were not
+   * written for this upload.
+   */
+  keepsExplicitly(path: string, kind: { isDirectory: boolean }): boolean {
+    return this.#paiOnly?.test(kind.isDirectory ? `${path}/` : path).unignored ?? false;
+  }
+
   /** Whether a path (relative, posix) is left out. `isVirtualenv`: a folder that holds `pyvenv.cfg`. */
   ignores(path: string, kind: { isDirectory: boolean; isVirtualenv?: boolean }): boolean {
     const key = kind.isDirectory ? `${path}/` : path;
