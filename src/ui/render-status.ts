@@ -24,6 +24,16 @@ export function instancesKeptNote(job: TrainingJob): string | undefined {
   return `Its instances are kept${span}; release them with: pai-process stop ${job.id}`;
 }
 
+/**
+ * When the job entered its current status (ms), from the last transition to it; undefined when the answer does
+ * not say, or says a time after `now` (a clock ahead of ours).
+ */
+export function enteredStatusAt(job: TrainingJob, now: number): number | undefined {
+  const last = [...job.transitions].reverse().find((t) => t.status === job.status);
+  const at = Date.parse(last?.startTime ?? '');
+  return Number.isFinite(at) && at <= now ? at : undefined;
+}
+
 /** `status JOB`: the job's facts, one per line. */
 export function renderJobStatus(job: TrainingJob, style: ChalkInstance): string {
   const rows: string[][] = [

@@ -1,13 +1,13 @@
 import type { ChalkInstance } from 'chalk';
 import type { UploadProgress } from '../cloud/types.js';
 import type { ApiError } from '../core/errors.js';
-import { isKnownStatus } from '../core/job-status.js';
+import { hasEnded, isKnownStatus } from '../core/job-status.js';
 import type { RunEvents } from '../core/run-job.js';
 import type { PackagedCode } from '../core/submit.js';
 import type { Activity } from './activity.js';
-import { formatBytes, formatDuration } from './format.js';
+import { clockTime, formatBytes, formatDuration } from './format.js';
 import type { IO } from './io.js';
-import { instancesKeptNote } from './render-status.js';
+import { enteredStatusAt, instancesKeptNote } from './render-status.js';
 
 /** Everything `run` tells the user, in one place per output format (core/run-job.ts names the events). */
 export type RunReporter = RunEvents & {
@@ -29,7 +29,14 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
   let status = '';
   let uploadStart = 0;
   let lastQuarter = -1;
-  const spin = () => activity.update(`${status || 'Submitting'} ${style.dim(formatDuration(now() - started))}`);
+  // The line of the status the job ended in, held back until the last log lines (read after it) are out.
+  let finalStatus: string | undefined;
+  const flushFinal = () => {
+    if (finalStatus !== undefined) activity.note(finalStatus);
+    finalStatus = undefined;
+  };
+  // The time in the current status, by the job's own clock when it says (a job followed later has spent hours in it).
+  const spin = () => activity.update(`${status || 'Submitting'} ${style.dim(formatDuration(now() - (status ? statusSince : started)))}`);
   const timer = setInterval(() => status && spin(), 1000);
   timer.unref();
   return {
@@ -73,11 +80,20 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
     },
     status(job, previous) {
       const t = now();
-      const line = previous === undefined ? `Status: ${job.status}` : `Status: ${previous} → ${job.status} ${style.dim(`(${formatDuration(t - statusSince)} in ${previous})`)}`;
-      statusSince = t;
+      // A job followed after the fact (logs --follow, status --wait) has a history: count from its own times.
+      const entered = enteredStatusAt(job, t);
+      let line = previous === undefined ? `Status: ${job.status}` : `Status: ${previous} → ${job.status} ${style.dim(`(${formatDuration((entered ?? t) - statusSince)} in ${previous})`)}`;
+      if (previous === undefined) {
+        const created = Date.parse(job.createTime ?? '');
+        if (Number.isFinite(created) && created <= t) started = created;
+        if (entered !== undefined && t - entered >= 1000) line += ` ${style.dim(`(since ${clockTime(new Date(entered))}, ${formatDuration(t - entered)} ago)`)}`;
+      }
+      statusSince = entered ?? t;
       status = job.status;
       // Shown once, when it appears (status events come on changes only); the job is followed on.
-      activity.note(isKnownStatus(job.status) ? line : `${line} ${style.dim('(a status pai-process does not know; waiting for it to change)')}`);
+      const shown = isKnownStatus(job.status) ? line : `${line} ${style.dim('(a status pai-process does not know; waiting for it to change)')}`;
+      if (hasEnded(job.status)) finalStatus = shown;
+      else activity.note(shown);
       spin();
     },
     log(instance, line) {
@@ -92,6 +108,7 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
       io.err(`${style.yellow('■')} Interrupted before the job was created; nothing was submitted.\n`);
     },
     interrupted(job, stopped) {
+      flushFinal();
       activity.stop();
       if (stopped) {
         io.err(`${style.yellow('■')} Stopped ${job.id}${job.status ? ` (${job.status})` : ''}.\n`);
@@ -101,11 +118,13 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
       io.err(`  Follow it again:  pai-process logs ${job.id} --follow\n  Stop it:          pai-process stop ${job.id}\n`);
     },
     timedOut(job, afterMs) {
+      flushFinal();
       activity.stop();
       io.err(`${style.yellow('■')} Stopped following after ${formatDuration(afterMs)} (--timeout). The job keeps running (${job.status}).\n`);
       io.err(`  Follow it again:  pai-process logs ${job.id} --follow\n  Stop it:          pai-process stop ${job.id}\n`);
     },
     result({ job, exitCode, durationMs, outputs }) {
+      flushFinal();
       activity.stop();
       const mark = exitCode === 0 ? style.green('✔') : exitCode === 3 ? style.yellow('■') : style.red('✖');
       const verb = exitCode === 0 ? 'succeeded' : exitCode === 3 ? `was stopped (${job.status})` : `failed (${job.status})`;
@@ -120,6 +139,7 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
       io.err(lines.join('\n') + '\n');
     },
     close() {
+      flushFinal();
       clearInterval(timer);
       activity.stop();
     },
