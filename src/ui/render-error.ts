@@ -9,15 +9,16 @@ import { writeJson } from './json.js';
  * Renders any thrown value and returns the exit code. A CliError is the user's to fix: its message,
  * its details and a hint, never a stack. Anything else is our bug: exit 70, the stack only with --verbose.
  */
-export function renderError(io: IO, error: unknown, json: boolean): number {
+export function renderError(io: IO, error: unknown, json: boolean, options: { submits?: boolean } = {}): number {
   const style = createStyle(io.color);
   if (error instanceof CliError) {
-    const lines = [`${style.red('✖')} ${error.message}`];
+    const message = options.submits === false ? withoutSubmitNote(error.message) : error.message;
+    const lines = [`${style.red('✖')} ${message}`];
     if (error instanceof ConfigError) lines.push(...error.diagnostics.map((d) => '  ' + formatDiagnostic(d, style.dim)));
     if (error instanceof CredentialsError) lines.push(...error.details.map((d) => `  - ${d}`));
     if (error.hint) lines.push(`${style.cyan('→')} ${error.hint}`);
     io.err(lines.join('\n') + '\n');
-    if (json) writeJson(io, { error: errorDocument(error) });
+    if (json) writeJson(io, { error: { ...errorDocument(error), message } });
     return error.exitCode;
   }
   const e = error instanceof Error ? error : new Error(String(error));
@@ -42,4 +43,9 @@ function errorDocument(error: CliError): Record<string, unknown> {
   if (error instanceof ConfigError) doc['diagnostics'] = error.diagnostics;
   if (error instanceof CredentialsError) doc['details'] = error.details;
   return doc;
+}
+
+/** A message without its "nothing was submitted" clause, for commands that never submit anything. */
+function withoutSubmitNote(message: string): string {
+  return message.replace(/[;,] nothing was submitted(?=\.?$)/, '');
 }

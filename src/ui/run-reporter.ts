@@ -5,7 +5,7 @@ import { hasEnded, isKnownStatus } from '../core/job-status.js';
 import type { RunEvents } from '../core/run-job.js';
 import type { PackagedCode } from '../core/submit.js';
 import type { Activity } from './activity.js';
-import { clockTime, formatBytes, formatDuration } from './format.js';
+import { clockTime, formatBytes, formatDuration, plural } from './format.js';
 import type { IO } from './io.js';
 import { enteredStatusAt, instancesKeptNote } from './render-status.js';
 
@@ -28,6 +28,9 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
   let started = now();
   let status = '';
   let uploadStart = 0;
+  // The code's URI is printed once, on the `Code:` line; the upload lines that follow do not repeat it.
+  let announced = '';
+  const toUri = (uri: string, glue: string) => (uri === announced ? '' : `${glue}${uri}`);
   let lastQuarter = -1;
   // The line of the status the job ended in, held back until the last log lines (read after it) are out.
   let finalStatus: string | undefined;
@@ -42,15 +45,20 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
   return {
     setJob: (id) => void (jobId = id),
     bucket: (bucket, origin) => activity.note(`Using bucket ${bucket} (${origin})`),
-    packaged: (code: PackagedCode, uri: string) =>
-      activity.note(code.kind === 'files' ? `Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${uri}` : `Packaged code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive (${uri})`),
-    uploadSkipped: (uri) => activity.note(`${style.green('✔')} Already uploaded, not sending again: ${uri}`),
+    packaged(code: PackagedCode, uri: string) {
+      announced = uri;
+      activity.note(code.kind === 'files' ? `Code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → ${uri}` : `Packaged code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive (${uri})`);
+    },
+    uploadSkipped: (uri) => activity.note(`${style.green('✔')} Already uploaded, not sending again${toUri(uri, ': ')}`),
     uploadStarted(uri, bytes, files) {
       uploadStart = now();
       lastQuarter = -1;
-      activity.note(`Uploading ${files !== undefined && files > 1 ? `${files} files, ` : ''}${formatBytes(bytes)} to ${uri}`);
+      activity.note(`Uploading ${files !== undefined && files > 1 ? `${plural(files, 'file')}, ` : ''}${formatBytes(bytes)}${toUri(uri, ' to ')}`);
+      activity.update(`Uploading${files !== undefined && files > 1 ? ` ${plural(files, 'file')},` : ''} ${formatBytes(bytes)}: starting…`);
     },
     uploadProgress(p: UploadProgress) {
+      // Before the first byte there is no rate to show, nor a time left to guess.
+      if (p.sent === 0) return;
       const elapsed = Math.max(1, now() - uploadStart) / 1000;
       const rate = p.sent / elapsed;
       const eta = rate > 0 ? ((p.total - p.sent) / rate) * 1000 : 0;
@@ -63,7 +71,10 @@ export function humanReporter(io: IO, activity: Activity, style: ChalkInstance, 
         activity.note(`Uploaded ${pct}% (${formatBytes(p.sent)} of ${formatBytes(p.total)}${p.totalFiles !== undefined ? `, ${p.files ?? 0} of ${p.totalFiles} files` : ''}, ${formatBytes(rate)}/s)`);
       }
     },
-    uploaded: (uri, sent) => activity.note(`${style.green('✔')} Uploaded ${sent && sent.files > 1 ? `${sent.files} files, ${formatBytes(sent.bytes)}, to ` : ''}${uri}`),
+    uploaded(uri, sent) {
+      const what = sent ? ` ${plural(sent.files, 'file')}, ${formatBytes(sent.bytes)}` : '';
+      activity.note(`${style.green('✔')} Uploaded${what}${toUri(uri, what ? ', to ' : ' ')}`);
+    },
     retry: (error: ApiError, attempt, delayMs) => activity.note(style.yellow(`${error.message}; trying again in ${formatDuration(delayMs)} (attempt ${attempt + 1})`)),
     submitted(job) {
       jobId = job.id;

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobConfigSchema } from '../../src/core/config/schema.js';
 import { project, runCli } from '../helpers/run-cli.js';
@@ -12,8 +12,9 @@ describe('init', () => {
     expect(r.code).toBe(0);
     const text = readFileSync(join(dir, 'pai-process.config.yaml'), 'utf8');
     const first = text.split('\n')[0]!;
-    expect(first).toMatch(/^# yaml-language-server: \$schema=\/.*schema\/job-config\.schema\.json$/);
-    const schemaPath = first.split('$schema=')[1]!;
+    // Relative to the file's folder (an absolute path would name this machine's folders in a committed file).
+    expect(first).toMatch(/^# yaml-language-server: \$schema=\.{1,2}\/.*schema\/job-config\.schema\.json$/);
+    const schemaPath = resolve(dir, first.split('$schema=')[1]!);
     expect(JSON.parse(readFileSync(schemaPath, 'utf8'))).toEqual(JSON.parse(JSON.stringify(jobConfigSchema)));
     for (const key of Object.keys(jobConfigSchema.properties).filter((k) => k !== '$schema')) expect(text).toMatch(new RegExp(`^(# )?${key}:`, 'm'));
     const v = await runCli(['validate'], { cwd: dir });
