@@ -56,6 +56,11 @@ describe('completion', () => {
     expect(complete(['pai-process', 'run', '--dry'])).toBe('--dry-run');
     expect(complete(['pai-process', 'config', ''])).toBe('show --help');
     expect(complete(['pai-process', 'logs', '--fo'])).toBe('--follow');
+    // Values: statuses, runtimes, shells.
+    expect(complete(['pai-process', 'list', '--status', 'Run'])).toBe('Running');
+    expect(complete(['pai-process', 'list', '--status', 'Succe'])).toBe('Succeed SucceededReserving');
+    expect(complete(['pai-process', 'run', '--local-runtime', ''])).toBe('plain docker');
+    expect(complete(['pai-process', 'completion', ''])).toBe('bash zsh fish --help');
   });
 
   it('zsh and fish scripts name every command; an unknown shell is a usage error', async () => {
@@ -64,6 +69,9 @@ describe('completion', () => {
     const fish = await runCli(['completion', 'fish']);
     for (const cmd of ['run', 'logs', 'status', 'stop', 'list', 'init', 'validate', 'config', 'schema']) expect(fish.stdout).toContain(`-a ${cmd} `);
     expect(fish.stdout).toContain("-l dry-run -d 'print the resolved job");
+    expect(fish.stdout).toContain("-l local-runtime -x -a 'plain docker'");
+    expect(fish.stdout).toMatch(/-l status -x -a 'Creating .*Running .*FailedReserving'/);
+    expect(fish.stdout).toContain("complete -c pai-process -f -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'");
     const bad = await runCli(['completion', 'tcsh']);
     expect(bad.code).toBe(2);
   });
