@@ -74,6 +74,17 @@ describe('logs with no line yet', () => {
   });
 });
 
+describe('--verbose on success', () => {
+  it('names the credentials source and each call with its time', async () => {
+    const job = emu.jobs.create({ TrainingJobName: 'verbose', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status: 'Succeed' }] });
+    const r = await runCli(['status', job.id, '--verbose'], { env: emu.env() });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/^· credentials: \S.*\n· PAI getJob \d+ ms\n$/);
+    const quiet = await runCli(['status', job.id], { env: emu.env() });
+    expect(quiet.stderr).toBe('');
+  });
+});
+
 describe('run output', () => {
   it('"1 file", and the code URI printed once', async () => {
     const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n', 'code/main.py': 'print("one")\n' });
