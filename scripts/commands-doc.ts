@@ -1,6 +1,7 @@
 // Writes docs/commands.md from the CLI's own --help, so the reference never drifts from the tool:
 //   npx tsx scripts/commands-doc.ts > docs/commands.md
 // test/cli/commands-doc.test.ts fails when the file is out of date.
+import { envGroupsOf } from '../src/cli/environment.js';
 import { main } from '../src/cli/main.js';
 
 const COMMANDS: { args: string[]; json: string }[] = [
@@ -19,6 +20,14 @@ const COMMANDS: { args: string[]; json: string }[] = [
   { args: ['schema'], json: 'The schema is JSON already.' },
   { args: ['completion'], json: 'Not applicable: prints a shell script.' },
 ];
+
+/** The environment variables a command reads, one bullet a group (src/cli/environment.ts). */
+function environment(command: string): string {
+  const groups = envGroupsOf(command);
+  if (groups.length === 0) return '**Environment**: none.';
+  const bullets = groups.map((g) => `- ${g.title}${g.note ? ` (${g.note})` : ''}: ${g.names.map((n) => `\`${n}\``).join(', ')}`);
+  return ['**Environment**:', '', ...bullets].join('\n');
+}
 
 async function help(args: string[]): Promise<string> {
   let out = '';
@@ -39,6 +48,6 @@ const parts = [
   '',
 ];
 for (const c of COMMANDS) {
-  parts.push(`## pai-process ${c.args.join(' ')}`, '', '```', await help(c.args), '```', '', `**--json**: ${c.json}`, '');
+  parts.push(`## pai-process ${c.args.join(' ')}`, '', '```', await help(c.args), '```', '', `**--json**: ${c.json}`, '', environment(c.args.join(' ')), '');
 }
 process.stdout.write(parts.join('\n'));

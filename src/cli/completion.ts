@@ -1,11 +1,26 @@
 import type { Command } from 'commander';
+import { KNOWN_STATUSES } from '../core/job-status.js';
+
+/**
+ * The values an option or a command's argument takes, offered after it. Job ids are not offered: they would need a
+ * list call per keystroke (credentials, a network round trip) or a cache of ids written by every command.
+ */
+const OPTION_VALUES: Readonly<Record<string, readonly string[]>> = {
+  '--status': KNOWN_STATUSES,
+  '--local-runtime': ['plain', 'docker'],
+};
+const ARGUMENT_VALUES: Readonly<Record<string, readonly string[]>> = {
+  completion: ['bash', 'zsh', 'fish'],
+};
 
 /** A command as completion sees it: its name path, its options, and what it is for. */
 interface CommandInfo {
   path: string[];
   description: string;
-  options: { long: string; short?: string; description: string; takesValue: boolean; file: boolean }[];
+  options: { long: string; short?: string; description: string; takesValue: boolean; file: boolean; values?: readonly string[] }[];
   subcommands: string[];
+  /** The values of the command's argument, when they are a fixed list (`completion bash`). */
+  argumentValues?: readonly string[];
 }
 
 /** Every command of the tree, from commander's own definitions, so completion never drifts from --help. */
@@ -24,8 +39,10 @@ export function commandTree(program: Command): CommandInfo[] {
           description: o.description,
           takesValue: o.required || o.optional,
           file: /--file$|--source-dir$/.test(o.long!),
+          ...(OPTION_VALUES[o.long!] ? { values: OPTION_VALUES[o.long!] } : {}),
         })),
       subcommands: visible.map((c) => c.name()),
+      ...(ARGUMENT_VALUES[path.join(' ')] ? { argumentValues: ARGUMENT_VALUES[path.join(' ')] } : {}),
     });
     for (const c of visible) walk(c, [...path, c.name()]);
   };
@@ -36,10 +53,13 @@ export function commandTree(program: Command): CommandInfo[] {
 export function bashCompletion(tree: CommandInfo[]): string {
   const cases = tree
     .map((c) => {
-      const words = [...c.subcommands, ...c.options.map((o) => o.long), ...c.options.flatMap((o) => (o.short ? [o.short] : [])), '--help'];
+      const words = [...c.subcommands, ...(c.argumentValues ?? []), ...c.options.map((o) => o.long), ...c.options.flatMap((o) => (o.short ? [o.short] : [])), '--help'];
       const fileOpts = c.options.filter((o) => o.file).flatMap((o) => [o.long, ...(o.short ? [o.short] : [])]);
       return `    "${c.path.join(' ')}")\n      words="${words.join(' ')}"; fileopts="${fileOpts.join(' ')}" ;;`;
     })
+    .join('\n');
+  const valueCases = Object.entries(OPTION_VALUES)
+    .map(([option, values]) => `    ${option}) COMPREPLY=($(compgen -W "${values.join(' ')}" -- "$cur")); return ;;`)
     .join('\n');
   return `# pai-process bash completion. Load it with:  source <(pai-process completion bash)
 _pai_process() {
@@ -63,6 +83,9 @@ ${cases}
     COMPREPLY=($(compgen -f -- "$cur"))
     return
   fi
+  case "$prev" in
+${valueCases}
+  esac
   COMPREPLY=($(compgen -W "$words" -- "$cur"))
 }
 complete -o default -F _pai_process pai-process
@@ -87,9 +110,10 @@ export function fishCompletion(tree: CommandInfo[]): string {
     }
     for (const o of c.options) {
       const short = o.short ? ` -s ${o.short.replace(/^-/, '')}` : '';
-      const value = o.takesValue ? (o.file ? ' -r -F' : ' -r') : '';
+      const value = o.takesValue ? (o.file ? ' -r -F' : o.values ? ` -x -a ${q(o.values.join(' '))}` : ' -r') : '';
       lines.push(`complete -c pai-process -n ${q(cond)} -l ${o.long.replace(/^--/, '')}${short}${value} -d ${q(o.description)}`);
     }
+    if (c.argumentValues) lines.push(`complete -c pai-process -f -n ${q(cond)} -a ${q(c.argumentValues.join(' '))}`);
   }
   return lines.join('\n') + '\n';
 }

@@ -10,13 +10,16 @@ import { buildProgram } from './program.js';
 export async function main(argv: string[], context: Partial<CliContext> = {}): Promise<number> {
   const inv = new Invocation({ ...defaultContext(), ...context });
   const program = buildProgram(inv);
+  // `help config show`: commander's help command reads one level only and would show the `config` group.
+  if (argv[0] === 'help' && argv.length > 2 && argv.slice(1).every((a) => !a.startsWith('-'))) argv = [...argv.slice(1), '--help'];
   try {
     await program.parseAsync(argv, { from: 'user' });
     return inv.exitCode;
   } catch (error) {
     if (error instanceof CommanderError) return commanderExit(error, argv, inv);
     const { renderError } = await import('../ui/render-error.js');
-    return renderError(inv.io, error, inv.options.json === true);
+    // Only `run` submits: elsewhere "nothing was submitted" says nothing (validate, list, status...).
+    return renderError(inv.io, error, inv.options.json === true, { submits: argv.find((a) => !a.startsWith('-')) === 'run' });
   }
 }
 
@@ -30,6 +33,9 @@ async function commanderExit(error: CommanderError, argv: string[], inv: Invocat
   const { UsageError } = await import('../core/errors.js');
   const command = argv.find((a) => !a.startsWith('-'));
   const message = error.message.replace(/^error: /, '').replace(/\n/g, ' ');
-  const hint = `Run \`pai-process ${command ? `${command} ` : ''}--help\` to see the options.`;
+  // An unknown command is not a command to ask help of: `pai-process lsit --help` would fail the same way.
+  const hint = error.code === 'commander.unknownCommand'
+    ? 'Run `pai-process --help` to see the commands.'
+    : `Run \`pai-process ${command ? `${command} ` : ''}--help\` to see the options.`;
   return renderError(inv.io, new UsageError(message, hint), argv.includes('--json'));
 }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Invocation } from './context.js';
+import { environmentHelp } from './environment.js';
 import { packageInfo } from './package-info.js';
 import { registerCompletion } from './commands/completion.js';
 import { registerConfig } from './commands/config.js';
@@ -50,7 +51,9 @@ Examples:
   $ pai-process schema > job.schema.json       # the job config's JSON Schema
 
 Exit codes: 0 ok, 1 job failed, 2 usage or config error, 3 job stopped, 4 credentials,
-5 service unreachable, 6 timeout, 70 internal error, 130 interrupted.`,
+5 service unreachable, 6 timeout, 70 internal error, 130 interrupted.
+
+${environmentHelp()}`,
     );
   // Record the parsed common options before the action runs, so errors render as asked (--json, --verbose).
   program.hook('preAction', (_program, action) => {

@@ -48,7 +48,7 @@ export async function resolveCredentials(lookup: CredentialsLookup): Promise<Res
   const present = candidates.filter((c): c is Candidate & { make: () => Provider } => c.make !== undefined);
   if (present.length === 0) {
     const what = lookup.profile ? `No credentials profile "${lookup.profile}" found` : 'No Alibaba Cloud credentials found';
-    throw new CredentialsError(what, candidates.map((c) => `${c.place}: ${c.absent}`), FIX);
+    throw new CredentialsError(what, candidates.map((c) => `${c.place}: ${c.absent}`), lookup.profile ? profileFix(lookup) : FIX);
   }
   const failures = new Map<Candidate, string>();
   for (const candidate of present) {
@@ -93,6 +93,18 @@ export function probeTcp(host: string, port: number, timeoutMs: number): Promise
 
 const FIX =
   'Export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (a RAM user\'s AccessKey), or run `aliyun configure`, or write a [default] section with type = access_key to ~/.alibabacloud/credentials.';
+
+/**
+ * The fix for a --profile that is nowhere: create it, or leave --profile out. Exporting the variables is no fix
+ * (--profile reads only the profile files), and when they are already set, leaving --profile out uses them.
+ */
+function profileFix(lookup: CredentialsLookup): string {
+  const envSet = Boolean(lookup.env['ALIBABA_CLOUD_ACCESS_KEY_ID'] && lookup.env['ALIBABA_CLOUD_ACCESS_KEY_SECRET']);
+  const create = `Create it (\`aliyun configure --profile ${lookup.profile}\`, or a [${lookup.profile}] section in ~/.alibabacloud/credentials)`;
+  return envSet
+    ? `${create}, or leave out --profile to use the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET already set in the environment.`
+    : `${create}, or leave out --profile to use the default credentials chain.`;
+}
 
 type CredentialClass = new (config: null, provider: Provider) => CredentialClient;
 

@@ -1,6 +1,6 @@
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
-import { checkCodeSize, DEFAULT_MAX_CODE_SIZE, hashTree, packArchive, selectFiles, type Entry, type Selection } from './packaging/index.js';
+import { checkCodeSize, DEFAULT_MAX_CODE_SIZE, formatSize, hashTree, packArchive, selectFiles, type Entry, type Selection } from './packaging/index.js';
 import type { PackagedCode } from './upload-code.js';
 
 export interface PackageEvents {
@@ -16,8 +16,8 @@ export type CodeUploadMode = 'files' | 'archive';
  * the largest files; above 256 MB a warning does). `files` (the default): every file hashed, nothing
  * compressed or copied; `archive`: one deterministic .tar.gz in `workDir`.
  */
-export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: string, maxBytes: number = DEFAULT_MAX_CODE_SIZE, events?: PackageEvents): Promise<PackagedCode & { selection: Selection }> {
-  const selection = await selectChecked(dir, maxBytes, events);
+export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: string, maxBytes: number = DEFAULT_MAX_CODE_SIZE, events?: PackageEvents, inputs: Record<string, unknown> = {}): Promise<PackagedCode & { selection: Selection }> {
+  const selection = await selectChecked(dir, maxBytes, events, inputs);
   if (mode === 'archive') {
     const archive = await packArchive(selection, join(workDir, 'source.tar.gz'));
     for (const w of archive.warnings) events?.warning(w);
@@ -33,9 +33,11 @@ export async function packageCode(dir: string, workDir: string, maxBytes: number
   return prepareCode(dir, 'archive', workDir, maxBytes, events);
 }
 
-async function selectChecked(dir: string, maxBytes: number, events: PackageEvents | undefined): Promise<Selection> {
-  const selection = await selectFiles(dir);
+async function selectChecked(dir: string, maxBytes: number, events: PackageEvents | undefined, inputs: Record<string, unknown>): Promise<Selection> {
+  const local = localInputs(inputs);
+  const selection = await selectFiles(dir, { inputs: Object.values(local) });
   for (const w of selection.warnings) events?.warning(w);
+  for (const w of inputWarnings(selection, local)) events?.warning(w);
   const finding = checkCodeSize(selection, maxBytes);
   if (finding?.kind === 'too-large') {
     throw new UsageError(
@@ -50,7 +52,34 @@ async function selectChecked(dir: string, maxBytes: number, events: PackageEvent
 }
 
 function mb(bytes: number): string {
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+  return formatSize(bytes);
+}
+
+/** The job's inputs that are local paths (not oss://, nas://…, nor a dataset), by channel. */
+function localInputs(inputs: Record<string, unknown>): Record<string, string> {
+  const local: Record<string, string> = {};
+  for (const [channel, loc] of Object.entries(inputs)) if (typeof loc === 'string' && !/^[a-z]+:\/\//i.test(loc)) local[channel] = loc;
+  return local;
+}
+
+/**
+ * What became of local inputs inside the code folder: each would go up twice (in the code and as its input), so
+ * it is left out of the code unless `.paiignore` keeps it with a `!` rule. Either way the user is told.
+ */
+function inputWarnings(selection: Selection, local: Record<string, string>): string[] {
+  const channelOf = (rel: string) =>
+    Object.entries(local).find(([, loc]) => {
+      const r = relative(selection.root, resolve(loc)).split(sep).join('/');
+      return r === rel.replace(/\/$/, '');
+    })?.[0] ?? rel;
+  const out: string[] = [];
+  for (const rel of selection.inputsLeftOut) {
+    out.push(`The input "${channelOf(rel)}" (${rel}) is inside source_dir: it goes up once, as the input (/ml/input/data/${channelOf(rel)}/), and is left out of the code. To keep it in the code too (uploaded twice), add "!${rel}" to a .paiignore in source_dir.`);
+  }
+  for (const rel of selection.inputsKept) {
+    out.push(`The input "${channelOf(rel)}" (${rel}) is inside source_dir and the .paiignore keeps it in the code: it is uploaded twice, in the code and as the input.`);
+  }
+  return out;
 }
 
 function largest(entries: readonly Entry[]): string {

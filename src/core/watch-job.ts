@@ -2,6 +2,7 @@ import { ExitCode } from './exit-codes.js';
 import { InterruptedError } from './errors.js';
 import { followJob, type FollowDeps, type FollowOptions } from './follow/follow.js';
 import { exitCodeForStatus } from './job-status.js';
+import { durationOf } from './list-query.js';
 import type { RunEvents } from './run-job.js';
 
 /**
@@ -20,7 +21,9 @@ export async function watchJob(jobId: string, deps: FollowDeps, events: RunEvent
       return ExitCode.timeout;
     }
     const exitCode = exitCodeForStatus(result.job.status);
-    const durationMs = result.job.duration !== undefined ? result.job.duration * 1000 : deps.now() - started;
+    // The job's own time (Duration, else its creation to its end), not how long this command followed it.
+    const seconds = durationOf(result.job, new Date(deps.now()));
+    const durationMs = seconds !== undefined ? seconds * 1000 : deps.now() - started;
     const outputs = result.job.outputs.filter((o) => o.uri).map((o) => ({ name: o.name, uri: o.uri! }));
     events.result({ job: result.job, exitCode, durationMs, outputs });
     return exitCode;

@@ -27,3 +27,8 @@ export function clockTime(date: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${p(date.getHours())}:${p(date.getMinutes())}:${p(date.getSeconds())}`;
 }
+
+/** `1 file`, `3 files`: a count with its noun, singular for one. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

@@ -12,15 +12,16 @@ import { visible, visibleLines } from './sanitize.js';
  * A message may quote the service, a file name or a config file's lines: all of it is made visible
  * (src/ui/sanitize.ts) on the terminal; --json gets it as it is.
  */
-export function renderError(io: IO, error: unknown, json: boolean): number {
+export function renderError(io: IO, error: unknown, json: boolean, options: { submits?: boolean } = {}): number {
   const style = createStyle(io.color);
   if (error instanceof CliError) {
-    const lines = [`${style.red('✖')} ${visibleLines(error.message)}`];
+    const message = options.submits === false ? withoutSubmitNote(error.message) : error.message;
+    const lines = [`${style.red('✖')} ${visibleLines(message)}`];
     if (error instanceof ConfigError) lines.push(...error.diagnostics.map((d) => '  ' + formatDiagnostic(d, style.dim)));
     if (error instanceof CredentialsError) lines.push(...error.details.map((d) => `  - ${visibleLines(d)}`));
     if (error.hint) lines.push(`${style.cyan('→')} ${visibleLines(error.hint)}`);
     io.err(lines.join('\n') + '\n');
-    if (json) writeJson(io, { error: errorDocument(error) });
+    if (json) writeJson(io, { error: { ...errorDocument(error), message } });
     return error.exitCode;
   }
   const e = error instanceof Error ? error : new Error(String(error));
@@ -45,4 +46,9 @@ function errorDocument(error: CliError): Record<string, unknown> {
   if (error instanceof ConfigError) doc['diagnostics'] = error.diagnostics;
   if (error instanceof CredentialsError) doc['details'] = error.details;
   return doc;
+}
+
+/** A message without its "nothing was submitted" clause, for commands that never submit anything. */
+function withoutSubmitNote(message: string): string {
+  return message.replace(/[;,] nothing was submitted(?=\.?$)/, '');
 }

@@ -26,6 +26,16 @@ export function instancesKeptNote(job: TrainingJob): string | undefined {
 }
 
 /**
+ * When the job entered its current status (ms), from the last transition to it; undefined when the answer does
+ * not say, or says a time after `now` (a clock ahead of ours).
+ */
+export function enteredStatusAt(job: TrainingJob, now: number): number | undefined {
+  const last = [...job.transitions].reverse().find((t) => t.status === job.status);
+  const at = Date.parse(last?.startTime ?? '');
+  return Number.isFinite(at) && at <= now ? at : undefined;
+}
+
+/**
  * `status JOB`: the job's facts, one per line, every value from the service made visible (src/ui/sanitize.ts);
  * `more` rows (its last events, already made visible by render-events.ts) at the end, in the same columns.
  */

@@ -1,13 +1,13 @@
 import type { ChalkInstance } from 'chalk';
 import type { UploadProgress } from '../cloud/types.js';
 import type { ApiError } from '../core/errors.js';
-import { isKnownStatus } from '../core/job-status.js';
+import { hasEnded, isKnownStatus } from '../core/job-status.js';
 import type { RunEvents } from '../core/run-job.js';
 import type { PackagedCode } from '../core/submit.js';
 import type { Activity } from './activity.js';
-import { formatBytes, formatDuration } from './format.js';
+import { clockTime, formatBytes, formatDuration, plural } from './format.js';
 import type { IO } from './io.js';
-import { instancesKeptNote } from './render-status.js';
+import { enteredStatusAt, instancesKeptNote } from './render-status.js';
 import { eventRecord, renderEventLine } from './render-events.js';
 import { visible, visibleDeep, visibleLines } from './sanitize.js';
 
@@ -63,22 +63,37 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
   let started = now();
   let status = '';
   let uploadStart = 0;
+  // The code's URI is printed once, on the `Code:` line; the upload lines that follow do not repeat it.
+  let announced = '';
+  const toUri = (uri: string, glue: string) => (uri === announced ? '' : `${glue}${uri}`);
   let lastQuarter = -1;
-  const spin = () => activity.update(`${status || 'Submitting'} ${style.dim(formatDuration(now() - started))}`);
+  // The line of the status the job ended in, held back until the last log lines (read after it) are out.
+  let finalStatus: string | undefined;
+  const flushFinal = () => {
+    if (finalStatus !== undefined) activity.note(finalStatus);
+    finalStatus = undefined;
+  };
+  // The time in the current status, by the job's own clock when it says (a job followed later has spent hours in it).
+  const spin = () => activity.update(`${status || 'Submitting'} ${style.dim(formatDuration(now() - (status ? statusSince : started)))}`);
   const timer = setInterval(() => status && spin(), 1000);
   timer.unref();
   return {
     setJob: (id) => void (jobId = id),
     bucket: (bucket, origin) => activity.note(`Using bucket ${bucket} (${origin})`),
-    packaged: (code: PackagedCode, uri: string) =>
-      activity.note(code.kind === 'files' ? `Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${uri}` : `Packaged code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive (${uri})`),
-    uploadSkipped: (uri) => activity.note(`${style.green('✔')} Already uploaded, not sending again: ${uri}`),
+    packaged(code: PackagedCode, uri: string) {
+      announced = uri;
+      activity.note(code.kind === 'files' ? `Code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → ${uri}` : `Packaged code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive (${uri})`);
+    },
+    uploadSkipped: (uri) => activity.note(`${style.green('✔')} Already uploaded, not sending again${toUri(uri, ': ')}`),
     uploadStarted(uri, bytes, files) {
       uploadStart = now();
       lastQuarter = -1;
-      activity.note(`Uploading ${files !== undefined && files > 1 ? `${files} files, ` : ''}${formatBytes(bytes)} to ${uri}`);
+      activity.note(`Uploading ${files !== undefined && files > 1 ? `${plural(files, 'file')}, ` : ''}${formatBytes(bytes)}${toUri(uri, ' to ')}`);
+      activity.update(`Uploading${files !== undefined && files > 1 ? ` ${plural(files, 'file')},` : ''} ${formatBytes(bytes)}: starting…`);
     },
     uploadProgress(p: UploadProgress) {
+      // Before the first byte there is no rate to show, nor a time left to guess.
+      if (p.sent === 0) return;
       const elapsed = Math.max(1, now() - uploadStart) / 1000;
       const rate = p.sent / elapsed;
       const eta = rate > 0 ? ((p.total - p.sent) / rate) * 1000 : 0;
@@ -91,7 +106,10 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
         activity.note(`Uploaded ${pct}% (${formatBytes(p.sent)} of ${formatBytes(p.total)}${p.totalFiles !== undefined ? `, ${p.files ?? 0} of ${p.totalFiles} files` : ''}, ${formatBytes(rate)}/s)`);
       }
     },
-    uploaded: (uri, sent) => activity.note(`${style.green('✔')} Uploaded ${sent && sent.files > 1 ? `${sent.files} files, ${formatBytes(sent.bytes)}, to ` : ''}${uri}`),
+    uploaded(uri, sent) {
+      const what = sent ? ` ${plural(sent.files, 'file')}, ${formatBytes(sent.bytes)}` : '';
+      activity.note(`${style.green('✔')} Uploaded${what}${toUri(uri, what ? ', to ' : ' ')}`);
+    },
     retry: (error: ApiError, attempt, delayMs) => activity.note(style.yellow(`${error.message}; trying again in ${formatDuration(delayMs)} (attempt ${attempt + 1})`)),
     submitted(job) {
       jobId = job.id;
@@ -108,11 +126,20 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
     },
     status(job, previous) {
       const t = now();
-      const line = previous === undefined ? `Status: ${job.status}` : `Status: ${previous} → ${job.status} ${style.dim(`(${formatDuration(t - statusSince)} in ${previous})`)}`;
-      statusSince = t;
+      // A job followed after the fact (logs --follow, status --wait) has a history: count from its own times.
+      const entered = enteredStatusAt(job, t);
+      let line = previous === undefined ? `Status: ${job.status}` : `Status: ${previous} → ${job.status} ${style.dim(`(${formatDuration((entered ?? t) - statusSince)} in ${previous})`)}`;
+      if (previous === undefined) {
+        const created = Date.parse(job.createTime ?? '');
+        if (Number.isFinite(created) && created <= t) started = created;
+        if (entered !== undefined && t - entered >= 1000) line += ` ${style.dim(`(since ${clockTime(new Date(entered))}, ${formatDuration(t - entered)} ago)`)}`;
+      }
+      statusSince = entered ?? t;
       status = job.status;
       // Shown once, when it appears (status events come on changes only); the job is followed on.
-      activity.note(isKnownStatus(job.status) ? line : `${line} ${style.dim('(a status pai-process does not know; waiting for it to change)')}`);
+      const shown = isKnownStatus(job.status) ? line : `${line} ${style.dim('(a status pai-process does not know; waiting for it to change)')}`;
+      if (hasEnded(job.status)) finalStatus = shown;
+      else activity.note(shown);
       spin();
     },
     log(instance, line) {
@@ -128,6 +155,7 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
       io.err(`${style.yellow('■')} Interrupted before the job was created; nothing was submitted.\n`);
     },
     interrupted(job, stopped) {
+      flushFinal();
       activity.stop();
       if (stopped) {
         io.err(`${style.yellow('■')} Stopped ${job.id}${job.status ? ` (${job.status})` : ''}.\n`);
@@ -137,11 +165,13 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
       io.err(`  Follow it again:  pai-process logs ${job.id} --follow\n  Stop it:          pai-process stop ${job.id}\n`);
     },
     timedOut(job, afterMs) {
+      flushFinal();
       activity.stop();
       io.err(`${style.yellow('■')} Stopped following after ${formatDuration(afterMs)} (--timeout). The job keeps running (${job.status}).\n`);
       io.err(`  Follow it again:  pai-process logs ${job.id} --follow\n  Stop it:          pai-process stop ${job.id}\n`);
     },
     result({ job, exitCode, durationMs, outputs }) {
+      flushFinal();
       activity.stop();
       const mark = exitCode === 0 ? style.green('✔') : exitCode === 3 ? style.yellow('■') : style.red('✖');
       const verb = exitCode === 0 ? 'succeeded' : exitCode === 3 ? `was stopped (${job.status})` : `failed (${job.status})`;
@@ -156,6 +186,7 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
       io.err(lines.join('\n') + '\n');
     },
     close() {
+      flushFinal();
       clearInterval(timer);
       activity.stop();
     },

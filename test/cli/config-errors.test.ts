@@ -57,7 +57,7 @@ describe('a config with problems', () => {
         'command: []',
         'instance_type: ecs.c6.large',
         'max_run_time: 1 hour',
-        'parameters: {lr: [1, 2]}',
+        'environments: {LR: [1, 2]}',
         'spot_spec: {spot_strategy: Cheap}',
         'base_job_name: my job',
         'inputs: {"my data": oss://b/x}',
@@ -70,7 +70,7 @@ describe('a config with problems', () => {
     expect(err).toContain('image_uri: must not be empty');
     expect(err).toContain('command: must be a command string or a non-empty list of strings');
     expect(err).toContain('max_run_time: must be a number of seconds or a duration such as 90m or 2h30m');
-    expect(err).toContain('parameters.lr: must be a string or a number or true or false, not a list');
+    expect(err).toContain('environments.LR: must be a string or a number or true or false, not a list');
     expect(err).toContain('spot_spec.spot_strategy: must be one of SpotWithPriceLimit, SpotAsPriceGo');
     expect(err).toContain('base_job_name: may only contain letters, digits');
     expect(err).toContain('inputs["my data"]: channel names may only contain');

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jobConfigSchema } from '../../src/core/config/schema.js';
 import { project, runCli } from '../helpers/run-cli.js';
@@ -12,8 +12,9 @@ describe('init', () => {
     expect(r.code).toBe(0);
     const text = readFileSync(join(dir, 'pai-process.config.yaml'), 'utf8');
     const first = text.split('\n')[0]!;
-    expect(first).toMatch(/^# yaml-language-server: \$schema=\/.*schema\/job-config\.schema\.json$/);
-    const schemaPath = first.split('$schema=')[1]!;
+    // Relative to the file's folder (an absolute path would name this machine's folders in a committed file).
+    expect(first).toMatch(/^# yaml-language-server: \$schema=\.{1,2}\/.*schema\/job-config\.schema\.json$/);
+    const schemaPath = resolve(dir, first.split('$schema=')[1]!);
     expect(JSON.parse(readFileSync(schemaPath, 'utf8'))).toEqual(JSON.parse(JSON.stringify(jobConfigSchema)));
     for (const key of Object.keys(jobConfigSchema.properties).filter((k) => k !== '$schema')) expect(text).toMatch(new RegExp(`^(# )?${key}:`, 'm'));
     const v = await runCli(['validate'], { cwd: dir });
@@ -55,6 +56,11 @@ describe('completion', () => {
     expect(complete(['pai-process', 'run', '--dry'])).toBe('--dry-run');
     expect(complete(['pai-process', 'config', ''])).toBe('show --help');
     expect(complete(['pai-process', 'logs', '--fo'])).toBe('--follow');
+    // Values: statuses, runtimes, shells.
+    expect(complete(['pai-process', 'list', '--status', 'Run'])).toBe('Running');
+    expect(complete(['pai-process', 'list', '--status', 'Succe'])).toBe('Succeed SucceededReserving');
+    expect(complete(['pai-process', 'run', '--local-runtime', ''])).toBe('plain docker');
+    expect(complete(['pai-process', 'completion', ''])).toBe('bash zsh fish --help');
   });
 
   it('zsh and fish scripts name every command; an unknown shell is a usage error', async () => {
@@ -63,6 +69,9 @@ describe('completion', () => {
     const fish = await runCli(['completion', 'fish']);
     for (const cmd of ['run', 'logs', 'status', 'stop', 'list', 'init', 'validate', 'config', 'schema']) expect(fish.stdout).toContain(`-a ${cmd} `);
     expect(fish.stdout).toContain("-l dry-run -d 'print the resolved job");
+    expect(fish.stdout).toContain("-l local-runtime -x -a 'plain docker'");
+    expect(fish.stdout).toMatch(/-l status -x -a 'Creating .*Running .*FailedReserving'/);
+    expect(fish.stdout).toContain("complete -c pai-process -f -n '__fish_seen_subcommand_from completion' -a 'bash zsh fish'");
     const bad = await runCli(['completion', 'tcsh']);
     expect(bad.code).toBe(2);
   });

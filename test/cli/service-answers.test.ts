@@ -185,7 +185,7 @@ describe('list', () => {
     const r = await list(['--since', '1m']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^No jobs since 2026-11-30T\d\d:\d\d:\d\dZ \(use --since to look further back/);
+    expect(r.stderr).toMatch(/^No jobs in workspace \d+ since 2026-11-30T\d\d:\d\d:\d\dZ \(use --since to look further back, e\.g\. --since 30d; --workspace or PAI_WORKSPACE_ID for another workspace\)/);
   });
 
   it('--status is checked: case fixed, a typo gets exit 2 and a guess', async () => {

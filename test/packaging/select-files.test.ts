@@ -79,6 +79,60 @@ describe('selectFiles with .gitignore files', () => {
     expect(ours).toEqual([...gitFiles].sort());
   });
 
+  it('applies the .gitignore files of parent folders up to the repository root, and .git/info/exclude', async () => {
+    // The README's case: the repository's .gitignore leaves out examples/*/model/, the local run's output.
+    const repo = writeTree(tempDir(), {
+      '.git/info/exclude': 'notes.txt\n',
+      '.gitignore': 'examples/*/model/\n*.log\n/top.txt\n',
+      'examples/.gitignore': 'scratch/\n!keep.log\n',
+      'examples/quickstart/train.py': 'x',
+      'examples/quickstart/model/model.json': 'x',
+      'examples/quickstart/run.log': 'x',
+      'examples/quickstart/keep.log': 'x',
+      'examples/quickstart/top.txt': 'x',
+      'examples/quickstart/notes.txt': 'x',
+      'examples/quickstart/scratch/a.txt': 'x',
+      'examples/quickstart/sub/.gitignore': '!run.log\n',
+      'examples/quickstart/sub/run.log': 'x',
+    });
+    const selection = await selectFiles(join(repo, 'examples/quickstart'));
+    expect(kept(selection)).toEqual(['keep.log', 'sub/.gitignore', 'sub/run.log', 'top.txt', 'train.py']);
+    expect(selection.ignoreSource).toBe('.gitignore');
+    // Outside any repository (no .git above), parent folders' .gitignore files count for nothing, as for git.
+    const lone = writeTree(tempDir(), { '.gitignore': '*.py\n', 'code/a.py': 'x' });
+    expect(kept(await selectFiles(join(lone, 'code')))).toEqual(['a.py']);
+  });
+
+  it('matches git in a subfolder of a repository (parent .gitignore files included)', async (ctx) => {
+    const { '.env': _dropped, ...tree } = gitTree;
+    const repo = tempDir();
+    writeTree(repo, { '.gitignore': 'pkg/skip.txt\n*.tmp\n', 'other.txt': 'x' });
+    writeTree(join(repo, 'pkg'), { ...tree, 'skip.txt': 'x', '.gitignore': (tree['.gitignore'] as string) + '\n!a.tmp\n' });
+    const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
+    let gitFiles: string[];
+    try {
+      execFileSync('git', ['init', '-q'], { cwd: repo, env });
+      writeFileSync(join(repo, '.git/info/exclude'), 'main.py\n');
+      gitFiles = execFileSync('git', ['ls-files', '-z', '--others', '--exclude-standard'], { cwd: join(repo, 'pkg'), env, encoding: 'utf8' })
+        .split('\0')
+        .filter(Boolean)
+        .map(p => p.replace(/^pkg\//, ''));
+    } catch {
+      ctx.skip('git is not installed');
+      return;
+    }
+    expect(gitFiles).not.toContain('skip.txt');
+    expect(gitFiles).not.toContain('main.py');
+    expect(kept(await selectFiles(join(repo, 'pkg')))).toEqual([...gitFiles].sort());
+  });
+
+  it('keeps applying only the folder\'s own rules when a parent rule would leave out the whole code folder', async () => {
+    const repo = writeTree(tempDir(), { '.git/HEAD': 'x', '.gitignore': 'build/\n', 'build/app/a.py': 'x' });
+    const selection = await selectFiles(join(repo, 'build/app'));
+    expect(kept(selection)).toEqual(['a.py']);
+    expect(selection.warnings.join('\n')).toMatch(/leave out the code folder build\/app\/ itself/);
+  });
+
   it('never lets a .gitignore bring back a default (.env, .git…)', async () => {
     const root = writeTree(tempDir(), { '.gitignore': '!.env\n!node_modules/\n', '.env': 'x', 'node_modules/m.js': 'x', 'a.py': 'x' });
     expect(kept(await selectFiles(root))).toEqual(['.gitignore', 'a.py']);

@@ -20,6 +20,8 @@ function selection(entries: Entry[]): Selection {
     totalBytes: files.reduce((sum, e) => sum + e.size, 0),
     warnings: [],
     ignoreSource: '.gitignore',
+    inputsLeftOut: [],
+    inputsKept: [],
   };
 }
 

@@ -12,7 +12,11 @@ export async function connect(inv: Invocation, session: Session): Promise<Backen
   const credentials = await credentialsFor(inv, session);
   const { createBackends } = await import('../../cloud/index.js');
   const { loadLibrary } = inv.ctx;
-  return createBackends(session as CompleteSession, credentials.credential, packageVersion(), inv.ctx.timeouts, loadLibrary ? { aliOss: () => loadLibrary('ali-oss') } : {});
+  const backends = createBackends(session as CompleteSession, credentials.credential, packageVersion(), inv.ctx.timeouts, loadLibrary ? { aliOss: () => loadLibrary('ali-oss') } : {});
+  if (!inv.io.verbose) return backends;
+  inv.io.err(`· credentials: ${credentials.source}\n`);
+  const { traceCalls } = await import('./verbose-calls.js');
+  return traceCalls(backends, inv.io);
 }
 
 /** The credentials for this invocation (a CredentialsError, exit 4, when there are none); their secrets masked from now on. */

@@ -48,7 +48,8 @@ export async function listAction(opts: ListOptions, inv: Invocation): Promise<vo
   }
   if (shown.length === 0) {
     const filters = [status ? `in status ${status}` : '', opts.name ? `named ${opts.name}` : ''].filter(Boolean).join(' and ');
-    io.err(`No jobs${filters ? ` ${filters}` : ''} since ${startTime} (use --since to look further back, e.g. --since 30d).\n`);
+    // The two reasons a list is empty that a user can act on: the time window and the workspace.
+    io.err(`No jobs${filters ? ` ${filters}` : ''} in workspace ${session.workspaceId.value} since ${startTime} (use --since to look further back, e.g. --since 30d; --workspace or PAI_WORKSPACE_ID for another workspace).\n`);
     return;
   }
   io.out(renderJobList(shown, createStyle(io.color && io.stdoutIsTTY)) + '\n');

@@ -6,7 +6,7 @@ import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { PENDING_BUCKET, planRequest, type PlanResolution, type RequestPlan } from '../../core/request/plan.js';
 import { requireSession, type CompleteSession, type SessionFlags } from '../../core/session/resolve.js';
-import { formatBytes } from '../../ui/format.js';
+import { formatBytes, plural } from '../../ui/format.js';
 import { writeJson } from '../../ui/json.js';
 import { renderDryRun } from '../../ui/render-dry-run.js';
 import { createStyle } from '../../ui/style.js';
@@ -77,7 +77,7 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
         import('../../core/upload-code.js'),
         import('../../core/packaging/index.js'),
       ]);
-      const code = await prepareCode(job.source_dir, job.code_upload, work, maxCodeSize, { warning: (m) => io.err(`! ${visibleLines(m)}\n`) });
+      const code = await prepareCode(job.source_dir, job.code_upload, work, maxCodeSize, { warning: (m) => io.err(`! ${visibleLines(m)}\n`) }, job.inputs);
       const codeKey = codeKeyOf(code);
       resolution = {
         codeKey,
@@ -89,8 +89,8 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
         },
       };
       io.err(code.kind === 'files'
-        ? `Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → oss://${bucket}/${codeKey}\n`
-        : `Code: ${code.fileCount} files, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive oss://${bucket}/${codeKey}\n`);
+        ? `Code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → oss://${bucket}/${codeKey}\n`
+        : `Code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive oss://${bucket}/${codeKey}\n`);
     } finally {
       await rm(work, { recursive: true, force: true });
     }

@@ -27,7 +27,7 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
       session,
       {
         ...backends,
-        packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: (m) => io.err(`! ${visibleLines(m)}\n`) }),
+        packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: (m) => io.err(`! ${visibleLines(m)}\n`) }, job.inputs),
         now: ctx.now,
         clock: Date.now,
         sleep: abortableSleep,

@@ -2,6 +2,7 @@ import { abortableSleep } from '../../cloud/retry.js';
 import type { JobsApi } from '../../cloud/types.js';
 import type { FollowOptions } from '../../core/follow/follow.js';
 import type { RunEvents } from '../../core/run-job.js';
+import { hasEnded } from '../../core/job-status.js';
 import { watchJob } from '../../core/watch-job.js';
 import type { Invocation } from '../context.js';
 import { interruptSignal, reporterFor } from './reporter.js';
@@ -14,7 +15,10 @@ export async function watch(inv: Invocation, jobs: JobsApi, jobId: string, optio
   const interrupt = interruptSignal(inv);
   const reporter = await reporterFor(inv);
   reporter.setJob(jobId);
-  const events: RunEvents = quiet ? { ...reporter, status: () => {}, result: () => {} } : reporter;
+  let lines = 0;
+  let status: string | undefined;
+  const counted: RunEvents = { ...reporter, log: (instance, line) => ((lines += 1), reporter.log(instance, line)) };
+  const events: RunEvents = quiet ? { ...counted, status: (job) => void (status = job.status), result: () => {} } : counted;
   try {
     inv.exitCode = await watchJob(jobId, { jobs, now: Date.now, sleep: abortableSleep }, events, {
       ...options,
@@ -25,5 +29,11 @@ export async function watch(inv: Invocation, jobs: JobsApi, jobId: string, optio
   } finally {
     interrupt.dispose();
     reporter.close();
+  }
+  // A plain `logs` of a job with no line yet would print nothing at all: say why, where data does not go.
+  if (quiet && lines === 0 && inv.options.json !== true) {
+    inv.io.err(status && hasEnded(status)
+      ? `No log lines for ${jobId} (${status}).\n`
+      : `No log lines yet for ${jobId}${status ? ` (${status})` : ''}. Follow it with: pai-process logs ${jobId} --follow\n`);
   }
 }

@@ -2,6 +2,7 @@ import { realpathSync, statSync, type Stats } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDuration } from '../duration.js';
+import { structuredText } from './parameter-text.js';
 import { DEFAULT_BASE_JOB_NAME, DEFAULT_JOB_TYPE, type ChannelLocation, type Job } from '../job.js';
 import { checkChannelUri, classifyLocation } from '../uris.js';
 import { jobConfigKeys } from './schema.js';
@@ -187,7 +188,8 @@ function absolute(path: string, baseDir: string): string {
 function stringMap(value: unknown): Record<string, string> | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(value as Raw)) out[k] = String(v);
+  // A list or map (a .js config's, or one the YAML did not carry as text) as JSON text: see parameter-text.ts.
+  for (const [k, v] of Object.entries(value as Raw)) out[k] = typeof v === 'object' && v !== null ? structuredText(v) : String(v);
   return out;
 }
 

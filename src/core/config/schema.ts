@@ -63,10 +63,11 @@ export const jobConfigSchema = {
       minLength: 1,
       examples: ['PyTorchJob', 'TFJob', 'XGBoostJob', 'MPIJob'],
     }),
-    parameters: scalarMap(
-      'Hyperparameters, in order. Values reach the job as strings, exactly as written (1.0 stays "1.0"). Wire: HyperParameters[{Name, Value}].',
-      'A hyperparameter value; sent as the text you wrote.',
-    ),
+    parameters: {
+      type: 'object',
+      description: 'Hyperparameters, in order. Values reach the job as strings, exactly as written (1.0 stays "1.0"); a list or map as JSON text with Python\'s separators ([64, 32], {"a": 1}). Wire: HyperParameters[{Name, Value}].',
+      additionalProperties: { type: ['string', 'number', 'boolean', 'array', 'object'], description: 'A hyperparameter value; sent as the text you wrote, a list or map as JSON text.' },
+    },
     environments: {
       ...scalarMap('Environment variables set in the job container. Names are letters, digits and "_", not starting with a digit. Wire: Environments.', 'An environment variable value; sent as a string.'),
       // A shell cannot export any other name; `FOO=bar` as a name would reach the job as FOO='bar=…'.

@@ -1,4 +1,5 @@
-import { isMap, isScalar, isPair, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isCollection, isMap, isScalar, isPair, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { isJsonNumber, structuredText } from './parameter-text.js';
 import { ConfigError } from '../errors.js';
 import type { Diagnostic } from '../diagnostics.js';
 
@@ -81,11 +82,32 @@ function keepScalarText(doc: Document, data: unknown): void {
     if (!isMap(map) || !isObject(target)) continue;
     for (const pair of map.items) {
       const { key, value } = pair as { key: unknown; value: unknown };
+      // A list or map hyperparameter reaches the job as JSON text, its numbers as written (`[1.0, 2]`).
+      if (mapKey === 'parameters' && isScalar(key) && isCollection(value)) {
+        target[String(key.value)] = nodeText(value as Node, target[String(key.value)]);
+        continue;
+      }
       if (!isScalar(key) || !isScalar(value)) continue;
       const plainNonString = value.type === 'PLAIN' && value.value !== null && typeof value.value !== 'string';
       if (plainNonString && typeof value.source === 'string') target[String(key.value)] = value.source;
     }
   }
+}
+
+/** A list or map node as JSON text (parameter-text.ts), each plain number with its source text. */
+function nodeText(node: Node, js: unknown): string {
+  if (isSeq(node)) return `[${node.items.map((item, i) => nodeText(item as Node, (js as unknown[])[i])).join(', ')}]`;
+  if (isMap(node)) {
+    return `{${node.items
+      .map((pair) => {
+        const name = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
+        return `${JSON.stringify(name)}: ${nodeText(pair.value as Node, (js as Record<string, unknown>)[name])}`;
+      })
+      .join(', ')}}`;
+  }
+  if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'number' && typeof node.source === 'string' && isJsonNumber(node.source)) return node.source;
+  // Anything else (an alias, a quoted string, true, null): its value.
+  return structuredText(js);
 }
 
 function findNode(doc: Document, path: readonly (string | number)[]): Node | undefined {

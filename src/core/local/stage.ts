@@ -55,7 +55,7 @@ export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: Stag
   await mkdir(layout.config, { recursive: true });
   await mkdir(layout.data, { recursive: true });
   await mkdir(layout.output, { recursive: true });
-  if (spec.code !== undefined) await stageCode(spec.code, layout, deps, events);
+  if (spec.code !== undefined) await stageCode(spec.code, layout, deps, events, spec.inputs);
   checkpoint();
   await writeFile(join(layout.config, 'hyperparameters.json'), hyperparametersFile(spec.parameters));
 
@@ -84,11 +84,11 @@ export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: Stag
  * code prefix; oss:// is a prefix (laid out as it is) or a .tar.gz, unpacked unless the spec says to keep it
  * as the file (`unpackCodeArchive: false`, what a service that does not unpack would give the job).
  */
-async function stageCode(code: string, layout: RunLayout, deps: StageDeps, events: StageEvents): Promise<void> {
+async function stageCode(code: string, layout: RunLayout, deps: StageDeps, events: StageEvents, inputs: Record<string, string> = {}): Promise<void> {
   const archive = join(layout.root, 'source.tar.gz');
   try {
     if (!/^oss:\/\//i.test(code)) {
-      const prepared = await prepareCode(code, 'files', layout.root, deps.maxCodeSize, events);
+      const prepared = await prepareCode(code, 'files', layout.root, deps.maxCodeSize, events, inputs);
       for (const f of prepared.tree!.files) {
         const to = join(layout.usercode, ...f.path.split('/'));
         await mkdir(dirname(to), { recursive: true });

@@ -103,8 +103,14 @@ export class IgnoreRules {
   readonly #combined: Matcher | undefined;
   /** `.paiignore` mode: the file's rules alone, to see whether it brings back a virtualenv by name. */
   readonly #paiOnly: Matcher | undefined;
-  /** `.gitignore` mode: every `.gitignore` met so far, rebased to the root. */
+  /** `.gitignore` mode: every `.gitignore` met so far, rebased to the repository's root (see `#base`). */
   readonly #git: Matcher | undefined;
+  /**
+   * `.gitignore` mode: where the code folder sits inside its git repository (`examples/app/`), '' when it is the
+   * repository's root or in none. Every rule is rebased to the repository's root and every path tested with this
+   * in front, so that the ignore files of parent folders apply as git applies them.
+   */
+  #base = '';
   #gitignoreFiles = 0;
 
   private constructor(paiignore: string | undefined) {
@@ -138,11 +144,45 @@ export class IgnoreRules {
     return this.#gitignoreFiles > 0 ? '.gitignore' : 'defaults';
   }
 
+  /**
+   * Adds the ignore files of the git repository the code folder is in, from outside the folder: `.git/info/exclude`
+   * (`dir` '', lowest precedence, as in git) and the `.gitignore` of each parent folder, the repository's root first.
+   * `base` is the code folder's path inside the repository. If these rules would leave out the code folder itself
+   * they are dropped (returns false): the user named that folder, and git's view would upload nothing.
+   */
+  addParentIgnores(base: string, files: readonly { dir: string; text: string; exclude?: boolean }[]): boolean {
+    if (!this.#git || base === '' || files.length === 0) return true;
+    const parents = matcher();
+    for (const f of files) parents.add(ruleLines(f.text).map(rule => rebaseGitignoreRule(rule, f.dir)));
+    if (parents.ignores(`${base}/`)) return false;
+    for (const f of files) {
+      if (!f.exclude) this.#gitignoreFiles += 1;
+      this.#git.add(ruleLines(f.text).map(rule => rebaseGitignoreRule(rule, f.dir)));
+    }
+    this.#base = base;
+    return true;
+  }
+
   /** Adds the rules of `<dir>/.gitignore` (dir relative to the root, '' for the root). Call before testing its entries. */
   addGitignore(dir: string, text: string): void {
     if (!this.#git) return;
     this.#gitignoreFiles += 1;
-    this.#git.add(ruleLines(text).map(rule => rebaseGitignoreRule(rule, dir)));
+    this.#git.add(ruleLines(text).map(rule => rebaseGitignoreRule(rule, this.#inRepo(dir))));
+  }
+
+  /** A path relative to the code folder, as a path relative to the repository's root. */
+  #inRepo(path: string): string {
+    if (this.#base === '') return path;
+    return path === '' ? this.#base : `${this.#base}/${path}`;
+  }
+
+  /**
+   * Whether the root `.paiignore` names this path with a `!` rule (`!data/`): how a user keeps a local input that
+   * lies inside the code folder in the code as well (select-files.ts). `.gitignore` files cannot: they were not
+   * written for this upload.
+   */
+  keepsExplicitly(path: string, kind: { isDirectory: boolean }): boolean {
+    return this.#paiOnly?.test(kind.isDirectory ? `${path}/` : path).unignored ?? false;
   }
 
   /** Whether a path (relative, posix) is left out. `isVirtualenv`: a folder that holds `pyvenv.cfg`. */
@@ -154,6 +194,6 @@ export class IgnoreRules {
       return kind.isVirtualenv === true && !this.#paiOnly.test(key).unignored;
     }
     if (this.#defaults?.ignores(key) || kind.isVirtualenv === true) return true;
-    return this.#git?.ignores(key) ?? false;
+    return this.#git?.ignores(this.#inRepo(key)) ?? false;
   }
 }

@@ -9,6 +9,7 @@ export type { FileStat, TreeFs } from './tree-fs.js';
 export { ARCHIVE_MTIME, packArchive, packArchiveStream, tarDigest, unpackArchive, type PackedArchive, type PackOptions } from './archive.js';
 export {
   DEFAULT_MAX_CODE_SIZE,
+  formatSize,
   LARGE_CODE_SIZE,
   checkCodeSize,
   largestEntries,

@@ -1,5 +1,5 @@
 import { lstatSync } from 'node:fs';
-import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { PackagingError, errnoCode, escapeBytes, unreadable } from './errors.js';
 import { IgnoreRules, type IgnoreSource } from './ignore-rules.js';
 import { nodeTreeFs, type FileStat, type TreeFs } from './tree-fs.js';
@@ -36,11 +36,20 @@ export interface Selection {
   readonly warnings: readonly string[];
   /** Which ignore file chose the files. */
   readonly ignoreSource: IgnoreSource;
+  /** Local inputs inside the folder (relative paths, a folder's ending in `/`), left out of the code because they go up as inputs. */
+  readonly inputsLeftOut: readonly string[];
+  /** Local inputs inside the folder that a `!` rule in `.paiignore` keeps in the code too (uploaded twice). */
+  readonly inputsKept: readonly string[];
 }
 
 export interface SelectOptions {
   /** Replaces some file-system calls (tests). */
   fs?: Partial<TreeFs>;
+  /**
+   * The job's local inputs (paths). One inside the folder would go up twice, in the code and as the input, so it
+   * is left out of the code unless `.paiignore` keeps it with a `!` rule naming it.
+   */
+  inputs?: readonly string[];
 }
 
 /** The permission bits written for each entry type (see `Entry.mode`). */
@@ -77,6 +86,10 @@ interface Walk {
   readonly rules: IgnoreRules;
   readonly entries: Entry[];
   readonly warnings: { path: string; text: string }[];
+  /** Local inputs inside the folder, relative, and what became of them. */
+  readonly inputs: ReadonlySet<string>;
+  readonly inputsLeftOut: string[];
+  readonly inputsKept: string[];
 }
 
 /**
@@ -91,7 +104,9 @@ export async function selectFiles(root: string, options: SelectOptions = {}): Pr
   const realRoot = await openRoot(fs, absRoot);
   const paiignore = await readIgnoreFile(fs, join(absRoot, '.paiignore'));
   const rules = paiignore === undefined ? IgnoreRules.fromGitignores() : IgnoreRules.fromPaiignore(paiignore);
-  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [] };
+  const inputs = await inputsInside(fs, absRoot, realRoot, options.inputs ?? []);
+  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [], inputs, inputsLeftOut: [], inputsKept: [] };
+  if (rules.readsGitignores) await addRepositoryIgnores(fs, absRoot, rules, walk.warnings);
 
   await walkFolder(walk, absRoot, '');
 
@@ -104,7 +119,26 @@ export async function selectFiles(root: string, options: SelectOptions = {}): Pr
     totalBytes += entry.size;
   }
   const warnings = walk.warnings.sort((a, b) => compareCodePoints(a.path, b.path)).map(w => w.text);
-  return { root: absRoot, files, fileCount, totalBytes, warnings, ignoreSource: rules.source };
+  const inputsLeftOut = walk.inputsLeftOut.sort(compareCodePoints);
+  const inputsKept = walk.inputsKept.sort(compareCodePoints);
+  return { root: absRoot, files, fileCount, totalBytes, warnings, ignoreSource: rules.source, inputsLeftOut, inputsKept };
+}
+
+/** The paths (relative to the code folder, posix) of the inputs that lie inside it, as written or after links. */
+async function inputsInside(fs: TreeFs, absRoot: string, realRoot: string, paths: readonly string[]): Promise<Set<string>> {
+  const inside = new Set<string>();
+  for (const path of paths) {
+    const abs = resolve(path);
+    const real = await fs.realpath(abs).catch(() => abs);
+    for (const [root, p] of [[absRoot, abs], [realRoot, real]] as const) {
+      const rel = relative(root, p);
+      if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) {
+        inside.add(rel.split(sep).join('/'));
+        break;
+      }
+    }
+  }
+  return inside;
 }
 
 /** Checks that the code folder is a readable folder (following a link given as the root) and returns its real path. */
@@ -120,6 +154,47 @@ async function openRoot(fs: TreeFs, absRoot: string): Promise<string> {
     reason: 'not-a-directory',
     hint: 'Check source_dir: it is relative to the job config file.',
   });
+}
+
+/**
+ * The ignore files git reads from outside the code folder when the folder is inside a repository (a parent holds
+ * `.git`, a folder or a worktree's file): `.git/info/exclude`, then each parent's `.gitignore` from the repository's
+ * root down. Without a repository git reads none of them, and neither does this.
+ */
+async function addRepositoryIgnores(fs: TreeFs, absRoot: string, rules: IgnoreRules, warnings: Walk['warnings']): Promise<void> {
+  const parents: string[] = [];
+  let repo: string | undefined;
+  for (let dir = absRoot; ; ) {
+    if (await exists(fs, join(dir, '.git'))) {
+      repo = dir;
+      break;
+    }
+    const up = dirname(dir);
+    if (up === dir) return;
+    parents.unshift(up);
+    dir = up;
+  }
+  if (repo === absRoot) return;
+  const base = relative(repo, absRoot).split(sep).join('/');
+  const files: { dir: string; text: string; exclude?: boolean }[] = [];
+  const exclude = await readIgnoreFile(fs, join(repo, '.git', 'info', 'exclude')).catch(() => undefined);
+  if (exclude !== undefined) files.push({ dir: '', text: exclude, exclude: true });
+  for (const dir of parents.filter(p => p.length >= repo.length)) {
+    const text = await readIgnoreFile(fs, join(dir, '.gitignore'));
+    if (text !== undefined) files.push({ dir: relative(repo, dir).split(sep).join('/'), text });
+  }
+  if (!rules.addParentIgnores(base, files)) {
+    warnings.push({ path: '', text: `the .gitignore files of ${repo} leave out the code folder ${base}/ itself; their rules are not applied to it` });
+  }
+}
+
+async function exists(fs: TreeFs, path: string): Promise<boolean> {
+  try {
+    await fs.lstat(path);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The text of an ignore file, or undefined when there is none (or it is not a regular file). */
@@ -176,6 +251,11 @@ async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<v
     if (!stat) return;
     const rel = dirRel === '' ? name : `${dirRel}/${name}`;
     if (walk.rules.ignores(rel, { isDirectory: stat.isDirectory() })) return;
+    if (walk.inputs.has(rel)) {
+      const kept = walk.rules.keepsExplicitly(rel, { isDirectory: stat.isDirectory() });
+      (kept ? walk.inputsKept : walk.inputsLeftOut).push(stat.isDirectory() ? `${rel}/` : rel);
+      if (!kept) return;
+    }
     candidates.push({ name, rel, abs: join(dirAbs, name), stat });
   });
 

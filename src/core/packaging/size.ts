@@ -87,3 +87,13 @@ export function checkCodeSize(
     ignoreSource: selection?.ignoreSource,
   };
 }
+
+/**
+ * A size for messages about code size, in the binary units `--max-code-size` takes: `10 B`, `1.5 KiB`, `2.0 GiB`.
+ * Small sizes keep their bytes: a limit of `10B` must not read `0.0 MiB`.
+ */
+export function formatSize(bytes: number): string {
+  if (bytes < KiB) return `${bytes} B`;
+  const [unit, size] = bytes < MiB ? ['KiB', KiB] : bytes < GiB ? ['MiB', MiB] : ['GiB', GiB];
+  return `${(bytes / size).toFixed(1)} ${unit}`;
+}
