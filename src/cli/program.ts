@@ -6,6 +6,7 @@ import { registerConfig } from './commands/config.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
+import { registerOutputs } from './commands/outputs.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerStatus } from './commands/status.js';
@@ -44,6 +45,7 @@ Examples:
   $ pai-process run -f job.yaml --dry-run      # the exact request, nothing sent
   $ pai-process logs train1a2b3c --follow      # follow a running job
   $ pai-process list --status Running          # the workspace's running jobs
+  $ pai-process outputs train1a2b3c --download out  # copy a job's outputs into out/
   $ pai-process validate -f job.yaml           # check a job config offline
   $ pai-process config show                    # the session and where each value came from
   $ pai-process schema > job.schema.json       # the job config's JSON Schema
@@ -60,6 +62,7 @@ Exit codes: 0 ok, 1 job failed, 2 usage or config error, 3 job stopped, 4 creden
   registerStatus(program, inv);
   registerStop(program, inv);
   registerList(program, inv);
+  registerOutputs(program, inv);
   registerInit(program, inv);
   registerValidate(program, inv);
   registerConfig(program, inv);

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
+import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type OSSType from 'ali-oss';
 import type { CredentialClient } from '../credentials.js';
 import { regionOfLocation, regionOfOssEndpoint } from '../../core/bucket-region.js';
@@ -149,6 +152,40 @@ export class OssObjectStore implements ObjectStore {
     } catch (error) {
       throw fromOssError(error, `GetObject oss://${bucket}/${key}`);
     }
+  }
+
+  /**
+   * GetObject streamed into a file: the body is counted as it arrives and the file closed before this returns.
+   * The caller names a temporary file and renames it once the size is checked (core/outputs/download.ts).
+   */
+  async download(bucket: string, key: string, path: string, options: { onBytes?: (n: number) => void; signal?: AbortSignal } = {}): Promise<{ size: number; etag?: string; written: number }> {
+    const client = await this.#client(bucket);
+    let result: { stream: NodeJS.ReadableStream; res: { headers: Record<string, string> } };
+    try {
+      result = (await client.getStream(key)) as unknown as typeof result;
+    } catch (error) {
+      throw fromOssError(error, `GetObject oss://${bucket}/${key}`);
+    }
+    const headers = result.res.headers;
+    let written = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        written += chunk.length;
+        options.onBytes?.(chunk.length);
+        done(null, chunk);
+      },
+    });
+    const file = createWriteStream(path);
+    let writeFailed = false;
+    file.on('error', () => (writeFailed = true));
+    try {
+      await pipeline(result.stream, count, file, ...(options.signal ? [{ signal: options.signal }] as const : []));
+    } catch (error) {
+      // A local write failure (ENOSPC, EACCES) is the caller's to name; a broken body is OSS's.
+      if (writeFailed || options.signal?.aborted) throw error;
+      throw fromOssError(error, `GetObject oss://${bucket}/${key}`);
+    }
+    return { size: Number(headers['content-length'] ?? written), ...(headers['etag'] ? { etag: bareEtag(headers['etag']) } : {}), written };
   }
 
   async list(bucket: string, prefix: string): Promise<ListedObject[]> {

@@ -32,6 +32,12 @@ export interface ScriptStep {
   logs?: string[] | Record<string, string[]>;
   /** Event strings for ListTrainingJobEvents (status changes add their own events). */
   events?: string[];
+  /**
+   * Objects the job writes now into its output channels, as a job writing /ml/output/<channel>/ does:
+   * channel name → { path below the channel's OutputUri → content }. Stored in the emulated OSS under the
+   * OutputUri the job was submitted with (OutputChannels[].OutputUri); a channel the job does not have is an error.
+   */
+  outputs?: Record<string, Record<string, string | Buffer>>;
 }
 
 export type Script = ScriptStep[];
