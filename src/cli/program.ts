@@ -45,7 +45,7 @@ Examples:
   $ pai-process run -f job.yaml --dry-run      # the exact request, nothing sent
   $ pai-process logs train1a2b3c --follow      # follow a running job
   $ pai-process list --status Running          # the workspace's running jobs
-  $ pai-process outputs train1a2b3c --download out  # copy a job's outputs into out/
+  $ pai-process outputs train1a2b3c            # its output URIs; --download DIR copies them
   $ pai-process validate -f job.yaml           # check a job config offline
   $ pai-process config show                    # the session and where each value came from
   $ pai-process schema > job.schema.json       # the job config's JSON Schema
