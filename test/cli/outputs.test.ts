@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { localPathFor } from '../../src/core/outputs/safe-path.js';
+import { ossClient } from '../emulator/clients.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { FAST_CADENCE, FAST_RETRY, project, runCli, tempDir } from '../helpers/run-cli.js';
 
@@ -105,6 +106,9 @@ describe('outputs JOB --download DIR', () => {
     const gets = emu.journal.filter('GetObject');
     expect(gets).toHaveLength(3);
     for (const g of gets) expect(g.signature.ok).toBe(true);
+    const lists = emu.journal.filter('ListObjectsV2');
+    expect(lists.map((l) => l.query['prefix']).sort()).toEqual(['dl/metrics/', 'dl/model/']);
+    for (const l of lists) expect(l.signature).toMatchObject({ algorithm: 'oss-v1', ok: true });
     const manifest = JSON.parse(readFileSync(join(dir, '.pai-process-download.json'), 'utf8'));
     expect(manifest.files['model/model.bin']).toEqual({ etag: emu.oss.get('dl/model/model.bin')!.etag.replace(/"/g, ''), size: 300_000, uri: `oss://${emu.bucket}/dl/model/model.bin` });
   });
@@ -167,6 +171,16 @@ describe('outputs JOB --download DIR', () => {
     expect(readdirSync(outside)).toEqual([]);
   });
 
+  it('on a terminal: one progress line redrawn in place, cleared before the summary', async () => {
+    const job = finishedJob('tty', { 'tty/model/a.bin': Buffer.alloc(2000, 1), 'tty/model/b.bin': Buffer.alloc(3000, 2) });
+    const dir = tempDir('tty-');
+    const r = await runCli(['outputs', job.id, '--download', dir, '--channel', 'model', '--no-color'], { env: emu.env(), tty: true });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('\r\x1b[2K↓ 2/2 files, 5.0 KB of 5.0 KB');
+    expect(r.stderr).not.toContain('  ↓ model/');
+    expect(r.stderr).toMatch(/\r\x1b\[2K✔ Downloaded 2 files \(5\.0 KB\) into /);
+  });
+
   it('--channel downloads that channel only', async () => {
     const job = finishedJob('one', { 'one/model/w.bin': 'w', 'one/metrics/m.csv': 'm' });
     const dir = tempDir('one-');
@@ -197,6 +211,15 @@ describe('outputs JOB --download DIR', () => {
     const again = await cli(['outputs', job.id, '--download', dir, '--channel', 'model']);
     expect(again.code).toBe(0);
     expect(files(dir)).toEqual(['.pai-process-download.json', 'model/a.txt', 'model/b.txt']);
+  });
+
+  it('a GET the credentials may not make (RAM refuses GetObject, hence HEAD): exit 4 naming the call, not a service failure', async () => {
+    const job = finishedJob('denied', { 'denied/model/a.txt': 'a' });
+    const faults = ['GetObject', 'HeadObject'].map((action) => emu.faults.add({ action, kind: 'status', status: 403, code: 'AccessDenied', message: 'You have no right to access this object because of bucket acl.', times: Infinity }));
+    const r = await cli(['outputs', job.id, '--download', tempDir('denied-'), '--channel', 'model']);
+    for (const f of faults) emu.faults.remove(f);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`GetObject oss://${emu.bucket}/denied/model/a.txt was refused: AccessDenied`);
   });
 
   it('DIR that is a file: exit 2 before any call', async () => {
@@ -262,6 +285,18 @@ describe('run --download DIR', () => {
     const file = await cli(['run', '-f', 'job.yaml', '--download', 'afile'], cwd);
     expect(file.code).toBe(2);
     expect(emu.journal.filter('CreateTrainingJob')).toHaveLength(0);
+  });
+});
+
+describe('the emulated OSS checks the signatures of the calls a download makes', () => {
+  it('ListObjectsV2 and GetObject with a wrong secret: 403 SignatureDoesNotMatch', async () => {
+    emu.oss.put('sig/model/a.txt', 'a');
+    const bad = ossClient(emu, { accessKeySecret: 'wrong-secret' });
+    await expect(bad.listV2({ prefix: 'sig/model/' })).rejects.toMatchObject({ status: 403, code: 'SignatureDoesNotMatch' });
+    // ali-oss does not read the body of a streamed GET's error: the status is all it gives.
+    await expect(bad.getStream('sig/model/a.txt')).rejects.toMatchObject({ status: 403 });
+    expect(emu.journal.last('GetObject')).toMatchObject({ status: 403, errorCode: 'SignatureDoesNotMatch' });
+    await expect(ossClient(emu).listV2({ prefix: 'sig/model/' })).resolves.toMatchObject({ objects: [{ name: 'sig/model/a.txt' }] });
   });
 });
 

@@ -164,7 +164,7 @@ export class OssObjectStore implements ObjectStore {
     try {
       result = (await client.getStream(key)) as unknown as typeof result;
     } catch (error) {
-      throw fromOssError(error, `GetObject oss://${bucket}/${key}`);
+      throw fromOssError(await streamedErrorCode(client, key, error), `GetObject oss://${bucket}/${key}`);
     }
     const headers = result.res.headers;
     let written = 0;
@@ -261,6 +261,23 @@ export class OssObjectStore implements ObjectStore {
     } as OSSType.Options);
     keepErrorDetails(client, bucket, this.options.region);
     return client;
+  }
+}
+
+/**
+ * ali-oss leaves the body of a streamed GET's error answer unread, so the error has no OSS code ("UnknownError"),
+ * and a refused key (403 SignatureDoesNotMatch, an expired token, AccessDenied) would look like a service failure.
+ * A HEAD of the same key is refused the same way, and OSS sends the code of a HEAD answer in `x-oss-err`, which
+ * ali-oss reads: its error stands in. If the HEAD succeeds, the GET's own error is kept.
+ */
+async function streamedErrorCode(client: OSSType, key: string, error: unknown): Promise<unknown> {
+  const e = error as { status?: number; code?: string };
+  if (typeof e.status !== 'number' || e.status < 400 || (e.code !== undefined && e.code !== 'UnknownError')) return error;
+  try {
+    await client.head(key);
+    return error;
+  } catch (headError) {
+    return (headError as { status?: number }).status === e.status ? headError : error;
   }
 }
 
