@@ -288,6 +288,23 @@ describe('run --download DIR', () => {
   });
 });
 
+describe('run --download with an executed job', () => {
+  let exec: Emulator;
+  beforeAll(async () => {
+    exec = await startEmulator({ execute: true });
+  });
+  afterAll(async () => exec?.close());
+
+  it('what the job wrote to its output folder (PAI_OUTPUT_MODEL) comes back into DIR', async () => {
+    const job = `image_uri: python:3.11\ncommand: "mkdir -p $PAI_OUTPUT_MODEL/ckpt && printf weights > $PAI_OUTPUT_MODEL/ckpt/w.txt"\ninstance_type: ecs.c6.large\nsource_dir: src\nbase_job_name: execdl\noutputs:\n  model: oss://${exec.bucket}/runs/execdl/model/\n`;
+    const cwd = project({ 'job.yaml': job, 'src/train.py': 'print(1)\n' });
+    const r = await runCli(['run', '-f', 'job.yaml', '--download', 'out'], { env: exec.env(), cwd, context: { cadence: FAST_CADENCE, retry: FAST_RETRY } });
+    expect(r.stderr).toContain('✔ Downloaded 1 file (7 B)');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(cwd, 'out/model/ckpt/w.txt'), 'utf8')).toBe('weights');
+  });
+});
+
 describe('the emulated OSS checks the signatures of the calls a download makes', () => {
   it('ListObjectsV2 and GetObject with a wrong secret: 403 SignatureDoesNotMatch', async () => {
     emu.oss.put('sig/model/a.txt', 'a');
