@@ -5,6 +5,7 @@ import { localPathFor } from '../../src/core/outputs/safe-path.js';
 import { ossClient } from '../emulator/clients.js';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { FAST_CADENCE, FAST_RETRY, project, runCli, tempDir } from '../helpers/run-cli.js';
+import { spawnCli } from '../helpers/spawn-cli.js';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -302,6 +303,17 @@ describe('run --download with an executed job', () => {
     expect(r.stderr).toContain('✔ Downloaded 1 file (7 B)');
     expect(r.code).toBe(0);
     expect(readFileSync(join(cwd, 'out/model/ckpt/w.txt'), 'utf8')).toBe('weights');
+  });
+});
+
+describe('the built CLI (the bundle, with its own ali-oss)', () => {
+  it('outputs --download works as in-process', async () => {
+    const job = finishedJob('bundle', { 'bundle/model/x/y.txt': 'from the bundle' });
+    const dir = tempDir('bundle-');
+    const r = await spawnCli(['outputs', job.id, '--download', dir, '--channel', 'model'], tempDir('cwd-'), emu.env());
+    expect(r.stderr).toContain('✔ Downloaded 1 file (15 B)');
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'model/x/y.txt'), 'utf8')).toBe('from the bundle');
   });
 });
 
