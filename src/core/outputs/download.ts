@@ -1,10 +1,10 @@
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { ListedObject } from '../../cloud/types.js';
 import { CliError, InterruptedError, ServiceError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { OutputChannel } from './channels.js';
-import { readManifest, writeManifest, type Manifest } from './manifest.js';
+import { MANIFEST_NAME, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { localPathFor } from './safe-path.js';
 
 /** What a download needs from OSS (cloud/oss/store.ts implements it). */
@@ -140,12 +140,17 @@ export async function downloadOutputs(channels: OutputChannel[], root: string, d
   const record = (f: PlannedFile, etag: string | undefined, size: number) => {
     if (etag) manifest.files[f.name] = { etag, size, uri: `oss://${f.bucket}/${f.key}` };
     else delete manifest.files[f.name];
-    saving = saving.then(() => writeManifest(root, manifest));
+    saving = saving.then(() =>
+      writeManifest(root, manifest).catch((error: unknown) => {
+        throw localError(error, join(root, MANIFEST_NAME));
+      }),
+    );
     return saving;
   };
   let next = 0;
+  let failed = false;
   const worker = async (): Promise<void> => {
-    while (next < toFetch.length) {
+    while (next < toFetch.length && !failed) {
       const f = toFetch[next++]!;
       const got = await fetchOne(f, realRoot, deps, (n) => {
         progress.bytes += n;
@@ -156,8 +161,19 @@ export async function downloadOutputs(channels: OutputChannel[], root: string, d
       events.fileDone(f, progress);
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(deps.parallel ?? 4, toFetch.length)) }, worker));
+  // After a failure no new file is started, and the ones under way are let finish (or fail and remove their
+  // partial file) before the first error is thrown: nothing is left half-written behind the exit.
+  const settled = await Promise.allSettled(
+    Array.from({ length: Math.max(1, Math.min(deps.parallel ?? 4, toFetch.length)) }, () =>
+      worker().catch((error: unknown) => {
+        failed = true;
+        throw error;
+      }),
+    ),
+  );
   await saving;
+  const failure = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failure) throw failure.reason;
   return {
     dir: root,
     files: progress.files,
