@@ -223,6 +223,28 @@ describe('outputs JOB --download DIR', () => {
     expect(r.stderr).toContain(`GetObject oss://${emu.bucket}/denied/model/a.txt was refused: AccessDenied`);
   });
 
+  it('Ctrl-C during a download: exit 130, no partial file, and the next run resumes', async () => {
+    const job = finishedJob('int', { 'int/model/slow.bin': Buffer.alloc(4000, 3) });
+    const dir = tempDir('int-');
+    const fault = emu.faults.add({ action: 'GetObject', kind: 'delay', delayMs: 60_000 });
+    let press: (() => void) | undefined;
+    // Ctrl-C as soon as the listing is answered: the GET is then under way (held by the fault).
+    const off = emu.journal.onEntry((e) => {
+      if (e.action === 'ListObjectsV2') setImmediate(() => press?.());
+    });
+    const r = await runCli(['outputs', job.id, '--download', dir, '--channel', 'model'], {
+      env: emu.env(),
+      context: { retry: FAST_RETRY, onSignal: (handler) => ((press = () => handler('SIGINT')), () => (press = undefined)) },
+    });
+    off();
+    emu.faults.remove(fault);
+    expect(r.code).toBe(130);
+    expect(files(dir)).toEqual([]);
+    const again = await cli(['outputs', job.id, '--download', dir, '--channel', 'model']);
+    expect(again.code).toBe(0);
+    expect(files(dir)).toEqual(['.pai-process-download.json', 'model/slow.bin']);
+  });
+
   it('DIR that is a file: exit 2 before any call', async () => {
     const job = finishedJob('file', {});
     const file = join(tempDir('file-'), 'x');
