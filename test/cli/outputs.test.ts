@@ -228,10 +228,14 @@ describe('outputs JOB --download DIR', () => {
     const dir = tempDir('int-');
     const fault = emu.faults.add({ action: 'GetObject', kind: 'delay', delayMs: 60_000 });
     let press: (() => void) | undefined;
-    // Ctrl-C as soon as the listing is answered: the GET is then under way (held by the fault).
-    const off = emu.journal.onEntry((e) => {
-      if (e.action === 'ListObjectsV2') setImmediate(() => press?.());
-    });
+    // Ctrl-C once the GET has reached the emulator (the fault counts it on arrival and holds the answer).
+    const watch = setInterval(() => {
+      if (fault.hits > 0 && press) {
+        clearInterval(watch);
+        press();
+      }
+    }, 5);
+    const off = () => clearInterval(watch);
     const r = await runCli(['outputs', job.id, '--download', dir, '--channel', 'model'], {
       env: emu.env(),
       context: { retry: FAST_RETRY, onSignal: (handler) => ((press = () => handler('SIGINT')), () => (press = undefined)) },

@@ -161,9 +161,20 @@ export class OssObjectStore implements ObjectStore {
   async download(bucket: string, key: string, path: string, options: { onBytes?: (n: number) => void; signal?: AbortSignal } = {}): Promise<{ size: number; etag?: string; written: number }> {
     const client = await this.#client(bucket);
     let result: { stream: NodeJS.ReadableStream; res: { headers: Record<string, string> } };
+    // ali-oss's requests take no AbortSignal: on Ctrl-C its connections are closed instead, so a GET still
+    // waiting for its answer fails now rather than keeping the process alive until it is answered.
+    const sockets = client as unknown as { agent?: { destroy?: () => void }; httpsAgent?: { destroy?: () => void } };
+    const onAbort = () => {
+      sockets.agent?.destroy?.();
+      sockets.httpsAgent?.destroy?.();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
     try {
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
       result = (await client.getStream(key)) as unknown as typeof result;
     } catch (error) {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (options.signal?.aborted) throw error;
       throw fromOssError(await streamedErrorCode(client, key, error), `GetObject oss://${bucket}/${key}`);
     }
     const headers = result.res.headers;
@@ -184,6 +195,8 @@ export class OssObjectStore implements ObjectStore {
       // A local write failure (ENOSPC, EACCES) is the caller's to name; a broken body is OSS's.
       if (writeFailed || options.signal?.aborted) throw error;
       throw fromOssError(error, `GetObject oss://${bucket}/${key}`);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
     }
     return { size: Number(headers['content-length'] ?? written), ...(headers['etag'] ? { etag: bareEtag(headers['etag']) } : {}), written };
   }
