@@ -8,6 +8,7 @@ import { registerEvents } from './commands/events.js';
 import { registerInit } from './commands/init.js';
 import { registerList } from './commands/list.js';
 import { registerLogs } from './commands/logs.js';
+import { registerOutputs } from './commands/outputs.js';
 import { registerRun } from './commands/run.js';
 import { registerSchema } from './commands/schema.js';
 import { registerStatus } from './commands/status.js';
@@ -46,6 +47,7 @@ Examples:
   $ pai-process run -f job.yaml --dry-run      # the exact request, nothing sent
   $ pai-process logs train1a2b3c --follow      # follow a running job
   $ pai-process list --status Running          # the workspace's running jobs
+  $ pai-process outputs train1a2b3c            # its output URIs; --download DIR copies them
   $ pai-process validate -f job.yaml           # check a job config offline
   $ pai-process config show                    # the session and where each value came from
   $ pai-process schema > job.schema.json       # the job config's JSON Schema
@@ -65,6 +67,7 @@ ${environmentHelp()}`,
   registerEvents(program, inv);
   registerStop(program, inv);
   registerList(program, inv);
+  registerOutputs(program, inv);
   registerInit(program, inv);
   registerValidate(program, inv);
   registerConfig(program, inv);

@@ -147,6 +147,12 @@ export interface ObjectStore {
   putContent(bucket: string, key: string, body: Buffer, options?: Omit<PutOptions, 'parts'>): Promise<void>;
   /** Downloads an object into a file (the local runner's oss:// inputs); the file's folder must exist. */
   getFile(bucket: string, key: string, path: string): Promise<void>;
+  /**
+   * Streams an object into `path` (created or replaced), telling `onBytes` of each chunk; returns the size and
+   * ETag GET answered and the bytes written (`pai-process outputs --download`). Optional: stores that only upload
+   * need not have it.
+   */
+  download?(bucket: string, key: string, path: string, options?: { onBytes?: (n: number) => void; signal?: AbortSignal }): Promise<{ size: number; etag?: string; written: number }>;
   /** Every object whose key starts with `prefix`, in key order, across all pages. */
   list(bucket: string, prefix: string): Promise<ListedObject[]>;
   /** The bucket's region (`cn-hangzhou`), or undefined when the credentials may not ask (GetBucketInfo refused). Optional: a store without regions (the emulator's in-process one) is never asked. */

@@ -180,6 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Emul
     ...(options.stopFinalStatus ? { stopFinalStatus: options.stopFinalStatus } : {}),
     ...(options.emptyInstancesAfterEnd ? { emptyInstancesAfterEnd: true } : {}),
     ...(options.reserving ? { reserving: true } : {}),
+    writeObject: (b, key, data) => store.put(key, data, { bucket: b }),
   });
   executor?.attach(jobs);
   const workspaces = new Map(Object.entries(options.workspaces ?? { [workspaceId]: { modelExportPath: `oss://${bucket}/pai/model_export/` } }));

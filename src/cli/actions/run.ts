@@ -18,7 +18,7 @@ import { visibleLines } from '../../ui/sanitize.js';
 
 export type RunOptions = JobFlagValues &
   SessionFlags &
-  CommonOptions & { dryRun?: boolean; detach?: boolean; timeout?: string; stopOnInterrupt?: boolean; maxCodeSize?: string } & LocalFlags;
+  CommonOptions & { dryRun?: boolean; detach?: boolean; timeout?: string; stopOnInterrupt?: boolean; maxCodeSize?: string; download?: string } & LocalFlags;
 
 /** The flags of `run --local` (docs/local.md). */
 export interface LocalFlags {
@@ -37,6 +37,12 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   const warn = warner(inv.io);
   const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, env: ctx.env, overrides, importFile: ctx.importFile, warn });
   const { job } = loaded;
+  if (opts.download !== undefined && (opts.local || job.instance_type === 'local')) {
+    throw new UsageError('--download applies to cloud runs: a local run writes its outputs on this machine already', 'Drop --download; the outputs are in the run folder (docs/local.md), or where its outputs name.');
+  }
+  if (opts.download !== undefined && opts.detach) {
+    throw new UsageError('--download waits for the job to succeed, and --detach does not wait', 'Drop one of them; download later with: pai-process outputs JOB_ID --download DIR');
+  }
   const { session, problems, sdkConfigShown } = loadSession(ctx, opts, job.session ? { config: job.session, label: loaded.file ?? 'the job config', discovered: loaded.discovered } : undefined, warn);
   if (job.instance_type === 'local') {
     // A local run needs no region, workspace or credentials, unless an oss:// location does (run-local.ts asks then).
@@ -51,6 +57,8 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   const complete = requireSession(session, problems, sdkConfigShown);
 
   if (opts.dryRun) return dryRun(inv, opts, loaded, complete, maxCodeSize);
+  // Checked before anything is submitted: a folder that cannot be used must not be found out after the job.
+  const download = opts.download === undefined ? undefined : await (await import('./outputs.js')).checkDownloadDir(inv, opts.download);
   // Loaded only here: a dry run or a local run never needs the upload, the follow loop or their reporter.
   const { submitAndFollow } = await import('./submit-and-follow.js');
   inv.exitCode = await submitAndFollow(inv, job, complete, {
@@ -58,6 +66,7 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
     stopOnInterrupt: opts.stopOnInterrupt === true,
     ...(timeoutMs !== undefined ? { timeoutMs } : {}),
     ...(maxCodeSize !== undefined ? { maxCodeSize } : {}),
+    ...(download !== undefined ? { download } : {}),
   });
 }
 

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { abortableSleep } from '../../cloud/retry.js';
 import type { Job } from '../../core/job.js';
-import { runJob, type RunOptions } from '../../core/run-job.js';
+import type { Backends } from '../../cloud/index.js';
+import { runJob, type RunOptions, type RunResult } from '../../core/run-job.js';
+import { withGitHubOutput } from '../../ui/github-output.js';
 import type { CompleteSession } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { connect } from './connect.js';
@@ -14,15 +16,19 @@ import { visibleLines } from '../../ui/sanitize.js';
  * `run` for real: credentials, the cloud adapters, a reporter for the terminal or NDJSON, Ctrl-C wiring
  * (the first detaches or stops, the second exits at once), and the exit code core decides.
  */
-export async function submitAndFollow(inv: Invocation, job: Job, session: CompleteSession, options: RunOptions & { maxCodeSize?: number }): Promise<number> {
+export async function submitAndFollow(inv: Invocation, job: Job, session: CompleteSession, options: RunOptions & { maxCodeSize?: number; download?: string }): Promise<number> {
   const { ctx, io } = inv;
   const backends = await connect(inv, session);
   const interrupt = interruptSignal(inv);
-  const reporter = await reporterFor(inv);
+  let ended: RunResult | undefined;
+  const inner = withGitHubOutput(await reporterFor(inv), ctx.env);
+  // The job and its output channels as the run ended, for --download.
+  const reporter: typeof inner = { ...inner, result: (r) => ((ended = r), inner.result(r)) };
   const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
+  let exitCode: number;
   try {
     const { prepareCode } = await import('../../core/package-code.js');
-    return await runJob(
+    exitCode = await runJob(
       job,
       session,
       {
@@ -41,4 +47,25 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
     reporter.close();
     await rm(work, { recursive: true, force: true });
   }
+  if (options.download !== undefined) await downloadAfterRun(inv, backends, ended, exitCode, options.download);
+  return exitCode;
+}
+
+/**
+ * `run --download DIR`: after a job that succeeded, its OSS output channels into DIR (as `outputs --download`);
+ * after any other ending nothing is downloaded (a failed job's outputs are partial at best), and stderr says so.
+ * A failed download exits with its own code (5, 4, 2), since the copy the user asked for is missing.
+ */
+async function downloadAfterRun(inv: Invocation, backends: Backends, ended: RunResult | undefined, exitCode: number, dir: string): Promise<void> {
+  const { io } = inv;
+  if (exitCode !== 0 || !ended) {
+    io.err(`Nothing downloaded: the job did not succeed${ended ? '' : ' (or was not followed to its end)'}.${ended ? ` Its outputs: pai-process outputs ${ended.job.id}` : ''}
+`);
+    return;
+  }
+  const [{ downloadJobOutputs }, { outputChannels }, { downloadEvent }] = await Promise.all([import('./outputs.js'), import('../../core/outputs/channels.js'), import('../../ui/render-outputs.js')]);
+  // The channels as the service answered them, or as they were sent when it answered none (core/run-job.ts).
+  const channels = outputChannels({ outputs: ended.outputs });
+  const summary = await downloadJobOutputs(inv, backends, ended.job, channels, dir);
+  if (inv.options.json) io.out(downloadEvent(inv.ctx.now(), ended.job.id, ended.job.status, channels, summary));
 }

@@ -10,6 +10,7 @@ export function registerRun(program: Command, inv: Invocation): void {
     .option('--detach', 'return once the job is submitted (exit 0); follow it later with `pai-process logs JOB --follow`')
     .option('--timeout <duration>', 'stop following after this long (90s, 30m, 2h): exit 6, the job keeps running')
     .option('--stop-on-interrupt', 'on Ctrl-C, stop the job too (and wait for it to stop) instead of leaving it running')
+    .option('--download <dir>', 'after the job succeeds, copy its OSS outputs into <dir>/<channel>/ (as `pai-process outputs JOB --download`)')
     .option('--max-code-size <size>', 'refuse to upload code larger than this (500MB, 2GiB); default 5GiB')
     // Local mode (docs/local.md): the same job on this machine, with PAI's container contract.
     .option('--local', 'run the job on this machine (as instance_type: local does), in .pai-process/runs/<job-name>/; no cloud account needed')
@@ -33,6 +34,7 @@ Examples:
   $ pai-process run -f job.yaml --detach
   $ pai-process run -f job.yaml --timeout 2h --stop-on-interrupt
   $ pai-process run -f job.yaml --dry-run
+  $ pai-process run -f job.yaml --download ./outputs
   $ pai-process run -f job.yaml --local
   $ pai-process run -f job.yaml --local --install-requirements --output model=./model
   $ pai-process run -f job.yaml --local --pass-env ALIBABA_CLOUD_ACCESS_KEY_ID \\

@@ -1,5 +1,8 @@
 import { createRequire } from 'node:module';
+import { createWriteStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type OSSType from 'ali-oss';
 import type { CredentialClient } from '../credentials.js';
 import { regionOfLocation, regionOfOssEndpoint } from '../../core/bucket-region.js';
@@ -151,6 +154,53 @@ export class OssObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * GetObject streamed into a file: the body is counted as it arrives and the file closed before this returns.
+   * The caller names a temporary file and renames it once the size is checked (core/outputs/download.ts).
+   */
+  async download(bucket: string, key: string, path: string, options: { onBytes?: (n: number) => void; signal?: AbortSignal } = {}): Promise<{ size: number; etag?: string; written: number }> {
+    const client = await this.#client(bucket);
+    let result: { stream: NodeJS.ReadableStream; res: { headers: Record<string, string> } };
+    // ali-oss's requests take no AbortSignal: on Ctrl-C its connections are closed instead, so a GET still
+    // waiting for its answer fails now rather than keeping the process alive until it is answered.
+    const sockets = client as unknown as { agent?: { destroy?: () => void }; httpsAgent?: { destroy?: () => void } };
+    const onAbort = () => {
+      sockets.agent?.destroy?.();
+      sockets.httpsAgent?.destroy?.();
+    };
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      if (options.signal?.aborted) throw options.signal.reason ?? new Error('aborted');
+      result = (await client.getStream(key)) as unknown as typeof result;
+    } catch (error) {
+      options.signal?.removeEventListener('abort', onAbort);
+      if (options.signal?.aborted) throw error;
+      throw fromOssError(await streamedErrorCode(client, key, error), `GetObject oss://${bucket}/${key}`);
+    }
+    const headers = result.res.headers;
+    let written = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _encoding, done) {
+        written += chunk.length;
+        options.onBytes?.(chunk.length);
+        done(null, chunk);
+      },
+    });
+    const file = createWriteStream(path);
+    let writeFailed = false;
+    file.on('error', () => (writeFailed = true));
+    try {
+      await pipeline(result.stream, count, file, ...(options.signal ? [{ signal: options.signal }] as const : []));
+    } catch (error) {
+      // A local write failure (ENOSPC, EACCES) is the caller's to name; a broken body is OSS's.
+      if (writeFailed || options.signal?.aborted) throw error;
+      throw fromOssError(error, `GetObject oss://${bucket}/${key}`);
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+    return { size: Number(headers['content-length'] ?? written), ...(headers['etag'] ? { etag: bareEtag(headers['etag']) } : {}), written };
+  }
+
   async list(bucket: string, prefix: string): Promise<ListedObject[]> {
     const client = await this.#client(bucket);
     const out: ListedObject[] = [];
@@ -224,6 +274,23 @@ export class OssObjectStore implements ObjectStore {
     } as OSSType.Options);
     keepErrorDetails(client, bucket, this.options.region);
     return client;
+  }
+}
+
+/**
+ * ali-oss leaves the body of a streamed GET's error answer unread, so the error has no OSS code ("UnknownError"),
+ * and a refused key (403 SignatureDoesNotMatch, an expired token, AccessDenied) would look like a service failure.
+ * A HEAD of the same key is refused the same way, and OSS sends the code of a HEAD answer in `x-oss-err`, which
+ * ali-oss reads: its error stands in. If the HEAD succeeds, the GET's own error is kept.
+ */
+async function streamedErrorCode(client: OSSType, key: string, error: unknown): Promise<unknown> {
+  const e = error as { status?: number; code?: string };
+  if (typeof e.status !== 'number' || e.status < 400 || (e.code !== undefined && e.code !== 'UnknownError')) return error;
+  try {
+    await client.head(key);
+    return error;
+  } catch (headError) {
+    return (headError as { status?: number }).status === e.status ? headError : error;
   }
 }
 

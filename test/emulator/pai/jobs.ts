@@ -83,6 +83,8 @@ export interface JobStoreOptions {
    * Succeed or Failed (default false: the setting is echoed and has no effect).
    */
   reserving?: boolean;
+  /** Stores an object a scripted job writes to an output channel (the emulated OSS; see ScriptStep.outputs). */
+  writeObject?: (bucket: string, key: string, data: Buffer) => void;
 }
 
 /** What runs a job in executed mode. */
@@ -338,7 +340,24 @@ export class JobStore {
     }
     for (const text of step.events ?? []) this.addEvent(job, time, text);
     for (const spec of step.event === undefined ? [] : Array.isArray(step.event) ? step.event : [step.event]) this.addEvent(job, time, eventText(job, spec));
+    if (step.outputs) this.writeOutputs(job, step.outputs);
     job.modifiedAt = Math.max(job.modifiedAt, time);
+  }
+
+  /** A step's `outputs`: each file under its channel's OutputUri (`oss://bucket[.endpoint]/prefix`, a folder). */
+  private writeOutputs(job: Job, outputs: NonNullable<ScriptStep['outputs']>): void {
+    const channels = (job.spec['OutputChannels'] as Array<Record<string, unknown>> | undefined) ?? [];
+    for (const [name, files] of Object.entries(outputs)) {
+      const uri = channels.find((c) => c['Name'] === name)?.['OutputUri'];
+      const m = typeof uri === 'string' ? /^oss:\/\/([^/.]+)[^/]*\/?(.*)$/i.exec(uri) : null;
+      if (!m) throw new Error(`emulator: job ${job.id} has no OSS output channel "${name}" to write to (its OutputChannels: ${JSON.stringify(channels)})`);
+      const bucket = m[1]!;
+      const prefix = m[2] === '' || m[2]!.endsWith('/') ? m[2]! : `${m[2]}/`;
+      for (const [path, data] of Object.entries(files)) {
+        if (!this.opts.writeObject) throw new Error('emulator: this job store has no object store to write outputs to');
+        this.opts.writeObject(bucket, prefix + path, typeof data === 'string' ? Buffer.from(data) : data);
+      }
+    }
   }
 
   /**

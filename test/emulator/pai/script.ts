@@ -38,6 +38,12 @@ export interface ScriptStep {
    * ({type, reason, message}), emitted now after `events` (pai/events.ts writes their text).
    */
   event?: EventSpec | EventSpec[];
+  /**
+   * Objects the job writes now into its output channels, as a job writing /ml/output/<channel>/ does:
+   * channel name → { path below the channel's OutputUri → content }. Stored in the emulated OSS under the
+   * OutputUri the job was submitted with (OutputChannels[].OutputUri); a channel the job does not have is an error.
+   */
+  outputs?: Record<string, Record<string, string | Buffer>>;
 }
 
 export type Script = ScriptStep[];

@@ -1,0 +1,45 @@
+import { randomUUID } from 'node:crypto';
+import { appendFileSync } from 'node:fs';
+import type { RunReporter } from './run-reporter.js';
+
+/**
+ * Under GitHub Actions, the step outputs `job-id`, `url` (once the job exists) and `status` (each time it is known:
+ * submitted, ended, timed out, interrupted) appended to $GITHUB_OUTPUT, so a later step reads
+ * `steps.<id>.outputs.job-id`. The last value written wins, as the runner reads the file. The exit code is the
+ * process's own, which the step (action.yml) records itself. Values are written with a random delimiter, as the
+ * runner's toolkit does, so no value can inject another output.
+ */
+export function withGitHubOutput(inner: RunReporter, env: Readonly<Record<string, string | undefined>>): RunReporter {
+  const file = env['GITHUB_OUTPUT'];
+  if (env['GITHUB_ACTIONS'] !== 'true' || !file) return inner;
+  const set = (values: Record<string, string | undefined>) => {
+    let text = '';
+    for (const [name, value] of Object.entries(values)) if (value !== undefined) text += outputEntry(name, value);
+    if (text) appendFileSync(file, text);
+  };
+  return {
+    ...inner,
+    submitted(job) {
+      inner.submitted(job);
+      set({ 'job-id': job.id, url: job.url, status: job.status });
+    },
+    result(result) {
+      inner.result(result);
+      set({ 'job-id': result.job.id, url: result.job.url, status: result.job.status });
+    },
+    timedOut(job, afterMs) {
+      inner.timedOut(job, afterMs);
+      set({ status: job.status });
+    },
+    interrupted(job, stopped) {
+      inner.interrupted(job, stopped);
+      set({ 'job-id': job.id, status: job.status });
+    },
+  };
+}
+
+/** `name<<DELIM\nvalue\nDELIM\n`: the file command format that holds any value, newlines included. */
+export function outputEntry(name: string, value: string): string {
+  const delimiter = `ghadelimiter_${randomUUID()}`;
+  return `${name}<<${delimiter}\n${value}\n${delimiter}\n`;
+}
