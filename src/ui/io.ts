@@ -19,6 +19,11 @@ export interface IO {
    * the job's own lines under `--raw`, which the user chose to trust.
    */
   outExact(text: string): void;
+  /**
+   * Redraws the one progress line on stderr in place: a carriage return and erase-line of the tool's own, then
+   * the text, made safe like `err`. An empty text clears the line.
+   */
+  redraw(text: string): void;
   /** The text with every known secret masked, for output that does not go through out/err (the step summary). */
   mask(text: string): string;
   readonly stdoutIsTTY: boolean;
@@ -52,6 +57,7 @@ export function createIO(options: IOOptions): IO {
     out: (text) => void options.stdout.write(terminalSafe(mask(text))),
     err: (text) => void options.stderr.write(terminalSafe(mask(text))),
     outExact: (text) => void options.stdout.write(mask(text)),
+    redraw: (text) => void options.stderr.write('\r\x1b[2K' + terminalSafe(mask(text))),
     mask,
     stdoutIsTTY,
     stderrIsTTY,

@@ -3,6 +3,7 @@ import type { OutputChannel } from '../core/outputs/channels.js';
 import type { DownloadEvents, DownloadProgress, DownloadSummary, PlannedFile } from '../core/outputs/download.js';
 import { formatBytes } from './format.js';
 import type { IO } from './io.js';
+import { visible } from './sanitize.js';
 import { columns } from './table.js';
 
 /** `outputs JOB`: one channel per line, its URI, and why a channel that is not OSS is not downloaded. */
@@ -43,7 +44,7 @@ export function downloadProgress(io: IO, style: ChalkInstance, options: { intera
   let drawn = false;
   const line = (p: DownloadProgress) => `${p.files}/${p.totalFiles} files, ${formatBytes(Math.max(0, p.bytes))} of ${formatBytes(p.totalBytes)}`;
   const draw = (p: DownloadProgress) => {
-    io.err(`\r\x1b[2K↓ ${line(p)}`);
+    io.redraw(`↓ ${line(p)}`);
     drawn = true;
   };
   return {
@@ -61,10 +62,10 @@ export function downloadProgress(io: IO, style: ChalkInstance, options: { intera
     },
     fileDone(file, p) {
       if (options.interactive) return draw(p);
-      io.err(`  ${style.green('↓')} ${file.name} ${style.dim(`(${formatBytes(file.size)}; ${line(p)})`)}\n`);
+      io.err(`  ${style.green('↓')} ${visible(file.name)} ${style.dim(`(${formatBytes(file.size)}; ${line(p)})`)}\n`);
     },
     close() {
-      if (drawn) io.err('\r\x1b[2K');
+      if (drawn) io.redraw('');
       drawn = false;
     },
   };

@@ -79,7 +79,7 @@ describe('--verbose on success', () => {
     const job = emu.jobs.create({ TrainingJobName: 'verbose', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status: 'Succeed' }] });
     const r = await runCli(['status', job.id, '--verbose'], { env: emu.env() });
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^· credentials: \S.*\n· PAI getJob \d+ ms\n$/);
+    expect(r.stderr).toMatch(/^· credentials: \S.*\n· PAI getJob \d+ ms\n· PAI listEvents \d+ ms\n$/);
     const quiet = await runCli(['status', job.id], { env: emu.env() });
     expect(quiet.stderr).toBe('');
   });

@@ -164,7 +164,8 @@ describe('action.yml', () => {
     expect(r.outputs['job-id']).toMatch(/^train\w+$/);
     expect(r.outputs).toMatchObject({ status: 'Succeed', 'exit-code': '0' });
     expect(r.outputs['url']).toContain(r.outputs['job-id']);
-    expect(r.stdout).toBe('step 1\n');
+    // The job's lines, between a stop-commands token and its end, so none of them is a workflow command.
+    expect(r.stdout).toMatch(/^::stop-commands::([0-9a-f]{32})\nstep 1\n::\1::\n$/);
     const job = emu.jobs.get(r.outputs['job-id']!);
     expect(job?.spec['Labels']).toEqual(expect.arrayContaining([{ Key: 'ci', Value: 'yes' }]));
     expect(r.summary).toContain(`\`${r.outputs['job-id']}\``);
