@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { ApiError, CredentialsError, NotFoundError } from '../../src/core/errors.js';
-import { startEmulator, type Emulator } from '../emulator/index.js';
+import { ManualClock, startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { backendsFor } from './backends.js';
 
@@ -13,18 +13,22 @@ beforeAll(async () => {
 });
 afterAll(async () => emu?.close());
 
-function body(name: string, extra: Record<string, unknown> = {}): string {
+function body(name: string, extra: Record<string, unknown> = {}, on: Emulator = emu): string {
   return JSON.stringify({
     AlgorithmSpec: { Command: ['sh', '-c', 'echo hi'], Image: 'python:3.11', JobType: 'PyTorchJob', SupportsDistributedTraining: true },
     ComputeResource: { EcsCount: 1, EcsSpec: 'ecs.c6.large' },
     TrainingJobName: name,
-    WorkspaceId: emu.workspaceId,
+    WorkspaceId: on.workspaceId,
     ...extra,
   });
 }
 
 describe('PaiJobsApi against the emulator, through @alicloud/openapi-client', () => {
   it('creates, gets, lists, reads logs of and stops a job', async () => {
+    // Its own emulator on a clock that moves only when told, so "before the job runs" holds however slow the machine.
+    const clock = new ManualClock();
+    const emu = await startEmulator({ maxLogPageSize: 3, clock });
+    onTestFinished(() => emu.close());
     emu.jobs.script(
       [
         { at: 0, status: 'Creating' },
@@ -34,11 +38,11 @@ describe('PaiJobsApi against the emulator, through @alicloud/openapi-client', ()
       { name: 'adapters-1' },
     );
     const { jobs } = await backendsFor(emu);
-    const id = await jobs.createJob(body('adapters-1'));
+    const id = await jobs.createJob(body('adapters-1', {}, emu));
     expect(id).toMatch(/\S/);
     const early = await jobs.listLogs(id, { pageNumber: 1, pageSize: 10 });
     expect(early).toEqual({ lines: [], totalCount: 0, notStarted: true });
-    await new Promise((r) => setTimeout(r, 120));
+    clock.advance(120);
     const job = await jobs.getJob(id);
     expect(job).toMatchObject({ id, name: 'adapters-1', status: 'Running' });
     expect(job.instances.map((i) => i.name)).toEqual([`${id}-worker-0`]);
@@ -51,7 +55,7 @@ describe('PaiJobsApi against the emulator, through @alicloud/openapi-client', ()
     const listed = await jobs.listJobs({ workspaceId: emu.workspaceId, pageNumber: 1, pageSize: 10, name: 'adapters-1' });
     expect(listed.jobs.map((j) => j.id)).toEqual([id]);
     await jobs.stopJob(id);
-    await new Promise((r) => setTimeout(r, 150));
+    clock.advance(150);
     expect((await jobs.getJob(id)).status).toBe('Stopped');
     const create = emu.journal.last('CreateTrainingJob');
     expect(create?.signature).toMatchObject({ algorithm: 'v2', ok: true });
