@@ -1,7 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { tempDir } from '../helpers/run-cli.js';
 import { commandSteps, readmeSetupCommands } from '../helpers/readme-commands.js';
 import { ROOT } from '../helpers/spawn-cli.js';
@@ -38,8 +38,15 @@ function sh(command: string, cwd: string, env: Record<string, string> = {}): Pro
   });
 }
 
+const made: string[] = [];
+afterAll(() => {
+  for (const dir of made) rmSync(dir, { recursive: true, force: true });
+});
+
 function freshClone(): string {
-  const dir = join(tempDir('fresh-clone-'), 'pai-process');
+  const top = tempDir('fresh-clone-');
+  made.push(top);
+  const dir = join(top, 'pai-process');
   const r = spawnSync('git', ['clone', '--quiet', ROOT, dir], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`git clone ${ROOT} failed: ${r.stderr}`);
   return dir;
