@@ -10,7 +10,7 @@ export default defineConfig({
   test: {
     include: only && only.length > 0 ? only : ['test/**/*.test.ts'],
     // The @alicloud packages are TS-compiled CJS; without this vitest hands back the class where
-    // Node hands back module.exports, and code that works in the CLI breaks in tests (deps.md 1.3).
+    // Node hands back module.exports, and code that works in the CLI breaks in tests.
     deps: { interopDefault: false },
     testTimeout: 20_000,
     hookTimeout: 20_000,
