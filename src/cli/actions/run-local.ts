@@ -70,7 +70,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
 /** Flags about following a cloud job mean nothing here; saying so beats ignoring them. */
 function refuseCloudFlags(opts: RunOptions): void {
   const hints: Record<string, string> = {
-    dryRun: '--dry-run shows the cloud request; a local run sends none. Use `pai-process validate` to check the job.',
+    dryRun: '--dry-run shows the cloud request; a local run sends none. Use `pai-process validate --local` to check the job.',
     detach: '--detach leaves a cloud job running; a local job runs in the foreground, in this terminal.',
     timeout: '--timeout stops following a cloud job; to bound a local job, set max_run_time (--max-run-time).',
   };

@@ -32,7 +32,9 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   const maxCodeSize = opts.maxCodeSize === undefined ? undefined : await sizeFlag(opts.maxCodeSize);
   // --local makes the job local (instance_type: local), which also lets its outputs be local paths.
   const overrides = opts.local ? [...jobOverrides(opts), { path: ['instance_type'], value: 'local', origin: '--local' }] : jobOverrides(opts);
-  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides, importFile: ctx.importFile });
+  // The check the hint names must judge the job as this run does: a --local job may write to local paths.
+  const checkCommand = `pai-process validate${opts.local ? ' --local' : ''}${opts.file !== undefined ? ` -f ${opts.file}` : ''}`;
+  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides, importFile: ctx.importFile, checkCommand });
   const { job } = loaded;
   const { session, problems, sdkConfigShown } = loadSession(ctx, opts, job.session ? { config: job.session, label: loaded.file ?? 'the job config' } : undefined);
   if (job.instance_type === 'local') {

@@ -5,9 +5,12 @@ import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 
-export async function validateAction(opts: JobFlagValues & CommonOptions, inv: Invocation): Promise<void> {
+export async function validateAction(opts: JobFlagValues & CommonOptions & { local?: boolean }, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;
-  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides: jobOverrides(opts), importFile: ctx.importFile });
+  // --local judges the job as `run --local` does (instance_type: local, so outputs may be local paths).
+  const overrides = opts.local ? [...jobOverrides(opts), { path: ['instance_type'], value: 'local', origin: '--local' }] : jobOverrides(opts);
+  const checkCommand = `pai-process validate${opts.local ? ' --local' : ''}${opts.file !== undefined ? ` -f ${opts.file}` : ''}`;
+  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, env: ctx.env, overrides, importFile: ctx.importFile, checkCommand });
   if (opts.json) {
     writeJson(io, { valid: true, file: loaded.file ?? null, job: loaded.job });
     return;

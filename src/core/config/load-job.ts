@@ -18,6 +18,8 @@ export interface LoadJobInput {
   env: Env;
   overrides: readonly Override[];
   importFile: ImportFile;
+  /** The command the hint of a rejected config names to check it again (default `pai-process validate`). */
+  checkCommand?: string;
 }
 
 export interface LoadedJob {
@@ -67,7 +69,7 @@ export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
   if (diagnostics.length > 0) {
     const where = source?.file ?? 'The job';
     const count = diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`;
-    throw new ConfigError(`${where} has ${count}; nothing was submitted`, sortByLine(diagnostics), 'Fix each one and run `pai-process validate` to check again.');
+    throw new ConfigError(`${where} has ${count}; nothing was submitted`, sortByLine(diagnostics), `Fix each one and run \`${input.checkCommand ?? 'pai-process validate'}\` to check again.`);
   }
   return { job, file: source?.file, originOf: (key) => describeOrigin(key, source, origins) };
 }
