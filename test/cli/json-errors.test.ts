@@ -52,8 +52,8 @@ describe('--json errors for a bad reference', () => {
     expect(r.code, r.stderr).toBe(2);
     const doc = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Partial<ErrorDoc>).find((d) => d.error)!;
     expect(doc.error).toMatchObject({ exitCode: 2, code: 'NoSuchBucket', requestId: answered('NoSuchBucket').requestId });
-    expect(doc.error.action).toMatch(/GetBucketInfo|no-such-bucket/);
-    expect(doc.error.message).toContain('Bucket no-such-bucket does not exist');
+    expect(doc.error?.action).toMatch(/GetBucketInfo|no-such-bucket/);
+    expect(doc.error?.message).toContain('Bucket no-such-bucket does not exist');
   });
 
   it('a refused call (exit 4) carries the same fields', async () => {

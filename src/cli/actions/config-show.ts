@@ -35,7 +35,9 @@ export async function configShowAction(opts: SessionFlags & CommonOptions & { fi
   }
 
   if (opts.json) writeJson(io, { ...sessionJson(session, credentials), problems });
-  else {
+  else if (opts.quiet) {
+    // Nothing to print but what is wrong: the exit code says whether the session can be used.
+  } else {
     const style = createStyle(io.color && io.stdoutIsTTY);
     io.out(renderSession(session, credentials, style) + '\n');
     for (const p of problems) io.err(`${createStyle(io.color).yellow('!')} ${p.origin ?? p.path}: ${p.message}\n`);

@@ -46,6 +46,10 @@ export async function listAction(opts: ListOptions, inv: Invocation): Promise<vo
     writeJson(io, shown.map(jobJson));
     return;
   }
+  if (opts.quiet) {
+    io.out(shown.map((j) => `${j.id}\n`).join(''));
+    return;
+  }
   if (shown.length === 0) {
     const filters = [status ? `in status ${status}` : '', opts.name ? `named ${opts.name}` : ''].filter(Boolean).join(' and ');
     io.err(`No jobs${filters ? ` ${filters}` : ''} since ${startTime} (use --since to look further back, e.g. --since 30d).\n`);

@@ -37,7 +37,8 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   const base = loaded.file ? dirname(resolve(ctx.cwd, loaded.file)) : ctx.cwd;
 
   const interrupt = localInterrupt(inv);
-  const reporter = await reporterFor(inv);
+  // With --quiet a local job's essential output is its own log lines.
+  const reporter = await reporterFor(inv, 'logs');
   const started = Date.now();
   const events: LocalRunEvents = {
     status: reporter.status,
@@ -52,7 +53,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
       ? (job) => reporter.result({ job: { id: job.id, name: job.id, status: 'Stopped', reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', instances: [], outputs: [], transitions: [], labels: {} }, exitCode: ExitCode.interrupted, durationMs: Date.now() - started, outputs: [] })
       : reporter.interrupted,
     warning: (m) => io.err(`! ${m}\n`),
-    staging: (dir) => io.err(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}. Ctrl-C stops it.\n`),
+    staging: (dir) => inv.options.quiet || io.err(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}. Ctrl-C stops it.\n`),
   };
   try {
     return await runLocalJob(

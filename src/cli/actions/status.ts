@@ -21,6 +21,7 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
   if (!opts.wait) {
     const job = await retrying(inv)(() => jobs.getJob(jobId));
     if (opts.json) writeJson(io, jobJson(job));
+    else if (opts.quiet) io.out(`${job.status}\n`);
     else io.out(renderJobStatus(job, createStyle(io.color && io.stdoutIsTTY)) + '\n');
     return;
   }

@@ -17,7 +17,7 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
   const { ctx, io } = inv;
   const backends = await connect(inv, session);
   const interrupt = interruptSignal(inv);
-  const reporter = await reporterFor(inv);
+  const reporter = await reporterFor(inv, 'id');
   const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
   try {
     const { prepareCode } = await import('../../core/package-code.js');

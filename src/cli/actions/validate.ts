@@ -15,6 +15,8 @@ export async function validateAction(opts: JobFlagValues & CommonOptions & { loc
     writeJson(io, { valid: true, file: loaded.file ?? null, job: loaded.job });
     return;
   }
+  // The answer is the exit code (errors, when any, are on stderr).
+  if (opts.quiet) return;
   const style = createStyle(io.color);
   io.err(`${style.green('✔')} ${loaded.file ?? 'The job given by flags'} is valid\n`);
   io.out(renderJob(loaded.job, loaded.originOf, createStyle(io.color && io.stdoutIsTTY)) + '\n');
