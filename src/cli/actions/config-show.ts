@@ -8,19 +8,22 @@ import { renderSession, sessionJson, type CredentialsView } from '../../ui/rende
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
-import { credentialsFor } from './connect.js';
+import { connect, credentialsFor } from './connect.js';
+import { retrying } from './retrying.js';
+import type { PreflightPass } from '../../core/preflight.js';
+import { requireSession } from '../../core/session/resolve.js';
 import { loadSession } from './session.js';
 
 /**
  * Prints every session value with its origin, and where credentials come from. The job config is read
  * only for its session block, so a job with other problems still shows its session.
  */
-export async function configShowAction(opts: SessionFlags & CommonOptions & { file?: string }, inv: Invocation): Promise<void> {
+export async function configShowAction(opts: SessionFlags & CommonOptions & { file?: string; check?: boolean }, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;
   const source = await findJobConfig(opts.file, ctx.cwd, ctx.importFile);
   const block = (source?.data as { session?: unknown } | undefined)?.session;
   const job = block && typeof block === 'object' ? { config: interpolate(block, ctx.env, []) as SessionConfig, label: source?.file ?? 'the job config' } : undefined;
-  const { session, problems } = loadSession(ctx, opts, job);
+  const { session, problems, sdkConfigShown } = loadSession(ctx, opts, job);
 
   const { maskAccessKeyId } = await import('../../cloud/credentials.js');
   let credentials: CredentialsView;
@@ -34,7 +37,21 @@ export async function configShowAction(opts: SessionFlags & CommonOptions & { fi
     credentials = { source: 'none', error: error.message };
   }
 
-  if (opts.json) writeJson(io, { ...sessionJson(session, credentials), problems });
+  // --check: ask the service too (core/preflight.ts); a failed check ends with that failure's own exit code.
+  let checked: PreflightPass[] | undefined;
+  let checkFailure: unknown;
+  if (opts.check && !failure) {
+    checked = [];
+    try {
+      const complete = requireSession(session, problems, sdkConfigShown);
+      const [{ preflight }, backends] = await Promise.all([import('../../core/preflight.js'), connect(inv, complete)]);
+      await preflight(complete, { ...backends, call: retrying(inv) }, (pass) => checked!.push(pass));
+    } catch (error) {
+      checkFailure = error;
+    }
+  }
+
+  if (opts.json) writeJson(io, { ...sessionJson(session, credentials), problems, ...(checked && !checkFailure ? { check: Object.fromEntries(checked.map((c) => [c.check, c.message])) } : {}) });
   else if (opts.quiet) {
     // Nothing to print but what is wrong: the exit code says whether the session can be used.
   } else {
@@ -42,5 +59,10 @@ export async function configShowAction(opts: SessionFlags & CommonOptions & { fi
     io.out(renderSession(session, credentials, style) + '\n');
     for (const p of problems) io.err(`${createStyle(io.color).yellow('!')} ${p.origin ?? p.path}: ${p.message}\n`);
   }
+  if (checked && !opts.quiet && !opts.json) {
+    const style = createStyle(io.color);
+    for (const c of checked) io.err(`${style.green('✔')} ${c.message}\n`);
+  }
   if (failure) inv.exitCode = renderError(io, failure, false);
+  else if (checkFailure !== undefined) throw checkFailure;
 }
