@@ -1,5 +1,5 @@
 // Standalone emulator: `npm run emulator` (tsx test/emulator/cli.ts). Prints the `export` lines
-// that point pai-process at it on stdout (and, with --env-file, writes them to a file), logs one line per
+// that point pai-process at it on stdout (and, with --write-env-file, writes them to a file), logs one line per
 // request on stderr, and serves until SIGINT or SIGTERM.
 import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -8,10 +8,10 @@ import type { JournalEntry } from './journal.js';
 
 const USAGE = `usage: tsx test/emulator/cli.ts [--pai-port N] [--oss-port N] [--workspace-port N] [--region R] [--workspace-id ID]
        [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET] [--execute] [--legacy-code-archive]
-       [--env-file PATH] [--quiet]
+       [--write-env-file PATH] [--quiet]
   --execute  run submitted jobs for real through the local runner (executed mode); without it, every job plays
              the default script (canned statuses and log lines) whatever its code does
-  --env-file PATH  also write the export lines to PATH (mode 0600), whole or not at all: \`source PATH\` once it exists
+  --write-env-file PATH  also write the export lines to PATH (mode 0600), whole or not at all: \`source PATH\` once it exists
   --legacy-code-archive  (with --execute) unpack a CodeDir that is a .tar.gz into /ml/usercode, as an older
              service did; by default it lands there as the file itself, and a CodeDir prefix is laid out as it is`;
 
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       quiet: { type: 'boolean' },
       execute: { type: 'boolean' },
       'legacy-code-archive': { type: 'boolean' },
-      'env-file': { type: 'string' },
+      'write-env-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -73,9 +73,10 @@ async function main(): Promise<void> {
   const exports = Object.entries(emu.env())
     .map(([k, v]) => `export ${k}=${shellQuote(v)}\n`)
     .join('');
+  // Not --env-file: tsx (like node) takes that flag for itself, before this script sees it.
   // Written aside and renamed into place, so a script that waits for the file to exist never sources half of it.
   // It holds the emulator's (made-up) secret: readable by this user only.
-  const envFile = values['env-file'];
+  const envFile = values['write-env-file'];
   if (envFile !== undefined) {
     const partial = `${envFile}.${process.pid}.partial`;
     writeFileSync(partial, exports, { mode: 0o600 });

@@ -1,4 +1,4 @@
-// The standalone emulator as README.md starts it: `npm run -s emulator -- --execute --env-file emu.env`. Its
+// The standalone emulator as README.md starts it: `npm run -s emulator -- --execute --write-env-file emu.env`. Its
 // stdout holds the export lines only (no npm banner), the file holds the same lines, readable by this user only,
 // and a shell that sources it runs the quickstart against it, for real (--execute): the job's own output.
 import { spawn } from 'node:child_process';
@@ -19,11 +19,11 @@ function sh(command: string, cwd: string, env: Record<string, string>): Promise<
   });
 }
 
-describe('npm run -s emulator -- --execute --env-file FILE', () => {
+describe('npm run -s emulator -- --execute --write-env-file FILE', () => {
   it('writes the export lines to FILE (0600) and stdout without a banner; sourced, the quickstart runs for real', async () => {
     const envFile = join(tempDir('emu-env-'), 'emu.env');
     // Its own process group: npm does not pass a signal on to its child, so the group is signalled at the end.
-    const child = spawn('npm', ['run', '-s', 'emulator', '--', '--execute', '--env-file', envFile], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '-s', 'emulator', '--', '--execute', '--write-env-file', envFile], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -57,7 +57,8 @@ describe('npm run -s emulator -- --execute --env-file FILE', () => {
       expect(r.stdout).toMatch(/read \d+ rows; training for 200 epochs at learning rate 0\.05/);
       expect(r.stdout).toContain('model: y = ');
     } finally {
-      if (child.pid !== undefined) process.kill(-child.pid, 'SIGTERM');
+      // The group may be gone already (the emulator exited early): the error above is the one to see.
+      if (child.pid !== undefined && child.exitCode === null) process.kill(-child.pid, 'SIGTERM');
       await exited;
     }
   }, 120_000);
