@@ -40,6 +40,8 @@ export interface CliContext {
 /** The options every command takes. */
 export interface CommonOptions {
   json?: boolean;
+  /** Only the essential value on stdout (ids, a status); no progress or notes. */
+  quiet?: boolean;
   color?: boolean;
   verbose?: boolean;
   /** --raw of `logs` and `run`: the job's log lines exactly as written (docs/security.md, "What is printed"). */

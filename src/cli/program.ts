@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { Invocation } from './context.js';
+import { UsageError } from '../core/errors.js';
 import { environmentHelp } from './environment.js';
 import { packageInfo } from './package-info.js';
 import { registerCompletion } from './commands/completion.js';
@@ -60,6 +61,7 @@ ${environmentHelp()}`,
   // Record the parsed common options before the action runs, so errors render as asked (--json, --verbose).
   program.hook('preAction', (_program, action) => {
     inv.options = action.opts();
+    if (inv.options.quiet && inv.options.json) throw new UsageError('--quiet and --json both say what stdout holds', 'Use one: --json for every field, --quiet for the essential value alone.');
   });
   registerRun(program, inv);
   registerLogs(program, inv);

@@ -74,9 +74,9 @@ export function fromPaiError(error: unknown, action: string, clockSkewMs?: numbe
   }
   const detail = `${code}${serviceMessage ? `: ${serviceMessage}` : ''}${requestId ? ` (request id ${requestId})` : ''}`;
   const text = `${action} failed: ${detail}`;
-  if (isClockSkew(code)) return clockSkewError(action, 'PAI', detail, clockSkewMs);
-  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code, 'PAI'));
-  if (REFUSED_CODES.some((r) => r.test(code))) return refusedError(action, detail, 'PAI');
+  if (isClockSkew(code)) return clockSkewError(action, 'PAI', detail, clockSkewMs).from({ code, requestId, action });
+  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code, 'PAI')).from({ code, requestId, action });
+  if (REFUSED_CODES.some((r) => r.test(code))) return refusedError(action, detail, 'PAI').from({ code, requestId, action });
   // The gateway does not serve this API at this endpoint: PaiStudio and AIWorkspace have separate endpoints.
   const hint = code === 'InvalidAction.NotFound' ? `The endpoint does not serve ${action}: check PAI_ENDPOINT (PaiStudio) and PAI_WORKSPACE_ENDPOINT (AIWorkspace); \`pai-process config show\` shows both.` : undefined;
   return new ApiError(text, {
@@ -121,10 +121,10 @@ export function fromOssError(error: unknown, action: string): ApiError | Credent
   if (bucketRegion && e.bucket) return wrongRegionError(e.bucket, bucketRegion, e.clientRegion?.replace(/^oss-/, ''));
   if (isClockSkew(code)) {
     const skew = e.serverTime && e.requestTime ? Date.parse(e.requestTime) - Date.parse(e.serverTime) : NaN;
-    return clockSkewError(action, 'OSS', described, Number.isFinite(skew) ? skew : undefined);
+    return clockSkewError(action, 'OSS', described, Number.isFinite(skew) ? skew : undefined).from({ code, requestId: e.requestId, action });
   }
-  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code, 'the bucket'));
-  if (REFUSED_CODES.some((r) => r.test(code))) return refusedError(action, described, 'the bucket');
+  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code, 'the bucket')).from({ code, requestId: e.requestId, action });
+  if (REFUSED_CODES.some((r) => r.test(code))) return refusedError(action, described, 'the bucket').from({ code, requestId: e.requestId, action });
   return new ApiError(text, { code, action, status, ...(e.requestId ? { requestId: e.requestId } : {}), retryable: isRetryableStatus(code, status), notFound: isNotFound(code, status) });
 }
 

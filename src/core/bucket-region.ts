@@ -21,7 +21,7 @@ export async function checkBucketRegion(
   try {
     found = await call(() => ask(bucket));
   } catch (error) {
-    if (error instanceof ApiError && error.notFound) throw bucketNotFound(bucket, region);
+    if (error instanceof ApiError && error.notFound) throw bucketNotFound(bucket, region).from(error.answer);
     throw error;
   }
   if (found !== undefined && found !== region) throw wrongRegionError(bucket, found, region);

@@ -1,6 +1,13 @@
 import { ExitCode } from './exit-codes.js';
 import type { Diagnostic } from './diagnostics.js';
 
+/** The service's answer behind an error: its code, its request id and the call (shown as fields with --json). */
+export interface ServiceAnswer {
+  code: string;
+  requestId?: string | undefined;
+  action?: string | undefined;
+}
+
 /**
  * An error the user can act on: it carries its exit code and a line that says how to fix it.
  * Anything thrown that is not a CliError is a bug (exit 70) and shows its stack only with --verbose.
@@ -8,12 +15,20 @@ import type { Diagnostic } from './diagnostics.js';
 export class CliError extends Error {
   readonly exitCode: ExitCode;
   readonly hint: string | undefined;
+  /** The service answer this error came from, when one did (a support ticket asks for the request id). */
+  answer: ServiceAnswer | undefined;
 
   constructor(message: string, exitCode: ExitCode, hint?: string) {
     super(message);
     this.name = new.target.name;
     this.exitCode = exitCode;
     this.hint = hint;
+  }
+
+  /** Records the service answer behind this error; returns the error, for `throw new X(...).from(answer)`. */
+  from(answer: ServiceAnswer | undefined): this {
+    this.answer = answer;
+    return this;
   }
 }
 
@@ -97,6 +112,7 @@ export class ApiError extends CliError {
     this.retryable = details.retryable;
     this.ambiguous = details.ambiguous ?? false;
     this.notFound = details.notFound ?? false;
+    this.answer = { code: details.code, requestId: details.requestId, action: details.action };
   }
 }
 

@@ -43,6 +43,12 @@ export function formatDiagnostic(d: Diagnostic, dim: (s: string) => string = (s)
 function errorDocument(error: CliError): Record<string, unknown> {
   const doc: Record<string, unknown> = { message: error.message, exitCode: error.exitCode };
   if (error.hint) doc['hint'] = error.hint;
+  // The service's own words, as fields a script can read without parsing the message.
+  if (error.answer) {
+    doc['code'] = error.answer.code;
+    if (error.answer.requestId) doc['requestId'] = error.answer.requestId;
+    if (error.answer.action) doc['action'] = error.answer.action;
+  }
   if (error instanceof ConfigError) doc['diagnostics'] = error.diagnostics;
   if (error instanceof CredentialsError) doc['details'] = error.details;
   return doc;

@@ -119,6 +119,8 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
     },
     detached(job) {
       activity.note(`Not following (--detach). Follow it with: pai-process logs ${job.id} --follow`);
+      // The id alone on stdout, so `id=$(pai-process run --detach)` works.
+      io.out(`${job.id}\n`);
     },
     following(id, stopOnInterrupt) {
       jobId = id;
@@ -224,5 +226,51 @@ export function ndjsonReporter(io: IO, now: () => Date): RunReporter {
     result: ({ job, exitCode, durationMs, outputs }) =>
       emit('result', { jobId: job.id, status: job.status, exitCode, durationSeconds: Math.round(durationMs / 1000), reasonCode: job.reasonCode ?? null, reasonMessage: job.reasonMessage ?? null, url: job.url ?? null, outputs, ...(instancesKeptNote(job) ? { instancesKept: true, reservedMinutes: job.reservedMinutes ?? null } : {}) }),
     close: () => {},
+  };
+}
+
+/** What `--quiet` keeps on stdout: the job id (run), the log lines (logs), or the final status (status --wait). */
+export type Essential = 'id' | 'logs' | 'status';
+
+/**
+ * For a script (`--quiet`): only the essential value, on stdout, and nothing on stderr but errors (which
+ * main() renders). The exit code still says how the job ended.
+ */
+export function quietReporter(io: IO, essential: Essential, options: { raw?: boolean } = {}): RunReporter {
+  return visibleEvents(plainQuietReporter(io, essential), options.raw === true);
+}
+
+function plainQuietReporter(io: IO, essential: Essential): RunReporter {
+  let jobId = '';
+  const nothing = () => {};
+  const status = (job: { status?: string }) => {
+    if (essential === 'status' && job.status) io.out(`${job.status}\n`);
+  };
+  return {
+    setJob: (id) => void (jobId = id),
+    bucket: nothing,
+    packaged: nothing,
+    uploadSkipped: nothing,
+    uploadStarted: nothing,
+    uploadProgress: nothing,
+    uploaded: nothing,
+    retry: nothing,
+    submitted(job) {
+      jobId = job.id;
+      if (essential === 'id') io.out(`${job.id}\n`);
+    },
+    detached: nothing,
+    following: nothing,
+    status: nothing,
+    log: (instance, line) => {
+      if (essential === 'logs') io.out(`${instance ? `[${shortInstance(jobId, instance)}] ${line}` : line}\n`);
+    },
+    heartbeat: nothing,
+    stopping: nothing,
+    cancelled: nothing,
+    interrupted: (job) => status(job),
+    timedOut: (job) => status(job),
+    result: ({ job }) => status(job),
+    close: nothing,
   };
 }

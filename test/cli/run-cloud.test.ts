@@ -76,7 +76,8 @@ describe('run against the emulator', () => {
     const r = await run(['--detach', '--name', 'detached']);
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/pai-process logs \S+ --follow/);
-    expect(r.stdout).toBe('');
+    // The job id alone on stdout (issue 16), the one the follow command names.
+    expect(r.stdout).toBe(`${/pai-process logs (\S+) --follow/.exec(r.stderr)?.[1]}\n`);
   });
 
   it('--timeout stops following with exit 6; the job keeps running', async () => {

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { tempDir } from '../helpers/run-cli.js';
 import { ROOT as root, spawnCli, spawnNode } from '../helpers/spawn-cli.js';
+import { commandSteps, readmeSetupCommands } from '../helpers/readme-commands.js';
 
 
 /** A copy of examples/quickstart, so runs never write into the repository; without what the README's run left there. */
@@ -21,11 +22,9 @@ function copyExample(to: string): void {
 
 const cli = spawnCli;
 
-/** The first command of the README's "Set up in two commands", as printed there, without its comment. */
+/** The CLI step of the README's first set-up command (after its `npm ci`), as printed there, without its comment. */
 function readmeFirstCommand(): string[] {
-  const readme = readFileSync(join(root, 'README.md'), 'utf8');
-  const block = readme.split('## Set up in two commands')[1]!.split('```sh\n')[1]!.split('```')[0]!;
-  return block.split('\n')[0]!.replace(/#.*$/, '').trim().split(/\s+/);
+  return commandSteps(readmeSetupCommands().quickstart).at(-1)!.split(/\s+/);
 }
 
 describe('the quickstart (the README\'s first command)', () => {

@@ -1,13 +1,17 @@
 // Standalone emulator: `npm run emulator` (tsx test/emulator/cli.ts). Prints the `export` lines
-// that point pai-process at it on stdout, logs one line per request on stderr, and serves
-// until SIGINT or SIGTERM.
+// that point pai-process at it on stdout (and, with --write-env-file, writes them to a file), logs one line per
+// request on stderr, and serves until SIGINT or SIGTERM.
+import { renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { startEmulator, type EmulatorOptions } from './index.js';
 import type { JournalEntry } from './journal.js';
 
 const USAGE = `usage: tsx test/emulator/cli.ts [--pai-port N] [--oss-port N] [--workspace-port N] [--region R] [--workspace-id ID]
-       [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET] [--execute] [--legacy-code-archive] [--quiet]
-  --execute  run submitted jobs for real through the local runner (executed mode), instead of the default script
+       [--bucket NAME] [--access-key-id ID] [--access-key-secret SECRET] [--execute] [--legacy-code-archive]
+       [--write-env-file PATH] [--quiet]
+  --execute  run submitted jobs for real through the local runner (executed mode); without it, every job plays
+             the default script (canned statuses and log lines) whatever its code does
+  --write-env-file PATH  also write the export lines to PATH (mode 0600), whole or not at all: \`source PATH\` once it exists
   --legacy-code-archive  (with --execute) unpack a CodeDir that is a .tar.gz into /ml/usercode, as an older
              service did; by default it lands there as the file itself, and a CodeDir prefix is laid out as it is`;
 
@@ -43,6 +47,7 @@ async function main(): Promise<void> {
       quiet: { type: 'boolean' },
       execute: { type: 'boolean' },
       'legacy-code-archive': { type: 'boolean' },
+      'write-env-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -65,13 +70,22 @@ async function main(): Promise<void> {
     ...(values.execute ? { execute: values['legacy-code-archive'] ? { unpackCodeArchive: true } : true } : {}),
   };
   const emu = await startEmulator(options);
-  process.stdout.write(
-    Object.entries(emu.env())
-      .map(([k, v]) => `export ${k}=${shellQuote(v)}\n`)
-      .join(''),
-  );
+  const exports = Object.entries(emu.env())
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}\n`)
+    .join('');
+  // Not --env-file: tsx (like node) takes that flag for itself, before this script sees it.
+  // Written aside and renamed into place, so a script that waits for the file to exist never sources half of it.
+  // It holds the emulator's (made-up) secret: readable by this user only.
+  const envFile = values['write-env-file'];
+  if (envFile !== undefined) {
+    const partial = `${envFile}.${process.pid}.partial`;
+    writeFileSync(partial, exports, { mode: 0o600 });
+    renameSync(partial, envFile);
+  }
+  process.stdout.write(exports);
   if (!values.quiet) emu.journal.onEntry((e) => process.stderr.write(`${describe(e)}\n`));
   process.stderr.write(`pai-process emulator: PAI ${emu.paiEndpoint}, AIWorkspace ${emu.workspaceEndpoint}, OSS ${emu.ossEndpoint}${emu.runsRoot ? `; jobs run for real in ${emu.runsRoot}` : ''}; Ctrl-C to stop\n`);
+  if (!emu.runsRoot) process.stderr.write('pai-process emulator: jobs play a canned script (statuses and log lines), whatever their code does; --execute runs them for real\n');
 
   let closing = false;
   const stop = (signal: string): void => {

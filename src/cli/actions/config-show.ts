@@ -8,7 +8,10 @@ import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import type { SessionFlags } from '../../core/session/resolve.js';
-import { credentialsFor } from './connect.js';
+import { connect, credentialsFor } from './connect.js';
+import { retrying } from './retrying.js';
+import type { PreflightPass } from '../../core/preflight.js';
+import { requireSession } from '../../core/session/resolve.js';
 import { loadSession } from './session.js';
 import { visible } from '../../ui/sanitize.js';
 
@@ -16,12 +19,12 @@ import { visible } from '../../ui/sanitize.js';
  * Prints every session value with its origin, and where credentials come from. The job config is read
  * only for its session block, so a job with other problems still shows its session.
  */
-export async function configShowAction(opts: SessionFlags & CommonOptions & { file?: string }, inv: Invocation): Promise<void> {
+export async function configShowAction(opts: SessionFlags & CommonOptions & { file?: string; check?: boolean }, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;
   const warn = warner(io);
   const lookup = await findJobConfig({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, importFile: ctx.importFile });
   for (const s of lookup.skipped) warn(s.message);
-  const { session, problems } = loadSession(ctx, opts, sessionBlockOf(lookup, ctx.env), warn);
+  const { session, problems, sdkConfigShown } = loadSession(ctx, opts, sessionBlockOf(lookup, ctx.env), warn);
 
   const { maskAccessKeyId } = await import('../../cloud/credentials.js');
   let credentials: CredentialsView;
@@ -35,11 +38,32 @@ export async function configShowAction(opts: SessionFlags & CommonOptions & { fi
     credentials = { source: 'none', error: error.message };
   }
 
-  if (opts.json) writeJson(io, { ...sessionJson(session, credentials), problems });
-  else {
+  // --check: ask the service too (core/preflight.ts); a failed check ends with that failure's own exit code.
+  let checked: PreflightPass[] | undefined;
+  let checkFailure: unknown;
+  if (opts.check && !failure) {
+    checked = [];
+    try {
+      const complete = requireSession(session, problems, sdkConfigShown);
+      const [{ preflight }, backends] = await Promise.all([import('../../core/preflight.js'), connect(inv, complete)]);
+      await preflight(complete, { ...backends, call: retrying(inv) }, (pass) => checked!.push(pass));
+    } catch (error) {
+      checkFailure = error;
+    }
+  }
+
+  if (opts.json) writeJson(io, { ...sessionJson(session, credentials), problems, ...(checked && !checkFailure ? { check: Object.fromEntries(checked.map((c) => [c.check, c.message])) } : {}) });
+  else if (opts.quiet) {
+    // Nothing to print but what is wrong: the exit code says whether the session can be used.
+  } else {
     const style = createStyle(io.color && io.stdoutIsTTY);
     io.out(renderSession(session, credentials, style) + '\n');
     for (const p of problems) io.err(`${createStyle(io.color).yellow('!')} ${visible(`${p.origin ?? p.path}: ${p.message}`)}\n`);
   }
+  if (checked && !opts.quiet && !opts.json) {
+    const style = createStyle(io.color);
+    for (const c of checked) io.err(`${style.green('✔')} ${c.message}\n`);
+  }
   if (failure) inv.exitCode = renderError(io, failure, false);
+  else if (checkFailure !== undefined) throw checkFailure;
 }

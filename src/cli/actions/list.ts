@@ -46,6 +46,10 @@ export async function listAction(opts: ListOptions, inv: Invocation): Promise<vo
     writeJson(io, shown.map(jobJson));
     return;
   }
+  if (opts.quiet) {
+    io.out(shown.map((j) => `${j.id}\n`).join(''));
+    return;
+  }
   if (shown.length === 0) {
     const filters = [status ? `in status ${status}` : '', opts.name ? `named ${opts.name}` : ''].filter(Boolean).join(' and ');
     // The two reasons a list is empty that a user can act on: the time window and the workspace.

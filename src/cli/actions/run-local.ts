@@ -38,7 +38,8 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   const base = loaded.file ? dirname(resolve(ctx.cwd, loaded.file)) : ctx.cwd;
 
   const interrupt = localInterrupt(inv);
-  const reporter = await reporterFor(inv);
+  // With --quiet a local job's essential output is its own log lines.
+  const reporter = await reporterFor(inv, 'logs');
   const started = Date.now();
   const events: LocalRunEvents = {
     status: reporter.status,
@@ -53,7 +54,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
       ? (job) => reporter.result({ job: { id: job.id, name: job.id, status: 'Stopped', reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', instances: [], outputs: [], transitions: [], labels: {} }, exitCode: ExitCode.interrupted, durationMs: Date.now() - started, outputs: [] })
       : reporter.interrupted,
     warning: (m) => io.err(`! ${visibleLines(m)}\n`),
-    staging: (dir) => io.err(`${visible(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}.`)} Ctrl-C stops it.\n`),
+    staging: (dir) => inv.options.quiet || io.err(`${visible(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}.`)} Ctrl-C stops it.\n`),
   };
   try {
     return await runLocalJob(
@@ -71,7 +72,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
 /** Flags about following a cloud job mean nothing here; saying so beats ignoring them. */
 function refuseCloudFlags(opts: RunOptions): void {
   const hints: Record<string, string> = {
-    dryRun: '--dry-run shows the cloud request; a local run sends none. Use `pai-process validate` to check the job.',
+    dryRun: '--dry-run shows the cloud request; a local run sends none. Use `pai-process validate --local` to check the job.',
     detach: '--detach leaves a cloud job running; a local job runs in the foreground, in this terminal.',
     timeout: '--timeout stops following a cloud job; to bound a local job, set max_run_time (--max-run-time).',
   };

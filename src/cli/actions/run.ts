@@ -35,7 +35,9 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   // --local makes the job local (instance_type: local), which also lets its outputs be local paths.
   const overrides = opts.local ? [...jobOverrides(opts), { path: ['instance_type'], value: 'local', origin: '--local' }] : jobOverrides(opts);
   const warn = warner(inv.io);
-  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, env: ctx.env, overrides, importFile: ctx.importFile, warn });
+  // The check the hint names must judge the job as this run does: a --local job may write to local paths.
+  const checkCommand = `pai-process validate${opts.local ? ' --local' : ''}${opts.file !== undefined ? ` -f ${opts.file}` : ''}`;
+  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, env: ctx.env, overrides, importFile: ctx.importFile, warn, checkCommand });
   const { job } = loaded;
   if (opts.download !== undefined && (opts.local || job.instance_type === 'local')) {
     throw new UsageError('--download applies to cloud runs: a local run writes its outputs on this machine already', 'Drop --download; the outputs are in the run folder (docs/local.md), or where its outputs name.');

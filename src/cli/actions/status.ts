@@ -1,3 +1,4 @@
+import { visible } from '../../ui/sanitize.js';
 import { parseDuration } from '../../core/duration.js';
 import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../../core/errors.js';
 import { lastEvents, type JobEvent } from '../../core/follow/events.js';
@@ -25,6 +26,10 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
   const { io } = inv;
   if (!opts.wait) {
     const job = await retrying(inv)(() => jobs.getJob(jobId));
+    if (opts.quiet) {
+      io.out(`${visible(job.status)}\n`);
+      return;
+    }
     // The last events say why a job waits or failed. They are a hint: a refusal (RAM, a service without
     // them) leaves them out, with the reason, rather than failing the status.
     let events: JobEvent[] = [];

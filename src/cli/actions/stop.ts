@@ -29,10 +29,12 @@ export async function stopAction(jobId: string, opts: StopOptions, inv: Invocati
   const before = await retrying(inv)(() => jobs.getJob(jobId));
   if (isTerminal(before.status)) {
     if (opts.json) writeJson(io, { id: jobId, status: before.status, stopped: false });
+    else if (opts.quiet) io.out(`${before.status}\n`);
     else io.err(`Job ${jobId} has already ended (${before.status}); nothing to stop.\n`);
     return;
   }
-  const final = await stopAndWait(jobId, { jobs, clock: Date.now, sleep: abortableSleep }, { stopping: (id) => io.err(`Stopping ${id}…\n`), retry: () => {} }, 60_000, ctx.retry);
+  const final = await stopAndWait(jobId, { jobs, clock: Date.now, sleep: abortableSleep }, { stopping: (id) => (opts.quiet ? undefined : io.err(`Stopping ${id}…\n`)), retry: () => {} }, 60_000, ctx.retry);
   if (opts.json) writeJson(io, { id: jobId, status: final?.status ?? null, stopped: true });
+  else if (opts.quiet) io.out(`${visible(final?.status ?? 'Stopping')}\n`);
   else io.err(`${style.yellow('■')} Job ${jobId} is ${visible(final?.status ?? 'stopping')}.\n`);
 }

@@ -21,7 +21,7 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
   const backends = await connect(inv, session);
   const interrupt = interruptSignal(inv);
   let ended: RunResult | undefined;
-  const inner = withGitHubOutput(await reporterFor(inv), ctx.env);
+  const inner = withGitHubOutput(await reporterFor(inv, 'id'), ctx.env);
   // The job and its output channels as the run ended, for --download.
   const reporter: typeof inner = { ...inner, result: (r) => ((ended = r), inner.result(r)) };
   const work = await mkdtemp(join(tmpdir(), 'pai-process-'));

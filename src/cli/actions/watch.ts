@@ -13,7 +13,7 @@ import { interruptSignal, reporterFor } from './reporter.js';
  */
 export async function watch(inv: Invocation, jobs: JobsApi, jobId: string, options: Omit<FollowOptions, 'signal' | 'cadence' | 'retry'>, quiet = false): Promise<void> {
   const interrupt = interruptSignal(inv);
-  const reporter = await reporterFor(inv);
+  const reporter = await reporterFor(inv, options.showLogs ? 'logs' : 'status');
   reporter.setJob(jobId);
   let lines = 0;
   let status: string | undefined;

@@ -130,7 +130,7 @@ export class PaiJobsApi implements JobsApi {
       id,
       `No training job ${id}${where} (${error.action ?? 'the service'} answered ${error.code})`,
       `Check the id: \`pai-process list\` shows the workspace's recent jobs (\`--since 30d\` to look further back); a job in another region needs --region.`,
-    );
+    ).from(error.answer);
   }
 
   #workspaceNotFound(workspaceId: string, action: string, error: ApiError): NotFoundError {
@@ -140,7 +140,7 @@ export class PaiJobsApi implements JobsApi {
       workspaceId,
       `No PAI workspace ${workspaceId}${where} (${action} answered ${error.code})`,
       'Find the workspace id in the PAI console (the workspace list of the job\'s region), and `pai-process config show` says where this one came from.',
-    );
+    ).from(error.answer);
   }
 }
 

@@ -23,6 +23,8 @@ export interface LoadJobInput {
   importFile: ImportFile;
   /** Told of files the search passed over (a JavaScript config not run, a file someone else could write). */
   warn?: (message: string) => void;
+  /** The command the hint of a rejected config names to check it again (default `pai-process validate`). */
+  checkCommand?: string;
 }
 
 export interface LoadedJob {
@@ -82,7 +84,7 @@ export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
   if (diagnostics.length > 0) {
     const where = source?.file ?? 'The job';
     const count = diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`;
-    throw new ConfigError(`${where} has ${count}; nothing was submitted`, sortByLine(diagnostics), 'Fix each one and run `pai-process validate` to check again.');
+    throw new ConfigError(`${where} has ${count}; nothing was submitted`, sortByLine(diagnostics), `Fix each one and run \`${input.checkCommand ?? 'pai-process validate'}\` to check again.`);
   }
   return { job, file: source?.file, discovered: lookup.discovered && source !== undefined, originOf: (key) => describeOrigin(key, source, origins) };
 }

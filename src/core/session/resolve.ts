@@ -3,6 +3,7 @@ import type { Diagnostic } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
 import type { SessionConfig } from '../job.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
+import { unknownRegion } from './regions.js';
 import type { SdkConfig } from './sdk-config.js';
 
 /** A resolved value and where it came from (`--region`, `env PAI_REGION_ID`, `job.yaml session.region_id`, ...). */
@@ -84,6 +85,9 @@ export function resolveSession(inputs: SessionInputs): { session: Session; probl
   const vpc = network.value === 'vpc';
 
   let endpoint = endpointSetting(pick(undefined, ['PAI_ENDPOINT'], 'endpoint'), 'endpoint');
+  // A region outside PAI's list is most often a typo; an explicit endpoint (private, or a region the list lacks) skips the check.
+  const regionProblem = region ? unknownRegion(region, endpoint !== undefined) : undefined;
+  if (regionProblem) problems.push(regionProblem);
   let ossEndpoint = endpointSetting(pick(undefined, ['PAI_OSS_ENDPOINT'], 'oss_endpoint'), 'oss_endpoint');
   // AIWorkspace is its own product with its own endpoint (the SDK builds one client per product, each from
   // the region): PAI_ENDPOINT never routes it, or ListConfigs would go to a host that does not serve it.
