@@ -81,7 +81,8 @@ describe('finding the job config', () => {
       const result = await runCli(command, { cwd: dir, env: SESSION_ENV });
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
-      expect(result.stderr).toContain('✖ No job config found; nothing was submitted');
+      // Only `run` submits, so only `run` says that nothing was.
+      expect(result.stderr).toContain(command[0] === 'run' ? '✖ No job config found; nothing was submitted\n' : '✖ No job config found\n');
       expect(result.stderr).toContain(`looked in ${dir} only: no folder from it up to / has .git or package.json`);
       expect(result.stderr).toContain('.pai-processrc, .pai-processrc.json');
       expect(result.stderr).toContain('then job.yaml or job.yml in the working folder');
@@ -100,7 +101,7 @@ describe('finding the job config', () => {
     expect(result.stderr).not.toContain('image_uri: is required');
     const doc = JSON.parse(result.stdout) as { error: { message: string; exitCode: number; diagnostics: { message: string }[] } };
     expect(doc.error.exitCode).toBe(2);
-    expect(doc.error.message).toBe('No job config found; nothing was submitted');
+    expect(doc.error.message).toBe('No job config found');
     expect(doc.error.diagnostics[0]!.message).toContain(`looked in ${dir} only`);
   });
 });

@@ -202,7 +202,7 @@ describe('a found config is read with the same 1 MiB cap as -f', () => {
     sparse(join(dir, '.pai-processrc'), bytes);
     const r = await runCli(['validate'], { cwd: dir });
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain(`✖ The job config ${join(dir, '.pai-processrc')} is larger than 1 MiB; a job config is at most 1 MiB, nothing was submitted`);
+    expect(r.stderr).toContain(`✖ The job config ${join(dir, '.pai-processrc')} is larger than 1 MiB; a job config is at most 1 MiB\n`);
     expect(r.stderr).toContain('→ It was found by search as a job config: move or rename it, or name the right file with -f FILE.');
   });
 
