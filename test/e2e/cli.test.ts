@@ -43,6 +43,18 @@ describe('the built CLI', () => {
     expect(JSON.parse(r.stdout)).toEqual({ cacheUsed: true, bucket: 'my-bucket', put: 'function' });
   });
 
+  it('loads the credentials library and the OpenAPI client from one bundle and its code cache, as working classes', () => {
+    const probe = `const { loadLibrary } = require(${JSON.stringify(`${root}bin/load-bundle.cjs`)});
+      const c = loadLibrary('@alicloud/credentials'), o = loadLibrary('@alicloud/openapi-client'), u = loadLibrary('@alicloud/tea-util');
+      const provider = c.exports.StaticAKCredentialsProvider.builder().withAccessKeyId('k').withAccessKeySecret('s').build();
+      const credential = new c.exports.default(null, provider);
+      const client = new o.exports.default(new o.exports.Config({ credential, endpoint: 'example.com', regionId: 'cn-hangzhou' }));
+      credential.getCredential().then((got) => console.log(JSON.stringify({ cacheUsed: [c.cacheUsed, o.cacheUsed, u.cacheUsed], id: got.accessKeyId, callApi: typeof client.callApi, runtime: typeof u.exports.RuntimeOptions })));`;
+    const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ cacheUsed: [true, true, true], id: 'k', callApi: 'function', runtime: 'function' });
+  });
+
   it('runs as well when V8 rejects the cache (other V8 flags): it compiles instead', () => {
     const flag = '--max-semi-space-size=4';
     const probe = `const b = require(${JSON.stringify(`${root}bin/load-bundle.cjs`)}).loadBundle(); console.log(b.cacheUsed);`;
@@ -61,7 +73,7 @@ describe('the built CLI', () => {
   it('runs from just the files the package ships (package.json "files"), from the code cache', () => {
     const packed = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'dist/bundle/ali-oss.cjs', 'dist/bundle/ali-oss.cjs.v8-cache', 'schema/job-config.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'dist/bundle/ali-oss.cjs', 'dist/bundle/ali-oss.cjs.v8-cache', 'dist/bundle/alicloud.cjs', 'dist/bundle/alicloud.cjs.v8-cache', 'schema/job-config.schema.json']));
     const pkg = tempDir('package-');
     for (const file of files) {
       mkdirSync(dirname(join(pkg, file)), { recursive: true });
