@@ -2,9 +2,11 @@
 //   main.cjs           dist/cli/main.js and all it imports but the Alibaba libraries, as one CommonJS file
 //   main.cjs.v8-cache  V8's code cache of it, warmed by running the commands a script runs most
 //   help.txt           the top-level `--help` as the CLI prints it without a terminal
+//   command-help.json  every command's `--help` likewise ({ "run": ..., "config show": ... })
 //   ali-oss.cjs        ali-oss and its dependencies as one CommonJS file, and its code cache (ali-oss.cjs.v8-cache)
 //   alicloud.cjs       @alicloud/credentials, @alicloud/openapi-client and @alicloud/tea-util, and their code cache
-// bin/pai-process.cjs runs main.cjs through bin/load-bundle.cjs, and prints help.txt for a bare `--help`.
+// bin/pai-process.cjs runs main.cjs through bin/load-bundle.cjs, and prints help.txt for a bare `--help` and
+// command-help.json's text for `<command> --help`.
 //
 // Why (docs/performance.md has the figures): Node's ESM loader costs about a millisecond a module and some 30 ms to
 // start at all, and the CLI reached some 60 modules of ours and 100 files of its libraries (yaml alone is 70); then
@@ -94,9 +96,9 @@ try {
   writeFileSync(join(work, 'job.yaml'), 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
   // Only PATH of the caller's environment: no NODE_OPTIONS, proxies or Alibaba settings that the libraries read.
   const env = { PATH: process.env.PATH ?? '' };
-  const help = execFileSync(process.execPath, [join(root, 'scripts', 'warm-code-caches.cjs'), work], { encoding: 'utf8', env, cwd: work });
-  if (!help.startsWith('Usage: pai-process')) throw new Error(`unexpected --help:\n${help}`);
-  writeFileSync(join(outdir, 'help.txt'), help);
+  const { top, commands } = JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'warm-code-caches.cjs'), work], { encoding: 'utf8', env, cwd: work }));
+  writeFileSync(join(outdir, 'help.txt'), top);
+  writeFileSync(join(outdir, 'command-help.json'), `${JSON.stringify(commands, null, 1)}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -2,8 +2,10 @@
 // Run by scripts/bundle.mjs in a child process with no flags of ours (V8 rejects a cache made under other flags):
 // `node scripts/warm-code-caches.cjs <work folder>`, in a folder holding job.yaml and code/. Runs in-process, through
 // bin/load-bundle.cjs, what users run most, so that V8 has compiled those functions, then writes the code cache of
-// every bundle (dist/bundle/*.v8-cache): a function in the cache is not compiled again at start-up. Prints the
-// top-level `--help` as the CLI renders it without a terminal (stdout here is a pipe, so commander uses 80 columns).
+// every bundle (dist/bundle/*.v8-cache): a function in the cache is not compiled again at start-up. Prints, as JSON,
+// the top-level `--help` and every command's `<command> --help` as the CLI renders them without a terminal (these
+// are rendered in-process into strings; commander then uses its default 80 columns): { top, commands: { 'run': ...,
+// 'config show': ... } }. bin/pai-process.cjs prints them without loading the CLI.
 //
 // The commands that talk to the cloud (status, logs, list, stop, config show) run against a server of this process on
 // 127.0.0.1 that answers every job "not found" and every listing empty, and Alibaba's clients sign and send one
@@ -12,6 +14,7 @@
 const { createServer } = require('node:http');
 const { mkdirSync } = require('node:fs');
 const { join } = require('node:path');
+const { pathToFileURL } = require('node:url');
 const { loadBundle, loadLibrary } = require('../bin/load-bundle.cjs');
 
 const work = process.argv[2];
@@ -41,6 +44,24 @@ function startServer() {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve({ server, seen, origin: `http://127.0.0.1:${server.address().port}` })));
 }
 
+/** Every command and subcommand (['run'], ['config', 'show'], ...), from the program the CLI builds (dist/cli). */
+async function commandPaths() {
+  const dist = join(__dirname, '..', 'dist', 'cli');
+  const { buildProgram } = await import(pathToFileURL(join(dist, 'program.js')).href);
+  const { defaultContext, Invocation } = await import(pathToFileURL(join(dist, 'context.js')).href);
+  const paths = [];
+  const walk = (command, path) => {
+    for (const sub of command.commands) {
+      if (sub.name() === 'help') continue; // commander's `help [command]`: not a command of ours
+      paths.push([...path, sub.name()]);
+      walk(sub, [...path, sub.name()]);
+    }
+  };
+  walk(buildProgram(new Invocation({ ...defaultContext(), stdout: sink, stderr: sink })), []);
+  if (!paths.some((p) => p.join(' ') === 'run')) throw new Error(`warming the code cache: no run command among ${JSON.stringify(paths)}`);
+  return paths;
+}
+
 (async () => {
   const { server, seen, origin } = await startServer();
   try {
@@ -56,8 +77,15 @@ function startServer() {
       loadLibrary: (name) => loadLibrary(name).exports,
     });
 
-    let help = '';
-    if ((await main(['--help'], context({ write: (s) => ((help += s), true) }))) !== 0) throw new Error('--help failed');
+    const render = async (argv) => {
+      let text = '';
+      const code = await main(argv, context({ write: (s) => ((text += s), true) }));
+      if (code !== 0 || !text.startsWith('Usage: pai-process')) throw new Error(`${argv.join(' ')} exited ${code}:\n${text}`);
+      return text;
+    };
+    const top = await render(['--help']);
+    const commands = {};
+    for (const path of await commandPaths()) commands[path.join(' ')] = await render([...path, '--help']);
     for (const argv of [['run', '--help'], ['status', '--help'], ['validate', '-f', 'job.yaml'], ['run', '-f', 'job.yaml', '--dry-run'], ['run', '-f', 'job.yaml', '--dry-run', '--json']]) {
       const code = await main(argv, context(sink));
       if (code !== 0) throw new Error(`${argv.join(' ')} exited ${code}`);
@@ -77,7 +105,7 @@ function startServer() {
     const head = await client.head('warm-up').then(() => undefined, (error) => error);
     if (head?.status !== 404) throw new Error(`warming the code cache: ali-oss's HeadObject ended with ${head?.status ?? head}`);
     oss.writeCache();
-    process.stdout.write(help);
+    process.stdout.write(JSON.stringify({ top, commands }));
   } finally {
     server.close();
   }

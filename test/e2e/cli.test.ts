@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -73,7 +73,7 @@ describe('the built CLI', () => {
   it('runs from just the files the package ships (package.json "files"), from the code cache', () => {
     const packed = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path);
-    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'dist/bundle/ali-oss.cjs', 'dist/bundle/ali-oss.cjs.v8-cache', 'dist/bundle/alicloud.cjs', 'dist/bundle/alicloud.cjs.v8-cache', 'schema/job-config.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'dist/bundle/command-help.json', 'dist/bundle/ali-oss.cjs', 'dist/bundle/ali-oss.cjs.v8-cache', 'dist/bundle/alicloud.cjs', 'dist/bundle/alicloud.cjs.v8-cache', 'schema/job-config.schema.json']));
     const pkg = tempDir('package-');
     for (const file of files) {
       mkdirSync(dirname(join(pkg, file)), { recursive: true });
@@ -116,6 +116,28 @@ describe('the built CLI', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(live);
       expect(r.stderr).toBe('');
+    }
+  });
+
+  it('<command> --help without a terminal prints the help the build rendered for that command, without loading the CLI', async () => {
+    const { main } = (await import(`${root}dist/cli/main.js`)) as typeof import('../../src/cli/main.js');
+    const rendered = JSON.parse(readFileSync(`${root}dist/bundle/command-help.json`, 'utf8')) as Record<string, string>;
+    expect(Object.keys(rendered)).toEqual(expect.arrayContaining(['run', 'logs', 'status', 'stop', 'list', 'validate', 'config', 'config show']));
+    for (const [command, text] of Object.entries(rendered)) {
+      let live = '';
+      expect(await main([...command.split(' '), '--help'], { stdout: { write: (s: string) => ((live += s), true) }, stderr: { write: () => true } })).toBe(0);
+      expect(text).toBe(live);
+    }
+    // At exit, the modules the process required: the bundle's loader is not among them.
+    const preload = join(tempDir('preload-'), 'modules.cjs');
+    writeFileSync(preload, "process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache))));\n");
+    for (const args of [['run', '--help'], ['status', '-h'], ['config', 'show', '--help']]) {
+      const r = spawnSync(process.execPath, ['-r', preload, bin, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(rendered[args.slice(0, -1).join(' ')]);
+      const modules = JSON.parse(r.stderr) as string[];
+      expect(modules.some((m) => m.endsWith('pai-process.cjs'))).toBe(true);
+      expect(modules.filter((m) => m.endsWith('load-bundle.cjs'))).toEqual([]);
     }
   });
 
