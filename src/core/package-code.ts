@@ -17,7 +17,8 @@ export type CodeUploadMode = 'files' | 'archive';
  * compressed or copied; `archive`: one deterministic .tar.gz in `workDir`.
  */
 export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: string, maxBytes: number = DEFAULT_MAX_CODE_SIZE, events?: PackageEvents): Promise<PackagedCode & { selection: Selection }> {
-  const selection = await selectChecked(dir, maxBytes, events);
+  // Files: hashing opens every file at once, and refuses an unreadable one as the walk would (packaging/errors.ts).
+  const selection = await selectChecked(dir, maxBytes, events, mode === 'archive');
   if (mode === 'archive') {
     const archive = await packArchive(selection, join(workDir, 'source.tar.gz'));
     for (const w of archive.warnings) events?.warning(w);
@@ -33,8 +34,8 @@ export async function packageCode(dir: string, workDir: string, maxBytes: number
   return prepareCode(dir, 'archive', workDir, maxBytes, events);
 }
 
-async function selectChecked(dir: string, maxBytes: number, events: PackageEvents | undefined): Promise<Selection> {
-  const selection = await selectFiles(dir);
+async function selectChecked(dir: string, maxBytes: number, events: PackageEvents | undefined, checkReadable = true): Promise<Selection> {
+  const selection = await selectFiles(dir, { checkReadable });
   for (const w of selection.warnings) events?.warning(w);
   const finding = checkCodeSize(selection, maxBytes);
   if (finding?.kind === 'too-large') {

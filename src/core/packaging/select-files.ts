@@ -41,6 +41,12 @@ export interface Selection {
 export interface SelectOptions {
   /** Replaces some file-system calls (tests). */
   fs?: Partial<TreeFs>;
+  /**
+   * Whether every file is checked for reading while choosing (default true). A caller that opens every chosen file
+   * straight away (hashTree) passes false: the open fails with the same PackagingError, and the walk saves a call
+   * per file (~4% of a second run over 4,000 files, docs/performance.md).
+   */
+  checkReadable?: boolean;
 }
 
 /** The permission bits written for each entry type (see `Entry.mode`). */
@@ -77,6 +83,7 @@ interface Walk {
   readonly rules: IgnoreRules;
   readonly entries: Entry[];
   readonly warnings: { path: string; text: string }[];
+  readonly checkReadable: boolean;
 }
 
 /**
@@ -91,7 +98,7 @@ export async function selectFiles(root: string, options: SelectOptions = {}): Pr
   const realRoot = await openRoot(fs, absRoot);
   const paiignore = await readIgnoreFile(fs, join(absRoot, '.paiignore'));
   const rules = paiignore === undefined ? IgnoreRules.fromGitignores() : IgnoreRules.fromPaiignore(paiignore);
-  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [] };
+  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [], checkReadable: options.checkReadable ?? true };
 
   await walkFolder(walk, absRoot, '');
 
@@ -237,11 +244,13 @@ async function keep(walk: Walk, rel: string, abs: string, stat: FileStat): Promi
     return { path: rel, type: 'directory', size: 0, mode: normalisedMode('directory', stat.mode) };
   }
   if (stat.isFile()) {
-    try {
-      await walk.fs.checkReadable(abs);
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return undefined;
-      throw unreadable(abs, err);
+    if (walk.checkReadable) {
+      try {
+        await walk.fs.checkReadable(abs);
+      } catch (err) {
+        if (errnoCode(err) === 'ENOENT') return undefined;
+        throw unreadable(abs, err);
+      }
     }
     return { path: rel, type: 'file', size: stat.size, mode: normalisedMode('file', stat.mode) };
   }
