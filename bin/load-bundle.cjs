@@ -30,9 +30,12 @@ function loadCached(file) {
   } catch {
     cachedData = undefined; // none written yet (the build writes it), or unreadable: compile as usual
   }
-  const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
+  // Module.wrap's parameters and one more: __paiImport, this module's import(), which the bundled cosmiconfig calls
+  // to load a JavaScript job config (scripts/bundle.mjs).
+  const wrapped = `(function (exports, require, module, __filename, __dirname, __paiImport) { ${source}\n});`;
+  const script = new vm.Script(wrapped, { filename: file, cachedData });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));
+  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file), (specifier) => import(specifier));
   return {
     exports: module.exports,
     /** Whether V8 used the cache (false: none, or it did not match). */

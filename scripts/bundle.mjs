@@ -11,9 +11,9 @@
 // Why (docs/performance.md has the figures): Node's ESM loader costs about a millisecond a module and some 30 ms to
 // start at all, and the CLI reached some 60 modules of ours and 100 files of its libraries (yaml alone is 70); then
 // compiling them was most of what was left. One CommonJS file loaded from V8's code cache skips both. Modules that
-// only a dynamic import() reaches are still evaluated only when reached. The Alibaba libraries, cosmiconfig
-// (its loaders resolve files relative to its own modules) and typescript (cosmiconfig's optional loader) stay outside:
-// the code loads them with require() at run time.
+// only a dynamic import() reaches are still evaluated only when reached. The Alibaba libraries (bundled apart, below)
+// and typescript and the YAML/JSON parsers of cosmiconfig's own loaders (optional, and unused by find.ts) stay
+// outside: the code loads them with require() at run time. cosmiconfig is in main.cjs (see `rewrites`).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -33,6 +33,42 @@ mkdirSync(outdir, { recursive: true });
 // hashes and scans), and V8 checks the code cache against it. Names are kept: stack traces (--verbose) stay readable.
 const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, charset: 'ascii', logLevel: 'warning' };
 
+// cosmiconfig inside main.cjs, from its code cache: required from node_modules it cost `status` and every command
+// that looks for a job config ~17 ms of its ~100 before the first request (docs/performance.md). Two rewrites make
+// that possible, each checked to apply exactly once (a new version of either file fails the build here):
+// - src/core/config/find.ts requires it through createRequire (so that tsx and vitest load the package), which
+//   esbuild leaves as a run-time require: here it becomes a plain require() that esbuild bundles.
+// - cosmiconfig imports a JavaScript config (and typescript) with import(), which code run from a code cache cannot
+//   do (bin/load-bundle.cjs): here it calls __paiImport, the import() of bin/load-bundle.cjs, passed into the bundle.
+// The loaders cosmiconfig requires only for the formats find.ts loads itself (YAML, JSON) stay outside.
+const rewrites = [
+  { file: /[\\/]dist[\\/]core[\\/]config[\\/]find\.js$/, edits: [["createRequire(import.meta.url)('cosmiconfig')", "require('cosmiconfig')"]] },
+  {
+    file: /[\\/]node_modules[\\/]cosmiconfig[\\/]dist[\\/]loaders\.js$/,
+    edits: [
+      ['await import(href)', 'await __paiImport(href)'],
+      ["await import('typescript')", "await __paiImport('typescript')"],
+    ],
+  },
+];
+const rewritten = new Set();
+const cosmiconfigInBundle = {
+  name: 'cosmiconfig in the bundle',
+  setup(b) {
+    for (const { file, edits } of rewrites) {
+      b.onLoad({ filter: file }, ({ path }) => {
+        rewritten.add(file);
+        let text = readFileSync(path, 'utf8');
+        for (const [from, to] of edits) {
+          if (text.split(from).length !== 2) throw new Error(`scripts/bundle.mjs: expected ${JSON.stringify(from)} once in ${path}`);
+          text = text.replace(from, to);
+        }
+        return { contents: text, loader: 'js' };
+      });
+    }
+  },
+};
+
 // import.meta.url has no CommonJS equivalent that esbuild fills in: give it the bundle's own file URL.
 const shim = join(outdir, 'import-meta-url.js');
 writeFileSync(shim, 'export const importMetaUrl = require("node:url").pathToFileURL(__filename).href;\n');
@@ -40,11 +76,13 @@ await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
   outfile: bundle,
   ...common,
-  external: ['@alicloud/*', 'ali-oss', 'cosmiconfig', 'typescript'],
+  external: ['@alicloud/*', 'ali-oss', 'typescript', 'js-yaml', 'parse-json', 'import-fresh'],
+  plugins: [cosmiconfigInBundle],
   inject: [shim],
   define: { 'import.meta.url': 'importMetaUrl' },
 });
 rmSync(shim);
+if (rewritten.size !== rewrites.length) throw new Error(`scripts/bundle.mjs: not every rewrite found its file (${[...rewritten].join(', ')})`);
 
 // ali-oss apart: requiring the package costs some 170 ms (urllib, xml2js, ...), one file from a code cache about half
 // that, and only commands that touch OSS load it (bin/load-bundle.cjs loadLibrary). `proxy-agent` is an optional

@@ -27,7 +27,7 @@ async function run(args: string[], cwd: string) {
 // bin/load-bundle.cjs runs the Alibaba libraries from the build's bundles and their code caches (docs/performance.md):
 // a command that required them from node_modules would pay some 150-300 ms more before its first request.
 describe('the built CLI takes the Alibaba libraries from its bundles', () => {
-  const installed = /node_modules[\\/](@alicloud[\\/]|ali-oss[\\/])/;
+  const installed = /node_modules[\\/](@alicloud[\\/]|ali-oss[\\/]|cosmiconfig[\\/])/;
 
   it('status: credentials and the OpenAPI client', async () => {
     const job = emu.jobs.create({ TrainingJobName: 'bundled', WorkspaceId: emu.workspaceId }, { script: [] });
@@ -36,6 +36,17 @@ describe('the built CLI takes the Alibaba libraries from its bundles', () => {
     expect(r.code).toBe(0);
     expect(emu.journal.last('GetTrainingJob')?.signature).toMatchObject({ algorithm: 'v2', ok: true });
     expect(r.modules.some((m) => m.endsWith('load-bundle.cjs'))).toBe(true); // the probe sees the CLI's modules
+    expect(r.modules.filter((m) => installed.test(m))).toEqual([]);
+  });
+
+  it('a job config that cosmiconfig finds and imports (an ES module): cosmiconfig from the bundle', async () => {
+    const config = "export default { image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large', source_dir: 'src' };\n";
+    const dir = project({ 'pai-process.config.mjs': config, 'src/main.py': 'print(1)\n' });
+    const r = await run(['validate', '--json'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ valid: true, job: { command: 'python main.py' } });
+    expect(r.stdout).toContain('pai-process.config.mjs');
     expect(r.modules.filter((m) => installed.test(m))).toEqual([]);
   });
 
