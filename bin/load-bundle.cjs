@@ -20,7 +20,9 @@ const BUNDLE = join(BUNDLE_DIR, 'main.cjs');
 
 /** A CommonJS file run through its code cache (`<file>.v8-cache`), and a way to write that cache once its code has run. */
 function loadCached(file) {
-  const source = readFileSync(file, 'utf8');
+  // The build writes the bundles in ASCII (scripts/bundle.mjs checks), where latin1 reads the same string as UTF-8;
+  // Node hands a large latin1 string (ali-oss.cjs, 1.1 MB) to V8 without decoding or copying it: 4-8 ms less.
+  const source = readFileSync(file, 'latin1');
   const cache = `${file}.v8-cache`;
   let cachedData;
   try {
