@@ -7,6 +7,7 @@
  *   npm run bench -- --only startup,pack,e2e,second,rss,follow
  *   npm run bench -- --runs 31 --heavy-runs 7 --no-build --keep --quick
  *   npm run bench -- --only follow --cli /path/to/other/bin/pai-process.cjs   (compare another build)
+ *   npm run bench -- --only startup,second --also-cli /path/to/other/bin/pai-process.cjs   (both builds, same rounds)
  *
  * The CLI is spawned from the built bin/pai-process.cjs (built first unless --no-build) with a clean environment that
  * points at an emulator started in this process (test/emulator), and ALIBABA_CLOUD_ECS_METADATA_DISABLED=true. All
@@ -32,7 +33,8 @@ type Figure = (typeof FIGURES)[number];
 
 const TARGETS = {
   startup: 1.5,
-  dryRun: 3,
+  dryRun: 2,
+  firstRequest: 2,
   e2e: 1.5,
   pack: 1.2,
   second: 1.5,
@@ -50,9 +52,12 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     quick: { type: 'boolean', default: false },
     cli: { type: 'string' },
+    'also-cli': { type: 'string' },
   },
 });
 const CLI = args.cli ? resolve(args.cli) : CLI_DEFAULT;
+// --also-cli: another build whose start-up is measured in the same rounds (before/after figures from one run).
+const ALSO_CLI = args['also-cli'] ? resolve(args['also-cli']) : undefined;
 const only = new Set<Figure>(args.only ? (args.only.split(',').map(s => s.trim()) as Figure[]) : FIGURES);
 for (const f of only) if (!FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (known: ${FIGURES.join(', ')})`);
 const startupRuns = Number(args.runs ?? (args.quick ? 11 : 25));
@@ -92,7 +97,7 @@ async function main(): Promise<number> {
     process.exit(130);
   });
   try {
-    if (only.has('startup')) rows.push(...(await startup(dir, env)));
+    if (only.has('startup')) rows.push(...(await startup(dir, env, emu)));
     if (only.has('pack') || only.has('e2e') || only.has('second')) rows.push(...(await heavy(dir, env, emu)));
     if (only.has('rss')) rows.push(await rss(dir, env, emu));
     if (only.has('follow')) rows.push(...(await follow(dir, env, emu)));
@@ -138,28 +143,58 @@ function ratioRow(figure: string, times: number[], baselineName: string, baselin
 
 // --- figures ---
 
-async function startup(dir: string, env: Record<string, string>): Promise<Row[]> {
+/**
+ * Start-up of every command against `node -e 0` (spawn → exit), interleaved. Commands that talk to the cloud are
+ * timed from spawn to the emulator receiving their first request (the journal's arrival time), the rest to exit:
+ * `config show` sends none (it resolves the credentials and prints). The jobs they read are ended, so that `stop`
+ * only reads its job and every command exits 0.
+ */
+async function startup(dir: string, env: Record<string, string>, emu: Emulator): Promise<Row[]> {
   const project = join(dir, 'small');
   await generateTree(join(project, 'code'), TREE_SMALL);
   writeFileSync(join(project, 'job.yaml'), 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
-  log(`startup: ${startupRuns} interleaved rounds of node -e 0, --version, --help, run --dry-run…`);
+  const job = emu.jobs.create({ TrainingJobName: 'bench-startup', WorkspaceId: emu.workspaceId }, { script: [] });
+  emu.jobs.push(job.id, { status: 'Running', instances: ['worker-0'] });
+  emu.jobs.log(job.id, 'worker-0', 'one', 'two', 'three');
+  emu.jobs.setStatus(job.id, 'Succeeded');
   const node = (args: string[], cwd = dir) => () => timed(process.execPath, args, { cwd, env });
-  const times = await interleaved(
-    [
-      { name: 'node', run: node(['-e', '0']) },
-      { name: 'version', run: node([CLI, '--version']) },
-      { name: 'help', run: node([CLI, '--help']) },
-      { name: 'dry', run: node([CLI, 'run', '-f', 'job.yaml', '--dry-run'], project) },
-    ],
-    startupRuns,
-    2,
-  );
-  const base = times.get('node')!;
-  return [
-    ratioRow('`pai-process --version`', times.get('version')!, '`node -e 0`', base, TARGETS.startup),
-    ratioRow('`pai-process --help`', times.get('help')!, '`node -e 0`', base, TARGETS.startup),
-    ratioRow(`\`run --dry-run\`, small job (${TREE_SMALL.textFiles} files)`, times.get('dry')!, '`node -e 0`', base, TARGETS.dryRun),
+  // Spawn → the first request the emulator received from this child (Date.now() in both, so within a millisecond).
+  const toFirstRequest = (cli: string, args: string[]) => async (): Promise<Timed> => {
+    const seq = emu.journal.all().at(-1)?.seq ?? 0;
+    const spawnedAt = performance.timeOrigin + performance.now();
+    const r = await timed(process.execPath, [cli, ...args], { cwd: dir, env });
+    const first = emu.journal.all().find(e => e.seq > seq);
+    if (r.code === 0 && !first) throw new Error(`${args.join(' ')} sent no request`);
+    return { ...r, ms: first ? first.time - spawnedAt : r.ms };
+  };
+  const of = (cli: string, suffix: string) => [
+    { name: `version${suffix}`, figure: `\`pai-process --version\`${suffix}`, target: TARGETS.startup, run: node([cli, '--version']) },
+    { name: `help${suffix}`, figure: `\`pai-process --help\`${suffix}`, target: TARGETS.startup, run: node([cli, '--help']) },
+    { name: `run-help${suffix}`, figure: `\`run --help\`${suffix}`, target: TARGETS.startup, run: node([cli, 'run', '--help']) },
+    { name: `status-help${suffix}`, figure: `\`status --help\`${suffix}`, target: TARGETS.startup, run: node([cli, 'status', '--help']) },
+    { name: `validate${suffix}`, figure: `\`validate -f job.yaml\`${suffix}`, target: TARGETS.dryRun, run: node([cli, 'validate', '-f', 'job.yaml'], project) },
+    { name: `schema${suffix}`, figure: `\`schema\`${suffix}`, target: TARGETS.dryRun, run: node([cli, 'schema']) },
+    { name: `completion${suffix}`, figure: `\`completion bash\`${suffix}`, target: TARGETS.dryRun, run: node([cli, 'completion', 'bash']) },
+    { name: `init${suffix}`, figure: `\`init --force\` (writes a starter config)${suffix}`, target: TARGETS.dryRun, run: node([cli, 'init', '-f', join(dir, 'init.yaml'), '--force']) },
+    { name: `dry${suffix}`, figure: `\`run --dry-run\`, small job (${TREE_SMALL.textFiles} files)${suffix}`, target: TARGETS.dryRun, run: node([cli, 'run', '-f', 'job.yaml', '--dry-run'], project) },
+    { name: `config${suffix}`, figure: `\`config show\` (to exit: it sends no request)${suffix}`, target: TARGETS.firstRequest, run: node([cli, 'config', 'show']) },
+    { name: `status${suffix}`, figure: `\`status ID\` to its first request${suffix}`, target: TARGETS.firstRequest, run: toFirstRequest(cli, ['status', job.id]) },
+    { name: `logs${suffix}`, figure: `\`logs ID\` to its first request${suffix}`, target: TARGETS.firstRequest, run: toFirstRequest(cli, ['logs', job.id]) },
+    { name: `list${suffix}`, figure: `\`list\` to its first request${suffix}`, target: TARGETS.firstRequest, run: toFirstRequest(cli, ['list']) },
+    { name: `stop${suffix}`, figure: `\`stop ID --yes\` (an ended job) to its first request${suffix}`, target: TARGETS.firstRequest, run: toFirstRequest(cli, ['stop', job.id, '--yes']) },
   ];
+  const commands = [
+    { name: 'node', figure: '', target: 0, run: node(['-e', '0']) },
+    ...of(CLI, ''),
+    ...(ALSO_CLI ? of(ALSO_CLI, ` (${ALSO_CLI})`) : []),
+  ];
+  log(`startup: ${startupRuns} interleaved rounds of ${commands.map(c => c.name).join(', ')}…`);
+  const times = await interleaved(commands, startupRuns, 2);
+  const base = times.get('node')!;
+  // The other build's rows are for comparison: they do not decide the exit code.
+  return commands
+    .filter(c => c.name !== 'node')
+    .map(c => ({ ...ratioRow(c.figure, times.get(c.name)!, '`node -e 0`', base, c.target), ...(c.name.includes(' (') ? { ok: undefined } : {}) }));
 }
 
 /** The code object a run created its job with, from the journal. */
@@ -252,17 +287,22 @@ async function heavy(dir: string, env: Record<string, string>, emu: Emulator): P
     // The code of the last run is still there: the same code again, against hashing the tree's files with
     // sha256sum (the least a run that must notice any change can do), in the same rounds.
     const storage: { bytes: number; requests: number; actions: string[] }[] = [];
-    const secondRun = async () => {
+    const secondRun = (cli: string) => async () => {
       const seq = emu.journal.all().at(-1)?.seq ?? 0;
-      const r = await timed(process.execPath, [CLI, 'run', '-f', 'job.yaml', '--detach'], { cwd: project, env });
-      storage.push(storageSince(emu, seq));
+      const r = await timed(process.execPath, [cli, 'run', '-f', 'job.yaml', '--detach'], { cwd: project, env });
+      if (cli === CLI) storage.push(storageSince(emu, seq));
       return r;
     };
     const sha256sum = () => timed('sh', ['-c', 'find . -type f -print0 | xargs -0 sha256sum > /dev/null'], { cwd: tree, env });
     log(`second run: ${heavyRuns} interleaved rounds of run --detach (unchanged code) and sha256sum of the tree…`);
-    const second = await interleaved([{ name: 'sha256sum', run: sha256sum }, { name: 'second', run: secondRun }], heavyRuns, 1);
+    const second = await interleaved(
+      [{ name: 'sha256sum', run: sha256sum }, { name: 'second', run: secondRun(CLI) }, ...(ALSO_CLI ? [{ name: 'second-also', run: secondRun(ALSO_CLI) }] : [])],
+      heavyRuns,
+      1,
+    );
     const worst = storage.reduce((w, s) => (s.bytes > w.bytes || s.requests > w.requests ? s : w), storage[0]!);
     rows.push(ratioRow(`second run, unchanged code, ${size}`, second.get('second')!, '`sha256sum` of the files', second.get('sha256sum')!, TARGETS.second));
+    if (ALSO_CLI) rows.push({ ...ratioRow(`second run, unchanged code (${ALSO_CLI})`, second.get('second-also')!, '`sha256sum` of the files', second.get('sha256sum')!, TARGETS.second), ok: undefined });
     rows.push({
       figure: 'second run, unchanged code: storage traffic (worst run)',
       runs: String(storage.length),

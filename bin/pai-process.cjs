@@ -22,12 +22,13 @@ process.stderr.on('error', (error) => {
 
 const argv = process.argv.slice(2);
 const only = argv.length === 1 ? argv[0] : undefined;
-const help = (only === '--help' || only === '-h') && !process.stdout.isTTY ? prerenderedHelp() : undefined;
+const help = !process.stdout.isTTY ? prerenderedHelp(argv) : undefined;
 if (only === '--version' || only === '-V') {
   // A CI loop asks this often: answer without loading the CLI.
   process.stdout.write(`${JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8')).version}\n`);
 } else if (help !== undefined) {
-  // Without a terminal commander renders help at 80 columns; the build rendered exactly that (scripts/bundle.mjs).
+  // Without a terminal commander renders help at 80 columns; the build rendered exactly that (scripts/bundle.mjs),
+  // for the program and for each command: loading the CLI to print it cost `run --help` some 1.9× `node -e 0`.
   process.stdout.write(help);
 } else {
   const { main } = loadCli();
@@ -49,10 +50,20 @@ function loadCli() {
   }
 }
 
-/** The top-level help the build wrote, or undefined when this tree was built without it. */
-function prerenderedHelp() {
+/**
+ * The help the build wrote for `--help` (help.txt) or `<command> [<subcommand>] --help` (command-help.json), or
+ * undefined for any other command line, or when this tree was built without them.
+ */
+function prerenderedHelp(args) {
+  const last = args[args.length - 1];
+  if (last !== '--help' && last !== '-h') return undefined;
+  const words = args.slice(0, -1);
+  if (!words.every((word) => /^[a-z][a-z-]*$/.test(word))) return undefined;
   try {
-    return readFileSync(join(__dirname, '..', 'dist', 'bundle', 'help.txt'), 'utf8');
+    const bundle = join(__dirname, '..', 'dist', 'bundle');
+    if (words.length === 0) return readFileSync(join(bundle, 'help.txt'), 'utf8');
+    const text = JSON.parse(readFileSync(join(bundle, 'command-help.json'), 'utf8'))[words.join(' ')];
+    return typeof text === 'string' ? text : undefined;
   } catch {
     return undefined;
   }

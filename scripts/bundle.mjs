@@ -2,15 +2,17 @@
 //   main.cjs           dist/cli/main.js and all it imports but the Alibaba libraries, as one CommonJS file
 //   main.cjs.v8-cache  V8's code cache of it, warmed by running the commands a script runs most
 //   help.txt           the top-level `--help` as the CLI prints it without a terminal
+//   command-help.json  every command's `--help` likewise ({ "run": ..., "config show": ... })
 //   ali-oss.cjs        ali-oss and its dependencies as one CommonJS file, and its code cache (ali-oss.cjs.v8-cache)
-// bin/pai-process.cjs runs main.cjs through bin/load-bundle.cjs, and prints help.txt for a bare `--help`.
+//   alicloud.cjs       @alicloud/credentials, @alicloud/openapi-client and @alicloud/tea-util, and their code cache
+// bin/pai-process.cjs runs main.cjs through bin/load-bundle.cjs, and prints help.txt for a bare `--help` and
+// command-help.json's text for `<command> --help`.
 //
 // Why (docs/performance.md has the figures): Node's ESM loader costs about a millisecond a module and some 30 ms to
 // start at all, and the CLI reached some 60 modules of ours and 100 files of its libraries (yaml alone is 70); then
 // compiling them was most of what was left. One CommonJS file loaded from V8's code cache skips both. Modules that
-// only a dynamic import() reaches are still evaluated only when reached. The Alibaba libraries, cosmiconfig
-// (its loaders resolve files relative to its own modules) and typescript (cosmiconfig's optional loader) stay outside:
-// the code loads them with require() at run time.
+// only a dynamic import() reaches are still evaluated only when reached. The Alibaba libraries are bundled apart
+// (below), and the code loads them at run time (bin/load-bundle.cjs loadLibrary).
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,20 +26,22 @@ const bundle = join(outdir, 'main.cjs');
 rmSync(outdir, { recursive: true, force: true });
 mkdirSync(outdir, { recursive: true });
 
+// Every bundle: CommonJS for Node 20, without comments and extra whitespace, and ASCII only (checked below). What a
+// start-up pays for a bundle grows with its text: Node reads it as UTF-8 (a file with one non-ASCII character, such
+// as a `→` in a comment, decodes some two times slower and makes a string of two bytes a character that V8 then
+// hashes and scans), and V8 checks the code cache against it. Names are kept: stack traces (--verbose) stay readable.
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, charset: 'ascii', logLevel: 'warning' };
+
 // import.meta.url has no CommonJS equivalent that esbuild fills in: give it the bundle's own file URL.
 const shim = join(outdir, 'import-meta-url.js');
 writeFileSync(shim, 'export const importMetaUrl = require("node:url").pathToFileURL(__filename).href;\n');
 await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
   outfile: bundle,
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  external: ['@alicloud/*', 'ali-oss', 'cosmiconfig', 'typescript'],
+  ...common,
+  external: ['@alicloud/*', 'ali-oss'],
   inject: [shim],
   define: { 'import.meta.url': 'importMetaUrl' },
-  logLevel: 'warning',
 });
 rmSync(shim);
 
@@ -47,54 +51,53 @@ rmSync(shim);
 await build({
   stdin: { contents: "module.exports = require('ali-oss');", resolveDir: root, sourcefile: 'ali-oss-entry.cjs' },
   outfile: join(outdir, 'ali-oss.cjs'),
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
+  ...common,
   external: ['proxy-agent'],
-  logLevel: 'warning',
 });
+
+// The libraries every command that talks to PAI loads, apart from ali-oss: required from the installed packages they
+// cost 150-300 ms (the credentials library alone is most of it), from one file and its code cache about a third of
+// that. One file for the three, since the OpenAPI client requires the credentials library itself: a credential made
+// by one copy is then used by the same copy.
+await build({
+  stdin: {
+    contents: ['@alicloud/credentials', '@alicloud/openapi-client', '@alicloud/tea-util'].map((name) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(name)});`).join('\n'),
+    resolveDir: root,
+    sourcefile: 'alicloud-entry.cjs',
+  },
+  outfile: join(outdir, 'alicloud.cjs'),
+  ...common,
+});
+
+for (const name of ['main.cjs', 'ali-oss.cjs', 'alicloud.cjs']) {
+  const at = readFileSync(join(outdir, name)).findIndex((byte) => byte > 0x7f);
+  if (at >= 0) throw new Error(`dist/bundle/${name} is not ASCII at byte ${at}: bin/load-bundle.cjs reads it faster as ASCII (see \`common\` above)`);
+}
 
 // Code run from the code cache cannot import(): V8 keeps no module loader for it (bin/load-bundle.cjs). The one
 // import() allowed is CliContext's default importFile, which bin/pai-process.cjs replaces with its own.
+const allowedImport = 'importFile:url=>import(url)';
 const dynamicImports = readFileSync(bundle, 'utf8')
-  .match(/.*\bimport\((?!\)).*/g)
-  ?.filter((line) => line.trim() !== 'importFile: (url) => import(url),');
+  .split(allowedImport)
+  .join('')
+  .match(/.{0,80}\bimport\((?!\)).{0,80}/g);
 if (dynamicImports?.length) {
   throw new Error(`dist/bundle/main.cjs must not contain import(); use require() or CliContext.importFile:\n${dynamicImports.join('\n')}`);
 }
 
-// In a child process, with no flags of ours (V8 rejects a cache made under other flags) and stdout a pipe, as a
-// script's would be: commander then renders help at its default 80 columns, whatever this build's terminal is.
+// The code caches and help.txt, written by scripts/warm-code-caches.cjs in a child process with no flags of ours (V8
+// rejects a cache made under other flags) and stdout a pipe, as a script's would be: commander then renders help at
+// its default 80 columns, whatever this build's terminal is.
 const work = mkdtempSync(join(tmpdir(), 'pai-process-build-'));
 try {
   mkdirSync(join(work, 'code'));
   writeFileSync(join(work, 'code', 'main.py'), 'print("hello")\n');
   writeFileSync(join(work, 'job.yaml'), 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
-  const warm = `
-    const { loadBundle, loadLibrary } = require(${JSON.stringify(join(root, 'bin', 'load-bundle.cjs'))});
-    const { main, writeCache } = loadBundle();
-    const env = { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '1', PAI_OSS_BUCKET_NAME: 'b', ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' };
-    const context = (stdout) => ({ stdout, stderr: { write: () => true }, env, cwd: ${JSON.stringify(work)}, importFile: (url) => import(url) });
-    const sink = { write: () => true };
-    (async () => {
-      let help = '';
-      if ((await main(['--help'], context({ write: (s) => ((help += s), true) }))) !== 0) throw new Error('--help failed');
-      for (const argv of [['run', '--help'], ['validate', '-f', 'job.yaml'], ['run', '-f', 'job.yaml', '--dry-run'], ['run', '-f', 'job.yaml', '--dry-run', '--json']]) {
-        const code = await main(argv, context(sink));
-        if (code !== 0) throw new Error(argv.join(' ') + ' exited ' + code);
-      }
-      writeCache();
-      // ali-oss: loaded and a client made (what a run does before its first request), then its cache written.
-      const oss = loadLibrary('ali-oss');
-      new oss.exports({ accessKeyId: 'warm', accessKeySecret: 'warm', bucket: 'warm', region: 'oss-cn-hangzhou' });
-      oss.writeCache();
-      process.stdout.write(help);
-    })().catch((error) => { process.exitCode = 1; process.stderr.write(String(error.stack) + '\\n'); });`;
-  const { NODE_OPTIONS: _ignored, ...env } = process.env;
-  const help = execFileSync(process.execPath, ['-e', warm], { encoding: 'utf8', env, cwd: work });
-  if (!help.startsWith('Usage: pai-process')) throw new Error(`unexpected --help:\n${help}`);
-  writeFileSync(join(outdir, 'help.txt'), help);
+  // Only PATH of the caller's environment: no NODE_OPTIONS, proxies or Alibaba settings that the libraries read.
+  const env = { PATH: process.env.PATH ?? '' };
+  const { top, commands } = JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'warm-code-caches.cjs'), work], { encoding: 'utf8', env, cwd: work }));
+  writeFileSync(join(outdir, 'help.txt'), top);
+  writeFileSync(join(outdir, 'command-help.json'), `${JSON.stringify(commands, null, 1)}\n`);
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

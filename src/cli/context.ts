@@ -15,10 +15,11 @@ export interface CliContext {
    */
   importFile: (url: string) => Promise<unknown>;
   /**
-   * Loads ali-oss. bin/ passes its own, which runs the copy the build bundled apart with a code cache
-   * (bin/load-bundle.cjs): requiring the package costs a run that touches OSS some 170 ms. Absent: the package.
+   * Loads an Alibaba library (ali-oss, @alicloud/credentials, @alicloud/openapi-client, @alicloud/tea-util). bin/
+   * passes its own, which runs the copies the build bundled apart with a code cache (bin/load-bundle.cjs):
+   * requiring the packages costs a command some 150-300 ms before its first request. Absent: the packages.
    */
-  loadLibrary?: (name: 'ali-oss') => unknown;
+  loadLibrary?: import('../cloud/libraries.js').LoadLibrary;
   /** Whether the ECS metadata service answers; tests answer without leaving the machine. */
   probeMetadata?: () => Promise<boolean>;
   /** Subscribes to Ctrl-C, SIGTERM and SIGHUP (a closed terminal, a dropped SSH session); returns the unsubscribe function. */

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type * as CredentialsModule from '@alicloud/credentials';
 import { CredentialsError } from '../core/errors.js';
+import { requireLibrary, type LoadLibrary } from './libraries.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -15,6 +15,8 @@ export interface CredentialsLookup {
   profile?: string;
   /** Whether the ECS metadata service answers; the default probes 100.100.100.200:80 for 700 ms. */
   probeMetadata?: () => Promise<boolean>;
+  /** Where @alicloud/credentials comes from (bin/ passes its code-cached bundle); absent: the installed package. */
+  loadLibrary?: LoadLibrary;
 }
 
 export interface ResolvedCredentials {
@@ -43,7 +45,7 @@ const METADATA_PROBE_MS = 700;
  * in well under a second, naming every place it looked.
  */
 export async function resolveCredentials(lookup: CredentialsLookup): Promise<ResolvedCredentials> {
-  const lib = loadLibrary();
+  const lib = requireLibrary('@alicloud/credentials', lookup.loadLibrary) as typeof CredentialsModule;
   const candidates = await findCandidates(lookup, lib);
   const present = candidates.filter((c): c is Candidate & { make: () => Provider } => c.make !== undefined);
   if (present.length === 0) {
@@ -116,11 +118,6 @@ interface Candidate {
   make?: () => Provider;
   /** Why the source was not used, for the "no credentials" message. */
   absent: string;
-}
-
-function loadLibrary(): typeof CredentialsModule {
-  // createRequire: the package is TS-compiled CJS, and this gives the same exports under node, tsx and vitest.
-  return createRequire(import.meta.url)('@alicloud/credentials') as typeof CredentialsModule;
 }
 
 async function findCandidates(lookup: CredentialsLookup, lib: typeof CredentialsModule): Promise<Candidate[]> {

@@ -1,5 +1,6 @@
 import type { CompleteSession } from '../core/session/resolve.js';
 import type { CredentialClient } from './credentials.js';
+import type { LoadLibrary } from './libraries.js';
 import { OssObjectStore } from './oss/store.js';
 import { PaiClient } from './pai/client.js';
 import { PaiJobsApi } from './pai/jobs-api.js';
@@ -17,13 +18,14 @@ export interface Backends {
 export function createBackends(session: CompleteSession, credential: CredentialClient, version: string, timeouts: Timeouts = {}, libraries: Libraries = {}): Backends {
   const userAgent = `pai-process/${version}`;
   const region = session.region.value;
-  const t = { ...(timeouts.connectMs !== undefined ? { connectTimeoutMs: timeouts.connectMs } : {}), ...(timeouts.readMs !== undefined ? { readTimeoutMs: timeouts.readMs } : {}) };
+  const load = libraries.load;
+  const t = { ...(load ? { loadLibrary: load } : {}), ...(timeouts.connectMs !== undefined ? { connectTimeoutMs: timeouts.connectMs } : {}), ...(timeouts.readMs !== undefined ? { readTimeoutMs: timeouts.readMs } : {}) };
   const pai = new PaiClient({ host: session.endpoint.value.host, protocol: session.endpoint.value.protocol, regionId: region, credential, userAgent, ...t });
   const workspace = new PaiClient({ host: session.workspaceEndpoint.value.host, protocol: session.workspaceEndpoint.value.protocol, regionId: region, credential, userAgent, ...t });
   const oss = session.ossEndpoint.value;
   return {
     jobs: new PaiJobsApi(pai, workspace, region),
-    store: new OssObjectStore({ endpoint: `${oss.protocol}://${oss.host}`, region: `oss-${region}`, credential, ...(libraries.aliOss ? { loadLibrary: libraries.aliOss } : {}), ...(timeouts.ossMs !== undefined ? { timeoutMs: timeouts.ossMs } : {}),
+    store: new OssObjectStore({ endpoint: `${oss.protocol}://${oss.host}`, region: `oss-${region}`, credential, ...(load ? { loadLibrary: () => load('ali-oss') } : {}), ...(timeouts.ossMs !== undefined ? { timeoutMs: timeouts.ossMs } : {}),
       ...(timeouts.multipartThreshold !== undefined ? { multipartThreshold: timeouts.multipartThreshold } : {}),
       ...(timeouts.partSize !== undefined ? { partSize: timeouts.partSize } : {}),
       ...(timeouts.ossRetries !== undefined ? { retries: timeouts.ossRetries } : {}),
@@ -45,7 +47,7 @@ export interface Timeouts {
   ossRetries?: number;
 }
 
-/** Where the Alibaba libraries come from when not from the installed packages (bin/ passes a bundled ali-oss). */
+/** Where the Alibaba libraries come from when not from the installed packages (bin/ passes its code-cached bundles). */
 export interface Libraries {
-  aliOss?: () => unknown;
+  load?: LoadLibrary;
 }

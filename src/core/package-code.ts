@@ -17,7 +17,8 @@ export type CodeUploadMode = 'files' | 'archive';
  * compressed or copied; `archive`: one deterministic .tar.gz in `workDir`.
  */
 export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: string, maxBytes: number = DEFAULT_MAX_CODE_SIZE, events?: PackageEvents, inputs: Record<string, unknown> = {}): Promise<PackagedCode & { selection: Selection }> {
-  const selection = await selectChecked(dir, maxBytes, events, inputs);
+  // Files: hashing opens every file at once, and refuses an unreadable one as the walk would (packaging/errors.ts).
+  const selection = await selectChecked(dir, maxBytes, events, inputs, mode === 'archive');
   if (mode === 'archive') {
     const archive = await packArchive(selection, join(workDir, 'source.tar.gz'));
     for (const w of archive.warnings) events?.warning(w);
@@ -33,9 +34,9 @@ export async function packageCode(dir: string, workDir: string, maxBytes: number
   return prepareCode(dir, 'archive', workDir, maxBytes, events);
 }
 
-async function selectChecked(dir: string, maxBytes: number, events: PackageEvents | undefined, inputs: Record<string, unknown>): Promise<Selection> {
+async function selectChecked(dir: string, maxBytes: number, events: PackageEvents | undefined, inputs: Record<string, unknown>, checkReadable = true): Promise<Selection> {
   const local = localInputs(inputs);
-  const selection = await selectFiles(dir, { inputs: Object.values(local) });
+  const selection = await selectFiles(dir, { inputs: Object.values(local), checkReadable });
   for (const w of selection.warnings) events?.warning(w);
   for (const w of inputWarnings(selection, local)) events?.warning(w);
   const finding = checkCodeSize(selection, maxBytes);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -43,6 +43,18 @@ describe('the built CLI', () => {
     expect(JSON.parse(r.stdout)).toEqual({ cacheUsed: true, bucket: 'my-bucket', put: 'function' });
   });
 
+  it('loads the credentials library and the OpenAPI client from one bundle and its code cache, as working classes', () => {
+    const probe = `const { loadLibrary } = require(${JSON.stringify(`${root}bin/load-bundle.cjs`)});
+      const c = loadLibrary('@alicloud/credentials'), o = loadLibrary('@alicloud/openapi-client'), u = loadLibrary('@alicloud/tea-util');
+      const provider = c.exports.StaticAKCredentialsProvider.builder().withAccessKeyId('k').withAccessKeySecret('s').build();
+      const credential = new c.exports.default(null, provider);
+      const client = new o.exports.default(new o.exports.Config({ credential, endpoint: 'example.com', regionId: 'cn-hangzhou' }));
+      credential.getCredential().then((got) => console.log(JSON.stringify({ cacheUsed: [c.cacheUsed, o.cacheUsed, u.cacheUsed], id: got.accessKeyId, callApi: typeof client.callApi, runtime: typeof u.exports.RuntimeOptions })));`;
+    const r = spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ cacheUsed: [true, true, true], id: 'k', callApi: 'function', runtime: 'function' });
+  });
+
   it('runs as well when V8 rejects the cache (other V8 flags): it compiles instead', () => {
     const flag = '--max-semi-space-size=4';
     const probe = `const b = require(${JSON.stringify(`${root}bin/load-bundle.cjs`)}).loadBundle(); console.log(b.cacheUsed);`;
@@ -62,7 +74,7 @@ describe('the built CLI', () => {
     const packed = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     // Without the bundled dependencies (package.json bundleDependencies): node_modules is linked below instead.
     const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path).filter((f) => !f.startsWith('node_modules/'));
-    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'dist/bundle/ali-oss.cjs', 'dist/bundle/ali-oss.cjs.v8-cache', 'schema/job-config.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'dist/bundle/command-help.json', 'dist/bundle/ali-oss.cjs', 'dist/bundle/ali-oss.cjs.v8-cache', 'dist/bundle/alicloud.cjs', 'dist/bundle/alicloud.cjs.v8-cache', 'schema/job-config.schema.json']));
     const pkg = tempDir('package-');
     for (const file of files) {
       mkdirSync(dirname(join(pkg, file)), { recursive: true });
@@ -105,6 +117,28 @@ describe('the built CLI', () => {
       expect(r.code).toBe(0);
       expect(r.stdout).toBe(live);
       expect(r.stderr).toBe('');
+    }
+  });
+
+  it('<command> --help without a terminal prints the help the build rendered for that command, without loading the CLI', async () => {
+    const { main } = (await import(`${root}dist/cli/main.js`)) as typeof import('../../src/cli/main.js');
+    const rendered = JSON.parse(readFileSync(`${root}dist/bundle/command-help.json`, 'utf8')) as Record<string, string>;
+    expect(Object.keys(rendered)).toEqual(expect.arrayContaining(['run', 'logs', 'status', 'stop', 'list', 'validate', 'config', 'config show']));
+    for (const [command, text] of Object.entries(rendered)) {
+      let live = '';
+      expect(await main([...command.split(' '), '--help'], { stdout: { write: (s: string) => ((live += s), true) }, stderr: { write: () => true } })).toBe(0);
+      expect(text).toBe(live);
+    }
+    // At exit, the modules the process required: the bundle's loader is not among them.
+    const preload = join(tempDir('preload-'), 'modules.cjs');
+    writeFileSync(preload, "process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache))));\n");
+    for (const args of [['run', '--help'], ['status', '-h'], ['config', 'show', '--help']]) {
+      const r = spawnSync(process.execPath, ['-r', preload, bin, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe(rendered[args.slice(0, -1).join(' ')]);
+      const modules = JSON.parse(r.stderr) as string[];
+      expect(modules.some((m) => m.endsWith('pai-process.cjs'))).toBe(true);
+      expect(modules.filter((m) => m.endsWith('load-bundle.cjs'))).toEqual([]);
     }
   });
 

@@ -12,7 +12,7 @@ export async function connect(inv: Invocation, session: Session): Promise<Backen
   const credentials = await credentialsFor(inv, session);
   const { createBackends } = await import('../../cloud/index.js');
   const { loadLibrary } = inv.ctx;
-  const backends = createBackends(session as CompleteSession, credentials.credential, packageVersion(), inv.ctx.timeouts, loadLibrary ? { aliOss: () => loadLibrary('ali-oss') } : {});
+  const backends = createBackends(session as CompleteSession, credentials.credential, packageVersion(), inv.ctx.timeouts, loadLibrary ? { load: loadLibrary } : {});
   if (!inv.io.verbose) return backends;
   inv.io.err(`· credentials: ${credentials.source}\n`);
   const { traceCalls } = await import('./verbose-calls.js');
@@ -26,6 +26,7 @@ export async function credentialsFor(inv: Invocation, session: Session): Promise
   const lookup: Parameters<typeof resolveCredentials>[0] = { env: ctx.env, homedir: ctx.homedir };
   if (session.profile) lookup.profile = session.profile.value;
   if (ctx.probeMetadata) lookup.probeMetadata = ctx.probeMetadata;
+  if (ctx.loadLibrary) lookup.loadLibrary = ctx.loadLibrary;
   const credentials = await resolveCredentials(lookup);
   io.addSecret(credentials.accessKeySecret);
   io.addSecret(credentials.securityToken);

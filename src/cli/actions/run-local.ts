@@ -118,6 +118,7 @@ async function ossAccess(inv: Invocation, state: SessionState, downloads: string
   const lookup: Parameters<typeof resolveCredentials>[0] = { env: ctx.env, homedir: ctx.homedir };
   if (session.profile) lookup.profile = session.profile.value;
   if (ctx.probeMetadata) lookup.probeMetadata = ctx.probeMetadata;
+  if (ctx.loadLibrary) lookup.loadLibrary = ctx.loadLibrary;
   let credentials: Awaited<ReturnType<typeof resolveCredentials>>;
   try {
     credentials = await resolveCredentials(lookup);
@@ -130,7 +131,7 @@ async function ossAccess(inv: Invocation, state: SessionState, downloads: string
   io.addSecret(credentials.accessKeySecret);
   io.addSecret(credentials.securityToken);
   const { OssObjectStore } = await import('../../cloud/oss/store.js');
-  return { store: new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential }) };
+  return { store: new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential, ...(ctx.loadLibrary ? { loadLibrary: () => ctx.loadLibrary?.('ali-oss') } : {}) }) };
 }
 
 /** Ctrl-C, SIGTERM and SIGHUP: the first stops the job (SIGTERM, then SIGKILL after a grace period), the second kills it now, a third exits at once. */

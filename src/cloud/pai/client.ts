@@ -1,8 +1,8 @@
-import { createRequire } from 'node:module';
 import type * as OpenApiModule from '@alicloud/openapi-client';
 import type * as TeaUtilModule from '@alicloud/tea-util';
 import type { CredentialClient } from '../credentials.js';
 import { fromPaiError, isClockSkew } from '../errors.js';
+import { requireLibrary, type LoadLibrary } from '../libraries.js';
 
 export interface PaiClientOptions {
   /** `host[:port]`, no scheme. */
@@ -17,6 +17,8 @@ export interface PaiClientOptions {
    */
   connectTimeoutMs?: number;
   readTimeoutMs?: number;
+  /** Where the OpenAPI client and tea-util come from (bin/ passes its code-cached bundle); absent: the packages. */
+  loadLibrary?: LoadLibrary;
 }
 
 /** The one method we use of the library's client class (its CJS default export types poorly under NodeNext). */
@@ -47,10 +49,8 @@ export class PaiClient {
 
   constructor(options: PaiClientOptions) {
     this.#origin = `${options.protocol}://${options.host}`;
-    const require = createRequire(import.meta.url);
-    // createRequire: the packages are TS-compiled CJS; this gives the same exports under node, tsx and vitest.
-    this.#lib = require('@alicloud/openapi-client') as typeof OpenApiModule;
-    const util = require('@alicloud/tea-util') as typeof TeaUtilModule;
+    this.#lib = requireLibrary('@alicloud/openapi-client', options.loadLibrary) as typeof OpenApiModule;
+    const util = requireLibrary('@alicloud/tea-util', options.loadLibrary) as typeof TeaUtilModule;
     const OpenApi = this.#lib.default as unknown as new (config: OpenApiModule.Config) => OpenApiClient;
     this.#client = new OpenApi(
       new this.#lib.Config({

@@ -50,6 +50,12 @@ export interface SelectOptions {
    * is left out of the code unless `.paiignore` keeps it with a `!` rule naming it.
    */
   inputs?: readonly string[];
+  /**
+   * Whether every file is checked for reading while choosing (default true). A caller that opens every chosen file
+   * straight away (hashTree) passes false: the open fails with the same PackagingError, and the walk saves a call
+   * per file (~4% of a second run over 4,000 files, docs/performance.md).
+   */
+  checkReadable?: boolean;
 }
 
 /** The permission bits written for each entry type (see `Entry.mode`). */
@@ -90,6 +96,7 @@ interface Walk {
   readonly inputs: ReadonlySet<string>;
   readonly inputsLeftOut: string[];
   readonly inputsKept: string[];
+  readonly checkReadable: boolean;
 }
 
 /**
@@ -105,7 +112,7 @@ export async function selectFiles(root: string, options: SelectOptions = {}): Pr
   const paiignore = await readIgnoreFile(fs, join(absRoot, '.paiignore'));
   const rules = paiignore === undefined ? IgnoreRules.fromGitignores() : IgnoreRules.fromPaiignore(paiignore);
   const inputs = await inputsInside(fs, absRoot, realRoot, options.inputs ?? []);
-  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [], inputs, inputsLeftOut: [], inputsKept: [] };
+  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [], inputs, inputsLeftOut: [], inputsKept: [], checkReadable: options.checkReadable ?? true };
   if (rules.readsGitignores) await addRepositoryIgnores(fs, absRoot, rules, walk.warnings);
 
   await walkFolder(walk, absRoot, '');
@@ -317,11 +324,13 @@ async function keep(walk: Walk, rel: string, abs: string, stat: FileStat): Promi
     return { path: rel, type: 'directory', size: 0, mode: normalisedMode('directory', stat.mode) };
   }
   if (stat.isFile()) {
-    try {
-      await walk.fs.checkReadable(abs);
-    } catch (err) {
-      if (errnoCode(err) === 'ENOENT') return undefined;
-      throw unreadable(abs, err);
+    if (walk.checkReadable) {
+      try {
+        await walk.fs.checkReadable(abs);
+      } catch (err) {
+        if (errnoCode(err) === 'ENOENT') return undefined;
+        throw unreadable(abs, err);
+      }
     }
     return { path: rel, type: 'file', size: stat.size, mode: normalisedMode('file', stat.mode) };
   }

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import { compareCodePoints, type Selection } from './select-files.js';
 import { unreadable } from './errors.js';
 import { looksLikePrivateKey, privateKeyWarning } from './private-key.js';
@@ -79,6 +79,9 @@ export async function hashTree(selection: Selection, options: HashOptions = {}):
   const warnings: string[] = [];
   let totalBytes = 0;
   let lastYield = Date.now();
+  // join(root, path) without normalising 4,000 paths again: root is absolute and normalised (selectFiles resolves
+  // it), each path relative, `/`-separated, without `.` or `..` (select-files.ts Entry).
+  const prefix = selection.root.endsWith(sep) ? selection.root : selection.root + sep;
   for (const entry of selection.files) {
     if (entry.type === 'directory') continue;
     if (Date.now() - lastYield >= YIELD_EVERY_MS) {
@@ -86,7 +89,7 @@ export async function hashTree(selection: Selection, options: HashOptions = {}):
       lastYield = Date.now();
       if (options.signal?.aborted) throw options.signal.reason;
     }
-    const abs = join(selection.root, entry.path);
+    const abs = prefix + entry.path;
     let executable = entry.mode === 0o755;
     if (entry.type === 'symlink') {
       const target = statSync(abs, { throwIfNoEntry: false });

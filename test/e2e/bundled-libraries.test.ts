@@ -1,0 +1,60 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmulator, type Emulator } from '../emulator/index.js';
+import { project, tempDir } from '../helpers/run-cli.js';
+import { ROOT, spawnNode } from '../helpers/spawn-cli.js';
+
+let emu: Emulator;
+beforeAll(async () => {
+  emu = await startEmulator();
+});
+afterAll(async () => emu?.close());
+
+// Loaded with `node -r` before the CLI: at exit, writes every CommonJS module the process required.
+const PRELOAD = `process.on('exit', () => require('node:fs').writeFileSync(process.env.MODULES_OUT, JSON.stringify(Object.keys(require.cache))));\n`;
+
+/** The built CLI, and the modules it required from files (not from the build's bundles). */
+async function run(args: string[], cwd: string) {
+  const dir = tempDir('modules-');
+  const preload = join(dir, 'preload.cjs');
+  const out = join(dir, 'modules.json');
+  writeFileSync(preload, PRELOAD);
+  const r = await spawnNode(['-r', preload, `${ROOT}bin/pai-process.cjs`, ...args], cwd, { ...emu.env(), MODULES_OUT: out });
+  return { ...r, modules: JSON.parse(readFileSync(out, 'utf8')) as string[] };
+}
+
+// bin/load-bundle.cjs runs the Alibaba libraries from the build's bundles and their code caches (docs/performance.md):
+// a command that required them from node_modules would pay some 150-300 ms more before its first request.
+describe('the built CLI takes the Alibaba libraries from its bundles', () => {
+  const installed = /node_modules[\\/](@alicloud[\\/]|ali-oss[\\/])/;
+
+  it('status: credentials and the OpenAPI client', async () => {
+    const job = emu.jobs.create({ TrainingJobName: 'bundled', WorkspaceId: emu.workspaceId }, { script: [] });
+    const r = await run(['status', job.id], tempDir('cwd-'));
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(emu.journal.last('GetTrainingJob')?.signature).toMatchObject({ algorithm: 'v2', ok: true });
+    expect(r.modules.some((m) => m.endsWith('load-bundle.cjs'))).toBe(true); // the probe sees the CLI's modules
+    expect(r.modules.filter((m) => installed.test(m))).toEqual([]);
+  });
+
+  it('a JavaScript job config named with -f (an ES module): imported through the bundle, nothing from node_modules', async () => {
+    const config = "export default { image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large', source_dir: 'src' };\n";
+    const dir = project({ 'pai-process.config.mjs': config, 'src/main.py': 'print(1)\n' });
+    const r = await run(['validate', '--json', '-f', 'pai-process.config.mjs'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ valid: true, job: { command: 'python main.py' } });
+    expect(r.stdout).toContain('pai-process.config.mjs');
+    expect(r.modules.filter((m) => installed.test(m))).toEqual([]);
+  });
+
+  it('run --detach: and ali-oss', async () => {
+    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: src\n', 'src/main.py': 'print(1)\n' });
+    const r = await run(['run', '-f', 'job.yaml', '--detach'], dir);
+    expect(r.code).toBe(0);
+    expect(emu.journal.all().some((e) => e.service === 'oss' && e.action === 'PutObject' && e.signature.ok)).toBe(true);
+    expect(r.modules.filter((m) => installed.test(m))).toEqual([]);
+  });
+});
