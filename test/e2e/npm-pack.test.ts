@@ -59,9 +59,9 @@ describe('npm pack, then npm install -g from the tarball', () => {
 
     const listed = await run('tar', ['tzf', join(clone, `pai-process-${version}.tgz`)], clone);
     const files = listed.stdout.split('\n').map((f) => f.replace(/^package\//, ''));
-    // bin/ runs dist/bundle, built by `prepare`; neither src/ nor the tests ship; the dependencies travel inside,
+    // bin/ runs dist/bundle, built by `prepare`; neither src/ nor the tests ship; the dependencies (and theirs, e.g. ali-oss's urllib) travel inside,
     // the versions the lockfile pinned, and no dev dependency does.
-    for (const f of ['bin/pai-process.cjs', 'dist/bundle/main.cjs', 'schema/job-config.schema.json', 'node_modules/@alicloud/credentials/package.json', 'node_modules/ali-oss/package.json', 'node_modules/env-paths/package.json']) {
+    for (const f of ['bin/pai-process.cjs', 'dist/bundle/main.cjs', 'schema/job-config.schema.json', 'node_modules/@alicloud/credentials/package.json', 'node_modules/ali-oss/package.json', 'node_modules/urllib/package.json']) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || /^node_modules\/(vitest|typescript|esbuild|tsx)\//.test(f))).toEqual([]);
