@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { createWriteStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { open, stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type OSSType from 'ali-oss';
@@ -177,6 +176,12 @@ export class OssObjectStore implements ObjectStore {
       if (options.signal?.aborted) throw error;
       throw fromOssError(await streamedErrorCode(client, key, error), `GetObject oss://${bucket}/${key}`);
     }
+    // An answer that came after Ctrl-C (the GET sent again on a new connection) is dropped before any file exists.
+    if (options.signal?.aborted) {
+      options.signal.removeEventListener('abort', onAbort);
+      (result.stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw options.signal.reason ?? new Error('aborted');
+    }
     const headers = result.res.headers;
     let written = 0;
     const count = new Transform({
@@ -186,7 +191,14 @@ export class OssObjectStore implements ObjectStore {
         done(null, chunk);
       },
     });
-    const file = createWriteStream(path);
+    // Opened (and so created) before anything can fail: the caller's clean-up after an error then always finds the
+    // file. A stream's own open is asynchronous, and could create it after that clean-up had run.
+    const handle = await open(path, 'w').catch((error: unknown) => {
+      (result.stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      options.signal?.removeEventListener('abort', onAbort);
+      throw error;
+    });
+    const file = handle.createWriteStream();
     let writeFailed = false;
     file.on('error', () => (writeFailed = true));
     try {
