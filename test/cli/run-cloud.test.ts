@@ -69,7 +69,9 @@ describe('run against the emulator', () => {
     ]);
     const r = await run(['--name', name]);
     expect(r.code).toBe(code);
-    if (code === 1) expect(r.stderr).toContain(`Reason   ReasonX: went ${status}`);
+    // Stopped and Terminated (exit 3) say why as well: a job the platform stopped names its reason.
+    expect(r.stderr).toContain(`Reason   ReasonX: went ${status}\n`);
+    expect(r.stderr).toContain(code === 3 ? `was stopped (${status})` : `failed (${status})`);
   });
 
   it('--detach returns after submitting, with exit 0 and the command to follow', async () => {
