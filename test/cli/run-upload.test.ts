@@ -238,10 +238,12 @@ describe('what run uploads', () => {
     writeFileSync(join(dir, 'code/weights/model.bin'), randomBytes(20 * 1024 * 1024));
     emu.faults.add({ action: 'UploadPart', call: 2, kind: 'drop' });
     const parts = emu.journal.count('UploadPart');
+    const completes = emu.journal.count('CompleteMultipartUpload');
     const r = await run(dir);
     expect(r.code).toBe(0);
     expect(emu.journal.count('UploadPart') - parts).toBeGreaterThanOrEqual(3);
-    expect(emu.journal.count('CompleteMultipartUpload')).toBeGreaterThan(0);
+    // Differences, not the emulator-wide totals, which an earlier test could have raised.
+    expect(emu.journal.count('CompleteMultipartUpload') - completes).toBe(1);
     expect(emu.multipart.open()).toEqual([]);
   });
 
@@ -252,11 +254,16 @@ describe('what run uploads', () => {
     writeFileSync(join(dir, 'code/weights/model.bin'), randomBytes(18 * 1024 * 1024));
     const fault = emu.faults.add({ action: 'UploadPart', times: Infinity, kind: 'status', status: 500, code: 'InternalError' });
     const creates = emu.journal.count('CreateTrainingJob');
+    const aborts = emu.journal.count('AbortMultipartUpload');
+    const starts = emu.journal.count('InitiateMultipartUpload');
     const r = await run(dir);
     emu.faults.remove(fault);
     expect(r.code).toBe(5);
     expect(emu.multipart.open()).toEqual([]);
-    expect(emu.journal.count('AbortMultipartUpload')).toBeGreaterThan(0);
+    // Every upload this run started (one per attempt) was aborted.
+    const started = emu.journal.count('InitiateMultipartUpload') - starts;
+    expect(started).toBeGreaterThan(0);
+    expect(emu.journal.count('AbortMultipartUpload') - aborts).toBe(started);
     expect(emu.journal.count('CreateTrainingJob')).toBe(creates);
   });
 
