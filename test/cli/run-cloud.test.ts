@@ -126,7 +126,9 @@ describe('run against the emulator', () => {
       context: { cadence: FAST_CADENCE, onSignal: (h) => ((fire = h), () => (fire = undefined)) },
     });
     await waitFor(() => emu.jobs.all().some((j) => j.name.startsWith('interrupt_')));
-    await new Promise((r) => setTimeout(r, 150));
+    // The signal comes once the run is following the job (its first log request), not after a fixed sleep.
+    await waitFor(() => following(emu.jobs.all().find((j) => j.name.startsWith('interrupt_'))!.id));
+    expect(fire).toBeDefined();
     fire?.('SIGINT');
     const r = await pending;
     expect(r.code).toBe(130);
@@ -147,7 +149,9 @@ describe('run against the emulator', () => {
       context: { cadence: FAST_CADENCE, onSignal: (h) => ((fire = h), () => (fire = undefined)) },
     });
     await waitFor(() => emu.jobs.all().some((j) => j.name.startsWith('stopint_')));
-    await new Promise((r) => setTimeout(r, 150));
+    // The signal comes once the run is following the job (its first log request), not after a fixed sleep.
+    await waitFor(() => following(emu.jobs.all().find((j) => j.name.startsWith('stopint_'))!.id));
+    expect(fire).toBeDefined();
     fire?.('SIGTERM');
     const r = await pending;
     expect(r.code).toBe(3);
@@ -172,6 +176,11 @@ describe('run against the emulator', () => {
     expect(r.stderr + r.stdout).not.toContain('a-wrong-secret-value');
   });
 });
+
+/** Whether the run has asked for the job's logs, that is, it is following it. */
+function following(jobId: string): boolean {
+  return emu.journal.all().some((e) => e.action === 'ListTrainingJobLogs' && e.path.includes(jobId));
+}
 
 async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
   const until = Date.now() + timeoutMs;

@@ -132,9 +132,8 @@ function check(name: string, c: Case, command: 'run' | 'validate') {
     c.setup?.(dir);
     const args = c.args.includes('-f') ? c.args : c.files && 'job.yaml' in c.files ? ['-f', 'job.yaml', ...c.args] : c.args;
     const before = emu.journal.all().length;
-    const started = Date.now();
+    // A hang fails on the test's own timeout; no wall-clock limit here.
     const r = await runCli([command, ...args], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE } });
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(c.message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
