@@ -267,6 +267,25 @@ describe('what run uploads', () => {
     expect(emu.journal.count('CreateTrainingJob')).toBe(creates);
   });
 
+  it('a throttled upload with Retry-After: 1 is retried after the second the service asked for, not the backoff', async () => {
+    const dir = project({ 'job.yaml': JOB, 'code/main.py': 'print("throttled")\n' });
+    const fault = emu.faults.add({ action: 'PutObject', kind: 'status', status: 503, code: 'SlowDown', message: 'Please reduce your request rate.', retryAfter: 1 });
+    const from = emu.journal.count();
+    const r = await run(dir, ['--json']);
+    emu.faults.remove(fault);
+    expect(r.code, r.stderr).toBe(0);
+    expect(fault.hits).toBe(1);
+    // The retry policy was told to wait 1000 ms (FAST_RETRY's own backoff is at most 20 ms)...
+    const retries = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; code?: string; delayMs?: number }).filter((e) => e.event === 'retry');
+    expect(retries).toEqual([expect.objectContaining({ code: 'SlowDown', delayMs: 1000 })]);
+    // ...and did: the same key was sent again at least a second after the throttled attempt arrived.
+    const puts = emu.journal.all().slice(from).filter((e) => e.action === 'PutObject');
+    const throttled = puts.find((e) => e.fault === 'status')!;
+    const again = puts.find((e) => e.seq > throttled.seq && e.key === throttled.key)!;
+    expect(again.status).toBe(200);
+    expect(again.time - throttled.time).toBeGreaterThanOrEqual(1000);
+  });
+
   it('--max-code-size refuses large code before uploading anything', async () => {
     const dir = project({ 'job.yaml': JOB, 'code/main.py': 'x'.repeat(5000) });
     const uploads = () => emu.journal.count('PutObject') + emu.journal.count('InitiateMultipartUpload');
