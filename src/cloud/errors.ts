@@ -149,7 +149,8 @@ export function parseRetryAfter(value: string | undefined, now: number = Date.no
   const text = value?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Number(text) * 1000;
-  const date = Date.parse(text);
+  // An HTTP date names its day and month; without a letter, Date.parse would read "-5" as the year -5.
+  const date = /[a-z]/i.test(text) ? Date.parse(text) : NaN;
   return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
