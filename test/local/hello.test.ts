@@ -34,8 +34,6 @@ describe.runIf(python3Available())('the hello example', () => {
     // The example names an oss:// output; without a session it stays in the run folder, and the summary says where.
     expect(r.stderr).toContain('! outputs.report (oss://my-bucket/pai-process/hello/report/) will not be uploaded');
     expect(r.stderr).toContain(`Output   report  ${join(runs, run!, 'output', 'report')}/`);
-    // Under 10 s even on a loaded machine (about 1.5 s on an idle one).
-    expect(r.ms).toBeLessThan(10_000);
   });
 
   describe('through the emulator in executed mode', () => {
