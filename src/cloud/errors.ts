@@ -101,6 +101,8 @@ export interface OssErrorDetails {
   clientRegion?: string;
   /** The bucket the request addressed. */
   bucket?: string;
+  /** The answer's Retry-After header, as sent (seconds, or an HTTP date). */
+  retryAfter?: string;
 }
 
 /**
@@ -125,7 +127,31 @@ export function fromOssError(error: unknown, action: string): ApiError | Credent
   }
   if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code, 'the bucket')).from({ code, requestId: e.requestId, action });
   if (REFUSED_CODES.some((r) => r.test(code))) return refusedError(action, described, 'the bucket').from({ code, requestId: e.requestId, action });
-  return new ApiError(text, { code, action, status, ...(e.requestId ? { requestId: e.requestId } : {}), retryable: isRetryableStatus(code, status), notFound: isNotFound(code, status) });
+  const retryAfterMs = parseRetryAfter(e.retryAfter);
+  return new ApiError(text, {
+    code,
+    action,
+    status,
+    ...(e.requestId ? { requestId: e.requestId } : {}),
+    retryable: isRetryableStatus(code, status),
+    notFound: isNotFound(code, status),
+    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+  });
+}
+
+/**
+ * A Retry-After header (RFC 9110 section 10.2.3: a number of seconds, or an HTTP date) as milliseconds from
+ * `now`; undefined when absent or unreadable, so that the retry policy's own backoff applies. A date already
+ * past means "now" (0). Only OSS errors carry it: @alicloud/openapi-client's errors keep the JSON body and the
+ * status, not the headers, so a PAI answer's Retry-After cannot be read (see pai/client.ts clockSkewMs).
+ */
+export function parseRetryAfter(value: string | undefined, now: number = Date.now()): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // An HTTP date names its day and month; without a letter, Date.parse would read "-5" as the year -5.
+  const date = /[a-z]/i.test(text) ? Date.parse(text) : NaN;
+  return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
 }
 
 /** Valid credentials, refused this one call: say which call, so the missing permission can be granted. */

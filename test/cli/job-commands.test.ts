@@ -108,18 +108,33 @@ describe('stop', () => {
 
 describe('list', () => {
   it('lists the workspace\'s jobs, filtered by status and limited', async () => {
-    for (let i = 0; i < 3; i++) createJob(`list-run-${i}`, [{ at: 0, status: 'Running' }]);
-    createJob('list-done', [{ at: 0, status: 'Succeed' }]);
-    const all = await cli(['list', '--json', '--limit', '100']);
-    const names = (JSON.parse(all.stdout) as { name: string }[]).map((j) => j.name);
-    expect(names).toEqual(expect.arrayContaining(['list-run-0', 'list-run-1', 'list-run-2', 'list-done']));
-    const running = await cli(['list', '--json', '--status', 'Succeed', '--name', 'list-done']);
-    expect((JSON.parse(running.stdout) as { name: string }[]).map((j) => j.name)).toEqual(['list-done']);
-    const two = await cli(['list', '--json', '--limit', '2']);
-    expect(JSON.parse(two.stdout)).toHaveLength(2);
-    const table = await cli(['list', '--name', 'list-done']);
-    expect(table.stdout).toMatch(/ID\s+NAME\s+STATUS/);
-    expect(table.stdout).toContain('list-done');
+    // An emulator of its own, so that the listing holds these jobs and no others: exact lists, not arrayContaining.
+    const own = await startEmulator();
+    try {
+      const make = (name: string, status: 'Running' | 'Succeed') =>
+        own.jobs.create({ TrainingJobName: name, WorkspaceId: own.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status }] }).id;
+      const running = [0, 1, 2].map((i) => make(`list-run-${i}`, 'Running'));
+      const done = [make('list-done-0', 'Succeed'), make('list-done-1', 'Succeed')];
+      const list = async (...args: string[]) => {
+        const r = await runCli(['list', '--json', ...args], { env: own.env(), context: { cadence: FAST_CADENCE } });
+        expect(r.code, r.stderr).toBe(0);
+        return (JSON.parse(r.stdout) as { id: string }[]).map((j) => j.id);
+      };
+      expect((await list('--limit', '100')).sort()).toEqual([...running, ...done].sort());
+      // Only --status filters here: a --status that did nothing would list all five.
+      expect((await list('--status', 'Succeed')).sort()).toEqual([...done].sort());
+      expect((await list('--status', 'Running')).sort()).toEqual([...running].sort());
+      const two = await list('--limit', '2');
+      expect(two).toHaveLength(2);
+      expect(new Set(two).size).toBe(2);
+      for (const id of two) expect([...running, ...done]).toContain(id);
+      const table = await runCli(['list', '--name', 'list-done-0'], { env: own.env(), context: { cadence: FAST_CADENCE } });
+      expect(table.stdout).toMatch(/ID\s+NAME\s+STATUS/);
+      expect(table.stdout).toContain(done[0]);
+      expect(table.stdout).not.toContain(done[1]);
+    } finally {
+      await own.close();
+    }
   });
 });
 

@@ -69,7 +69,9 @@ describe('run against the emulator', () => {
     ]);
     const r = await run(['--name', name]);
     expect(r.code).toBe(code);
-    if (code === 1) expect(r.stderr).toContain(`Reason   ReasonX: went ${status}`);
+    // Stopped and Terminated (exit 3) say why as well: a job the platform stopped names its reason.
+    expect(r.stderr).toContain(`Reason   ReasonX: went ${status}\n`);
+    expect(r.stderr).toContain(code === 3 ? `was stopped (${status})` : `failed (${status})`);
   });
 
   it('--detach returns after submitting, with exit 0 and the command to follow', async () => {
@@ -124,7 +126,9 @@ describe('run against the emulator', () => {
       context: { cadence: FAST_CADENCE, onSignal: (h) => ((fire = h), () => (fire = undefined)) },
     });
     await waitFor(() => emu.jobs.all().some((j) => j.name.startsWith('interrupt_')));
-    await new Promise((r) => setTimeout(r, 150));
+    // The signal comes once the run is following the job (its first log request), not after a fixed sleep.
+    await waitFor(() => following(emu.jobs.all().find((j) => j.name.startsWith('interrupt_'))!.id));
+    expect(fire).toBeDefined();
     fire?.('SIGINT');
     const r = await pending;
     expect(r.code).toBe(130);
@@ -136,6 +140,7 @@ describe('run against the emulator', () => {
 
   it('--stop-on-interrupt stops the job and waits for it to stop (exit 3)', async () => {
     script('stopint', [{ at: 0, status: 'Running', instances: ['worker-0'] }]);
+    const stops = emu.journal.count('StopTrainingJob');
     let fire: ((s: 'SIGINT' | 'SIGTERM') => void) | undefined;
     const dir = project({ 'job.yaml': JOB, 'main.py': '' });
     const pending = runCli(['run', '-f', 'job.yaml', '--name', 'stopint', '--stop-on-interrupt'], {
@@ -144,13 +149,15 @@ describe('run against the emulator', () => {
       context: { cadence: FAST_CADENCE, onSignal: (h) => ((fire = h), () => (fire = undefined)) },
     });
     await waitFor(() => emu.jobs.all().some((j) => j.name.startsWith('stopint_')));
-    await new Promise((r) => setTimeout(r, 150));
+    // The signal comes once the run is following the job (its first log request), not after a fixed sleep.
+    await waitFor(() => following(emu.jobs.all().find((j) => j.name.startsWith('stopint_'))!.id));
+    expect(fire).toBeDefined();
     fire?.('SIGTERM');
     const r = await pending;
     expect(r.code).toBe(3);
     const job = emu.jobs.all().find((j) => j.name.startsWith('stopint_'))!;
     expect(emu.jobs.get(job.id)?.status).toBe('Stopped');
-    expect(emu.journal.count('StopTrainingJob')).toBeGreaterThan(0);
+    expect(emu.journal.count('StopTrainingJob') - stops).toBe(1);
   });
 
   it('without credentials exits 4 and sends nothing', async () => {
@@ -169,6 +176,11 @@ describe('run against the emulator', () => {
     expect(r.stderr + r.stdout).not.toContain('a-wrong-secret-value');
   });
 });
+
+/** Whether the run has asked for the job's logs, that is, it is following it. */
+function following(jobId: string): boolean {
+  return emu.journal.all().some((e) => e.action === 'ListTrainingJobLogs' && e.path.includes(jobId));
+}
 
 async function waitFor(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
   const until = Date.now() + timeoutMs;

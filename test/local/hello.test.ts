@@ -34,8 +34,6 @@ describe.runIf(python3Available())('the hello example', () => {
     // The example names an oss:// output; without a session it stays in the run folder, and the summary says where.
     expect(r.stderr).toContain('! outputs.report (oss://my-bucket/pai-process/hello/report/) will not be uploaded');
     expect(r.stderr).toContain(`Output   report  ${join(runs, run!, 'output', 'report')}/`);
-    // Under 10 s even on a loaded machine (about 1.5 s on an idle one).
-    expect(r.ms).toBeLessThan(10_000);
   });
 
   describe('through the emulator in executed mode', () => {
@@ -47,6 +45,7 @@ describe.runIf(python3Available())('the hello example', () => {
 
     it('`pai-process run` submits it, the emulator runs it, its logs come back through ListTrainingJobLogs and its report lands in OSS', async () => {
       const dir = helloCopy();
+      const logCalls = emu.journal.count('ListTrainingJobLogs');
       const r = await runCli(['run', '-f', 'job.yaml'], { cwd: dir, env: { ...emu.env(), PATH: process.env['PATH'] ?? '' }, context: { cadence: FAST_CADENCE } });
       expect(r.stderr).toContain('✔ Submitted');
       expect(r.code).toBe(0);
@@ -57,7 +56,7 @@ describe.runIf(python3Available())('the hello example', () => {
       // The output channel was written to the emulated OSS, where the job's OutputUri points.
       expect(JSON.parse(emu.oss.text('pai-process/hello/report/report.json') ?? 'null')).toEqual(EXPECTED_REPORT);
       // Logs were served through the API, as a cloud job's are.
-      expect(emu.journal.count('ListTrainingJobLogs')).toBeGreaterThan(0);
+      expect(emu.journal.count('ListTrainingJobLogs') - logCalls).toBeGreaterThan(0);
       const [job] = emu.jobs.all().filter((j) => j.status === 'Succeed' && j.logs.some((l) => l.text.includes('"words": 16')));
       expect(job?.instances.map((i) => i.name)).toEqual([`${job!.id}-worker-0`]);
     });

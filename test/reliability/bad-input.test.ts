@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startEmulator, type Emulator } from '../emulator/index.js';
 import { FAST_CADENCE, project, runCli } from '../helpers/run-cli.js';
+import { isRoot } from '../packaging/tree.js';
 
 /**
  * Bad input of every kind: each is refused with exit 2 and a message naming the problem; never a stack
@@ -41,16 +41,19 @@ const CONFIGS: Record<string, Case> = {
   'unknown key': { files: { 'job.yaml': `${GOOD}gpu: 1\n` }, args: [], message: /unknown key "gpu"/ },
   'misspelled key': { files: { 'job.yaml': `${GOOD}paramters: {a: 1}\n` }, args: [], message: /did you mean "parameters"/ },
   'misspelled nested key': { files: { 'job.yaml': `${GOOD}session: {regoin_id: cn-hangzhou}\n` }, args: [], message: /did you mean "region_id"/ },
-  empty: { files: { 'job.yaml': '' }, args: [], message: /is empty/ },
-  'only a comment': { files: { 'job.yaml': '# nothing\n' }, args: [], message: /mapping of keys|is empty/ },
-  'a list, not a mapping': { files: { 'job.yaml': '- image_uri: x\n' }, args: [], message: /must be a mapping of keys/ },
-  'a scalar, not a mapping': { files: { 'job.yaml': 'just text\n' }, args: [], message: /must be a mapping of keys/ },
-  binary: { files: { 'job.yaml': randomBytes(4096) }, args: [], message: /job\.yaml/ },
+  empty: { files: { 'job.yaml': '' }, args: [], message: /^✖ The job config job\.yaml is empty$/m },
+  'only a comment': { files: { 'job.yaml': '# nothing\n' }, args: [], message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m },
+  'a list, not a mapping': { files: { 'job.yaml': '- image_uri: x\n' }, args: [], message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m },
+  'a scalar, not a mapping': { files: { 'job.yaml': 'just text\n' }, args: [], message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m },
+  // Fixed bytes (NULs and high bytes included) rather than random ones, so that the message can be matched exactly.
+  binary: { files: { 'job.yaml': Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)) }, args: [], message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m },
   '10 MB': { files: { 'job.yaml': GOOD + 'description: ' + 'x'.repeat(10 * 1024 * 1024) + '\n' }, args: [], message: /at most 1 MiB/ },
-  'deeply nested': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings: ${'['.repeat(5000)}${']'.repeat(5000)}\n` }, args: [], message: /job\.yaml/ },
-  'deeply nested mappings': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(4 + i)}k${i}:`).join('\n')} 1\n` }, args: [], message: /job\.yaml/ },
+  'deeply nested': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings: ${'['.repeat(5000)}${']'.repeat(5000)}\n` }, args: [], message: /^✖ job\.yaml is not valid YAML or JSON\n  job\.yaml:5:\d+  Maximum call stack size exceeded$/m },
+  'nested mappings over 1 MiB': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(4 + i)}k${i}:`).join('\n')} 1\n` }, args: [], message: /^✖ The job config job\.yaml is larger than 1 MiB; a job config is at most 1 MiB(, nothing was submitted)?$/m },
+  'deeply nested mappings (block)': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings:\n${Array.from({ length: 1200 }, (_, i) => `${' '.repeat(4 + i)}k${i}:`).join('\n')} 1\n` }, args: [], message: /^✖ job\.yaml is not valid YAML or JSON\n  job\.yaml:\d+:\d+  Maximum call stack size exceeded$/m },
+  'deeply nested mappings (flow)': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}\n` }, args: [], message: /^✖ job\.yaml is not valid YAML or JSON\n  job\.yaml:5:\d+  Maximum call stack size exceeded$/m },
   'duplicate keys': { files: { 'job.yaml': `${GOOD}image_uri: other\n` }, args: [], message: /Map keys must be unique/ },
-  'an alias bomb': { files: { 'job.yaml': `${GOOD}x: &a [1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nw: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n` }, args: [], message: /job\.yaml/ },
+  'an alias bomb': { files: { 'job.yaml': `${GOOD}x: &a [1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nw: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n` }, args: [], message: /^✖ job\.yaml could not be read: Excessive alias count indicates a resource exhaustion attack\n→ Use fewer YAML aliases \(\*name\); write the values out\.$/m },
   'a __proto__ key in a map': { files: { 'job.yaml': `${GOOD}parameters:\n  __proto__: {source_dir: /etc/ssl}\n` }, args: [], message: /parameters\.__proto__: "__proto__" is not allowed as a key/ },
   'a constructor key at the top': { files: { 'job.yaml': `${GOOD}constructor: {prototype: {x: 1}}\n` }, args: [], message: /"constructor" is not allowed as a key/ },
   'an integer past 2^53': { files: { 'job.yaml': `${GOOD}instance_count: 9007199254740993\n` }, args: [], message: /instance_count: is 9007199254740992, beyond the largest integer/ },
@@ -113,11 +116,11 @@ const PATHS: Record<string, Case> = {
       renameSync(join(dir, 'deep'), join(dir, 'src', 'deep'));
     },
   },
-  'config symlink loop': { args: ['-f', 'loop-a'], message: /symbolic link loop/, setup: (dir) => (symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a')), symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'))) },
+  'config symlink loop': { args: ['-f', 'loop-a'], message: /^✖ Could not read the job config loop-a: a symbolic link loop$/m, setup: (dir) => (symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a')), symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'))) },
   'source_dir symlink loop': {
     files: { 'job.yaml': `${GOOD}source_dir: ./loop\n` },
     args: [],
-    message: /source_dir/,
+    message: /^  job\.yaml:4:13  source_dir: is a symbolic link loop: \S+\/loop$/m,
     setup: (dir) => (symlinkSync(join(dir, 'loop2'), join(dir, 'loop')), symlinkSync(join(dir, 'loop'), join(dir, 'loop2'))),
   },
 };
@@ -129,9 +132,8 @@ function check(name: string, c: Case, command: 'run' | 'validate') {
     c.setup?.(dir);
     const args = c.args.includes('-f') ? c.args : c.files && 'job.yaml' in c.files ? ['-f', 'job.yaml', ...c.args] : c.args;
     const before = emu.journal.all().length;
-    const started = Date.now();
+    // A hang fails on the test's own timeout; no wall-clock limit here.
     const r = await runCli([command, ...args], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE } });
-    expect(Date.now() - started).toBeLessThan(10_000);
     expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(c.message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -159,11 +161,9 @@ describe('bad flags', () => {
 describe('bad paths', () => {
   for (const [name, c] of Object.entries(PATHS)) check(name, c, 'run');
 
-  it('an unreadable code file is refused before anything is sent', async () => {
-    if (process.getuid?.() === 0) {
-      // root reads any file whatever its mode; the unreadable path is covered by test/packaging with an injected fs.
-      return;
-    }
+  // root reads any file whatever its mode, so these two are skipped (and reported as skipped) when run as root;
+  // the packaging side of an unreadable file is covered as root too, by test/packaging/select-files.test.ts with an injected fs.
+  it.skipIf(isRoot)('an unreadable code file is refused before anything is sent (skipped as root)', async () => {
     const dir = project({ 'job.yaml': `${GOOD}source_dir: src\n`, 'src/secret.py': 'x' });
     chmodSync(join(dir, 'src', 'secret.py'), 0o000);
     const r = await runCli(['run', '-f', 'job.yaml'], { cwd: dir, env: emu.env() });
@@ -171,8 +171,7 @@ describe('bad paths', () => {
     expect(r.stderr).toContain('secret.py');
   });
 
-  it('an unreadable config is refused', async () => {
-    if (process.getuid?.() === 0) return; // see above
+  it.skipIf(isRoot)('an unreadable config is refused (skipped as root)', async () => {
     const dir = project({ 'job.yaml': GOOD });
     chmodSync(join(dir, 'job.yaml'), 0o000);
     const r = await runCli(['validate', '-f', 'job.yaml'], { cwd: dir });
@@ -198,13 +197,5 @@ describe('prototype keys', () => {
     }
     expect(({} as Record<string, unknown>)['polluted']).toBeUndefined();
     expect(Object.prototype).not.toHaveProperty('polluted');
-  });
-});
-
-describe('the case count', () => {
-  it('covers configs, flags and paths', () => {
-    const total = Object.keys(CONFIGS).length * 2 + Object.keys(FLAGS).length + Object.keys(PATHS).length + 2;
-    console.log(`bad-input corpus: ${total} cases`);
-    expect(total).toBeGreaterThan(40);
   });
 });
