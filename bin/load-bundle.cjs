@@ -10,7 +10,8 @@
 // touch OSS need, and @alicloud/credentials with @alicloud/openapi-client and @alicloud/tea-util (dist/bundle/alicloud.cjs,
 // one file since the OpenAPI client requires the credentials library itself), which every command that talks to PAI
 // needs (CliContext.loadLibrary). Required from the installed packages they cost a command 150-300 ms of compiling.
-// yaml too (dist/bundle/yaml.cjs), which main.cjs requires by name only when a command reads a job config (requireFor).
+// yaml too (dist/bundle/yaml.cjs), and the job config's validator (dist/bundle/job-config-validator.cjs), which main.cjs
+// requires only when a command reads or checks a job config (requireFor).
 const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
@@ -70,10 +71,11 @@ const LIBRARIES = {
   '@alicloud/openapi-client': { bundle: 'alicloud', key: '@alicloud/openapi-client' },
   '@alicloud/tea-util': { bundle: 'alicloud', key: '@alicloud/tea-util' },
   yaml: { bundle: 'yaml' },
+  './job-config-validator.cjs': { bundle: 'job-config-validator' },
 };
 
-/** The libraries main.cjs requires by name (the others it gets through CliContext.loadLibrary). */
-const REQUIRED_FROM_MAIN = new Set(['yaml']);
+/** What main.cjs requires by name (the other libraries it gets through CliContext.loadLibrary); scripts/bundle.mjs. */
+const REQUIRED_FROM_MAIN = new Set(['yaml', './job-config-validator.cjs']);
 
 const bundles = new Map();
 
