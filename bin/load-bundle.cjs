@@ -10,6 +10,8 @@
 // touch OSS need, and @alicloud/credentials with @alicloud/openapi-client and @alicloud/tea-util (dist/bundle/alicloud.cjs,
 // one file since the OpenAPI client requires the credentials library itself), which every command that talks to PAI
 // needs (CliContext.loadLibrary). Required from the installed packages they cost a command 150-300 ms of compiling.
+// yaml too (dist/bundle/yaml.cjs), and the job config's validator (dist/bundle/job-config-validator.cjs), which main.cjs
+// requires only when a command reads or checks a job config (requireFor).
 const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
 const { dirname, join } = require('node:path');
@@ -36,13 +38,24 @@ function loadCached(file) {
   const wrapped = `(function (exports, require, module, __filename, __dirname) { ${source}\n});`;
   const script = new vm.Script(wrapped, { filename: file, cachedData });
   const module = { exports: {} };
-  script.runInThisContext()(module.exports, Module.createRequire(file), module, file, dirname(file));
+  script.runInThisContext()(module.exports, requireFor(file), module, file, dirname(file));
   return {
     exports: module.exports,
     /** Whether V8 used the cache (false: none, or it did not match). */
     cacheUsed: cachedData !== undefined && !script.cachedDataRejected,
     writeCache: () => writeFileSync(cache, script.createCachedData()),
   };
+}
+
+/**
+ * The require() a bundle runs with: Node's, but a library that main.cjs leaves to a bundle of its own (yaml) comes
+ * from that bundle and its code cache, and only when first required (scripts/bundle.mjs says why).
+ */
+function requireFor(file) {
+  const nodeRequire = Module.createRequire(file);
+  if (file !== BUNDLE) return nodeRequire;
+  const bundledRequire = (id) => (REQUIRED_FROM_MAIN.has(id) ? loadLibrary(id).exports : nodeRequire(id));
+  return Object.assign(bundledRequire, { resolve: nodeRequire.resolve, cache: nodeRequire.cache, main: nodeRequire.main });
 }
 
 /** The bundle's exports ({ main }), and a way to write the cache once the code that should be in it has run. */
@@ -57,7 +70,12 @@ const LIBRARIES = {
   '@alicloud/credentials': { bundle: 'alicloud', key: '@alicloud/credentials' },
   '@alicloud/openapi-client': { bundle: 'alicloud', key: '@alicloud/openapi-client' },
   '@alicloud/tea-util': { bundle: 'alicloud', key: '@alicloud/tea-util' },
+  yaml: { bundle: 'yaml' },
+  './job-config-validator.cjs': { bundle: 'job-config-validator' },
 };
+
+/** What main.cjs requires by name (the other libraries it gets through CliContext.loadLibrary); scripts/bundle.mjs. */
+const REQUIRED_FROM_MAIN = new Set(['yaml', './job-config-validator.cjs']);
 
 const bundles = new Map();
 

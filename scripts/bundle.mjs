@@ -5,6 +5,8 @@
 //   command-help.json  every command's `--help` likewise ({ "run": ..., "config show": ... })
 //   ali-oss.cjs        ali-oss and its dependencies as one CommonJS file, and its code cache (ali-oss.cjs.v8-cache)
 //   alicloud.cjs       @alicloud/credentials, @alicloud/openapi-client and @alicloud/tea-util, and their code cache
+//   job-config-validator.cjs  the job config's generated validator, and its code cache (required by main.cjs likewise)
+//   yaml.cjs           the yaml library, and its code cache (main.cjs requires it through bin/load-bundle.cjs)
 // bin/pai-process.cjs runs main.cjs through bin/load-bundle.cjs, and prints help.txt for a bare `--help` and
 // command-help.json's text for `<command> --help`.
 //
@@ -35,11 +37,30 @@ const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20'
 // import.meta.url has no CommonJS equivalent that esbuild fills in: give it the bundle's own file URL.
 const shim = join(outdir, 'import-meta-url.js');
 writeFileSync(shim, 'export const importMetaUrl = require("node:url").pathToFileURL(__filename).href;\n');
+// The job config's validator (generated from the schema) apart, in dist/bundle/job-config-validator.cjs: only commands
+// that check a job config run it, and its one large function compiled into main.cjs's code cache was deserialised by
+// every command at start-up (V8 reads a code cache whole). main.cjs requires it by this relative name, which
+// bin/load-bundle.cjs serves from the file's code cache.
+const VALIDATOR = './job-config-validator.cjs';
+const validatorApart = {
+  name: 'job-config-validator-apart',
+  setup(b) {
+    b.onResolve({ filter: /[\\/]job-config\.validator\.generated\.js$/ }, () => ({ path: VALIDATOR, external: true }));
+  },
+};
 await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
   outfile: bundle,
   ...common,
-  external: ['@alicloud/*', 'ali-oss'],
+  external: ['@alicloud/*', 'ali-oss', 'yaml'],
+  plugins: [validatorApart],
+  inject: [shim],
+  define: { 'import.meta.url': 'importMetaUrl' },
+});
+await build({
+  entryPoints: [join(root, 'dist', 'core', 'config', 'job-config.validator.generated.js')],
+  outfile: join(outdir, VALIDATOR),
+  ...common,
   inject: [shim],
   define: { 'import.meta.url': 'importMetaUrl' },
 });
@@ -69,7 +90,16 @@ await build({
   ...common,
 });
 
-for (const name of ['main.cjs', 'ali-oss.cjs', 'alicloud.cjs']) {
+// yaml apart: only a command that reads a job config parses YAML, but its compiled code in main.cjs's cache was
+// deserialised by every command at start-up (V8 reads a code cache whole): some 290 KB of source, the largest part of
+// main.cjs. From its own file and cache (bin/load-bundle.cjs) a command pays for it only when it requires it.
+await build({
+  stdin: { contents: "module.exports = require('yaml');", resolveDir: root, sourcefile: 'yaml-entry.cjs' },
+  outfile: join(outdir, 'yaml.cjs'),
+  ...common,
+});
+
+for (const name of ['main.cjs', 'ali-oss.cjs', 'alicloud.cjs', 'yaml.cjs', 'job-config-validator.cjs']) {
   const at = readFileSync(join(outdir, name)).findIndex((byte) => byte > 0x7f);
   if (at >= 0) throw new Error(`dist/bundle/${name} is not ASCII at byte ${at}: bin/load-bundle.cjs reads it faster as ASCII (see \`common\` above)`);
 }

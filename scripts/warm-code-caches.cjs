@@ -98,6 +98,9 @@ async function commandPaths() {
     }
     writeCache();
     loadLibrary('@alicloud/credentials').writeCache();
+    // yaml: parsed job.yaml above (validate, the dry runs, and the session block of the cloud commands).
+    loadLibrary('yaml').writeCache();
+    loadLibrary('./job-config-validator.cjs').writeCache(); // run by validate and the dry runs above
 
     // ali-oss: a client made and one HeadObject sent (what a run does before anything else on OSS), then its cache.
     const oss = loadLibrary('ali-oss');

@@ -56,5 +56,7 @@ describe('the built CLI takes the Alibaba libraries from its bundles', () => {
     expect(r.code).toBe(0);
     expect(emu.journal.all().some((e) => e.service === 'oss' && e.action === 'PutObject' && e.signature.ok)).toBe(true);
     expect(r.modules.filter((m) => installed.test(m))).toEqual([]);
+    // job.yaml was parsed by yaml from its own bundle (dist/bundle/yaml.cjs), not from node_modules.
+    expect(r.modules.filter((m) => /node_modules[\\/]yaml[\\/]/.test(m))).toEqual([]);
   });
 });

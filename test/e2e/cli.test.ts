@@ -75,6 +75,7 @@ describe('the built CLI', () => {
     // Without the bundled dependencies (package.json bundleDependencies): node_modules is linked below instead.
     const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path).filter((f) => !f.startsWith('node_modules/'));
     expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'dist/bundle/command-help.json', 'dist/bundle/ali-oss.cjs', 'dist/bundle/ali-oss.cjs.v8-cache', 'dist/bundle/alicloud.cjs', 'dist/bundle/alicloud.cjs.v8-cache', 'schema/job-config.schema.json']));
+    expect(files).toEqual(expect.arrayContaining(['dist/bundle/yaml.cjs', 'dist/bundle/yaml.cjs.v8-cache', 'dist/bundle/job-config-validator.cjs', 'dist/bundle/job-config-validator.cjs.v8-cache']));
     const pkg = tempDir('package-');
     for (const file of files) {
       mkdirSync(dirname(join(pkg, file)), { recursive: true });
@@ -83,6 +84,9 @@ describe('the built CLI', () => {
     symlinkSync(join(root, 'node_modules'), join(pkg, 'node_modules'));
     const probe = `console.log(require(${JSON.stringify(join(pkg, 'bin', 'load-bundle.cjs'))}).loadBundle().cacheUsed)`;
     expect(spawnSync(process.execPath, ['-e', probe], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } }).stdout.trim()).toBe('true');
+    // The bundles main.cjs requires by name (yaml, the validator) run from their caches too.
+    const apart = `const l = require(${JSON.stringify(join(pkg, 'bin', 'load-bundle.cjs'))}); console.log(['yaml', './job-config-validator.cjs'].map((n) => l.loadLibrary(n).cacheUsed).join())`;
+    expect(spawnSync(process.execPath, ['-e', apart], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } }).stdout.trim()).toBe('true,true');
     const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n', 'main.py': 'print(1)\n' });
     const r = spawnSync(process.execPath, [join(pkg, 'bin', 'pai-process.cjs'), 'run', '-f', 'job.yaml', '--dry-run', '--json'], {
       cwd: dir,
