@@ -1,3 +1,4 @@
+import { warner } from '../../ui/warn.js';
 import { dirname, resolve } from 'node:path';
 import type { ObjectStore } from '../../cloud/types.js';
 import type { LoadedJob } from '../../core/config/load-job.js';
@@ -10,7 +11,7 @@ import type { Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { reporterFor } from './reporter.js';
 import type { RunOptions } from './run.js';
-import { visible, visibleLines } from '../../ui/sanitize.js';
+import { visible } from '../../ui/sanitize.js';
 
 interface SessionState {
   session: Session;
@@ -53,7 +54,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
     interrupted: inv.options.json
       ? (job) => reporter.result({ job: { id: job.id, name: job.id, status: 'Stopped', reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', instances: [], outputs: [], transitions: [], labels: {} }, exitCode: ExitCode.interrupted, durationMs: Date.now() - started, outputs: [] })
       : reporter.interrupted,
-    warning: (m) => io.err(`! ${visibleLines(m)}\n`),
+    warning: warner(io),
     staging: (dir) => inv.options.quiet || io.err(`${visible(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}.`)} Ctrl-C stops it.\n`),
   };
   try {

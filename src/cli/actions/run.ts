@@ -14,7 +14,6 @@ import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 import { loadSession } from './session.js';
-import { visibleLines } from '../../ui/sanitize.js';
 
 export type RunOptions = JobFlagValues &
   SessionFlags &
@@ -88,7 +87,7 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
         import('../../core/upload-code.js'),
         import('../../core/packaging/index.js'),
       ]);
-      const code = await prepareCode(job.source_dir, job.code_upload, work, maxCodeSize, { warning: (m) => io.err(`! ${visibleLines(m)}\n`) }, job.inputs);
+      const code = await prepareCode(job.source_dir, job.code_upload, work, maxCodeSize, { warning: warner(io) }, job.inputs);
       const codeKey = codeKeyOf(code);
       resolution = {
         codeKey,

@@ -1,3 +1,4 @@
+import { warner } from '../../ui/warn.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,6 @@ import type { CompleteSession } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { interruptSignal, reporterFor } from './reporter.js';
-import { visibleLines } from '../../ui/sanitize.js';
 
 /**
  * `run` for real: credentials, the cloud adapters, a reporter for the terminal or NDJSON, Ctrl-C wiring
@@ -33,7 +33,7 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
       session,
       {
         ...backends,
-        packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: (m) => io.err(`! ${visibleLines(m)}\n`) }, job.inputs),
+        packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: warner(io) }, job.inputs),
         now: ctx.now,
         clock: Date.now,
         sleep: abortableSleep,
