@@ -1,7 +1,7 @@
 import type { TrainingJob } from '../../cloud/types.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_SINCE, durationOf, parseSince, parseStatus } from '../../core/list-query.js';
-import type { SessionFlags } from '../../core/session/resolve.js';
+import type { SessionFlagValues } from '../flags.js';
 import { writeJson } from '../../ui/json.js';
 import { jobJson, renderJobList } from '../../ui/render-status.js';
 import { createStyle } from '../../ui/style.js';
@@ -10,7 +10,7 @@ import { connect } from './connect.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 
-type ListOptions = SessionFlags & CommonOptions & { status?: string; name?: string; limit?: string; since?: string };
+type ListOptions = SessionFlagValues & CommonOptions & { status?: string; name?: string; limit?: string; since?: string };
 
 const PAGE_SIZE = 50;
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addRawOption, addJobOptions, addSessionOptions } from '../options.js';
+import { addJobOptions, addSessionOptions } from '../flags.js';
+import { addCommonOptions, addRawOption } from '../options.js';
 
 export function registerRun(program: Command, inv: Invocation): void {
   const cmd = program

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addJobOptions } from '../options.js';
+import { addJobOptions } from '../flags.js';
+import { addCommonOptions } from '../options.js';
 
 export function registerValidate(program: Command, inv: Invocation): void {
   const cmd = program

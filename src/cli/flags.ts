@@ -1,0 +1,181 @@
+import { type Command, Option } from 'commander';
+import { forbiddenSegment, forbiddenSegmentMessage, type Override, typedValue } from '../core/config/overrides.js';
+import { UsageError } from '../core/errors.js';
+import type { Setting, SessionFlags, SessionKey } from '../core/session/resolve.js';
+
+/**
+ * The one table of the flags that set a job's config keys and its session (docs/config.md, docs/session.md): each
+ * flag's commander spelling, help text, kind of value and the key it sets. The commander options (`addJobOptions`,
+ * `addSessionOptions`) and the overrides handed to core (`jobOverrides`, `sessionFlags`) are both made from it, and
+ * it alone knows how a flag is spelled: core speaks of config keys, and names a flag only through an origin label or
+ * a wording this file gives it.
+ */
+
+/** How a job flag's value becomes overrides. */
+type JobFlag =
+  /** `-f FILE`: which config file, not a key in it. */
+  | { kind: 'file'; flags: string; help: string }
+  /** One top-level key; `numeric`: digits are the number they spell (`--instance-count 2` is 2). */
+  | { kind: 'scalar'; flags: string; help: string; key: string; numeric?: true }
+  /** Repeatable `NAME=VALUE`, each one entry of the map `key`. */
+  | { kind: 'map'; flags: string; help: string; key: string }
+  /** Repeatable `dotted.key=value`, any key. */
+  | { kind: 'set'; flags: string; help: string };
+
+/** In the order `--help` lists them. A key's help text ends with the key: "container image (image_uri)". */
+const JOB_FLAGS: readonly JobFlag[] = [
+  { kind: 'file', flags: '-f, --file <path>', help: 'the job config (YAML or JSON); default: found by searching from the current folder' },
+  { kind: 'scalar', flags: '--image <uri>', help: 'container image', key: 'image_uri' },
+  { kind: 'scalar', flags: '--command <command>', help: 'command to run, through sh -c', key: 'command' },
+  { kind: 'scalar', flags: '--source-dir <dir>', help: 'code folder to upload, or an oss:// URI', key: 'source_dir' },
+  { kind: 'scalar', flags: '--instance-type <type>', help: 'machine type, such as ecs.c6.large', key: 'instance_type' },
+  { kind: 'scalar', flags: '--instance-count <n>', help: 'number of machines', key: 'instance_count', numeric: true },
+  { kind: 'scalar', flags: '--name <base>', help: 'base of the job name; the job is named <base>_<YYYYmmdd_HHMMSS>', key: 'base_job_name' },
+  { kind: 'scalar', flags: '--max-run-time <duration>', help: 'longest run: seconds or 90m, 2h30m', key: 'max_run_time', numeric: true },
+  { kind: 'map', flags: '--param <key=value>', help: 'a hyperparameter', key: 'parameters' },
+  { kind: 'map', flags: '--env <KEY=VALUE>', help: 'an environment variable in the job', key: 'environments' },
+  { kind: 'map', flags: '--input <name=location>', help: 'an input channel', key: 'inputs' },
+  { kind: 'map', flags: '--output <name=uri>', help: 'an output channel', key: 'outputs' },
+  { kind: 'map', flags: '--label <key=value>', help: 'a job label', key: 'labels' },
+  { kind: 'set', flags: '--set <key.path=value>', help: 'set any config key, such as spot_spec.spot_strategy=SpotAsPriceGo; repeatable' },
+];
+
+/** Session flags and the session value each sets; they win over the environment, the job config and ~/.pai/config.json. */
+const SESSION_FLAGS: readonly { flags: string; help: string; key: SessionKey }[] = [
+  { flags: '--region <id>', help: 'region, such as cn-hangzhou (else PAI_REGION_ID)', key: 'region_id' },
+  { flags: '--workspace <id>', help: 'PAI workspace id (else PAI_WORKSPACE_ID)', key: 'workspace_id' },
+  { flags: '--profile <name>', help: 'credentials profile in ~/.aliyun/config.json or ~/.alibabacloud/credentials', key: 'profile' },
+  {
+    flags: '--workspace-endpoint <host|url>',
+    help: 'AI workspace API endpoint, asked for the default bucket (else PAI_WORKSPACE_ENDPOINT; default aiworkspace.<region>.aliyuncs.com)',
+    key: 'workspace_endpoint',
+  },
+];
+
+/** `--local` on run and validate sets this key to this value (each command words its own help). */
+const LOCAL_FLAG = { long: '--local', attribute: 'local', key: 'instance_type', value: 'local' } as const;
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** A fresh commander option for an entry (commander keeps per-command state on the object it is given). */
+function jobOption(flag: JobFlag): Option {
+  switch (flag.kind) {
+    case 'file':
+      return new Option(flag.flags, flag.help);
+    case 'scalar':
+      return new Option(flag.flags, `${flag.help} (${flag.key})`);
+    case 'map':
+      return new Option(flag.flags, `${flag.help}; repeatable (${flag.key})`).argParser(collect);
+    case 'set':
+      return new Option(flag.flags, flag.help).argParser(collect);
+  }
+}
+
+/** Commander's own reading of a spelling: `long` (`--source-dir`) and the attribute its value lands in (`sourceDir`). */
+function named(flags: string): { long: string; attribute: string } {
+  const option = new Option(flags);
+  return { long: option.long!, attribute: option.attributeName() };
+}
+
+const JOB = JOB_FLAGS.map((flag) => ({ ...flag, ...named(flag.flags) }));
+const SESSION = SESSION_FLAGS.map((flag) => ({ ...flag, ...named(flag.flags) }));
+
+/** The job config file and the flags that override its keys (docs/config.md). */
+export function addJobOptions(cmd: Command): Command {
+  for (const flag of JOB_FLAGS) cmd.addOption(jobOption(flag));
+  return cmd;
+}
+
+/** Session flags: they win over the environment, the job config and ~/.pai/config.json. */
+export function addSessionOptions(cmd: Command): Command {
+  for (const flag of SESSION_FLAGS) cmd.addOption(new Option(flag.flags, flag.help));
+  return cmd;
+}
+
+/** What commander hands an action for the job flags: strings for scalars, lists for repeatables. */
+export type JobFlagValues = { file?: string; local?: boolean } & Record<string, string | string[] | boolean | undefined>;
+
+/** What commander hands an action for the session flags (`region`, `workspace`, `profile`, `workspaceEndpoint`). */
+export type SessionFlagValues = Record<string, unknown>;
+
+/**
+ * The job flags as overrides, in a fixed order: dedicated flags first, then `--set`, which can set anything, then
+ * `--local`. Each carries the key path it sets and, as its origin, the flag as the user wrote it (`--param lr`).
+ */
+export function jobOverrides(opts: JobFlagValues): Override[] {
+  const out: Override[] = [];
+  for (const flag of JOB) {
+    if (flag.kind !== 'scalar') continue;
+    const raw = opts[flag.attribute];
+    if (typeof raw !== 'string') continue;
+    const value = flag.numeric && /^\d+$/.test(raw) ? Number(raw) : raw;
+    out.push({ path: [flag.key], value, origin: flag.long });
+  }
+  for (const flag of JOB) {
+    if (flag.kind !== 'map') continue;
+    for (const text of listOf(opts[flag.attribute])) {
+      const [name, value] = splitAssignment(text, flag.long);
+      out.push({ path: [flag.key, name], value, origin: `${flag.long} ${name}` });
+    }
+  }
+  const set = JOB.find((flag) => flag.kind === 'set')!;
+  for (const text of listOf(opts[set.attribute])) out.push(parseSetFlag(text, set.long));
+  // After every flag has parsed, as a key inside a flag's value can only be refused then.
+  for (const override of out) refuseForbidden(override.path, override.value, override.origin);
+  if (opts[LOCAL_FLAG.attribute] === true) out.push({ path: [LOCAL_FLAG.key], value: LOCAL_FLAG.value, origin: LOCAL_FLAG.long });
+  return out;
+}
+
+/**
+ * `--set dotted.key=value`: any key, its value read as YAML (numbers, booleans, `--set requirements='[numpy, pandas]'`)
+ * except inside the maps that keep text (core/config/overrides.ts).
+ */
+export function parseSetFlag(text: string, flag = '--set'): Override {
+  const [key, raw] = splitAssignment(text, flag);
+  const path = key.split('.');
+  if (path.some((p) => p === '')) throw new UsageError(`${flag} ${text}: "${key}" is not a dotted key path`, `For example: ${flag} ${SET_EXAMPLE}`);
+  refuseForbidden(path, undefined, `${flag} ${text}`);
+  return { path, value: typedValue(path, raw), origin: `${flag} ${key}` };
+}
+
+const SET_EXAMPLE = 'spot_spec.spot_strategy=SpotAsPriceGo';
+
+/** Refuses a `__proto__`, `constructor` or `prototype` key, in the key path or in the value, naming the flag. */
+function refuseForbidden(path: readonly string[], value: unknown, shown: string): void {
+  const bad = forbiddenSegment(path, value);
+  if (bad === undefined) return;
+  throw new UsageError(forbiddenSegmentMessage(shown, bad), `Use the job config's own keys (\`pai-process schema\` lists them), for example: --set ${SET_EXAMPLE}`);
+}
+
+/** The session flags given, by the session key each sets, with the flag as origin (`--region`). */
+export function sessionFlags(opts: SessionFlagValues): SessionFlags {
+  const out: Partial<Record<SessionKey, Setting<string>>> = {};
+  for (const flag of SESSION) {
+    const value = opts[flag.attribute];
+    if (typeof value === 'string' && value !== '') out[flag.key] = { value, origin: flag.long };
+  }
+  return out;
+}
+
+/** The flag that sets a session key, for messages such as "no region: pass --region, ...". */
+export function sessionFlagFor(key: SessionKey): string | undefined {
+  return SESSION.find((flag) => flag.key === key)?.long;
+}
+
+/** The flag that sets a top-level config key or fills a map (`inputs` → `--input`), for messages. */
+export function jobFlagFor(key: string): string | undefined {
+  return JOB.find((flag) => (flag.kind === 'scalar' || flag.kind === 'map') && flag.key === key)?.long;
+}
+
+function listOf(value: unknown): string[] {
+  return Array.isArray(value) ? (value as string[]) : [];
+}
+
+/** Splits `key=value` at the first `=`; the value may itself contain `=`. */
+export function splitAssignment(text: string, flag: string): [string, string] {
+  const at = text.indexOf('=');
+  if (at <= 0) {
+    throw new UsageError(`${flag} expects KEY=VALUE, got "${text}"`, `For example: ${flag} ${flag === '--set' ? SET_EXAMPLE : 'name=value'}`);
+  }
+  return [text.slice(0, at), text.slice(at + 1)];
+}
