@@ -1,6 +1,7 @@
 import { type Command, Option } from 'commander';
 import { forbiddenSegment, forbiddenSegmentMessage, type Override, typedValue } from '../core/config/overrides.js';
 import { UsageError } from '../core/errors.js';
+import type { NamedSetting, NameOf } from '../core/option-names.js';
 import type { Setting, SessionFlags, SessionKey } from '../core/session/resolve.js';
 
 /**
@@ -51,6 +52,20 @@ const SESSION_FLAGS: readonly { flags: string; help: string; key: SessionKey }[]
     key: 'workspace_endpoint',
   },
 ];
+
+/**
+ * Options of one command that core's messages name (core/option-names.ts). `help` is absent where each command
+ * words its own (`--download` on run and on outputs).
+ */
+const COMMAND_FLAGS: Readonly<Record<'max_code_size' | 'local_runtime' | 'install_requirements' | 'since' | 'status' | 'channel' | 'download', { flags: string; help?: string }>> = {
+  max_code_size: { flags: '--max-code-size <size>', help: 'refuse to upload code larger than this (500MB, 2GiB); default 5GiB' },
+  local_runtime: { flags: '--local-runtime <runtime>', help: 'with --local: plain (a process, the default) or docker (the image, with the real /ml paths)' },
+  install_requirements: { flags: '--install-requirements', help: 'with --local: pip-install requirements.txt and `requirements` (plain: into a virtualenv in the run folder)' },
+  since: { flags: '--since <duration|date>', help: 'jobs created since: 3d, 12h, 90m, or a date such as 2026-11-01 (default 7d, as the service)' },
+  status: { flags: '--status <status>', help: 'only jobs in this status (Running, Succeed, Failed, ...; case does not matter)' },
+  channel: { flags: '--channel <name>', help: 'only this output channel' },
+  download: { flags: '--download <dir>' },
+};
 
 /** `--local` on run and validate sets this key to this value (each command words its own help). */
 const LOCAL_FLAG = { long: '--local', attribute: 'local', key: 'instance_type', value: 'local' } as const;
@@ -157,15 +172,32 @@ export function sessionFlags(opts: SessionFlagValues): SessionFlags {
   return out;
 }
 
-/** The flag that sets a session key, for messages such as "no region: pass --region, ...". */
-export function sessionFlagFor(key: SessionKey): string | undefined {
-  return SESSION.find((flag) => flag.key === key)?.long;
+/** A command's own option from the table; `help` for the options each command words itself. */
+export function commandOption(setting: keyof typeof COMMAND_FLAGS, help?: string): Option {
+  return new Option(COMMAND_FLAGS[setting].flags, help ?? COMMAND_FLAGS[setting].help);
 }
 
-/** The flag that sets a top-level config key or fills a map (`inputs` → `--input`), for messages. */
-export function jobFlagFor(key: string): string | undefined {
-  return JOB.find((flag) => (flag.kind === 'scalar' || flag.kind === 'map') && flag.key === key)?.long;
-}
+const sessionFlag = (key: SessionKey) => SESSION.find((flag) => flag.key === key)!.long;
+const mapFlag = (key: string) => JOB.find((flag) => flag.kind === 'map' && flag.key === key)!.long;
+const commandFlag = (setting: keyof typeof COMMAND_FLAGS) => named(COMMAND_FLAGS[setting].flags).long;
+
+/** The flag of each setting core's messages name ("no region: pass --region, ..."). */
+const NAMES: Readonly<Record<NamedSetting, string>> = {
+  'session.region_id': sessionFlag('region_id'),
+  'session.workspace_id': sessionFlag('workspace_id'),
+  inputs: mapFlag('inputs'),
+  outputs: mapFlag('outputs'),
+  max_code_size: commandFlag('max_code_size'),
+  local_runtime: commandFlag('local_runtime'),
+  install_requirements: commandFlag('install_requirements'),
+  since: commandFlag('since'),
+  status: commandFlag('status'),
+  channel: commandFlag('channel'),
+  download: commandFlag('download'),
+};
+
+/** How core's messages name a setting, as the user gives it here: its flag. */
+export const nameOf: NameOf = (setting) => NAMES[setting];
 
 function listOf(value: unknown): string[] {
   return Array.isArray(value) ? (value as string[]) : [];

@@ -3,7 +3,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import { parseEndpoint } from '../../src/core/session/endpoint.js';
 import { requireSession, resolveSession } from '../../src/core/session/resolve.js';
 import { readSdkConfig } from '../../src/core/session/sdk-config.js';
-import { sessionFlagFor, sessionFlags } from '../../src/cli/flags.js';
+import { nameOf, sessionFlags } from '../../src/cli/flags.js';
 import { project } from '../helpers/run-cli.js';
 
 const sdkConfig = { path: '~/.pai/config.json', region_id: 'cn-beijing', workspace_id: '111', oss_bucket_name: 'sdk-bucket', oss_endpoint: 'oss-cn-beijing-internal.aliyuncs.com' };
@@ -78,7 +78,7 @@ describe('requireSession', () => {
     const { session, problems } = resolveSession({ flags: {}, env: {} });
     let error: unknown;
     try {
-      requireSession(session, problems, '~/.pai/config.json', sessionFlagFor);
+      requireSession(session, problems, '~/.pai/config.json', nameOf);
     } catch (e) {
       error = e;
     }

@@ -7,7 +7,7 @@ import { renderSession, sessionJson, type CredentialsView } from '../../ui/rende
 import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
-import { sessionFlagFor, type SessionFlagValues } from '../flags.js';
+import { nameOf, type SessionFlagValues } from '../flags.js';
 import { connect, credentialsFor } from './connect.js';
 import { retrying } from './retrying.js';
 import type { PreflightPass } from '../../core/preflight.js';
@@ -44,7 +44,7 @@ export async function configShowAction(opts: SessionFlagValues & CommonOptions &
   if (opts.check && !failure) {
     checked = [];
     try {
-      const complete = requireSession(session, problems, sdkConfigShown, sessionFlagFor);
+      const complete = requireSession(session, problems, sdkConfigShown, nameOf);
       const [{ preflight }, backends] = await Promise.all([import('../../core/preflight.js'), connect(inv, complete)]);
       await preflight(complete, { ...backends, call: retrying(inv) }, (pass) => checked!.push(pass));
     } catch (error) {

@@ -2,7 +2,7 @@ import { findJobConfig } from '../../core/config/find.js';
 import { sessionBlockOf } from '../../core/config/session-block.js';
 import { ConfigError } from '../../core/errors.js';
 import { requireSession, type CompleteSession } from '../../core/session/resolve.js';
-import { sessionFlagFor, type SessionFlagValues } from '../flags.js';
+import { nameOf, type SessionFlagValues } from '../flags.js';
 import { warner } from '../../ui/warn.js';
 import type { Invocation } from '../context.js';
 import { loadSession } from './session.js';
@@ -25,5 +25,5 @@ export async function sessionForJobCommands(inv: Invocation, flags: SessionFlagV
     warn(`The job config's session block was not used: ${error.message.replace(/, nothing was submitted$|; nothing was submitted$/, '')}`);
   }
   const { session, problems, sdkConfigShown } = loadSession(ctx, flags, job, warn);
-  return requireSession(session, problems, sdkConfigShown, sessionFlagFor, needs);
+  return requireSession(session, problems, sdkConfigShown, nameOf, needs);
 }

@@ -7,7 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import { isTerminal } from '../../core/job-status.js';
 import { outputChannels, selectChannels, type OutputChannel } from '../../core/outputs/channels.js';
 import { downloadOutputs, type DownloadStore, type DownloadSummary } from '../../core/outputs/download.js';
-import type { SessionFlagValues } from '../flags.js';
+import { nameOf, type SessionFlagValues } from '../flags.js';
 import { writeJson } from '../../ui/json.js';
 import { downloadProgress, outputsJson, renderDownloadSummary, renderOutputs } from '../../ui/render-outputs.js';
 import { createStyle } from '../../ui/style.js';
@@ -67,6 +67,7 @@ export async function downloadJobOutputs(inv: Invocation, backends: Backends, jo
       store: downloadStore,
       call: (fn) => withRetry(fn, { idempotent: true, ...ctx.retry, signal: interrupt.signal }),
       signal: interrupt.signal,
+      nameOf,
     }, progress);
     progress.close();
     io.err(renderDownloadSummary(summary, style));

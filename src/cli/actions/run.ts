@@ -12,7 +12,7 @@ import { renderDryRun } from '../../ui/render-dry-run.js';
 import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
-import { jobOverrides, sessionFlagFor, type JobFlagValues, type SessionFlagValues } from '../flags.js';
+import { jobOverrides, nameOf, type JobFlagValues, type SessionFlagValues } from '../flags.js';
 import { loadSession } from './session.js';
 
 export type RunOptions = JobFlagValues &
@@ -55,7 +55,7 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
     const flag = opts.localRuntime !== undefined ? '--local-runtime' : opts.installRequirements ? '--install-requirements' : '--pass-env';
     throw new UsageError(`${flag} applies to local runs only`, 'Add --local to run the job on this machine.');
   }
-  const complete = requireSession(session, problems, sdkConfigShown, sessionFlagFor);
+  const complete = requireSession(session, problems, sdkConfigShown, nameOf);
 
   if (opts.dryRun) return dryRun(inv, opts, loaded, complete, maxCodeSize);
   // Checked before anything is submitted: a folder that cannot be used must not be found out after the job.
@@ -87,7 +87,7 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
         import('../../core/upload-code.js'),
         import('../../core/packaging/index.js'),
       ]);
-      const code = await prepareCode(job.source_dir, job.code_upload, work, maxCodeSize, { warning: warner(io) }, job.inputs);
+      const code = await prepareCode(job.source_dir, job.code_upload, work, { maxBytes: maxCodeSize, nameOf }, { warning: warner(io) }, job.inputs);
       const codeKey = codeKeyOf(code);
       resolution = {
         codeKey,

@@ -2,6 +2,7 @@ import type { Env } from '../config/interpolate.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
 import type { SessionConfig } from '../job.js';
+import type { NameOf } from '../option-names.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
 import { unknownRegion } from './regions.js';
 import type { SdkConfig } from './sdk-config.js';
@@ -36,9 +37,6 @@ export type SessionKey = 'region_id' | 'workspace_id' | 'workspace_endpoint' | '
  * (the CLI's flags: src/cli/flags.ts).
  */
 export type SessionFlags = Readonly<Partial<Record<SessionKey, Setting<string>>>>;
-
-/** How the caller lets the user give a session value, for "no region: pass --region, ..."; undefined: it does not. */
-export type SessionFlagFor = (key: SessionKey) => string | undefined;
 
 export interface SessionInputs {
   flags: SessionFlags;
@@ -127,26 +125,22 @@ export interface CompleteSession extends Session {
 }
 
 /**
- * Throws one ConfigError naming every missing or invalid session value and where each can be set: `flagFor` says
- * how the caller lets the user give one.
+ * Throws one ConfigError naming every missing or invalid session value and where each can be set (`nameOf`: how the
+ * caller lets the user give one).
  */
 export function requireSession(
   session: Session,
   problems: readonly Diagnostic[],
   sdkConfigPath: string,
-  flagFor: SessionFlagFor,
+  nameOf: NameOf,
   needs: { workspace: boolean } = { workspace: true },
 ): CompleteSession {
   const all = [...problems];
-  const pass = (key: SessionKey) => {
-    const flag = flagFor(key);
-    return flag === undefined ? '' : `pass ${flag}, `;
-  };
   if (!session.region) {
-    all.push({ path: 'session.region_id', message: `no region: ${pass('region_id')}export PAI_REGION_ID, set session.region_id in the job config, or set region_id in ${sdkConfigPath}` });
+    all.push({ path: 'session.region_id', message: `no region: pass ${nameOf('session.region_id')}, export PAI_REGION_ID, set session.region_id in the job config, or set region_id in ${sdkConfigPath}` });
   }
   if (!session.workspaceId && needs.workspace) {
-    all.push({ path: 'session.workspace_id', message: `no workspace: ${pass('workspace_id')}export PAI_WORKSPACE_ID, set session.workspace_id in the job config, or set workspace_id in ${sdkConfigPath}` });
+    all.push({ path: 'session.workspace_id', message: `no workspace: pass ${nameOf('session.workspace_id')}, export PAI_WORKSPACE_ID, set session.workspace_id in the job config, or set workspace_id in ${sdkConfigPath}` });
   }
   if (all.length > 0) {
     throw new ConfigError('The session is incomplete; nothing was submitted', all, 'Run `pai-process config show` to see each value and where it came from.');
