@@ -1,13 +1,12 @@
 import { type Command, Option } from 'commander';
-import { forbiddenSegment, forbiddenSegmentMessage, type Override, typedValue } from '../core/config/overrides.js';
-import { UsageError } from '../core/errors.js';
 import type { NamedSetting, NameOf } from '../core/option-names.js';
 import type { Setting, SessionFlags, SessionKey } from '../core/session/resolve.js';
 
 /**
  * The one table of the flags that set a job's config keys and its session (docs/config.md, docs/session.md): each
  * flag's commander spelling, help text, kind of value and the key it sets. The commander options (`addJobOptions`,
- * `addSessionOptions`) and the overrides handed to core (`jobOverrides`, `sessionFlags`) are both made from it, and
+ * `addSessionOptions`) and the overrides handed to core (`sessionFlags` here, `jobOverrides` in actions/job-overrides.ts,
+ * which loads the YAML parser and so stays out of `--help`) are both made from it, and
  * it alone knows how a flag is spelled: core speaks of config keys, and names a flag only through an origin label or
  * a wording this file gives it.
  */
@@ -68,7 +67,10 @@ const COMMAND_FLAGS: Readonly<Record<'max_code_size' | 'local_runtime' | 'instal
 };
 
 /** `--local` on run and validate sets this key to this value (each command words its own help). */
-const LOCAL_FLAG = { long: '--local', attribute: 'local', key: 'instance_type', value: 'local' } as const;
+const LOCAL_FLAG = { flags: '--local', key: 'instance_type', value: 'local' } as const;
+
+/** The example `--set` hints give. */
+export const SET_EXAMPLE = 'spot_spec.spot_strategy=SpotAsPriceGo';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -92,7 +94,10 @@ function named(flags: string): { long: string; attribute: string } {
   return { long: option.long!, attribute: option.attributeName() };
 }
 
-const JOB = JOB_FLAGS.map((flag) => ({ ...flag, ...named(flag.flags) }));
+/** The job flags with commander's names for them, for reading the values an action gets (actions/job-overrides.ts). */
+export const JOB = JOB_FLAGS.map((flag) => ({ ...flag, ...named(flag.flags) }));
+export const SET = JOB.find((flag) => flag.kind === 'set')!;
+export const LOCAL = { ...LOCAL_FLAG, ...named(LOCAL_FLAG.flags) };
 const SESSION = SESSION_FLAGS.map((flag) => ({ ...flag, ...named(flag.flags) }));
 
 /** The job config file and the flags that override its keys (docs/config.md). */
@@ -107,60 +112,13 @@ export function addSessionOptions(cmd: Command): Command {
   return cmd;
 }
 
-/** What commander hands an action for the job flags: strings for scalars, lists for repeatables. */
-export type JobFlagValues = { file?: string; local?: boolean } & Record<string, string | string[] | boolean | undefined>;
+/** `--local`, with the command's own help. */
+export function localOption(help: string): Option {
+  return new Option(LOCAL_FLAG.flags, help);
+}
 
 /** What commander hands an action for the session flags (`region`, `workspace`, `profile`, `workspaceEndpoint`). */
 export type SessionFlagValues = Record<string, unknown>;
-
-/**
- * The job flags as overrides, in a fixed order: dedicated flags first, then `--set`, which can set anything, then
- * `--local`. Each carries the key path it sets and, as its origin, the flag as the user wrote it (`--param lr`).
- */
-export function jobOverrides(opts: JobFlagValues): Override[] {
-  const out: Override[] = [];
-  for (const flag of JOB) {
-    if (flag.kind !== 'scalar') continue;
-    const raw = opts[flag.attribute];
-    if (typeof raw !== 'string') continue;
-    const value = flag.numeric && /^\d+$/.test(raw) ? Number(raw) : raw;
-    out.push({ path: [flag.key], value, origin: flag.long });
-  }
-  for (const flag of JOB) {
-    if (flag.kind !== 'map') continue;
-    for (const text of listOf(opts[flag.attribute])) {
-      const [name, value] = splitAssignment(text, flag.long);
-      out.push({ path: [flag.key, name], value, origin: `${flag.long} ${name}` });
-    }
-  }
-  const set = JOB.find((flag) => flag.kind === 'set')!;
-  for (const text of listOf(opts[set.attribute])) out.push(parseSetFlag(text, set.long));
-  // After every flag has parsed, as a key inside a flag's value can only be refused then.
-  for (const override of out) refuseForbidden(override.path, override.value, override.origin);
-  if (opts[LOCAL_FLAG.attribute] === true) out.push({ path: [LOCAL_FLAG.key], value: LOCAL_FLAG.value, origin: LOCAL_FLAG.long });
-  return out;
-}
-
-/**
- * `--set dotted.key=value`: any key, its value read as YAML (numbers, booleans, `--set requirements='[numpy, pandas]'`)
- * except inside the maps that keep text (core/config/overrides.ts).
- */
-export function parseSetFlag(text: string, flag = '--set'): Override {
-  const [key, raw] = splitAssignment(text, flag);
-  const path = key.split('.');
-  if (path.some((p) => p === '')) throw new UsageError(`${flag} ${text}: "${key}" is not a dotted key path`, `For example: ${flag} ${SET_EXAMPLE}`);
-  refuseForbidden(path, undefined, `${flag} ${text}`);
-  return { path, value: typedValue(path, raw), origin: `${flag} ${key}` };
-}
-
-const SET_EXAMPLE = 'spot_spec.spot_strategy=SpotAsPriceGo';
-
-/** Refuses a `__proto__`, `constructor` or `prototype` key, in the key path or in the value, naming the flag. */
-function refuseForbidden(path: readonly string[], value: unknown, shown: string): void {
-  const bad = forbiddenSegment(path, value);
-  if (bad === undefined) return;
-  throw new UsageError(forbiddenSegmentMessage(shown, bad), `Use the job config's own keys (\`pai-process schema\` lists them), for example: --set ${SET_EXAMPLE}`);
-}
 
 /** The session flags given, by the session key each sets, with the flag as origin (`--region`). */
 export function sessionFlags(opts: SessionFlagValues): SessionFlags {
@@ -198,16 +156,3 @@ const NAMES: Readonly<Record<NamedSetting, string>> = {
 
 /** How core's messages name a setting, as the user gives it here: its flag. */
 export const nameOf: NameOf = (setting) => NAMES[setting];
-
-function listOf(value: unknown): string[] {
-  return Array.isArray(value) ? (value as string[]) : [];
-}
-
-/** Splits `key=value` at the first `=`; the value may itself contain `=`. */
-export function splitAssignment(text: string, flag: string): [string, string] {
-  const at = text.indexOf('=');
-  if (at <= 0) {
-    throw new UsageError(`${flag} expects KEY=VALUE, got "${text}"`, `For example: ${flag} ${flag === '--set' ? SET_EXAMPLE : 'name=value'}`);
-  }
-  return [text.slice(0, at), text.slice(at + 1)];
-}

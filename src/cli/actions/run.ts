@@ -12,7 +12,8 @@ import { renderDryRun } from '../../ui/render-dry-run.js';
 import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
-import { jobOverrides, nameOf, type JobFlagValues, type SessionFlagValues } from '../flags.js';
+import { nameOf, type SessionFlagValues } from '../flags.js';
+import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 import { loadSession } from './session.js';
 
 export type RunOptions = JobFlagValues &

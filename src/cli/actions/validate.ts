@@ -4,7 +4,7 @@ import { renderJob } from '../../ui/render-job.js';
 import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
-import { jobOverrides, type JobFlagValues } from '../flags.js';
+import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 import { visible } from '../../ui/sanitize.js';
 
 export async function validateAction(opts: JobFlagValues & CommonOptions & { local?: boolean }, inv: Invocation): Promise<void> {

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addJobOptions, addSessionOptions, commandOption } from '../flags.js';
+import { addJobOptions, addSessionOptions, commandOption, localOption } from '../flags.js';
 import { addCommonOptions, addRawOption } from '../options.js';
 
 export function registerRun(program: Command, inv: Invocation): void {
@@ -14,7 +14,7 @@ export function registerRun(program: Command, inv: Invocation): void {
     .addOption(commandOption('download', 'after the job succeeds, copy its OSS outputs into <dir>/<channel>/ (as `pai-process outputs JOB --download`)'))
     .addOption(commandOption('max_code_size'))
     // Local mode (docs/local.md): the same job on this machine, with PAI's container contract.
-    .option('--local', 'run the job on this machine (as instance_type: local does), in .pai-process/runs/<job-name>/; no cloud account needed')
+    .addOption(localOption('run the job on this machine (as instance_type: local does), in .pai-process/runs/<job-name>/; no cloud account needed'))
     .addOption(commandOption('local_runtime'))
     .addOption(commandOption('install_requirements'))
     .option('--pass-env <NAME>', 'with --local: let the job inherit this variable although it is withheld (cloud credentials, PAI_*); repeatable', (value: string, previous: string[] = []) => [...previous, value]);
