@@ -3,7 +3,7 @@ import { UsageError } from '../../core/errors.js';
 import { JOB, LOCAL, SET, SET_EXAMPLE } from '../flags.js';
 
 /** What commander hands an action for the job flags: strings for scalars, lists for repeatables. */
-export type JobFlagValues = { file?: string; local?: boolean } & Record<string, string | string[] | boolean | undefined>;
+export type JobFlagValues = { file?: string; local?: boolean } & Readonly<Record<string, unknown>>;
 
 /**
  * The job flags as overrides, in a fixed order: dedicated flags first, then `--set`, which can set anything, then
