@@ -112,6 +112,11 @@ export function addSessionOptions(cmd: Command): Command {
   return cmd;
 }
 
+/** The value commander parsed for a flag, by its spelling: commander names the attribute (`--dry-run` → `dryRun`). */
+export function flagValue(opts: Readonly<Record<string, unknown>>, long: string): unknown {
+  return opts[named(long).attribute];
+}
+
 /** `--local`, with the command's own help. */
 export function localOption(help: string): Option {
   return new Option(LOCAL_FLAG.flags, help);
