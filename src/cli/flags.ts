@@ -56,10 +56,14 @@ const SESSION_FLAGS: readonly { flags: string; help: string; key: SessionKey }[]
  * Options of one command that core's messages name (core/option-names.ts). `help` is absent where each command
  * words its own (`--download` on run and on outputs).
  */
-const COMMAND_FLAGS: Readonly<Record<'max_code_size' | 'local_runtime' | 'install_requirements' | 'since' | 'status' | 'channel' | 'download', { flags: string; help?: string }>> = {
+type CommandSetting = Exclude<NamedSetting, 'session.region_id' | 'session.workspace_id' | 'inputs' | 'outputs'>;
+const COMMAND_FLAGS: Readonly<Record<CommandSetting, { flags: string; help?: string }>> = {
   max_code_size: { flags: '--max-code-size <size>', help: 'refuse to upload code larger than this (500MB, 2GiB); default 5GiB' },
   local_runtime: { flags: '--local-runtime <runtime>', help: 'with --local: plain (a process, the default) or docker (the image, with the real /ml paths)' },
-  install_requirements: { flags: '--install-requirements', help: 'with --local: pip-install requirements.txt and `requirements` (plain: into a virtualenv in the run folder)' },
+  install_requirements: {
+    flags: '--install-requirements',
+    help: 'with --local: pip-install requirements.txt and `requirements` (plain: into a virtualenv in the run folder)',
+  },
   since: { flags: '--since <duration|date>', help: 'jobs created since: 3d, 12h, 90m, or a date such as 2026-11-01 (default 7d, as the service)' },
   status: { flags: '--status <status>', help: 'only jobs in this status (Running, Succeed, Failed, ...; case does not matter)' },
   channel: { flags: '--channel <name>', help: 'only this output channel' },
@@ -136,13 +140,13 @@ export function sessionFlags(opts: SessionFlagValues): SessionFlags {
 }
 
 /** A command's own option from the table; `help` for the options each command words itself. */
-export function commandOption(setting: keyof typeof COMMAND_FLAGS, help?: string): Option {
+export function commandOption(setting: CommandSetting, help?: string): Option {
   return new Option(COMMAND_FLAGS[setting].flags, help ?? COMMAND_FLAGS[setting].help);
 }
 
 const sessionFlag = (key: SessionKey) => SESSION.find((flag) => flag.key === key)!.long;
 const mapFlag = (key: string) => JOB.find((flag) => flag.kind === 'map' && flag.key === key)!.long;
-const commandFlag = (setting: keyof typeof COMMAND_FLAGS) => named(COMMAND_FLAGS[setting].flags).long;
+const commandFlag = (setting: CommandSetting) => named(COMMAND_FLAGS[setting].flags).long;
 
 /** The flag of each setting core's messages name ("no region: pass --region, ..."). */
 const NAMES: Readonly<Record<NamedSetting, string>> = {

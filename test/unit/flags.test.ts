@@ -16,7 +16,8 @@ function parsed(args: string[]): Record<string, unknown> {
 
 describe('the flag table', () => {
   it('turns job flags into overrides by config key, with the flag as typed for origin', () => {
-    const opts = parsed(['--image', 'img', '--source-dir', '.', '--instance-count', '2', '--max-run-time', '90m', '--param', 'lr=0.1', '--env', 'A=b=c', '--set', 'spot_spec.spot_strategy=SpotAsPriceGo', '--local']);
+    const opts = parsed(['--image', 'img', '--source-dir', '.', '--instance-count', '2', '--max-run-time', '90m']
+      .concat(['--param', 'lr=0.1', '--env', 'A=b=c', '--set', 'spot_spec.spot_strategy=SpotAsPriceGo', '--local']));
     expect(jobOverrides(opts)).toEqual([
       { path: ['image_uri'], value: 'img', origin: '--image' },
       { path: ['source_dir'], value: '.', origin: '--source-dir' },
@@ -49,7 +50,20 @@ describe('the flag table', () => {
       cmd.commands.forEach(walk);
     };
     walk(program);
-    const settings: NamedSetting[] = ['session.region_id', 'session.workspace_id', 'inputs', 'outputs', 'max_code_size', 'local_runtime', 'install_requirements', 'since', 'status', 'channel', 'download'];
-    for (const setting of settings) expect(longs, setting).toContain(nameOf(setting));
+    // A Record, so that a setting added to core/option-names.ts without a case here fails the typecheck.
+    const settings: Record<NamedSetting, true> = {
+      'session.region_id': true,
+      'session.workspace_id': true,
+      inputs: true,
+      outputs: true,
+      max_code_size: true,
+      local_runtime: true,
+      install_requirements: true,
+      since: true,
+      status: true,
+      channel: true,
+      download: true,
+    };
+    for (const setting of Object.keys(settings) as NamedSetting[]) expect(longs, setting).toContain(nameOf(setting));
   });
 });

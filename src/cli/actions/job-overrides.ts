@@ -49,7 +49,8 @@ export function parseSetFlag(text: string): Override {
 function refuseForbidden(path: readonly string[], value: unknown, shown: string): void {
   const bad = forbiddenSegment(path, value);
   if (bad === undefined) return;
-  throw new UsageError(forbiddenSegmentMessage(shown, bad), `Use the job config's own keys (\`pai-process schema\` lists them), for example: ${SET.long} ${SET_EXAMPLE}`);
+  const hint = `Use the job config's own keys (\`pai-process schema\` lists them), for example: ${SET.long} ${SET_EXAMPLE}`;
+  throw new UsageError(forbiddenSegmentMessage(shown, bad), hint);
 }
 
 function listOf(value: unknown): string[] {
