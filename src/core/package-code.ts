@@ -1,5 +1,6 @@
 import { join, relative, resolve, sep } from 'node:path';
 import { UsageError } from './errors.js';
+import type { NameOf } from './option-names.js';
 import { checkCodeSize, DEFAULT_MAX_CODE_SIZE, formatSize, hashTree, packArchive, selectFiles, type Entry, type Selection } from './packaging/index.js';
 import type { PackagedCode } from './upload-code.js';
 
@@ -8,17 +9,23 @@ export interface PackageEvents {
   warning(message: string): void;
 }
 
+/** The most code that goes up (default `DEFAULT_MAX_CODE_SIZE`), and how the caller's user raises it, for the refusal. */
+export interface CodeSizeLimit {
+  maxBytes?: number | undefined;
+  nameOf: NameOf;
+}
+
 /** How a local code folder goes up (the job config's `code_upload`). */
 export type CodeUploadMode = 'files' | 'archive';
 
 /**
- * A code folder, ready to go up, after the size check (above `maxBytes` nothing is read and the refusal names
+ * A code folder, ready to go up, after the size check (above the limit nothing is read and the refusal names
  * the largest files; above 256 MB a warning does). `files` (the default): every file hashed, nothing
  * compressed or copied; `archive`: one deterministic .tar.gz in `workDir`.
  */
-export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: string, maxBytes: number = DEFAULT_MAX_CODE_SIZE, events?: PackageEvents, inputs: Record<string, unknown> = {}): Promise<PackagedCode & { selection: Selection }> {
+export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: string, limit: CodeSizeLimit, events?: PackageEvents, inputs: Record<string, unknown> = {}): Promise<PackagedCode & { selection: Selection }> {
   // Files: hashing opens every file at once, and refuses an unreadable one as the walk would (packaging/errors.ts).
-  const selection = await selectChecked(dir, maxBytes, events, inputs, mode === 'archive');
+  const selection = await selectChecked(dir, limit, events, inputs, mode === 'archive');
   if (mode === 'archive') {
     const archive = await packArchive(selection, join(workDir, 'source.tar.gz'));
     for (const w of archive.warnings) events?.warning(w);
@@ -30,20 +37,21 @@ export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: st
 }
 
 /** A code folder → one deterministic .tar.gz in `workDir` (the `archive` mode; run --local unpacks it). */
-export async function packageCode(dir: string, workDir: string, maxBytes: number = DEFAULT_MAX_CODE_SIZE, events?: PackageEvents): Promise<PackagedCode & { selection: Selection }> {
-  return prepareCode(dir, 'archive', workDir, maxBytes, events);
+export async function packageCode(dir: string, workDir: string, limit: CodeSizeLimit, events?: PackageEvents): Promise<PackagedCode & { selection: Selection }> {
+  return prepareCode(dir, 'archive', workDir, limit, events);
 }
 
-async function selectChecked(dir: string, maxBytes: number, events: PackageEvents | undefined, inputs: Record<string, unknown>, checkReadable = true): Promise<Selection> {
+async function selectChecked(dir: string, limit: CodeSizeLimit, events: PackageEvents | undefined, inputs: Record<string, unknown>, checkReadable = true): Promise<Selection> {
   const local = localInputs(inputs);
   const selection = await selectFiles(dir, { inputs: Object.values(local), checkReadable });
   for (const w of selection.warnings) events?.warning(w);
   for (const w of inputWarnings(selection, local)) events?.warning(w);
-  const finding = checkCodeSize(selection, maxBytes);
+  const finding = checkCodeSize(selection, limit.maxBytes ?? DEFAULT_MAX_CODE_SIZE);
+  const flag = limit.nameOf('max_code_size');
   if (finding?.kind === 'too-large') {
     throw new UsageError(
-      `The code folder ${dir} holds ${mb(finding.bytes)}, more than --max-code-size (${mb(finding.limit)}); nothing was uploaded. Largest: ${largest(finding.largest)}`,
-      `Leave files out with a .paiignore in ${dir} (gitignore syntax), or raise --max-code-size.`,
+      `The code folder ${dir} holds ${mb(finding.bytes)}, more than ${flag} (${mb(finding.limit)}); nothing was uploaded. Largest: ${largest(finding.largest)}`,
+      `Leave files out with a .paiignore in ${dir} (gitignore syntax), or raise ${flag}.`,
     );
   }
   if (finding?.kind === 'large') {

@@ -1,5 +1,6 @@
 import { createBackends, type Backends } from '../../src/cloud/index.js';
 import { resolveCredentials } from '../../src/cloud/credentials.js';
+import { nameOf } from '../../src/cli/flags.js';
 import { requireSession, resolveSession } from '../../src/core/session/resolve.js';
 import type { Emulator } from '../emulator/index.js';
 import { tempDir } from '../helpers/run-cli.js';
@@ -8,7 +9,7 @@ import { tempDir } from '../helpers/run-cli.js';
 export async function backendsFor(emu: Emulator, env: Record<string, string> = {}): Promise<Backends> {
   const allEnv = { ...emu.env(), ...env };
   const { session, problems } = resolveSession({ flags: {}, env: allEnv });
-  const complete = requireSession(session, problems, '~/.pai/config.json');
+  const complete = requireSession(session, problems, '~/.pai/config.json', nameOf);
   const credentials = await resolveCredentials({ env: allEnv, homedir: tempDir('home-'), probeMetadata: async () => false });
   return createBackends(complete, credentials.credential, 'test');
 }

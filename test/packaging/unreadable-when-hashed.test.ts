@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
+import { nameOf } from '../../src/cli/flags.js';
 import { prepareCode } from '../../src/core/package-code.js';
 import { PackagingError } from '../../src/core/packaging/errors.js';
 import { selectFiles } from '../../src/core/packaging/index.js';
@@ -21,7 +22,7 @@ vi.mock('node:fs', async (importOriginal) => {
 describe('code going up as files, with a file that cannot be read', () => {
   it('is refused with the PackagingError of the walk, naming the file; an ignored one does not matter', async () => {
     const root = writeTree(tempDir(), { 'ok.py': 'x', 'data/secret.bin': 'x', 'ignored.bin': 'x', '.paiignore': 'ignored.bin\n' });
-    const err = await prepareCode(root, 'files', tempDir()).catch((e: unknown) => e);
+    const err = await prepareCode(root, 'files', tempDir(), { nameOf }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PackagingError);
     expect(err).toMatchObject({ reason: 'unreadable', code: 'EACCES', path: join(root, 'data/secret.bin'), exitCode: 2 });
     expect((err as Error).message).toBe(`Cannot read ${join(root, 'data/secret.bin')} (EACCES)`);

@@ -7,30 +7,31 @@ import { awaitCreated } from '../../src/core/await-created.js';
 import { regionOfLocation, regionOfOssEndpoint } from '../../src/core/bucket-region.js';
 import { ApiError, CredentialsError, NotFoundError, UsageError } from '../../src/core/errors.js';
 import { durationOf, parseSince, parseStatus } from '../../src/core/list-query.js';
+import { nameOf } from '../../src/cli/flags.js';
 
 const NOW = new Date('2026-12-02T10:00:00Z');
 
 describe('--since', () => {
   it('takes a duration back from now, a date (UTC midnight) or a time', () => {
-    expect(parseSince('7d', NOW)).toBe('2026-11-25T10:00:00Z');
-    expect(parseSince('12h', NOW)).toBe('2026-12-01T22:00:00Z');
-    expect(parseSince('1d12h', NOW)).toBe('2026-11-30T22:00:00Z');
-    expect(parseSince('2026-11-01', NOW)).toBe('2026-11-01T00:00:00Z');
-    expect(parseSince('2026-11-01T08:30:00+08:00', NOW)).toBe('2026-11-01T00:30:00Z');
+    expect(parseSince('7d', NOW, nameOf)).toBe('2026-11-25T10:00:00Z');
+    expect(parseSince('12h', NOW, nameOf)).toBe('2026-12-01T22:00:00Z');
+    expect(parseSince('1d12h', NOW, nameOf)).toBe('2026-11-30T22:00:00Z');
+    expect(parseSince('2026-11-01', NOW, nameOf)).toBe('2026-11-01T00:00:00Z');
+    expect(parseSince('2026-11-01T08:30:00+08:00', NOW, nameOf)).toBe('2026-11-01T00:30:00Z');
   });
 
   it('refuses anything else, and the future', () => {
-    for (const bad of ['yesterday', '7', '2026-13-01', '3w', '']) expect(() => parseSince(bad, NOW), bad).toThrow(UsageError);
-    expect(() => parseSince('2027-01-01', NOW)).toThrow(/in the future/);
+    for (const bad of ['yesterday', '7', '2026-13-01', '3w', '']) expect(() => parseSince(bad, NOW, nameOf), bad).toThrow(UsageError);
+    expect(() => parseSince('2027-01-01', NOW, nameOf)).toThrow(/in the future/);
   });
 });
 
 describe('--status', () => {
   it('fixes the case and refuses a typo with a guess', () => {
-    expect(parseStatus('succeed')).toBe('Succeed');
-    expect(parseStatus('Running')).toBe('Running');
-    expect(() => parseStatus('Succeeded')).toThrow('did you mean "Succeed"?');
-    expect(() => parseStatus('xyz')).toThrow(/is not a job status/);
+    expect(parseStatus('succeed', nameOf)).toBe('Succeed');
+    expect(parseStatus('Running', nameOf)).toBe('Running');
+    expect(() => parseStatus('Succeeded', nameOf)).toThrow('did you mean "Succeed"?');
+    expect(() => parseStatus('xyz', nameOf)).toThrow(/is not a job status/);
   });
 });
 

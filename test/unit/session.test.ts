@@ -3,6 +3,7 @@ import { ConfigError } from '../../src/core/errors.js';
 import { parseEndpoint } from '../../src/core/session/endpoint.js';
 import { requireSession, resolveSession } from '../../src/core/session/resolve.js';
 import { readSdkConfig } from '../../src/core/session/sdk-config.js';
+import { nameOf, sessionFlags } from '../../src/cli/flags.js';
 import { project } from '../helpers/run-cli.js';
 
 const sdkConfig = { path: '~/.pai/config.json', region_id: 'cn-beijing', workspace_id: '111', oss_bucket_name: 'sdk-bucket', oss_endpoint: 'oss-cn-beijing-internal.aliyuncs.com' };
@@ -10,7 +11,7 @@ const job = { config: { region_id: 'cn-shanghai', workspace_id: '222', oss_bucke
 
 describe('resolveSession precedence: flags > env > job config > SDK config file', () => {
   it('takes flags first', () => {
-    const { session } = resolveSession({ flags: { region: 'cn-shenzhen', workspace: '333' }, env: { PAI_REGION_ID: 'cn-hongkong', PAI_WORKSPACE_ID: '444' }, job, sdkConfig });
+    const { session } = resolveSession({ flags: sessionFlags({ region: 'cn-shenzhen', workspace: '333' }), env: { PAI_REGION_ID: 'cn-hongkong', PAI_WORKSPACE_ID: '444' }, job, sdkConfig });
     expect(session.region).toEqual({ value: 'cn-shenzhen', origin: '--region' });
     expect(session.workspaceId).toEqual({ value: '333', origin: '--workspace' });
   });
@@ -33,35 +34,36 @@ describe('resolveSession precedence: flags > env > job config > SDK config file'
   });
 
   it('derives endpoints from the region, public by default and VPC with PAI_NETWORK_TYPE=VPC', () => {
-    const pub = resolveSession({ flags: { region: 'cn-hangzhou' }, env: {} }).session;
+    const pub = resolveSession({ flags: sessionFlags({ region: 'cn-hangzhou' }), env: {} }).session;
     expect(pub.endpoint?.value).toEqual({ protocol: 'https', host: 'pai.cn-hangzhou.aliyuncs.com' });
     expect(pub.ossEndpoint?.value.host).toBe('oss-cn-hangzhou.aliyuncs.com');
     expect(pub.workspaceEndpoint?.value.host).toBe('aiworkspace.cn-hangzhou.aliyuncs.com');
-    const vpc = resolveSession({ flags: { region: 'cn-hangzhou' }, env: { PAI_NETWORK_TYPE: 'vpc' } }).session;
+    const vpc = resolveSession({ flags: sessionFlags({ region: 'cn-hangzhou' }), env: { PAI_NETWORK_TYPE: 'vpc' } }).session;
     expect(vpc.endpoint?.value.host).toBe('pai-vpc.cn-hangzhou.aliyuncs.com');
     expect(vpc.ossEndpoint?.value.host).toBe('oss-cn-hangzhou-internal.aliyuncs.com');
     expect(vpc.network).toEqual({ value: 'vpc', origin: 'env PAI_NETWORK_TYPE' });
   });
 
   it('takes endpoint overrides as a host or a URL; the scheme picks http or https', () => {
-    const { session } = resolveSession({ flags: { region: 'cn-hangzhou' }, env: { PAI_ENDPOINT: 'http://127.0.0.1:8080', PAI_OSS_ENDPOINT: 'oss-cn-hangzhou-internal.aliyuncs.com' } });
+    const { session } = resolveSession({ flags: sessionFlags({ region: 'cn-hangzhou' }), env: { PAI_ENDPOINT: 'http://127.0.0.1:8080', PAI_OSS_ENDPOINT: 'oss-cn-hangzhou-internal.aliyuncs.com' } });
     expect(session.endpoint).toEqual({ value: { protocol: 'http', host: '127.0.0.1:8080' }, origin: 'env PAI_ENDPOINT' });
     expect(session.ossEndpoint?.value).toEqual({ protocol: 'https', host: 'oss-cn-hangzhou-internal.aliyuncs.com' });
   });
 
   it('gives AIWorkspace its own endpoint: PAI_ENDPOINT does not route it; flag > env > job config > derived', () => {
     const region = { region: 'cn-hangzhou' };
-    const onlyPai = resolveSession({ flags: region, env: { PAI_ENDPOINT: 'http://127.0.0.1:8080' } }).session;
+    const flags = sessionFlags(region);
+    const onlyPai = resolveSession({ flags, env: { PAI_ENDPOINT: 'http://127.0.0.1:8080' } }).session;
     expect(onlyPai.workspaceEndpoint).toEqual({ value: { protocol: 'https', host: 'aiworkspace.cn-hangzhou.aliyuncs.com' }, origin: 'derived from region cn-hangzhou' });
-    const vpc = resolveSession({ flags: region, env: { PAI_NETWORK_TYPE: 'VPC' } }).session;
+    const vpc = resolveSession({ flags, env: { PAI_NETWORK_TYPE: 'VPC' } }).session;
     expect(vpc.workspaceEndpoint?.value.host).toBe('aiworkspace-vpc.cn-hangzhou.aliyuncs.com');
     const jobBlock = { config: { workspace_endpoint: 'aiworkspace-vpc.cn-shanghai.aliyuncs.com' }, label: 'job.yaml' };
-    expect(resolveSession({ flags: region, env: {}, job: jobBlock }).session.workspaceEndpoint).toEqual({ value: { protocol: 'https', host: 'aiworkspace-vpc.cn-shanghai.aliyuncs.com' }, origin: 'job.yaml session.workspace_endpoint' });
-    const env = resolveSession({ flags: region, env: { PAI_WORKSPACE_ENDPOINT: 'http://127.0.0.1:9090' }, job: jobBlock }).session;
+    expect(resolveSession({ flags, env: {}, job: jobBlock }).session.workspaceEndpoint).toEqual({ value: { protocol: 'https', host: 'aiworkspace-vpc.cn-shanghai.aliyuncs.com' }, origin: 'job.yaml session.workspace_endpoint' });
+    const env = resolveSession({ flags, env: { PAI_WORKSPACE_ENDPOINT: 'http://127.0.0.1:9090' }, job: jobBlock }).session;
     expect(env.workspaceEndpoint).toEqual({ value: { protocol: 'http', host: '127.0.0.1:9090' }, origin: 'env PAI_WORKSPACE_ENDPOINT' });
-    const flag = resolveSession({ flags: { ...region, workspaceEndpoint: 'http://127.0.0.1:7070' }, env: { PAI_WORKSPACE_ENDPOINT: 'http://127.0.0.1:9090' } }).session;
+    const flag = resolveSession({ flags: sessionFlags({ ...region, workspaceEndpoint: 'http://127.0.0.1:7070' }), env: { PAI_WORKSPACE_ENDPOINT: 'http://127.0.0.1:9090' } }).session;
     expect(flag.workspaceEndpoint).toEqual({ value: { protocol: 'http', host: '127.0.0.1:7070' }, origin: '--workspace-endpoint' });
-    const bad = resolveSession({ flags: region, env: { PAI_WORKSPACE_ENDPOINT: 'ftp://x' } });
+    const bad = resolveSession({ flags, env: { PAI_WORKSPACE_ENDPOINT: 'ftp://x' } });
     expect(bad.problems.map((p) => p.path)).toEqual(['session.workspace_endpoint']);
   });
 
@@ -76,7 +78,7 @@ describe('requireSession', () => {
     const { session, problems } = resolveSession({ flags: {}, env: {} });
     let error: unknown;
     try {
-      requireSession(session, problems, '~/.pai/config.json');
+      requireSession(session, problems, '~/.pai/config.json', nameOf);
     } catch (e) {
       error = e;
     }

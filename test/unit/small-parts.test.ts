@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { interpolate } from '../../src/core/config/interpolate.js';
-import { parseSetFlag } from '../../src/core/config/overrides.js';
+import { parseSetFlag } from '../../src/cli/actions/job-overrides.js';
 import type { Problem } from '../../src/core/config/resolve-job.js';
 import { didYouMean, formatPath } from '../../src/core/diagnostics.js';
 import { parseDuration } from '../../src/core/duration.js';

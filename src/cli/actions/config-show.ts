@@ -7,7 +7,7 @@ import { renderSession, sessionJson, type CredentialsView } from '../../ui/rende
 import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
-import type { SessionFlags } from '../../core/session/resolve.js';
+import { nameOf, type SessionFlagValues } from '../flags.js';
 import { connect, credentialsFor } from './connect.js';
 import { retrying } from './retrying.js';
 import type { PreflightPass } from '../../core/preflight.js';
@@ -19,7 +19,7 @@ import { visible } from '../../ui/sanitize.js';
  * Prints every session value with its origin, and where credentials come from. The job config is read
  * only for its session block, so a job with other problems still shows its session.
  */
-export async function configShowAction(opts: SessionFlags & CommonOptions & { file?: string; check?: boolean }, inv: Invocation): Promise<void> {
+export async function configShowAction(opts: SessionFlagValues & CommonOptions & { file?: string; check?: boolean }, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;
   const warn = warner(io);
   const lookup = await findJobConfig({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, importFile: ctx.importFile });
@@ -44,7 +44,7 @@ export async function configShowAction(opts: SessionFlags & CommonOptions & { fi
   if (opts.check && !failure) {
     checked = [];
     try {
-      const complete = requireSession(session, problems, sdkConfigShown);
+      const complete = requireSession(session, problems, sdkConfigShown, nameOf);
       const [{ preflight }, backends] = await Promise.all([import('../../core/preflight.js'), connect(inv, complete)]);
       await preflight(complete, { ...backends, call: retrying(inv) }, (pass) => checked!.push(pass));
     } catch (error) {

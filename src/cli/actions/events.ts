@@ -4,14 +4,14 @@ import { ExitCode } from '../../core/exit-codes.js';
 import type { JobEvent } from '../../core/follow/events.js';
 import { watchEvents } from '../../core/follow/watch-events.js';
 import { exitCodeForStatus } from '../../core/job-status.js';
-import type { SessionFlags } from '../../core/session/resolve.js';
+import type { SessionFlagValues } from '../flags.js';
 import { eventRecord, eventText } from '../../ui/render-events.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { sessionForJobCommands } from './job-session.js';
 import { interruptSignal } from './reporter.js';
 
-type EventsOptions = SessionFlags & CommonOptions & { follow?: boolean };
+type EventsOptions = SessionFlagValues & CommonOptions & { follow?: boolean };
 
 /** `events JOB [--follow]`: the events on stdout (text, or NDJSON records), each once; --follow exits with the job's code. */
 export async function eventsAction(jobId: string, opts: EventsOptions, inv: Invocation): Promise<void> {

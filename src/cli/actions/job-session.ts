@@ -1,7 +1,8 @@
 import { findJobConfig } from '../../core/config/find.js';
 import { sessionBlockOf } from '../../core/config/session-block.js';
 import { ConfigError } from '../../core/errors.js';
-import { requireSession, type CompleteSession, type SessionFlags } from '../../core/session/resolve.js';
+import { requireSession, type CompleteSession } from '../../core/session/resolve.js';
+import { nameOf, type SessionFlagValues } from '../flags.js';
 import { warner } from '../../ui/warn.js';
 import type { Invocation } from '../context.js';
 import { loadSession } from './session.js';
@@ -11,7 +12,7 @@ import { loadSession } from './session.js';
  * session block of a job config found from the current folder, and ~/.pai/config.json. A config that cannot be
  * read does not stop these commands: it is named in a warning and its session block is not used.
  */
-export async function sessionForJobCommands(inv: Invocation, flags: SessionFlags, needs: { workspace: boolean }): Promise<CompleteSession> {
+export async function sessionForJobCommands(inv: Invocation, flags: SessionFlagValues, needs: { workspace: boolean }): Promise<CompleteSession> {
   const { ctx } = inv;
   const warn = warner(inv.io);
   let job;
@@ -24,5 +25,5 @@ export async function sessionForJobCommands(inv: Invocation, flags: SessionFlags
     warn(`The job config's session block was not used: ${error.message.replace(/, nothing was submitted$|; nothing was submitted$/, '')}`);
   }
   const { session, problems, sdkConfigShown } = loadSession(ctx, flags, job, warn);
-  return requireSession(session, problems, sdkConfigShown, needs);
+  return requireSession(session, problems, sdkConfigShown, nameOf, needs);
 }

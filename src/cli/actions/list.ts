@@ -1,7 +1,7 @@
 import type { TrainingJob } from '../../cloud/types.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_SINCE, durationOf, parseSince, parseStatus } from '../../core/list-query.js';
-import type { SessionFlags } from '../../core/session/resolve.js';
+import { nameOf, type SessionFlagValues } from '../flags.js';
 import { writeJson } from '../../ui/json.js';
 import { jobJson, renderJobList } from '../../ui/render-status.js';
 import { createStyle } from '../../ui/style.js';
@@ -10,7 +10,7 @@ import { connect } from './connect.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 
-type ListOptions = SessionFlags & CommonOptions & { status?: string; name?: string; limit?: string; since?: string };
+type ListOptions = SessionFlagValues & CommonOptions & { status?: string; name?: string; limit?: string; since?: string };
 
 const PAGE_SIZE = 50;
 
@@ -23,8 +23,8 @@ export async function listAction(opts: ListOptions, inv: Invocation): Promise<vo
   const limit = opts.limit === undefined ? 20 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit expects a positive number, got "${opts.limit}"`);
   const now = inv.ctx.now();
-  const startTime = parseSince(opts.since ?? DEFAULT_SINCE, now);
-  const status = opts.status === undefined ? undefined : parseStatus(opts.status);
+  const startTime = parseSince(opts.since ?? DEFAULT_SINCE, now, nameOf);
+  const status = opts.status === undefined ? undefined : parseStatus(opts.status, nameOf);
   const session = await sessionForJobCommands(inv, opts, { workspace: true });
   const { jobs } = await connect(inv, session);
   const call = retrying(inv);

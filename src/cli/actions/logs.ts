@@ -1,14 +1,14 @@
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { isTerminal } from '../../core/job-status.js';
-import type { SessionFlags } from '../../core/session/resolve.js';
+import type { SessionFlagValues } from '../flags.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 import { watch } from './watch.js';
 
-type LogsOptions = SessionFlags & CommonOptions & { follow?: boolean; tail?: string; worker?: string; timeout?: string };
+type LogsOptions = SessionFlagValues & CommonOptions & { follow?: boolean; tail?: string; worker?: string; timeout?: string };
 
 export async function logsAction(jobId: string, opts: LogsOptions, inv: Invocation): Promise<void> {
   const tail = opts.tail === undefined ? undefined : count('--tail', opts.tail);

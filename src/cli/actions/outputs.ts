@@ -7,7 +7,7 @@ import { UsageError } from '../../core/errors.js';
 import { isTerminal } from '../../core/job-status.js';
 import { outputChannels, selectChannels, type OutputChannel } from '../../core/outputs/channels.js';
 import { downloadOutputs, type DownloadStore, type DownloadSummary } from '../../core/outputs/download.js';
-import type { SessionFlags } from '../../core/session/resolve.js';
+import { nameOf, type SessionFlagValues } from '../flags.js';
 import { writeJson } from '../../ui/json.js';
 import { downloadProgress, outputsJson, renderDownloadSummary, renderOutputs } from '../../ui/render-outputs.js';
 import { createStyle } from '../../ui/style.js';
@@ -17,7 +17,7 @@ import { interruptSignal } from './reporter.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 
-type OutputsOptions = SessionFlags & CommonOptions & { download?: string; channel?: string };
+type OutputsOptions = SessionFlagValues & CommonOptions & { download?: string; channel?: string };
 
 /** `outputs JOB [--download DIR] [--channel NAME]`: the job's output channels, and with --download a copy of them. */
 export async function outputsAction(jobId: string, opts: OutputsOptions, inv: Invocation): Promise<void> {
@@ -67,6 +67,7 @@ export async function downloadJobOutputs(inv: Invocation, backends: Backends, jo
       store: downloadStore,
       call: (fn) => withRetry(fn, { idempotent: true, ...ctx.retry, signal: interrupt.signal }),
       signal: interrupt.signal,
+      nameOf,
     }, progress);
     progress.close();
     io.err(renderDownloadSummary(summary, style));

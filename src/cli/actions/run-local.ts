@@ -9,6 +9,7 @@ import { isEnvName, localJobSpec, ossLocations, runLocalJob, runsFolder, SECRET_
 import { jobName } from '../../core/request/job-name.js';
 import type { Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
+import { flagValue, nameOf } from '../flags.js';
 import { reporterFor } from './reporter.js';
 import type { RunOptions } from './run.js';
 import { visible } from '../../ui/sanitize.js';
@@ -33,7 +34,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   // The job's output goes through io, which masks these wherever they appear (a --pass-env'd secret included).
   for (const name of SECRET_ENV_NAMES) io.addSecret(ctx.env[name]);
   const name = jobName(loaded.job.base_job_name, ctx.now());
-  const spec = localJobSpec(loaded.job, name);
+  const spec = localJobSpec(loaded.job, name, nameOf);
   const oss = ossLocations(spec);
   const access = oss.downloads.length + oss.uploads.length > 0 ? await ossAccess(inv, state, oss.downloads) : {};
   const base = loaded.file ? dirname(resolve(ctx.cwd, loaded.file)) : ctx.cwd;
@@ -62,7 +63,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
       spec,
       { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: Date.now, ...(ctx.retry ? { retry: ctx.retry } : {}) },
       events,
-      { runs: runsFolder(base), runtime, installRequirements: opts.installRequirements === true, passEnv, ...(maxCodeSize !== undefined ? { maxCodeSize } : {}) },
+      { runs: runsFolder(base), runtime, installRequirements: opts.installRequirements === true, passEnv, nameOf, ...(maxCodeSize !== undefined ? { maxCodeSize } : {}) },
     );
   } finally {
     interrupt.dispose();
@@ -73,13 +74,14 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
 /** Flags about following a cloud job mean nothing here; saying so beats ignoring them. */
 function refuseCloudFlags(opts: RunOptions): void {
   const hints: Record<string, string> = {
-    dryRun: '--dry-run shows the cloud request; a local run sends none. Use `pai-process validate --local` to check the job.',
-    detach: '--detach leaves a cloud job running; a local job runs in the foreground, in this terminal.',
-    timeout: '--timeout stops following a cloud job; to bound a local job, set max_run_time (--max-run-time).',
+    '--dry-run': '--dry-run shows the cloud request; a local run sends none. Use `pai-process validate --local` to check the job.',
+    '--detach': '--detach leaves a cloud job running; a local job runs in the foreground, in this terminal.',
+    '--timeout': '--timeout stops following a cloud job; to bound a local job, set max_run_time (--max-run-time).',
   };
-  for (const [key, hint] of Object.entries(hints)) {
-    if (opts[key as keyof RunOptions] !== undefined && opts[key as keyof RunOptions] !== false) {
-      throw new UsageError(`--${key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} does not apply to a local run`, hint);
+  for (const [flag, hint] of Object.entries(hints)) {
+    const value = flagValue(opts, flag);
+    if (value !== undefined && value !== false) {
+      throw new UsageError(`${flag} does not apply to a local run`, hint);
     }
   }
 }

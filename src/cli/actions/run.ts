@@ -5,18 +5,19 @@ import { loadJob } from '../../core/config/load-job.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { PENDING_BUCKET, planRequest, type PlanResolution, type RequestPlan } from '../../core/request/plan.js';
-import { requireSession, type CompleteSession, type SessionFlags } from '../../core/session/resolve.js';
+import { requireSession, type CompleteSession } from '../../core/session/resolve.js';
 import { formatBytes, plural } from '../../ui/format.js';
 import { writeJson } from '../../ui/json.js';
 import { renderDryRun } from '../../ui/render-dry-run.js';
 import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
+import { nameOf, type SessionFlagValues } from '../flags.js';
 import { jobOverrides, type JobFlagValues } from './job-overrides.js';
 import { loadSession } from './session.js';
 
 export type RunOptions = JobFlagValues &
-  SessionFlags &
+  SessionFlagValues &
   CommonOptions & { dryRun?: boolean; detach?: boolean; timeout?: string; stopOnInterrupt?: boolean; maxCodeSize?: string; download?: string } & LocalFlags;
 
 /** The flags of `run --local` (docs/local.md). */
@@ -32,7 +33,7 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   const timeoutMs = opts.timeout === undefined ? undefined : durationFlag('--timeout', opts.timeout) * 1000;
   const maxCodeSize = opts.maxCodeSize === undefined ? undefined : await sizeFlag(opts.maxCodeSize);
   // --local makes the job local (instance_type: local), which also lets its outputs be local paths.
-  const overrides = opts.local ? [...jobOverrides(opts), { path: ['instance_type'], value: 'local', origin: '--local' }] : jobOverrides(opts);
+  const overrides = jobOverrides(opts);
   const warn = warner(inv.io);
   // The check the hint names must judge the job as this run does: a --local job may write to local paths.
   const checkCommand = `pai-process validate${opts.local ? ' --local' : ''}${opts.file !== undefined ? ` -f ${opts.file}` : ''}`;
@@ -55,7 +56,7 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
     const flag = opts.localRuntime !== undefined ? '--local-runtime' : opts.installRequirements ? '--install-requirements' : '--pass-env';
     throw new UsageError(`${flag} applies to local runs only`, 'Add --local to run the job on this machine.');
   }
-  const complete = requireSession(session, problems, sdkConfigShown);
+  const complete = requireSession(session, problems, sdkConfigShown, nameOf);
 
   if (opts.dryRun) return dryRun(inv, opts, loaded, complete, maxCodeSize);
   // Checked before anything is submitted: a folder that cannot be used must not be found out after the job.
@@ -87,7 +88,7 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
         import('../../core/upload-code.js'),
         import('../../core/packaging/index.js'),
       ]);
-      const code = await prepareCode(job.source_dir, job.code_upload, work, maxCodeSize, { warning: warner(io) }, job.inputs);
+      const code = await prepareCode(job.source_dir, job.code_upload, work, { maxBytes: maxCodeSize, nameOf }, { warning: warner(io) }, job.inputs);
       const codeKey = codeKeyOf(code);
       resolution = {
         codeKey,

@@ -3,7 +3,8 @@ import type { Diagnostic } from '../../core/diagnostics.js';
 import type { SessionConfig } from '../../core/job.js';
 import { routingKeysFrom } from '../../core/session/discovered.js';
 import { readSdkConfig, sdkConfigPath } from '../../core/session/sdk-config.js';
-import { resolveSession, type Session, type SessionFlags } from '../../core/session/resolve.js';
+import { resolveSession, type Session } from '../../core/session/resolve.js';
+import { sessionFlags, type SessionFlagValues } from '../flags.js';
 import type { CliContext } from '../context.js';
 
 /**
@@ -13,7 +14,7 @@ import type { CliContext } from '../context.js';
  */
 export function loadSession(
   ctx: CliContext,
-  flags: SessionFlags,
+  flags: SessionFlagValues,
   job: { config: SessionConfig; label: string; discovered?: boolean } | undefined,
   warn?: (message: string) => void,
 ): { session: Session; problems: Diagnostic[]; sdkConfigShown: string } {
@@ -21,7 +22,7 @@ export function loadSession(
   const sdkConfigShown = path.startsWith(ctx.homedir + '/') ? `~${path.slice(ctx.homedir.length)}` : path;
   const sdkConfig = readSdkConfig(path);
   if (sdkConfig) sdkConfig.path = sdkConfigShown;
-  const inputs: Parameters<typeof resolveSession>[0] = { flags, env: ctx.env };
+  const inputs: Parameters<typeof resolveSession>[0] = { flags: sessionFlags(flags), env: ctx.env };
   if (job) inputs.job = job;
   if (sdkConfig) inputs.sdkConfig = sdkConfig;
   const resolved = resolveSession(inputs);

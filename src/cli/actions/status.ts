@@ -2,7 +2,7 @@ import { visible } from '../../ui/sanitize.js';
 import { parseDuration } from '../../core/duration.js';
 import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../../core/errors.js';
 import { lastEvents, type JobEvent } from '../../core/follow/events.js';
-import type { SessionFlags } from '../../core/session/resolve.js';
+import type { SessionFlagValues } from '../flags.js';
 import { writeJson } from '../../ui/json.js';
 import { renderEventRows } from '../../ui/render-events.js';
 import { jobJson, renderJobStatus } from '../../ui/render-status.js';
@@ -16,7 +16,7 @@ import { watch } from './watch.js';
 /** How many of the last events `status` shows. */
 const STATUS_EVENTS = 5;
 
-type StatusOptions = SessionFlags & CommonOptions & { wait?: boolean; timeout?: string };
+type StatusOptions = SessionFlagValues & CommonOptions & { wait?: boolean; timeout?: string };
 
 export async function statusAction(jobId: string, opts: StatusOptions, inv: Invocation): Promise<void> {
   const timeout = opts.timeout === undefined ? undefined : parseDuration(opts.timeout);

@@ -2,7 +2,7 @@ import { abortableSleep } from '../../cloud/retry.js';
 import { UsageError } from '../../core/errors.js';
 import { isTerminal } from '../../core/job-status.js';
 import { stopAndWait } from '../../core/run-job.js';
-import type { SessionFlags } from '../../core/session/resolve.js';
+import type { SessionFlagValues } from '../flags.js';
 import { writeJson } from '../../ui/json.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
@@ -11,7 +11,7 @@ import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 import { visible } from '../../ui/sanitize.js';
 
-type StopOptions = SessionFlags & CommonOptions & { yes?: boolean };
+type StopOptions = SessionFlagValues & CommonOptions & { yes?: boolean };
 
 export async function stopAction(jobId: string, opts: StopOptions, inv: Invocation): Promise<void> {
   const { io, ctx } = inv;

@@ -9,6 +9,7 @@ import { runJob, type RunOptions, type RunResult } from '../../core/run-job.js';
 import { withGitHubOutput } from '../../ui/github-output.js';
 import type { CompleteSession } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
+import { nameOf } from '../flags.js';
 import { connect } from './connect.js';
 import { interruptSignal, reporterFor } from './reporter.js';
 
@@ -33,7 +34,7 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
       session,
       {
         ...backends,
-        packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: warner(io) }, job.inputs),
+        packCode: (dir, mode) => prepareCode(dir, mode, work, { maxBytes: options.maxCodeSize, nameOf }, { warning: warner(io) }, job.inputs),
         now: ctx.now,
         clock: Date.now,
         sleep: abortableSleep,

@@ -10,7 +10,7 @@ import { visible } from '../../ui/sanitize.js';
 export async function validateAction(opts: JobFlagValues & CommonOptions & { local?: boolean }, inv: Invocation): Promise<void> {
   const { ctx, io } = inv;
   // --local judges the job as `run --local` does (instance_type: local, so outputs may be local paths).
-  const overrides = opts.local ? [...jobOverrides(opts), { path: ['instance_type'], value: 'local', origin: '--local' }] : jobOverrides(opts);
+  const overrides = jobOverrides(opts);
   const checkCommand = `pai-process validate${opts.local ? ' --local' : ''}${opts.file !== undefined ? ` -f ${opts.file}` : ''}`;
   const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, env: ctx.env, overrides, importFile: ctx.importFile, warn: warner(io), checkCommand });
   if (opts.json) {

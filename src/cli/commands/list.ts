@@ -1,13 +1,14 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addSessionOptions } from '../options.js';
+import { addSessionOptions, commandOption } from '../flags.js';
+import { addCommonOptions } from '../options.js';
 
 export function registerList(program: Command, inv: Invocation): void {
   const cmd = program
     .command('list')
     .description("List the workspace's training jobs, newest first")
-    .option('--since <duration|date>', 'jobs created since: 3d, 12h, 90m, or a date such as 2026-11-01 (default 7d, as the service)')
-    .option('--status <status>', 'only jobs in this status (Running, Succeed, Failed, ...; case does not matter)')
+    .addOption(commandOption('since'))
+    .addOption(commandOption('status'))
     .option('--name <name>', 'only jobs with exactly this name (the full name, such as processor_20261101_120000)')
     .option('--limit <n>', 'at most this many jobs (default 20)');
   addSessionOptions(cmd);

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addRawOption, addSessionOptions } from '../options.js';
+import { addSessionOptions } from '../flags.js';
+import { addCommonOptions, addRawOption } from '../options.js';
 
 export function registerLogs(program: Command, inv: Invocation): void {
   const cmd = program

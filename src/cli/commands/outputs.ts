@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addSessionOptions } from '../options.js';
+import { addSessionOptions, commandOption } from '../flags.js';
+import { addCommonOptions } from '../options.js';
 
 export function registerOutputs(program: Command, inv: Invocation): void {
   const cmd = program
     .command('outputs')
     .description("List a job's output channels (their URIs); with --download, copy the OSS ones into a folder")
     .argument('<job-id>', 'the training job id (train...)')
-    .option('--download <dir>', 'copy each OSS output channel into <dir>/<channel>/, resuming: files already there with the same size and ETag are skipped')
-    .option('--channel <name>', 'only this output channel');
+    .addOption(commandOption('download', 'copy each OSS output channel into <dir>/<channel>/, resuming: files already there with the same size and ETag are skipped'))
+    .addOption(commandOption('channel'));
   addSessionOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addRawOption, addJobOptions, addSessionOptions } from '../options.js';
+import { addJobOptions, addSessionOptions, commandOption, localOption } from '../flags.js';
+import { addCommonOptions, addRawOption } from '../options.js';
 
 export function registerRun(program: Command, inv: Invocation): void {
   const cmd = program
@@ -10,12 +11,12 @@ export function registerRun(program: Command, inv: Invocation): void {
     .option('--detach', 'return once the job is submitted (exit 0); follow it later with `pai-process logs JOB --follow`')
     .option('--timeout <duration>', 'stop following after this long (90s, 30m, 2h): exit 6, the job keeps running')
     .option('--stop-on-interrupt', 'on Ctrl-C, stop the job too (and wait for it to stop) instead of leaving it running')
-    .option('--download <dir>', 'after the job succeeds, copy its OSS outputs into <dir>/<channel>/ (as `pai-process outputs JOB --download`)')
-    .option('--max-code-size <size>', 'refuse to upload code larger than this (500MB, 2GiB); default 5GiB')
+    .addOption(commandOption('download', 'after the job succeeds, copy its OSS outputs into <dir>/<channel>/ (as `pai-process outputs JOB --download`)'))
+    .addOption(commandOption('max_code_size'))
     // Local mode (docs/local.md): the same job on this machine, with PAI's container contract.
-    .option('--local', 'run the job on this machine (as instance_type: local does), in .pai-process/runs/<job-name>/; no cloud account needed')
-    .option('--local-runtime <runtime>', 'with --local: plain (a process, the default) or docker (the image, with the real /ml paths)')
-    .option('--install-requirements', 'with --local: pip-install requirements.txt and `requirements` (plain: into a virtualenv in the run folder)')
+    .addOption(localOption('run the job on this machine (as instance_type: local does), in .pai-process/runs/<job-name>/; no cloud account needed'))
+    .addOption(commandOption('local_runtime'))
+    .addOption(commandOption('install_requirements'))
     .option('--pass-env <NAME>', 'with --local: let the job inherit this variable although it is withheld (cloud credentials, PAI_*); repeatable', (value: string, previous: string[] = []) => [...previous, value]);
   addJobOptions(cmd);
   addRawOption(cmd);

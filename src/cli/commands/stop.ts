@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addSessionOptions } from '../options.js';
+import { addSessionOptions } from '../flags.js';
+import { addCommonOptions } from '../options.js';
 
 export function registerStop(program: Command, inv: Invocation): void {
   const cmd = program

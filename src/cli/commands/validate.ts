@@ -1,12 +1,13 @@
 import type { Command } from 'commander';
 import type { Invocation } from '../context.js';
-import { addCommonOptions, addJobOptions } from '../options.js';
+import { addJobOptions, localOption } from '../flags.js';
+import { addCommonOptions } from '../options.js';
 
 export function registerValidate(program: Command, inv: Invocation): void {
   const cmd = program
     .command('validate')
     .description('Check a job config offline and print the resolved job, with where each value came from')
-    .option('--local', 'check it as `run --local` runs it (instance_type: local, so outputs may be local paths)');
+    .addOption(localOption('check it as `run --local` runs it (instance_type: local, so outputs may be local paths)'));
   addJobOptions(cmd);
   addCommonOptions(cmd);
   cmd.addHelpText(

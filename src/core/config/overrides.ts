@@ -2,72 +2,44 @@ import { parse as parseYaml } from 'yaml';
 import { UsageError } from '../errors.js';
 import { FORBIDDEN_KEYS, forbiddenKeyPaths } from './trust.js';
 
-/** One value set from the command line, applied on top of the job file. */
+/** One value set on top of the job file (by a flag, for the CLI: src/cli/flags.ts). */
 export interface Override {
+  /** The config key path it sets: `['image_uri']`, `['parameters', 'lr']`. */
   path: readonly string[];
   value: unknown;
-  /** How the user wrote it, for messages: `--image`, `--param lr`, `--set spot_spec.spot_strategy`. */
+  /** Where the value came from, as the caller names it for messages and origins; core does not read it. */
   origin: string;
 }
 
-/** Maps whose values stay the text the user typed (`--set parameters.lr=1.0` sends "1.0"). */
+/** Maps whose values stay the text the user typed (`parameters.lr` set to `1.0` sends "1.0"). */
 const TEXT_MAPS = new Set(['parameters', 'environments', 'labels']);
 
-/** Flags that set one top-level key, and the key each sets. */
-export const SCALAR_FLAGS = {
-  image: 'image_uri',
-  command: 'command',
-  sourceDir: 'source_dir',
-  instanceType: 'instance_type',
-  instanceCount: 'instance_count',
-  name: 'base_job_name',
-  maxRunTime: 'max_run_time',
-} as const;
-
-/** Repeatable `k=v` flags and the map each fills. */
-export const MAP_FLAGS = {
-  param: 'parameters',
-  env: 'environments',
-  input: 'inputs',
-  output: 'outputs',
-  label: 'labels',
-} as const;
-
-/** Splits `key=value` at the first `=`; the value may itself contain `=`. */
-export function splitAssignment(text: string, flag: string): [string, string] {
-  const at = text.indexOf('=');
-  if (at <= 0) {
-    throw new UsageError(`${flag} expects KEY=VALUE, got "${text}"`, `For example: ${flag} ${flag === '--set' ? 'spot_spec.spot_strategy=SpotAsPriceGo' : 'name=value'}`);
+/**
+ * A value typed as text for a key path: read as YAML, so numbers, booleans and lists (`[numpy, pandas]`) work,
+ * except inside the text-keeping maps, and text that is not YAML stays the text.
+ */
+export function typedValue(path: readonly string[], raw: string): unknown {
+  if (path.length === 2 && TEXT_MAPS.has(path[0]!)) return raw;
+  if (raw === '') return '';
+  try {
+    return parseYaml(raw) as unknown;
+  } catch {
+    return raw;
   }
-  return [text.slice(0, at), text.slice(at + 1)];
 }
 
 /**
- * `--set dotted.key=value`: the value is read as YAML, so numbers, booleans and lists
- * (`--set requirements='[numpy, pandas]'`) work, except inside text-keeping maps.
+ * The first segment of a key path, or of a key inside its value, that is `__proto__`, `constructor` or `prototype`
+ * (see trust.ts): such a key would change JavaScript objects rather than set a value in the job config.
  */
-export function parseSetFlag(text: string): Override {
-  const [key, raw] = splitAssignment(text, '--set');
-  const path = key.split('.');
-  if (path.some((p) => p === '')) {
-    throw new UsageError(`--set ${text}: "${key}" is not a dotted key path`, 'For example: --set spot_spec.spot_strategy=SpotAsPriceGo');
-  }
-  refuseForbiddenSegments(path, `--set ${text}`);
-  let value: unknown = raw;
-  if (!(path.length === 2 && TEXT_MAPS.has(path[0]!))) {
-    try {
-      value = raw === '' ? '' : (parseYaml(raw) as unknown);
-    } catch {
-      value = raw;
-    }
-  }
-  return { path, value, origin: `--set ${key}` };
+export function forbiddenSegment(path: readonly string[], value: unknown): string | undefined {
+  const inValue = forbiddenKeyPaths(value)[0];
+  return [...path, ...(inValue ?? []).map(String)].find((segment) => FORBIDDEN_KEYS.has(segment));
 }
 
-/** A flag's text as the type its key expects, so `--instance-count 2` is the number 2. */
-export function scalarFlagValue(key: string, raw: string): unknown {
-  if ((key === 'instance_count' || key === 'max_run_time') && /^\d+$/.test(raw)) return Number(raw);
-  return raw;
+/** The message for a forbidden segment, after the override's origin. */
+export function forbiddenSegmentMessage(origin: string, segment: string): string {
+  return `${origin}: "${segment}" is not allowed as a key; it would change JavaScript objects rather than set a value in the job config`;
 }
 
 /**
@@ -77,10 +49,10 @@ export function scalarFlagValue(key: string, raw: string): unknown {
 export function applyOverrides(data: unknown, overrides: readonly Override[], origins: Map<string, string>): Record<string, unknown> {
   const root: Record<string, unknown> = isObject(data) ? structuredClone(data) : {};
   for (const { path, value, origin } of overrides) {
-    // Every flag comes here (--set, --env NAME=…, --param…): a `__proto__` segment would write to a prototype.
-    refuseForbiddenSegments(path, origin);
-    const inValue = forbiddenKeyPaths(value)[0];
-    if (inValue) refuseForbiddenSegments(inValue.map(String), origin);
+    // A `__proto__` segment would write to a prototype. The CLI refuses one when it reads its flags, in its own
+    // words; this guard keeps every other caller safe.
+    const bad = forbiddenSegment(path, value);
+    if (bad !== undefined) throw new UsageError(forbiddenSegmentMessage(origin, bad), "Use the job config's own keys (`pai-process schema` lists them).");
     let node = root;
     for (const seg of path.slice(0, -1)) {
       const next = node[seg];
@@ -91,16 +63,6 @@ export function applyOverrides(data: unknown, overrides: readonly Override[], or
     origins.set(path.join('.'), origin);
   }
   return root;
-}
-
-/** Refuses a key path with `__proto__`, `constructor` or `prototype` in it (see trust.ts). */
-function refuseForbiddenSegments(path: readonly string[], shown: string): void {
-  const bad = path.find((segment) => FORBIDDEN_KEYS.has(segment));
-  if (bad === undefined) return;
-  throw new UsageError(
-    `${shown}: "${bad}" is not allowed as a key; it would change JavaScript objects rather than set a value in the job config`,
-    'Use the job config\'s own keys (`pai-process schema` lists them), for example: --set spot_spec.spot_strategy=SpotAsPriceGo',
-  );
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

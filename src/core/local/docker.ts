@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { posix } from 'node:path';
 import { ServiceError } from '../errors.js';
+import type { NameOf } from '../option-names.js';
 import { shellQuote } from './contract.js';
 import { CONTAINER_ROOT } from './layout.js';
 import { REQUIREMENTS_FILE } from './python-env.js';
@@ -75,13 +76,14 @@ export function containerInputPath(channel: string, file: string | undefined): s
  * Refuses, with exit 5 (like a cloud service that cannot be reached), when no Docker engine answers
  * `docker info`: the docker program is missing, or the engine is not running or not ours to use.
  */
-export async function requireDocker(env: Readonly<Record<string, string | undefined>>, timeoutMs = 20_000): Promise<void> {
+export async function requireDocker(env: Readonly<Record<string, string | undefined>>, nameOf: NameOf, timeoutMs = 20_000): Promise<void> {
   const result = await runQuiet(['docker', 'info', '--format', '{{.ServerVersion}}'], env, timeoutMs);
   if (result.code === 0) return;
   const reason = result.startError ?? (lastLine(result.stderr) || `docker info exited with ${result.code ?? result.signal}`);
+  const runtime = `${nameOf('local_runtime')} docker`;
   throw new ServiceError(
-    `--local-runtime docker needs a Docker engine, and none answers (${reason}); nothing was run`,
-    'Start Docker (`docker info` must succeed), or leave out --local-runtime docker: the default runtime runs the job as a plain process and needs no Docker.',
+    `${runtime} needs a Docker engine, and none answers (${reason}); nothing was run`,
+    `Start Docker (\`docker info\` must succeed), or leave out ${runtime}: the default runtime runs the job as a plain process and needs no Docker.`,
   );
 }
 

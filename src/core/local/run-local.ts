@@ -3,6 +3,7 @@ import type { ObjectStore, TrainingJob } from '../../cloud/types.js';
 import { withRetry, type RetryOptions } from '../../cloud/retry.js';
 import { ConfigError, InterruptedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import type { NameOf } from '../option-names.js';
 import { exitCodeForStatus } from '../job-status.js';
 import type { RunEvents } from '../run-job.js';
 import { contractEnv, distributedEnv, type ContractPaths } from './contract.js';
@@ -29,8 +30,10 @@ export interface LocalRunOptions {
   unpackCodeArchive?: boolean;
   /** Between SIGTERM and SIGKILL when the job is stopped. Default 10 s. */
   graceMs?: number;
-  /** Variables the job inherits even though they are withheld by default (cloud credentials, PAI_*): `--pass-env`. */
+  /** Variables the job inherits even though they are withheld by default (cloud credentials, PAI_*): the CLI's `--pass-env`. */
   passEnv?: readonly string[];
+  /** How the user gives a setting a message names (`install_requirements`, the region): the CLI's flags. */
+  nameOf: NameOf;
 }
 
 export interface LocalRunDeps {
@@ -71,14 +74,14 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events
     await preflight(spec, deps, events, options);
     const layout = runLayout(await createRunFolder(options.runs, spec.name));
     events.staging?.(layout.root);
-    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), call, signal: deps.signal, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, events);
+    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), call, signal: deps.signal, nameOf: options.nameOf, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, events);
     const requirements = requirementsFile(layout.usercode);
     if (!options.installRequirements && (requirements || spec.requirements.length > 0)) {
       const what = [requirements, spec.requirements.length > 0 ? 'the job\'s requirements' : undefined].filter(Boolean).join(' and ');
-      events.warning(`${what} not installed: PAI installs them before the command; here, pass --install-requirements to install them into a virtualenv in ${layout.venv}`);
+      events.warning(`${what} not installed: PAI installs them before the command; here, pass ${options.nameOf('install_requirements')} to install them into a virtualenv in ${layout.venv}`);
     }
     if (options.installRequirements && !requirements && spec.requirements.length === 0) {
-      events.warning('--install-requirements: the code has no requirements.txt and the job no requirements; there is nothing to install');
+      events.warning(`${options.nameOf('install_requirements')}: the code has no requirements.txt and the job no requirements; there is nothing to install`);
     }
     if (deps.signal.aborted) throw new InterruptedError('Interrupted');
 
@@ -127,7 +130,7 @@ async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRu
     throw new ConfigError(
       `${oss.downloads.join(', ')} ${oss.downloads.length === 1 ? 'is' : 'are'} on OSS, and OSS cannot be reached from here (${deps.noStoreReason ?? 'no session'}); nothing was run`,
       [],
-      'Set a region (--region or PAI_REGION_ID) and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use local paths.',
+      `Set a region (${options.nameOf('session.region_id')} or PAI_REGION_ID) and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use local paths.`,
     );
   }
   if (!deps.store) {
@@ -137,9 +140,10 @@ async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRu
     }
   }
   await checkOutputPaths(spec.outputs);
-  if (options.runtime === 'docker') await requireDocker(deps.env);
+  if (options.runtime === 'docker') await requireDocker(deps.env, options.nameOf);
   if (options.runtime === 'plain' && options.installRequirements && !onPath('python3', { ...jobEnvironment(deps.env, options.passEnv), ...spec.environments })) {
-    throw new UsageError('--install-requirements makes a virtualenv with `python3 -m venv`, and there is no python3 on PATH; nothing was run', 'Install Python 3, or leave out --install-requirements.');
+    const flag = options.nameOf('install_requirements');
+    throw new UsageError(`${flag} makes a virtualenv with \`python3 -m venv\`, and there is no python3 on PATH; nothing was run`, `Install Python 3, or leave out ${flag}.`);
   }
 }
 

@@ -1,5 +1,6 @@
 import type { Diagnostic } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
+import type { NameOf } from '../option-names.js';
 import type { ChannelLocation, Job } from '../job.js';
 import { classifyLocation } from '../uris.js';
 import { envName } from './contract.js';
@@ -27,14 +28,14 @@ export interface LocalJobSpec {
   outputs: Record<string, string>;
 }
 
-/** The instance_type that makes a job local without `--local`. */
+/** The instance_type that makes a job local without the CLI's `--local`. */
 export const LOCAL_INSTANCE_TYPE = 'local';
 
 /**
  * The local spec of a validated job, or a ConfigError naming every channel this machine cannot provide:
- * datasets and NAS/CPFS/MaxCompute storage exist only inside PAI.
+ * datasets and NAS/CPFS/MaxCompute storage exist only inside PAI. `nameOf` words how the user overrides a channel.
  */
-export function localJobSpec(job: Job, name: string): LocalJobSpec {
+export function localJobSpec(job: Job, name: string, nameOf: NameOf): LocalJobSpec {
   const problems: Diagnostic[] = [];
   const channels = (key: 'inputs' | 'outputs'): Record<string, string> => {
     const out: Record<string, string> = {};
@@ -69,7 +70,7 @@ export function localJobSpec(job: Job, name: string): LocalJobSpec {
     throw new ConfigError(
       `This job cannot run on this machine (${problems.length === 1 ? 'a problem' : `${problems.length} problems`}); nothing was run`,
       problems,
-      'Locally, inputs are local paths or oss:// URIs, and outputs local paths or oss:// URIs. Override one with --input NAME=PATH or --output NAME=PATH.',
+      `Locally, inputs are local paths or oss:// URIs, and outputs local paths or oss:// URIs. Override one with ${nameOf('inputs')} NAME=PATH or ${nameOf('outputs')} NAME=PATH.`,
     );
   }
   return spec;

@@ -2,6 +2,7 @@ import { chmod, copyFile, cp, mkdir, rm, stat, writeFile } from 'node:fs/promise
 import { basename, dirname, join } from 'node:path';
 import type { ObjectStore } from '../../cloud/types.js';
 import { ConfigError, InterruptedError } from '../errors.js';
+import type { NameOf } from '../option-names.js';
 import { parseOssUri } from '../uris.js';
 import { prepareCode, type PackageEvents } from '../package-code.js';
 import { unpackArchive } from '../packaging/index.js';
@@ -37,6 +38,8 @@ export interface StageDeps {
   maxCodeSize?: number;
   /** False: an oss:// .tar.gz code location lands in usercode/ as the file itself (default: unpacked). */
   unpackCodeArchive?: boolean;
+  /** How the user gives a setting a message names (the region, the code-size limit). */
+  nameOf: NameOf;
 }
 
 export interface StageEvents extends PackageEvents {
@@ -88,7 +91,7 @@ async function stageCode(code: string, layout: RunLayout, deps: StageDeps, event
   const archive = join(layout.root, 'source.tar.gz');
   try {
     if (!/^oss:\/\//i.test(code)) {
-      const prepared = await prepareCode(code, 'files', layout.root, deps.maxCodeSize, events, inputs);
+      const prepared = await prepareCode(code, 'files', layout.root, { maxBytes: deps.maxCodeSize, nameOf: deps.nameOf }, events, inputs);
       for (const f of prepared.tree!.files) {
         const to = join(layout.usercode, ...f.path.split('/'));
         await mkdir(dirname(to), { recursive: true });
@@ -135,7 +138,7 @@ async function copyInput(channel: string, source: string, folder: string): Promi
 
 function needStore(deps: StageDeps, label: string, uri: string): ObjectStore {
   if (deps.store) return deps.store;
-  throw new ConfigError(`${label} is ${uri}, and there is no OSS session to download it with; nothing was run`, [], 'Set a region (--region or PAI_REGION_ID) and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use a local path.');
+  throw new ConfigError(`${label} is ${uri}, and there is no OSS session to download it with; nothing was run`, [], `Set a region (${deps.nameOf('session.region_id')} or PAI_REGION_ID) and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use a local path.`);
 }
 
 function splitOss(uri: string): { bucket: string; key: string } {

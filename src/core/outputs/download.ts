@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, relative, sep } from 'node:path';
 import type { ListedObject } from '../../cloud/types.js';
 import { CliError, InterruptedError, ServiceError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
+import type { NameOf } from '../option-names.js';
 import type { OutputChannel } from './channels.js';
 import { MANIFEST_NAME, readManifest, writeManifest, type Manifest } from './manifest.js';
 import { localPathFor } from './safe-path.js';
@@ -71,6 +72,8 @@ export interface DownloadDeps {
   signal?: AbortSignal;
   /** Files fetched at once. */
   parallel?: number;
+  /** How the user gives a setting a message names (the folder, a channel): the CLI's flags. */
+  nameOf: NameOf;
 }
 
 /** Suffix of a file being downloaded; it takes its real name only once complete and checked. */
@@ -116,12 +119,12 @@ export async function downloadOutputs(channels: OutputChannel[], root: string, d
     const more = refused.length > 5 ? `\n  … and ${refused.length - 5} more` : '';
     throw new ServiceError(
       `Refused to download: ${refused.length === 1 ? 'an object key' : `${refused.length} object keys`} would be written outside ${root}; nothing was downloaded\n${shown}${more}`,
-      'Rename or remove these objects in the bucket (or download the others with --channel), then try again.',
+      `Rename or remove these objects in the bucket (or download the others with ${deps.nameOf('channel')}), then try again.`,
     );
   }
 
   await mkdir(root, { recursive: true }).catch((error: unknown) => {
-    throw localError(error, root);
+    throw localError(error, root, deps.nameOf);
   });
   const realRoot = await realpath(root);
   const manifest = await readManifest(root);
@@ -142,7 +145,7 @@ export async function downloadOutputs(channels: OutputChannel[], root: string, d
     else delete manifest.files[f.name];
     saving = saving.then(() =>
       writeManifest(root, manifest).catch((error: unknown) => {
-        throw localError(error, join(root, MANIFEST_NAME));
+        throw localError(error, join(root, MANIFEST_NAME), deps.nameOf);
       }),
     );
     return saving;
@@ -195,7 +198,7 @@ async function alreadyThere(f: PlannedFile, manifest: Manifest): Promise<boolean
 async function fetchOne(f: PlannedFile, realRoot: string, deps: DownloadDeps, onBytes: (n: number) => void): Promise<{ size: number; etag?: string }> {
   const folder = dirname(f.path);
   await mkdir(folder, { recursive: true }).catch((error: unknown) => {
-    throw localError(error, folder);
+    throw localError(error, folder, deps.nameOf);
   });
   // The folder may be (or pass through) a symbolic link already in the download folder: follow it, and
   // refuse if it leads outside.
@@ -223,20 +226,20 @@ async function fetchOne(f: PlannedFile, realRoot: string, deps: DownloadDeps, on
       throw new ServiceError(`The download of oss://${f.bucket}/${f.key} is incomplete: ${got.written} of ${got.size} bytes arrived`, 'Run the same command again: files already complete are skipped.');
     }
     await rename(temp, f.path).catch((error: unknown) => {
-      throw localError(error, f.path);
+      throw localError(error, f.path, deps.nameOf);
     });
     return { size: got.size, ...(got.etag ? { etag: got.etag } : {}) };
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
     if (deps.signal?.aborted) throw new InterruptedError('Interrupted: the download stopped', 'Run the same command again: files already complete are skipped.');
     // Writing the file failed (a full disk, no permission), not the GET.
-    if ((error as NodeJS.ErrnoException).syscall) throw localError(error, temp);
+    if ((error as NodeJS.ErrnoException).syscall) throw localError(error, temp, deps.nameOf);
     throw error;
   }
 }
 
 /** A local file-system failure (a file where a folder should be, no permission, a full disk): exit 2, naming the path. */
-function localError(error: unknown, path: string): CliError {
+function localError(error: unknown, path: string, nameOf: NameOf): CliError {
   const e = error as NodeJS.ErrnoException;
-  return new CliError(`Cannot write ${path}: ${e.code ?? e.message}`, ExitCode.usage, 'Choose another --download folder, or free the path.');
+  return new CliError(`Cannot write ${path}: ${e.code ?? e.message}`, ExitCode.usage, `Choose another ${nameOf('download')} folder, or free the path.`);
 }

@@ -2,11 +2,12 @@ import type { Env } from '../config/interpolate.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { ConfigError } from '../errors.js';
 import type { SessionConfig } from '../job.js';
+import type { NameOf } from '../option-names.js';
 import { parseEndpoint, type Endpoint } from './endpoint.js';
 import { unknownRegion } from './regions.js';
 import type { SdkConfig } from './sdk-config.js';
 
-/** A resolved value and where it came from (`--region`, `env PAI_REGION_ID`, `job.yaml session.region_id`, ...). */
+/** A resolved value and where it came from (a flag, `env PAI_REGION_ID`, `job.yaml session.region_id`, ...). */
 export interface Setting<T> {
   value: T;
   origin: string;
@@ -24,17 +25,18 @@ export interface Session {
   /** The AI workspace API endpoint, asked for the default bucket. */
   workspaceEndpoint?: Setting<Endpoint>;
   network: Setting<'public' | 'vpc'>;
-  /** A credentials profile named by --profile or ALIBABA_CLOUD_PROFILE. */
+  /** A credentials profile named by the caller (a flag) or ALIBABA_CLOUD_PROFILE. */
   profile?: Setting<string>;
 }
 
-export interface SessionFlags {
-  region?: string;
-  workspace?: string;
-  profile?: string;
-  /** `--workspace-endpoint`: the AI workspace API endpoint. */
-  workspaceEndpoint?: string;
-}
+/** The session values the caller can give (the session block's keys, and the credentials profile). */
+export type SessionKey = 'region_id' | 'workspace_id' | 'workspace_endpoint' | 'profile';
+
+/**
+ * Values given for this invocation, which win over everything else, each with the origin the caller names it by
+ * (the CLI's flags: src/cli/flags.ts).
+ */
+export type SessionFlags = Readonly<Partial<Record<SessionKey, Setting<string>>>>;
 
 export interface SessionInputs {
   flags: SessionFlags;
@@ -52,8 +54,8 @@ export interface SessionInputs {
 export function resolveSession(inputs: SessionInputs): { session: Session; problems: Diagnostic[] } {
   const { flags, env, job, sdkConfig } = inputs;
   const problems: Diagnostic[] = [];
-  const pick = (flag: [string | undefined, string] | undefined, envNames: string[], key: keyof SessionConfig): Setting<string> | undefined => {
-    if (flag?.[0]) return { value: flag[0], origin: flag[1] };
+  const pick = (given: Setting<string> | undefined, envNames: string[], key: keyof SessionConfig): Setting<string> | undefined => {
+    if (given?.value) return given;
     for (const name of envNames) {
       const v = env[name];
       if (v) return { value: v, origin: `env ${name}` };
@@ -74,8 +76,8 @@ export function resolveSession(inputs: SessionInputs): { session: Session; probl
     return { value: parsed, origin: raw.origin };
   };
 
-  const region = pick([flags.region, '--region'], ['PAI_REGION_ID', 'ALIBABA_CLOUD_REGION_ID'], 'region_id');
-  const workspaceId = pick([flags.workspace, '--workspace'], ['PAI_WORKSPACE_ID'], 'workspace_id');
+  const region = pick(flags.region_id, ['PAI_REGION_ID', 'ALIBABA_CLOUD_REGION_ID'], 'region_id');
+  const workspaceId = pick(flags.workspace_id, ['PAI_WORKSPACE_ID'], 'workspace_id');
   const ossBucketName = pick(undefined, ['PAI_OSS_BUCKET_NAME'], 'oss_bucket_name');
   const networkType = (env['PAI_NETWORK_TYPE'] ?? '').toUpperCase();
   const network: Setting<'public' | 'vpc'> = networkType === 'VPC' ? { value: 'vpc', origin: 'env PAI_NETWORK_TYPE' } : { value: 'public', origin: networkType ? 'env PAI_NETWORK_TYPE' : 'default' };
@@ -91,7 +93,7 @@ export function resolveSession(inputs: SessionInputs): { session: Session; probl
   let ossEndpoint = endpointSetting(pick(undefined, ['PAI_OSS_ENDPOINT'], 'oss_endpoint'), 'oss_endpoint');
   // AIWorkspace is its own product with its own endpoint (the SDK builds one client per product, each from
   // the region): PAI_ENDPOINT never routes it, or ListConfigs would go to a host that does not serve it.
-  let workspaceEndpoint = endpointSetting(pick([flags.workspaceEndpoint, '--workspace-endpoint'], ['PAI_WORKSPACE_ENDPOINT'], 'workspace_endpoint'), 'workspace_endpoint');
+  let workspaceEndpoint = endpointSetting(pick(flags.workspace_endpoint, ['PAI_WORKSPACE_ENDPOINT'], 'workspace_endpoint'), 'workspace_endpoint');
   if (region) {
     const r = region.value;
     const derived = `derived from region ${r}`;
@@ -100,7 +102,7 @@ export function resolveSession(inputs: SessionInputs): { session: Session; probl
     // Inside a VPC the internal OSS endpoint is the one that answers (the SDK always picks the public one).
     ossEndpoint ??= { value: { protocol: 'https', host: `oss-${r}${vpc ? '-internal' : ''}.aliyuncs.com` }, origin: derived };
   }
-  const profileName = flags.profile ? { value: flags.profile, origin: '--profile' } : env['ALIBABA_CLOUD_PROFILE'] ? { value: env['ALIBABA_CLOUD_PROFILE'], origin: 'env ALIBABA_CLOUD_PROFILE' } : undefined;
+  const profileName = flags.profile?.value ? flags.profile : env['ALIBABA_CLOUD_PROFILE'] ? { value: env['ALIBABA_CLOUD_PROFILE'], origin: 'env ALIBABA_CLOUD_PROFILE' } : undefined;
 
   const session: Session = { network };
   if (region) session.region = region;
@@ -122,14 +124,23 @@ export interface CompleteSession extends Session {
   workspaceEndpoint: Setting<Endpoint>;
 }
 
-/** Throws one ConfigError naming every missing or invalid session value and where each can be set. */
-export function requireSession(session: Session, problems: readonly Diagnostic[], sdkConfigPath: string, needs: { workspace: boolean } = { workspace: true }): CompleteSession {
+/**
+ * Throws one ConfigError naming every missing or invalid session value and where each can be set (`nameOf`: how the
+ * caller lets the user give one).
+ */
+export function requireSession(
+  session: Session,
+  problems: readonly Diagnostic[],
+  sdkConfigPath: string,
+  nameOf: NameOf,
+  needs: { workspace: boolean } = { workspace: true },
+): CompleteSession {
   const all = [...problems];
   if (!session.region) {
-    all.push({ path: 'session.region_id', message: `no region: pass --region, export PAI_REGION_ID, set session.region_id in the job config, or set region_id in ${sdkConfigPath}` });
+    all.push({ path: 'session.region_id', message: `no region: pass ${nameOf('session.region_id')}, export PAI_REGION_ID, set session.region_id in the job config, or set region_id in ${sdkConfigPath}` });
   }
   if (!session.workspaceId && needs.workspace) {
-    all.push({ path: 'session.workspace_id', message: `no workspace: pass --workspace, export PAI_WORKSPACE_ID, set session.workspace_id in the job config, or set workspace_id in ${sdkConfigPath}` });
+    all.push({ path: 'session.workspace_id', message: `no workspace: pass ${nameOf('session.workspace_id')}, export PAI_WORKSPACE_ID, set session.workspace_id in the job config, or set workspace_id in ${sdkConfigPath}` });
   }
   if (all.length > 0) {
     throw new ConfigError('The session is incomplete; nothing was submitted', all, 'Run `pai-process config show` to see each value and where it came from.');

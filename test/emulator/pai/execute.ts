@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ListedObject, ObjectStore } from '../../../src/cloud/types.js';
 import { ApiError } from '../../../src/core/errors.js';
+import { nameOf } from '../../../src/cli/flags.js';
 import { runLocalJob, type LocalJobSpec, type LocalRunEvents } from '../../../src/core/local/index.js';
 import type { OssStore } from '../oss/store.js';
 import type { Job, JobExecutor, JobStore } from './jobs.js';
@@ -104,7 +105,7 @@ export class Executor implements JobExecutor {
         spec,
         { env: this.options.env ?? process.env, store: emulatedStore(this.oss), signal, clock: Date.now },
         events,
-        { runs: this.root, runtime: 'plain', installRequirements: this.options.installRequirements ?? false, graceMs: this.options.graceMs ?? 2000, unpackCodeArchive: this.options.unpackCodeArchive ?? false },
+        { runs: this.root, runtime: 'plain', installRequirements: this.options.installRequirements ?? false, nameOf, graceMs: this.options.graceMs ?? 2000, unpackCodeArchive: this.options.unpackCodeArchive ?? false },
       );
     } catch (error) {
       // What the runner refuses (no such input, a dataset channel) fails the job, as PAI would.
