@@ -27,7 +27,9 @@ const options = await extractDepcruiseOptions(config);
 const tsConfigFile = options.tsConfig?.fileName;
 const tsConfig = tsConfigFile && existsSync(tsConfigFile) ? extractTSConfig(tsConfigFile) : undefined;
 if (tsConfigFile && !tsConfig) delete options.tsConfig;
-if (!writeBaseline && existsSync(BASELINE)) options.ruleSet.options = { ...options.ruleSet.options, knownViolations: JSON.parse(readFileSync(BASELINE, 'utf8')) };
+if (!writeBaseline && existsSync(BASELINE)) {
+  options.ruleSet.options = { ...options.ruleSet.options, knownViolations: JSON.parse(readFileSync(BASELINE, 'utf8')) };
+}
 const outputType = writeBaseline ? 'baseline' : json ? 'json' : 'err';
 const result = await cruise(dirs.length > 0 ? dirs : ['src', 'bin'], { ...options, outputType }, { modules: [] }, { tsConfig });
 if (writeBaseline) {
