@@ -48,7 +48,7 @@ const validatorApart = {
     b.onResolve({ filter: /[\\/]job-config\.validator\.generated\.js$/ }, () => ({ path: VALIDATOR, external: true }));
   },
 };
-await build({
+const mainBuild = await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
   outfile: bundle,
   ...common,
@@ -56,6 +56,7 @@ await build({
   plugins: [validatorApart],
   inject: [shim],
   define: { 'import.meta.url': 'importMetaUrl' },
+  metafile: true,
 });
 await build({
   entryPoints: [join(root, 'dist', 'core', 'config', 'job-config.validator.generated.js')],
@@ -104,15 +105,29 @@ for (const name of ['main.cjs', 'ali-oss.cjs', 'alicloud.cjs', 'yaml.cjs', 'job-
   if (at >= 0) throw new Error(`dist/bundle/${name} is not ASCII at byte ${at}: bin/load-bundle.cjs reads it faster as ASCII (see \`common\` above)`);
 }
 
-// Code run from the code cache cannot import(): V8 keeps no module loader for it (bin/load-bundle.cjs). The one
-// import() allowed is CliContext's default importFile, which bin/pai-process.cjs replaces with its own.
-const allowedImport = 'importFile:url=>import(url)';
-const dynamicImports = readFileSync(bundle, 'utf8')
-  .split(allowedImport)
-  .join('')
-  .match(/.{0,80}\bimport\((?!\)).{0,80}/g);
-if (dynamicImports?.length) {
-  throw new Error(`dist/bundle/main.cjs must not contain import(); use require() or CliContext.importFile:\n${dynamicImports.join('\n')}`);
+// Code run from the code cache cannot import(): V8 keeps no module loader for it (bin/load-bundle.cjs). esbuild turns
+// an import() of a module it bundles into a require(); one of a computed name stays an import(). The only one allowed
+// is CliContext's default importFile (src/cli/context.ts), which bin/pai-process.cjs replaces with its own: its line
+// follows a comment with the marker below. So the bundle must hold exactly as many import() as the bundled modules
+// have markers, each marker followed by a line with an import().
+const MARKER = '@bundle-allows-import';
+const marked = [];
+for (const input of Object.keys(mainBuild.metafile.inputs)) {
+  if (!input.startsWith('dist/') || input.startsWith('dist/bundle/')) continue; // ours, as tsc wrote them
+  const lines = readFileSync(join(root, input), 'utf8').split('\n');
+  lines.forEach((line, i) => {
+    if (!line.includes(MARKER)) return;
+    const next = lines.slice(i + 1).find((l) => !/^\s*(\/\/|\/?\*)/.test(l));
+    if (!next || !/\bimport\(/.test(next)) throw new Error(`${input}:${i + 1}: ${MARKER} must be followed by the line with the import() it allows`);
+    marked.push(`${input}:${i + 2}: ${next.trim()}`);
+  });
+}
+const dynamicImports = readFileSync(bundle, 'utf8').match(/.{0,80}\bimport\((?!\)).{0,80}/g) ?? [];
+if (dynamicImports.length !== marked.length) {
+  throw new Error(
+    `dist/bundle/main.cjs must not contain import() but those marked ${MARKER} (${marked.length}: ${marked.join('; ') || 'none'}); ` +
+      `use require() or CliContext.importFile. Its ${dynamicImports.length}:\n${dynamicImports.join('\n')}`,
+  );
 }
 
 // The code caches and help.txt, written by scripts/warm-code-caches.cjs in a child process with no flags of ours (V8

@@ -2,7 +2,7 @@
 // so a run does not compile it at start-up (compiling the schema, and ajv's meta-schema to check it, took most of
 // `run --dry-run`'s own time). Run after changing src/core/config/schema.ts:
 //   npx tsx scripts/job-config-validator.ts
-// test/unit/config/validator-generated.test.ts fails when the file is out of date.
+// test/unit/job-config-validator.test.ts fails when the file is out of date.
 import { writeFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import standaloneCode from 'ajv/dist/standalone/index.js';

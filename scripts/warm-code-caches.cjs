@@ -79,7 +79,10 @@ async function commandPaths() {
 
     const render = async (argv) => {
       let text = '';
-      const code = await main(argv, context({ write: (s) => ((text += s), true) }));
+      const code = await main(argv, context({ write: (s) => {
+          text += s;
+          return true;
+        }, }));
       if (code !== 0 || !text.startsWith('Usage: pai-process')) throw new Error(`${argv.join(' ')} exited ${code}:\n${text}`);
       return text;
     };

@@ -81,7 +81,8 @@ export function defaultContext(): CliContext {
     stdout: process.stdout,
     stderr: process.stderr,
     now: () => new Date(),
-    // bin/pai-process.cjs passes its own; scripts/bundle.mjs allows this line as the bundle's only import().
+    // bin/pai-process.cjs passes its own. The bundle's one import(), allowed by the marker that follows:
+    // @bundle-allows-import (scripts/bundle.mjs)
     importFile: (url) => import(url),
     async confirm(question) {
       if (!process.stdin.isTTY) return false;

@@ -30,7 +30,7 @@ async function dryRunJson(files: Record<string, string>, extraArgs: string[] = [
 }
 
 describe('run --dry-run --json sends the bytes the PAI Python SDK sends', () => {
-  it('for the minimal Processor (pai-api.md section 3, byte for byte)', async () => {
+  it('for the minimal Processor (test/fixtures/sdk-body-minimal.json, byte for byte)', async () => {
     const { doc } = await dryRunJson({
       'job.yaml': `image_uri: ${IMAGE}\ncommand: python main.py\nsource_dir: ./src\ninstance_type: ecs.c6.large\n`,
       'src/main.py': 'print("hello")\n',
@@ -39,7 +39,7 @@ describe('run --dry-run --json sends the bytes the PAI Python SDK sends', () => 
     expect(Object.keys(doc)).toEqual(['job', 'uploads', 'request']);
   });
 
-  it('for a Processor with every SDK argument set (pai-sdk-spec.md worked example 2)', async () => {
+  it('for a Processor with every SDK argument set (test/fixtures/sdk-body-full.json)', async () => {
     const { doc } = await dryRunJson({
       'job.yaml': [
         `image_uri: ${IMAGE}`,

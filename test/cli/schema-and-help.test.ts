@@ -26,7 +26,7 @@ describe('schema', () => {
     expect(undescribed(schema, '')).toEqual([]);
   });
 
-  it('covers every key of design.md section 3', () => {
+  it('covers every key of a job config (docs/config.md)', () => {
     const keys = Object.keys(jobConfigSchema.properties);
     for (const key of [
       'image_uri', 'command', 'source_dir', 'job_type', 'parameters', 'environments', 'requirements', 'max_run_time', 'base_job_name',

@@ -10,8 +10,8 @@ import { ROOT } from '../helpers/spawn-cli.js';
  * The README's two set-up commands, run as printed (through `sh -c`, comment and all) in a fresh `git clone` of
  * this repository: its committed state, with no node_modules and no dist. What it proves:
  * - the first command installs, builds and runs the quickstart job locally, which writes its model;
- * - the second installs, then `npm test` runs its typecheck and build in full and vitest on one named test
- *   file (PAI_PROCESS_TEST_FILES, read by vitest.config.ts). Running every test there would run this test
+ * - the second installs, then `npm test` runs its format check, lint, layer rules, typecheck and build in full
+ *   and vitest on one named test file (PAI_PROCESS_TEST_FILES, read by vitest.config.ts). Running every test there would run this test
  *   again, recursively; that the whole suite passes is what the enclosing `npm test` itself shows.
  * No internet: npm runs offline (npm_config_offline), from the cache the enclosing `npm ci` filled. The command
  * text is not changed for that; only the environment is.
@@ -67,8 +67,9 @@ describe("the README's set-up commands, in a fresh clone", () => {
 
     const second = await sh(test, clone, { PAI_PROCESS_TEST_FILES: INNER_TEST_FILE });
     expect(second.code, second.out).toBe(0);
-    // npm test's stages, in order: the typecheck, the build, then vitest on the named file, which passed.
-    const stages = ['> tsc -p tsconfig.json --noEmit', '> tsc -p tsconfig.build.json && node scripts/bundle.mjs', INNER_TEST_FILE, 'Test Files  1 passed'];
+    // npm test's stages, in order: format check, lint, layer rules, the typecheck, the build, then vitest on the
+    // named file, which passed.
+    const stages = ['> biome format .', '> biome lint .', '> node scripts/layer-rules.mjs', '> tsc -p tsconfig.json --noEmit', '> tsc -p tsconfig.build.json && node scripts/bundle.mjs', INNER_TEST_FILE, 'Test Files  1 passed'];
     // npm ci's `prepare` runs the build too, so each stage is looked for after the one before it.
     const out = second.out.replace(/\x1b\[[0-9;]*m/g, '');
     let from = 0;

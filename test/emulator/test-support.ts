@@ -32,7 +32,7 @@ export function rawRequest(url: string, method: string, headers: Record<string, 
   });
 }
 
-/** The CreateTrainingJob body the PAI Python SDK produces for a Processor (pai-api.md section 3). */
+/** The CreateTrainingJob body the PAI Python SDK produces for a Processor (test/fixtures/sdk-body-minimal.json; docs/wire.md). */
 export const SDK_EXAMPLE_BODY =
   '{"AlgorithmSpec":{"CodeDir":{"LocationType":"oss","LocationValue":{"Bucket":"mybucket","Key":"pai/processing_src/processor_20250101_120000/","Endpoint":"oss-cn-hangzhou.aliyuncs.com"}},"Command":["sh","-c","python main.py"],"HyperParameters":[],"Image":"registry.cn-hangzhou.aliyuncs.com/pai-dlc/pytorch:1.12","InputChannels":[],"JobType":"PyTorchJob","MetricDefinitions":[],"OutputChannels":[],"ResourceRequirements":[],"SupportsDistributedTraining":true},"ComputeResource":{"EcsCount":1,"EcsSpec":"ecs.c6.large"},"ExperimentConfig":{},"HyperParameters":[],"InputChannels":[],"OutputChannels":[],"Scheduler":{},"TrainingJobName":"processor_20250101_120000","UserVpc":{},"WorkspaceId":"12345"}';
 

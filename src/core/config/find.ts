@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs';
 import { basename, extname, join, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ConfigError } from '../errors.js';
@@ -133,7 +133,7 @@ function readCandidate(path: string, cwd: string, me: Identity | undefined, skip
   const skip = (reason: string): undefined => void skipped.push({ file: path, message: `Ignored ${shown}: ${reason}` });
   const distrust = (reason: string): undefined =>
     void skipped.push({ file: path, message: `Ignored ${shown}: ${reason}; a job config must be yours and writable only by you (chown, chmod go-w), or named with -f` });
-  let link;
+  let link: Stats;
   try {
     link = lstatSync(path);
   } catch (error) {

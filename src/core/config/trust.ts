@@ -14,7 +14,9 @@ const MAX_SAFE = Number.MAX_SAFE_INTEGER;
 export function forbiddenKeyPaths(data: unknown, path: (string | number)[] = []): (string | number)[][] {
   const found: (string | number)[][] = [];
   if (Array.isArray(data)) {
-    data.forEach((v, i) => found.push(...forbiddenKeyPaths(v, [...path, i])));
+    data.forEach((v, i) => {
+      found.push(...forbiddenKeyPaths(v, [...path, i]));
+    });
   } else if (data !== null && typeof data === 'object') {
     for (const key of Object.keys(data)) {
       if (FORBIDDEN_KEYS.has(key)) found.push([...path, key]);

@@ -28,9 +28,6 @@ export interface LocalJobSpec {
   outputs: Record<string, string>;
 }
 
-/** The instance_type that makes a job local without the CLI's `--local`. */
-export const LOCAL_INSTANCE_TYPE = 'local';
-
 /**
  * The local spec of a validated job, or a ConfigError naming every channel this machine cannot provide:
  * datasets and NAS/CPFS/MaxCompute storage exist only inside PAI. `nameOf` words how the user overrides a channel.

@@ -191,7 +191,7 @@ async function alreadyThere(f: PlannedFile, manifest: Manifest): Promise<boolean
   const known = manifest.files[f.name];
   if (!known || !f.etag || known.etag !== f.etag || known.size !== f.size) return false;
   const local = await stat(f.path).catch(() => undefined);
-  return local !== undefined && local.isFile() && local.size === f.size;
+  return local?.isFile() === true && local.size === f.size;
 }
 
 /** One object to a temporary file beside its target, checked, then renamed into place. */

@@ -6,7 +6,7 @@ export { PackagingError, type PackagingFailure } from './errors.js';
 export { DEFAULT_IGNORE_RULES, type IgnoreSource } from './ignore-rules.js';
 export { selectFiles, type Entry, type EntryType, type Selection, type SelectOptions } from './select-files.js';
 export type { FileStat, TreeFs } from './tree-fs.js';
-export { ARCHIVE_MTIME, packArchive, packArchiveStream, tarDigest, unpackArchive, type PackedArchive, type PackOptions } from './archive.js';
+export { ARCHIVE_MTIME, packArchive, unpackArchive, type PackedArchive, type PackOptions } from './archive.js';
 export {
   DEFAULT_MAX_CODE_SIZE,
   formatSize,

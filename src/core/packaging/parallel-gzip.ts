@@ -241,6 +241,3 @@ function crc32Table(data: Buffer, value: number): number {
   for (let i = 0; i < data.length; i++) crc = (table[(crc ^ (data[i] as number)) & 0xff] as number) ^ (crc >>> 8);
   return ~crc >>> 0;
 }
-
-/** For tests: the fallback CRC-32, to compare with zlib's. */
-export const crc32ForTests = crc32Table;

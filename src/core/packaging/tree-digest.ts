@@ -93,7 +93,7 @@ export async function hashTree(selection: Selection, options: HashOptions = {}):
     let executable = entry.mode === 0o755;
     if (entry.type === 'symlink') {
       const target = statSync(abs, { throwIfNoEntry: false });
-      if (!target || !target.isFile()) {
+      if (!target?.isFile()) {
         warnings.push(`left out the link ${entry.path} -> ${entry.target ?? ''}: ${target ? 'it points at a folder' : 'it points nowhere'}, and an object store has no links`);
         continue;
       }

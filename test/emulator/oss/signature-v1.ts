@@ -46,5 +46,5 @@ export function ossV1Signature(stringToSign: string, secret: string): string {
 /** Parses "OSS AK:signature". */
 export function parseOssV1Authorization(value: string): { accessKeyId: string; signature: string } | undefined {
   const m = /^OSS ([^:\s]+):(\S+)$/.exec(value.trim());
-  return m && m[1] && m[2] ? { accessKeyId: m[1], signature: m[2] } : undefined;
+  return m?.[1] && m[2] ? { accessKeyId: m[1], signature: m[2] } : undefined;
 }

@@ -19,7 +19,7 @@ export interface OssV4Authorization {
 
 export function parseOssV4Authorization(value: string): OssV4Authorization | undefined {
   const m = /^OSS4-HMAC-SHA256\s+(.*)$/.exec(value.trim());
-  if (!m || !m[1]) return undefined;
+  if (!m?.[1]) return undefined;
   const fields: Record<string, string> = {};
   for (const part of m[1].split(',')) {
     const eq = part.indexOf('=');

@@ -1,4 +1,4 @@
-// Executed mode (design.md section 8): a submitted job runs for real through the local runner
+// Executed mode (test/emulator/README.md): a submitted job runs for real through the local runner
 // (src/core/local). Its code is laid out from the emulated OSS (every object under the CodeDir prefix,
 // relative paths kept; a .tar.gz object unpacked only in legacy mode), its oss:// inputs downloaded from
 // it, its log lines become the job's logs (ListTrainingJobLogs), its statuses the job's statuses,

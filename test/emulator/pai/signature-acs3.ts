@@ -13,7 +13,7 @@ export interface Acs3Authorization {
 
 export function parseAcs3Authorization(value: string): Acs3Authorization | undefined {
   const m = /^ACS3-HMAC-SHA256\s+Credential=([^,\s]+),\s*SignedHeaders=([^,\s]+),\s*Signature=([0-9a-fA-F]+)$/.exec(value.trim());
-  if (!m || !m[1] || !m[2] || !m[3]) return undefined;
+  if (!m?.[1] || !m[2] || !m[3]) return undefined;
   return { accessKeyId: m[1], signedHeaders: m[2].split(';'), signature: m[3].toLowerCase() };
 }
 

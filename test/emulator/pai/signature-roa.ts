@@ -30,5 +30,5 @@ export function roaSignature(stringToSign: string, secret: string): string {
 /** Parses "acs AK:signature". */
 export function parseRoaAuthorization(value: string): { accessKeyId: string; signature: string } | undefined {
   const m = /^acs ([^:\s]+):(\S+)$/.exec(value.trim());
-  return m && m[1] && m[2] ? { accessKeyId: m[1], signature: m[2] } : undefined;
+  return m?.[1] && m[2] ? { accessKeyId: m[1], signature: m[2] } : undefined;
 }

@@ -33,7 +33,9 @@ function check(value: unknown, type: FieldType, path: string): void {
   }
   if ('array' in type) {
     if (!Array.isArray(value)) throw invalid(`The parameter ${path} must be an array, but ${describe(value)} was given.`);
-    value.forEach((item, i) => check(item, type.array, `${path}[${i}]`));
+    value.forEach((item, i) => {
+      check(item, type.array, `${path}[${i}]`);
+    });
     return;
   }
   if (!isPlainObject(value)) throw invalid(`The parameter ${path} must be an object, but ${describe(value)} was given.`);
