@@ -59,26 +59,32 @@ export function withGitHubActions(inner: Reporter, io: IO, env: Readonly<Record<
     switch (event.type) {
       case 'packaged':
         open('Packaging and uploading the code');
-        return inner.emit(event);
+        inner.emit(event);
+        return;
       case 'submitted':
         close();
-        return inner.emit(event);
+        inner.emit(event);
+        return;
       case 'log':
         if (options.wrapLogs) pauseCommands();
-        return inner.emit(event);
+        inner.emit(event);
+        return;
       case 'result':
         resumeCommands();
         inner.emit(event);
-        return ended(event);
+        ended(event);
+        return;
       case 'timed-out': {
         resumeCommands();
         inner.emit(event);
         const { jobId, status, detail } = event;
-        return summary(`### PAI job ${code(jobId, io.mask)}: still ${word(status, io.mask)}\n\nStopped following after ${formatDuration(detail.afterMs)} (--timeout).${detail.url ? ` Console: ${link(detail.url, io.mask)}` : ''}\n\n`);
+        summary(`### PAI job ${code(jobId, io.mask)}: still ${word(status, io.mask)}\n\nStopped following after ${formatDuration(detail.afterMs)} (--timeout).${detail.url ? ` Console: ${link(detail.url, io.mask)}` : ''}\n\n`);
+        return;
       }
       case 'interrupted':
         resumeCommands();
-        return inner.emit(event);
+        inner.emit(event);
+        return;
       case 'local-interrupted':
         resumeCommands();
         inner.emit(event);
@@ -86,7 +92,8 @@ export function withGitHubActions(inner: Reporter, io: IO, env: Readonly<Record<
         if (!options.wrapLogs) ended(event);
         return;
       default:
-        return inner.emit(event);
+        inner.emit(event);
+        return;
     }
   };
   return {

@@ -22,13 +22,17 @@ export function withGitHubOutput(inner: Reporter, env: Readonly<Record<string, s
     inner.emit(event);
     switch (event.type) {
       case 'submitted':
-        return set({ 'job-id': event.jobId, url: event.url ?? undefined, status: event.detail.status });
+        set({ 'job-id': event.jobId, url: event.url ?? undefined, status: event.detail.status });
+        return;
       case 'result':
-        return set({ 'job-id': event.jobId, url: event.url ?? undefined, status: event.status });
+        set({ 'job-id': event.jobId, url: event.url ?? undefined, status: event.status });
+        return;
       case 'timed-out':
-        return set({ status: event.status });
+        set({ status: event.status });
+        return;
       case 'interrupted':
-        return set({ 'job-id': event.jobId, status: event.status ?? undefined });
+        set({ 'job-id': event.jobId, status: event.status ?? undefined });
+        return;
       default:
         return;
     }

@@ -142,31 +142,38 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
   const emit = (event: RunEvent): void => {
     switch (event.type) {
       case 'bucket':
-        return activity.note(`Using bucket ${event.bucket} (${event.origin})`);
+        activity.note(`Using bucket ${event.bucket} (${event.origin})`);
+        return;
       case 'packaged':
         announced = event.uri;
-        return activity.note(
+        activity.note(
           event.mode === 'files'
             ? `Code: ${plural(event.files, 'file')}, ${formatBytes(event.bytes)} → ${event.uri}`
             : `Packaged code: ${plural(event.files, 'file')}, ${formatBytes(event.bytes)} → ${formatBytes(event.archiveBytes ?? 0)} archive (${event.uri})`,
         );
+        return;
       case 'upload-skipped':
-        return activity.note(`${style.green('✔')} Already uploaded, not sending again${toUri(event.uri, ': ')}`);
+        activity.note(`${style.green('✔')} Already uploaded, not sending again${toUri(event.uri, ': ')}`);
+        return;
       case 'upload-started': {
         const { files, bytes } = event;
         uploadStart = now();
         lastQuarter = -1;
         activity.note(`Uploading ${files !== undefined && files > 1 ? `${plural(files, 'file')}, ` : ''}${formatBytes(bytes)}${toUri(event.uri, ' to ')}`);
-        return activity.update(`Uploading${files !== undefined && files > 1 ? ` ${plural(files, 'file')},` : ''} ${formatBytes(bytes)}: starting…`);
+        activity.update(`Uploading${files !== undefined && files > 1 ? ` ${plural(files, 'file')},` : ''} ${formatBytes(bytes)}: starting…`);
+        return;
       }
       case 'upload-progress':
-        return showProgress(event);
+        showProgress(event);
+        return;
       case 'uploaded': {
         const what = event.sentFiles !== undefined ? ` ${plural(event.sentFiles, 'file')}, ${formatBytes(event.sentBytes ?? 0)}` : '';
-        return activity.note(`${style.green('✔')} Uploaded${what}${toUri(event.uri, what ? ', to ' : ' ')}`);
+        activity.note(`${style.green('✔')} Uploaded${what}${toUri(event.uri, what ? ', to ' : ' ')}`);
+        return;
       }
       case 'retry':
-        return activity.note(style.yellow(`${event.message}; trying again in ${formatDuration(event.delayMs)} (attempt ${event.attempt + 1})`));
+        activity.note(style.yellow(`${event.message}; trying again in ${formatDuration(event.delayMs)} (attempt ${event.attempt + 1})`));
+        return;
       case 'submitted':
         started = now();
         activity.note(`${style.green('✔')} Submitted ${style.bold(event.jobId)} (${event.name})`);
@@ -175,45 +182,62 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
       case 'detached':
         activity.note(`Not following (--detach). Follow it with: pai-process logs ${event.jobId} --follow`);
         // The id alone on stdout, so `id=$(pai-process run --detach)` works.
-        return io.out(`${event.jobId}\n`);
+        io.out(`${event.jobId}\n`);
+        return;
       case 'following':
-        return activity.note(event.stopOnInterrupt ? 'Following the job. Ctrl-C stops the job.' : `Following the job. Ctrl-C stops following and leaves the job running (pai-process stop ${event.jobId} stops it).`);
+        activity.note(event.stopOnInterrupt ? 'Following the job. Ctrl-C stops the job.' : `Following the job. Ctrl-C stops following and leaves the job running (pai-process stop ${event.jobId} stops it).`);
+        return;
       case 'status':
-        return showStatus(event);
+        showStatus(event);
+        return;
       case 'log':
-        return activity.out(logLine(event), raw);
+        activity.out(logLine(event), raw);
+        return;
       case 'heartbeat':
-        return activity.note(style.dim(`Still ${event.status} after ${formatDuration(now() - started)}; no new log lines for ${formatDuration(event.quietMs)}`));
+        activity.note(style.dim(`Still ${event.status} after ${formatDuration(now() - started)}; no new log lines for ${formatDuration(event.quietMs)}`));
+        return;
       case 'event':
-        return activity.note(renderEventLine(event, style));
+        activity.note(renderEventLine(event, style));
+        return;
       case 'stopping':
-        return activity.note(`Stopping ${event.jobId}…`);
+        activity.note(`Stopping ${event.jobId}…`);
+        return;
       case 'warning':
-        return warn(event.message);
+        warn(event.message);
+        return;
       case 'local-started':
-        return io.err(localStartedLine(event));
+        io.err(localStartedLine(event));
+        return;
       case 'cancelled':
         activity.stop();
-        return io.err(`${style.yellow('■')} Interrupted before the job was created; nothing was submitted.\n`);
+        io.err(`${style.yellow('■')} Interrupted before the job was created; nothing was submitted.\n`);
+        return;
       case 'interrupted':
         flushFinal();
         activity.stop();
-        if (event.exitCode === 3) return stopped(event.jobId, event.status);
+        if (event.exitCode === 3) {
+          stopped(event.jobId, event.status);
+          return;
+        }
         io.err(`${style.yellow('■')} Stopped following. The job keeps running${event.status ? ` (${event.status})` : ''}.\n`);
-        return followAgain(event.jobId);
+        followAgain(event.jobId);
+        return;
       case 'local-interrupted':
         flushFinal();
         activity.stop();
-        return stopped(event.jobId, event.status);
+        stopped(event.jobId, event.status);
+        return;
       case 'timed-out':
         flushFinal();
         activity.stop();
         io.err(`${style.yellow('■')} Stopped following after ${formatDuration(event.detail.afterMs)} (--timeout). The job keeps running (${event.status}).\n`);
-        return followAgain(event.jobId);
+        followAgain(event.jobId);
+        return;
       case 'result':
         flushFinal();
         activity.stop();
-        return showResult(event);
+        showResult(event);
+        return;
     }
   };
 
@@ -277,7 +301,8 @@ function plainQuietReporter(io: IO, essential: Essential): Reporter {
         if (essential === 'logs') io.out(`${logLine(event)}\n`);
         return;
       case 'warning':
-        return warn(event.message);
+        warn(event.message);
+        return;
       case 'interrupted':
       case 'local-interrupted':
       case 'timed-out':
