@@ -2,33 +2,19 @@ import type { JobsApi, ObjectStore, TrainingJob } from '../cloud/types.js';
 import { withRetry, type RetryOptions } from '../cloud/retry.js';
 import { ExitCode } from './exit-codes.js';
 import { ApiError, InterruptedError } from './errors.js';
-import { followJob, type FollowEvents } from './follow/follow.js';
+import { interruptedEvent, resultEvent, retryEvents, timedOutEvent, type Emit } from './events.js';
+import { followJob } from './follow/follow.js';
 import type { Cadence } from './follow/cadence.js';
 import { exitCodeForStatus, isTerminal } from './job-status.js';
 import type { Job } from './job.js';
 import type { CompleteSession } from './session/resolve.js';
-import { submitJob, type SubmitDeps, type SubmitEvents } from './submit.js';
+import { submitJob, type SubmitDeps } from './submit.js';
 
-/** How a followed job ended, for the one summary printed at the end. */
-export interface RunResult {
+/** How a followed job ended: the job as last read, for what comes after the run (`run --download`). */
+export interface RunEnding {
   job: TrainingJob;
   exitCode: number;
-  durationMs: number;
   outputs: { name: string; uri: string }[];
-}
-
-/** Everything a run reports, from packaging to the result; ui/ renders it for people or as NDJSON. */
-export interface RunEvents extends Required<SubmitEvents>, FollowEvents {
-  submitted(job: TrainingJob): void;
-  following(jobId: string, stopOnInterrupt: boolean): void;
-  detached(job: TrainingJob): void;
-  result(result: RunResult): void;
-  /** Ctrl-C: following stopped; `stopped` when the job was stopped too (--stop-on-interrupt). */
-  interrupted(job: { id: string; status?: string }, stopped: boolean): void;
-  /** Ctrl-C before the job was created: nothing was submitted. */
-  cancelled(): void;
-  timedOut(job: TrainingJob, afterMs: number): void;
-  stopping(jobId: string): void;
 }
 
 export interface RunDeps {
@@ -51,6 +37,10 @@ export interface RunOptions {
   retry?: Partial<RetryOptions>;
   /** After a create whose answer was lost, how long to look for the job before sending again. */
   lostCreateGraceMs?: number;
+  /** Read the job's events while following (core/follow/follow.ts). */
+  jobEvents?: boolean;
+  /** Told how the job ended, when it was followed to its end. */
+  onEnded?: (ending: RunEnding) => void;
 }
 
 /**
@@ -58,22 +48,27 @@ export interface RunOptions {
  * docs/exit-codes.md for how it ended: the job's status, 6 on --timeout, 130 on Ctrl-C (3 when
  * --stop-on-interrupt stopped the job).
  */
-export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, events: RunEvents, options: RunOptions): Promise<number> {
+export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, emit: Emit, options: RunOptions): Promise<number> {
   let jobId: string | undefined;
   let last: TrainingJob | undefined;
   try {
-    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, now: deps.now, signal: deps.signal, ...(options.retry ? { retry: options.retry } : {}), ...(options.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: options.lostCreateGraceMs } : {}) }, events);
+    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, now: deps.now, signal: deps.signal, ...(options.retry ? { retry: options.retry } : {}), ...(options.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: options.lostCreateGraceMs } : {}) }, emit);
     jobId = submission.jobId;
-    last = submission.job;
-    events.submitted(submission.job);
+    const created = (last = submission.job);
+    emit({ type: 'submitted', jobId: created.id, name: created.name, url: created.url ?? null, detail: { status: created.status } });
     if (options.detach || !job.wait) {
-      events.detached(submission.job);
+      emit({ type: 'detached', jobId: created.id, status: created.status, exitCode: 0, detached: true, url: created.url ?? null });
       return ExitCode.ok;
     }
-    events.following(jobId, options.stopOnInterrupt);
+    emit({ type: 'following', jobId, stopOnInterrupt: options.stopOnInterrupt });
     const started = deps.clock();
-    const result = await followJob(jobId, { jobs: deps.jobs, now: deps.clock, sleep: deps.sleep }, { ...events, status: (j, prev) => ((last = j), events.status(j, prev)) }, {
+    const tracked: Emit = (event) => {
+      if (event.type === 'status' && event.detail.job) last = event.detail.job;
+      emit(event);
+    };
+    const result = await followJob(jobId, { jobs: deps.jobs, now: deps.clock, sleep: deps.sleep }, tracked, {
       showLogs: job.show_logs,
+      ...(options.jobEvents ? { jobEvents: true } : {}),
       signal: deps.signal,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
       ...(options.cadence ? { cadence: options.cadence } : {}),
@@ -84,25 +79,27 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
       throw error;
     });
     if (result.outcome === 'timeout') {
-      events.timedOut(result.job, deps.clock() - started);
+      emit(timedOutEvent(result.job, deps.clock() - started));
       return ExitCode.timeout;
     }
     const exitCode = exitCodeForStatus(result.job.status);
     const durationMs = result.job.duration !== undefined ? result.job.duration * 1000 : deps.clock() - started;
-    events.result({ job: result.job, exitCode, durationMs, outputs: outputsOf(result.job, submission.plan.body) });
+    const outputs = outputsOf(result.job, submission.plan.body);
+    emit(resultEvent(result.job, exitCode, durationMs, outputs));
+    options.onEnded?.({ job: result.job, exitCode, outputs });
     return exitCode;
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;
     if (!jobId) {
-      events.cancelled();
+      emit({ type: 'cancelled', jobId: null, status: null, exitCode: 130, interrupted: true });
       return ExitCode.interrupted;
     }
     if (!options.stopOnInterrupt) {
-      events.interrupted({ id: jobId, ...(last ? { status: last.status } : {}) }, false);
+      emit(interruptedEvent(jobId, last?.status, false));
       return ExitCode.interrupted;
     }
-    const final = await stopAndWait(jobId, deps, events, options.stopWaitMs ?? 60_000, options.retry);
-    events.interrupted({ id: jobId, ...(final ? { status: final.status } : {}) }, true);
+    const final = await stopAndWait(jobId, deps, emit, options.stopWaitMs ?? 60_000, options.retry);
+    emit(interruptedEvent(jobId, final?.status, true));
     return ExitCode.jobStopped;
   }
 }
@@ -111,12 +108,12 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
 export async function stopAndWait(
   jobId: string,
   deps: Pick<RunDeps, 'jobs' | 'clock' | 'sleep'>,
-  events: Pick<RunEvents, 'stopping' | 'retry'>,
+  emit: Emit,
   maxWaitMs: number,
   retry?: Partial<RetryOptions>,
 ): Promise<TrainingJob | undefined> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...retry, onRetry: events.retry });
-  events.stopping(jobId);
+  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...retry, onRetry: retryEvents(emit) });
+  emit({ type: 'stopping', jobId });
   await call(() => deps.jobs.stopJob(jobId));
   const until = deps.clock() + maxWaitMs;
   let job: TrainingJob | undefined;

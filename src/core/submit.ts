@@ -9,7 +9,8 @@ import { planRequest, type RequestPlan } from './request/plan.js';
 import type { CompleteSession } from './session/resolve.js';
 import { parseOssUri } from './uris.js';
 import type { CodeUploadMode } from './package-code.js';
-import { uploadCode, uploadInputs, type PackagedCode, type UploadEvents } from './upload-code.js';
+import { uploadCode, uploadInputs, type PackagedCode } from './upload-code.js';
+import { retryEvents, type Emit } from './events.js';
 import { awaitCreated, type AwaitCreatedOptions } from './await-created.js';
 import { checkBucketRegion } from './bucket-region.js';
 
@@ -31,11 +32,6 @@ export interface SubmitDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** How long a not-found of the new job is waited through (core/await-created.ts). */
   awaitCreated?: AwaitCreatedOptions;
-}
-
-export interface SubmitEvents extends UploadEvents {
-  bucket?(bucket: string, origin: string): void;
-  retry?(error: ApiError, attempt: number, delayMs: number): void;
 }
 
 export interface Submission {
@@ -124,8 +120,8 @@ const LOST_CREATE_POLL_MS = 500;
  * Resolves the bucket, packages and uploads the code (once per content), and creates the job. A create whose
  * answer was lost is not sent twice: before trying again, the job is looked up by its (unique) name.
  */
-export async function submitJob(job: Job, session: CompleteSession, deps: SubmitDeps, events: SubmitEvents = {}): Promise<Submission> {
-  const retry = { ...deps.retry, ...(deps.signal ? { signal: deps.signal } : {}), ...(events.retry ? { onRetry: events.retry } : {}) };
+export async function submitJob(job: Job, session: CompleteSession, deps: SubmitDeps, emit: Emit = () => {}): Promise<Submission> {
+  const retry = { ...deps.retry, ...(deps.signal ? { signal: deps.signal } : {}), onRetry: retryEvents(emit) };
   const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...retry });
   const now = deps.now();
   const workspaceId = session.workspaceId.value;
@@ -138,7 +134,7 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
     if (!bucket) {
       throw new ConfigError(`Workspace ${workspaceId} has no default storage, and no OSS bucket is configured`, [], 'Set PAI_OSS_BUCKET_NAME (or session.oss_bucket_name in the job config) to a bucket in the job\'s region.');
     }
-    events.bucket?.(bucket, `the default storage of workspace ${workspaceId}`);
+    emit({ type: 'bucket', bucket, origin: `the default storage of workspace ${workspaceId}` });
   }
 
   // Before anything is uploaded or created: a bucket in another region ends here (core/bucket-region.ts).
@@ -148,8 +144,8 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
   let inputUris: Record<string, string> = {};
   if (bucket) {
     const upload = { store: deps.store, call, ...(deps.signal ? { signal: deps.signal } : {}) };
-    if (job.source_dir && !job.source_dir.startsWith('oss://')) codeKey = await uploadCode(await deps.packCode(job.source_dir, job.code_upload), bucket, upload, events);
-    inputUris = await uploadInputs(job, bucket, upload, events);
+    if (job.source_dir && !job.source_dir.startsWith('oss://')) codeKey = await uploadCode(await deps.packCode(job.source_dir, job.code_upload), bucket, upload, emit);
+    inputUris = await uploadInputs(job, bucket, upload, emit);
   }
 
   const submissionId = deps.submissionId ?? randomUUID();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { ObjectStore, UploadProgress } from '../cloud/types.js';
 import { UsageError } from './errors.js';
+import type { EventOf, Emit } from './events.js';
 import type { Job } from './job.js';
 import { planInputUpload, uploadInputFiles } from './input-upload.js';
 import { codePrefix, markerKey, type CodeTree } from './packaging/tree-digest.js';
@@ -28,16 +29,20 @@ export interface PackagedCode {
   tree?: CodeTree;
 }
 
-/** What the run reports while the code and inputs go up (core/run-job.ts names them for the reporters). */
-export interface UploadEvents {
-  packaged?(code: PackagedCode, uri: string): void;
-  uploadSkipped?(uri: string): void;
-  /** `files`: how many files the upload may send (those already in place are counted as they are checked). */
-  uploadStarted?(uri: string, bytes: number, files?: number): void;
-  uploadProgress?(progress: UploadProgress): void;
-  /** `sent`: what actually went up (files already in place are not sent again). */
-  uploaded?(uri: string, sent?: UploadFilesResult): void;
+/** The `packaged` event of a prepared code folder that goes to `uri`. */
+export function packagedEvent(code: PackagedCode, uri: string): EventOf<'packaged'> {
+  return { type: 'packaged', mode: code.kind, files: code.fileCount, bytes: code.totalBytes, ...(code.kind === 'archive' ? { archiveBytes: code.bytes } : {}), sha256: code.sha256, uri };
 }
+
+/** The `uploaded` event: `sent` is what actually went up (files already in place are not sent again). */
+function uploadedEvent(uri: string, sent: UploadFilesResult): EventOf<'uploaded'> {
+  return { type: 'uploaded', uri, done: true, sentFiles: sent.files, sentBytes: sent.bytes };
+}
+
+/** Upload progress as `upload-progress` events. */
+const progressTo = (emit: Emit) => (p: UploadProgress) => emit({ type: 'upload-progress', ...p });
+
+const ignore: Emit = () => {};
 
 export interface UploadDeps {
   store: ObjectStore;
@@ -68,20 +73,20 @@ export function markerBody(tree: CodeTree): Buffer {
  * nothing else is asked or sent. Otherwise the prefix is listed once, the missing or different files go up,
  * and the marker last, so a run that fails part-way leaves no marker and the next run sends only the rest.
  */
-export async function uploadCode(code: PackagedCode, bucket: string, deps: UploadDeps, events: UploadEvents = {}): Promise<string> {
+export async function uploadCode(code: PackagedCode, bucket: string, deps: UploadDeps, emit: Emit = ignore): Promise<string> {
   const key = codeKeyOf(code);
   const uri = `oss://${bucket}/${key}`;
-  events.packaged?.(code, uri);
+  emit(packagedEvent(code, uri));
   if (code.kind === 'archive') {
     const existing = await deps.call(() => deps.store.head(bucket, key));
     if (existing && existing.size === code.bytes) {
-      events.uploadSkipped?.(uri);
+      emit({ type: 'upload-skipped', uri, skipped: true });
       return key;
     }
-    events.uploadStarted?.(uri, code.bytes, 1);
+    emit({ type: 'upload-started', uri, bytes: code.bytes, files: 1, started: true });
     const path = code.path!;
-    await deps.call(() => deps.store.putFile(bucket, key, path, { ...(events.uploadProgress ? { onProgress: events.uploadProgress } : {}), ...(deps.signal ? { signal: deps.signal } : {}) }));
-    events.uploaded?.(uri, { files: 1, bytes: code.bytes });
+    await deps.call(() => deps.store.putFile(bucket, key, path, { onProgress: progressTo(emit), ...(deps.signal ? { signal: deps.signal } : {}) }));
+    emit(uploadedEvent(uri, { files: 1, bytes: code.bytes }));
     return key;
   }
   const tree = code.tree!;
@@ -90,23 +95,23 @@ export async function uploadCode(code: PackagedCode, bucket: string, deps: Uploa
   }
   const marker = markerKey(tree.digest);
   if (await deps.call(() => deps.store.head(bucket, marker))) {
-    events.uploadSkipped?.(uri);
+    emit({ type: 'upload-skipped', uri, skipped: true });
     return key;
   }
-  events.uploadStarted?.(uri, tree.totalBytes, tree.fileCount);
+  emit({ type: 'upload-started', uri, bytes: tree.totalBytes, files: tree.fileCount, started: true });
   const files = tree.files.map((f) => ({ abs: f.abs, key: key + f.path, size: f.size, sha256: f.sha256 }));
   const sent = await uploadFiles(deps.store, bucket, key, files, deps.call, {
     ...(deps.signal ? { signal: deps.signal } : {}),
-    ...(events.uploadProgress ? { onProgress: events.uploadProgress } : {}),
+    onProgress: progressTo(emit),
   });
   const body = markerBody(tree);
   await deps.call(() => deps.store.putContent(bucket, marker, body, { contentMd5: createHash('md5').update(body).digest('base64') }));
-  events.uploaded?.(uri, sent);
+  emit(uploadedEvent(uri, sent));
   return key;
 }
 
 /** Uploads every local-path input (content-addressed); returns the URI each channel points at. */
-export async function uploadInputs(job: Job, bucket: string, deps: UploadDeps, events: UploadEvents = {}): Promise<Record<string, string>> {
+export async function uploadInputs(job: Job, bucket: string, deps: UploadDeps, emit: Emit = ignore): Promise<Record<string, string>> {
   const uris: Record<string, string> = {};
   for (const [channel, loc] of Object.entries(job.inputs)) {
     if (typeof loc !== 'string' || /^[a-z]+:\/\//i.test(loc)) continue;
@@ -115,10 +120,10 @@ export async function uploadInputs(job: Job, bucket: string, deps: UploadDeps, e
     uris[channel] = uri;
     const sent = await uploadInputFiles(deps.store, bucket, plan, deps.call, {
       ...(deps.signal ? { signal: deps.signal } : {}),
-      ...(events.uploadProgress ? { onProgress: events.uploadProgress } : {}),
+      onProgress: progressTo(emit),
     });
-    if (sent.files === 0) events.uploadSkipped?.(uri);
-    else events.uploaded?.(uri, sent);
+    if (sent.files === 0) emit({ type: 'upload-skipped', uri, skipped: true });
+    else emit(uploadedEvent(uri, sent));
   }
   return uris;
 }

@@ -3,21 +3,25 @@ import { InterruptedError } from './errors.js';
 import { followJob, type FollowDeps, type FollowOptions } from './follow/follow.js';
 import { exitCodeForStatus } from './job-status.js';
 import { durationOf } from './list-query.js';
-import type { RunEvents } from './run-job.js';
+import { interruptedEvent, resultEvent, timedOutEvent, type Emit } from './events.js';
 
 /**
  * `logs --follow` and `status --wait`: follow a job someone else submitted, and exit as `run` would:
  * the job's exit code when it ends, 6 on --timeout, 130 on Ctrl-C (the job is left alone), and for a
  * plain `logs` (once) 0 after printing what is there.
  */
-export async function watchJob(jobId: string, deps: FollowDeps, events: RunEvents, options: FollowOptions): Promise<number> {
+export async function watchJob(jobId: string, deps: FollowDeps, emit: Emit, options: FollowOptions): Promise<number> {
   const started = deps.now();
   let status: string | undefined;
+  const tracked: Emit = (event) => {
+    if (event.type === 'status') status = event.status;
+    emit(event);
+  };
   try {
-    const result = await followJob(jobId, deps, { ...events, status: (j, prev) => ((status = j.status), events.status(j, prev)) }, options);
+    const result = await followJob(jobId, deps, tracked, options);
     if (result.outcome === 'snapshot') return ExitCode.ok;
     if (result.outcome === 'timeout') {
-      events.timedOut(result.job, deps.now() - started);
+      emit(timedOutEvent(result.job, deps.now() - started));
       return ExitCode.timeout;
     }
     const exitCode = exitCodeForStatus(result.job.status);
@@ -25,11 +29,11 @@ export async function watchJob(jobId: string, deps: FollowDeps, events: RunEvent
     const seconds = durationOf(result.job, new Date(deps.now()));
     const durationMs = seconds !== undefined ? seconds * 1000 : deps.now() - started;
     const outputs = result.job.outputs.filter((o) => o.uri).map((o) => ({ name: o.name, uri: o.uri! }));
-    events.result({ job: result.job, exitCode, durationMs, outputs });
+    emit(resultEvent(result.job, exitCode, durationMs, outputs));
     return exitCode;
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;
-    events.interrupted({ id: jobId, ...(status ? { status } : {}) }, false);
+    emit(interruptedEvent(jobId, status, false));
     return ExitCode.interrupted;
   }
 }

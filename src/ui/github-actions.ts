@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import type { RunResult } from '../core/run-job.js';
+import type { ResultFields, RunEvent } from '../core/events.js';
 import { formatDuration } from './format.js';
 import type { IO } from './io.js';
-import type { RunReporter } from './run-reporter.js';
+import type { Reporter } from './run-reporter.js';
 import { visible } from './sanitize.js';
 
 /**
@@ -19,7 +19,7 @@ import { visible } from './sanitize.js';
  * lines within one stream, so the job's lines can never come before the region's start. The region is closed
  * before any workflow command of our own.
  */
-export function withGitHubActions(inner: RunReporter, io: IO, env: Readonly<Record<string, string | undefined>>, options: { wrapLogs: boolean }): RunReporter {
+export function withGitHubActions(inner: Reporter, io: IO, env: Readonly<Record<string, string | undefined>>, options: { wrapLogs: boolean }): Reporter {
   if (env['GITHUB_ACTIONS'] !== 'true') return inner;
   let grouped = false;
   let token: string | undefined;
@@ -47,38 +47,58 @@ export function withGitHubActions(inner: RunReporter, io: IO, env: Readonly<Reco
     // Masked as everything else written is: the summary file is published with the run, outside the runner's own masking.
     if (file) appendFileSync(file, io.mask(markdown));
   };
+  /** A finished job: an `::error::` annotation when it failed, and its summary. */
+  const ended = (result: ResultFields) => {
+    if (result.exitCode !== 0) {
+      const reason = [result.reasonCode, result.reasonMessage].filter(Boolean).join(': ') || result.status;
+      io.err(`::error title=${escapeProperty(visible(`PAI job ${result.jobId} ${result.status}`))}::${escapeData(visible(reason))}\n`);
+    }
+    summary(jobSummary(result, io.mask));
+  };
+  const emit = (event: RunEvent): void => {
+    switch (event.type) {
+      case 'packaged':
+        open('Packaging and uploading the code');
+        inner.emit(event);
+        return;
+      case 'submitted':
+        close();
+        inner.emit(event);
+        return;
+      case 'log':
+        if (options.wrapLogs) pauseCommands();
+        inner.emit(event);
+        return;
+      case 'result':
+        resumeCommands();
+        inner.emit(event);
+        ended(event);
+        return;
+      case 'timed-out': {
+        resumeCommands();
+        inner.emit(event);
+        const { jobId, status, detail } = event;
+        summary(`### PAI job ${code(jobId, io.mask)}: still ${word(status, io.mask)}\n\nStopped following after ${formatDuration(detail.afterMs)} (--timeout).${detail.url ? ` Console: ${link(detail.url, io.mask)}` : ''}\n\n`);
+        return;
+      }
+      case 'interrupted':
+        resumeCommands();
+        inner.emit(event);
+        return;
+      case 'local-interrupted':
+        resumeCommands();
+        inner.emit(event);
+        // For machines (NDJSON, whose lines are not wrapped) a stopped local job is a result like any other.
+        if (!options.wrapLogs) ended(event);
+        return;
+      default:
+        inner.emit(event);
+        return;
+    }
+  };
   return {
     ...inner,
-    packaged(code, uri) {
-      open('Packaging and uploading the code');
-      inner.packaged(code, uri);
-    },
-    submitted(job) {
-      close();
-      inner.submitted(job);
-    },
-    log(instance, line) {
-      if (options.wrapLogs) pauseCommands();
-      inner.log(instance, line);
-    },
-    result(result) {
-      resumeCommands();
-      inner.result(result);
-      if (result.exitCode !== 0) {
-        const reason = [result.job.reasonCode, result.job.reasonMessage].filter(Boolean).join(': ') || result.job.status;
-        io.err(`::error title=${escapeProperty(visible(`PAI job ${result.job.id} ${result.job.status}`))}::${escapeData(visible(reason))}\n`);
-      }
-      summary(jobSummary(result, io.mask));
-    },
-    timedOut(job, afterMs) {
-      resumeCommands();
-      inner.timedOut(job, afterMs);
-      summary(`### PAI job ${code(job.id, io.mask)}: still ${word(job.status, io.mask)}\n\nStopped following after ${formatDuration(afterMs)} (--timeout).${job.url ? ` Console: ${link(job.url, io.mask)}` : ''}\n\n`);
-    },
-    interrupted(job, stopped) {
-      resumeCommands();
-      inner.interrupted(job, stopped);
-    },
+    emit,
     close() {
       resumeCommands();
       close();
@@ -91,17 +111,18 @@ export function withGitHubActions(inner: RunReporter, io: IO, env: Readonly<Reco
  * The Markdown summary of a finished job, for $GITHUB_STEP_SUMMARY. Every value from the service or the config
  * is masked (`mask`), then shown as inline code or plain words, so it can hold no link, image or HTML.
  */
-export function jobSummary({ job, exitCode, durationMs, outputs }: RunResult, mask: (text: string) => string = (t) => t): string {
+export function jobSummary(result: ResultFields, mask: (text: string) => string = (t) => t): string {
+  const { exitCode, status, reasonCode, reasonMessage, url, outputs } = result;
   const icon = exitCode === 0 ? '✅' : exitCode === 3 ? '⏹️' : '❌';
   const rows = [
-    ['Job', `${code(job.id, mask)} (${code(job.name, mask)})`],
-    ['Status', `${icon} ${word(job.status, mask)}`],
-    ['Duration', formatDuration(durationMs)],
+    ['Job', `${code(result.jobId, mask)} (${code(result.detail.name, mask)})`],
+    ['Status', `${icon} ${word(status, mask)}`],
+    ['Duration', formatDuration(result.detail.durationMs)],
   ];
-  if (exitCode !== 0 && (job.reasonCode || job.reasonMessage)) rows.push(['Reason', code([job.reasonCode, job.reasonMessage].filter(Boolean).join(': '), mask)]);
-  if (job.url) rows.push(['Console', link(job.url, mask)]);
+  if (exitCode !== 0 && (reasonCode || reasonMessage)) rows.push(['Reason', code([reasonCode, reasonMessage].filter(Boolean).join(': '), mask)]);
+  if (url) rows.push(['Console', link(url, mask)]);
   for (const o of outputs) rows.push([`Output ${code(o.name, mask)}`, code(o.uri, mask)]);
-  return `### PAI job ${icon} ${word(job.status, mask)}\n\n| | |\n| --- | --- |\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n\n`;
+  return `### PAI job ${icon} ${word(status, mask)}\n\n| | |\n| --- | --- |\n${rows.map(([k, v]) => `| ${k} | ${v} |`).join('\n')}\n\n`;
 }
 
 /**

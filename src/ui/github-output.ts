@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { appendFileSync } from 'node:fs';
-import type { RunReporter } from './run-reporter.js';
+import type { RunEvent } from '../core/events.js';
+import type { Reporter } from './run-reporter.js';
 
 /**
  * Under GitHub Actions, the step outputs `job-id`, `url` (once the job exists) and `status` (each time it is known:
@@ -9,7 +10,7 @@ import type { RunReporter } from './run-reporter.js';
  * process's own, which the step (action.yml) records itself. Values are written with a random delimiter, as the
  * runner's toolkit does, so no value can inject another output.
  */
-export function withGitHubOutput(inner: RunReporter, env: Readonly<Record<string, string | undefined>>): RunReporter {
+export function withGitHubOutput(inner: Reporter, env: Readonly<Record<string, string | undefined>>): Reporter {
   const file = env['GITHUB_OUTPUT'];
   if (env['GITHUB_ACTIONS'] !== 'true' || !file) return inner;
   const set = (values: Record<string, string | undefined>) => {
@@ -17,25 +18,26 @@ export function withGitHubOutput(inner: RunReporter, env: Readonly<Record<string
     for (const [name, value] of Object.entries(values)) if (value !== undefined) text += outputEntry(name, value);
     if (text) appendFileSync(file, text);
   };
-  return {
-    ...inner,
-    submitted(job) {
-      inner.submitted(job);
-      set({ 'job-id': job.id, url: job.url, status: job.status });
-    },
-    result(result) {
-      inner.result(result);
-      set({ 'job-id': result.job.id, url: result.job.url, status: result.job.status });
-    },
-    timedOut(job, afterMs) {
-      inner.timedOut(job, afterMs);
-      set({ status: job.status });
-    },
-    interrupted(job, stopped) {
-      inner.interrupted(job, stopped);
-      set({ 'job-id': job.id, status: job.status });
-    },
+  const emit = (event: RunEvent): void => {
+    inner.emit(event);
+    switch (event.type) {
+      case 'submitted':
+        set({ 'job-id': event.jobId, url: event.url ?? undefined, status: event.detail.status });
+        return;
+      case 'result':
+        set({ 'job-id': event.jobId, url: event.url ?? undefined, status: event.status });
+        return;
+      case 'timed-out':
+        set({ status: event.status });
+        return;
+      case 'interrupted':
+        set({ 'job-id': event.jobId, status: event.status ?? undefined });
+        return;
+      default:
+        return;
+    }
   };
+  return { ...inner, emit };
 }
 
 /** `name<<DELIM\nvalue\nDELIM\n`: the file command format that holds any value, newlines included. */

@@ -16,11 +16,6 @@ export function renderEventLine(event: JobEvent, style: ChalkInstance): string {
   return `${style.magenta('event')}  ${/\bWarning\b/.test(text) ? style.yellow(text) : text}`;
 }
 
-/** The NDJSON fields of an event (`{"event":"event", ...}` in run, logs and events --json). */
-export function eventRecord(jobId: string, event: JobEvent): Record<string, unknown> {
-  return { jobId, eventTime: event.time ?? null, text: event.text };
-}
-
 /** `status`: the last events, or a word on why there are none. */
 export function renderEventRows(events: readonly JobEvent[]): string[][] {
   return events.map((e) => ['event', eventText(e.text)]);

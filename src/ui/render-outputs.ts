@@ -2,6 +2,7 @@ import type { ChalkInstance } from 'chalk';
 import type { OutputChannel } from '../core/outputs/channels.js';
 import type { DownloadEvents, DownloadProgress, DownloadSummary, PlannedFile } from '../core/outputs/download.js';
 import { formatBytes } from './format.js';
+import { NDJSON_VERSION } from './run-reporter.js';
 import type { IO } from './io.js';
 import { visible } from './sanitize.js';
 import { columns } from './table.js';
@@ -80,5 +81,5 @@ export function renderDownloadSummary(summary: DownloadSummary, style: ChalkInst
 
 /** `run --download --json`: the download as one more NDJSON event after `result`. */
 export function downloadEvent(time: Date, jobId: string, status: string, channels: OutputChannel[], summary: DownloadSummary): string {
-  return JSON.stringify({ event: 'download', time: time.toISOString(), ...outputsJson(jobId, status, channels, summary) }) + '\n';
+  return JSON.stringify({ event: 'download', time: time.toISOString(), v: NDJSON_VERSION, ...outputsJson(jobId, status, channels, summary) }) + '\n';
 }

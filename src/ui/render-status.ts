@@ -1,9 +1,9 @@
 import type { ChalkInstance } from 'chalk';
 import type { TrainingJob } from '../cloud/types.js';
-import { RESERVING_STATUSES } from '../core/job-status.js';
+import { hasEnded, RESERVING_STATUSES } from '../core/job-status.js';
 import { formatDuration } from './format.js';
-import { shortInstance } from './run-reporter.js';
-import { visibleDeep } from './sanitize.js';
+import { shortInstance } from '../core/events.js';
+import { visible, visibleDeep } from './sanitize.js';
 import { columns } from './table.js';
 
 /** A status word in the colour of its meaning. */
@@ -19,7 +19,7 @@ export function paintStatus(status: string, style: ChalkInstance): string {
  * For a job that ended keeping its instances (SucceededReserving, FailedReserving): that they are kept, for
  * how long when the job's Settings say, and how to release them. Undefined for any other status.
  */
-export function instancesKeptNote(job: TrainingJob): string | undefined {
+export function instancesKeptNote(job: Pick<TrainingJob, 'id' | 'status' | 'reservedMinutes'>): string | undefined {
   if (!RESERVING_STATUSES.has(job.status)) return undefined;
   const span = job.reservedMinutes !== undefined ? ` for up to ${job.reservedMinutes} minute${job.reservedMinutes === 1 ? '' : 's'} after the end (Settings.JobReservedMinutes)` : '';
   return `Its instances are kept${span}; release them with: pai-process stop ${job.id}`;
@@ -85,4 +85,22 @@ export function jobJson(job: TrainingJob): Record<string, unknown> {
     outputs: job.outputs.map((o) => ({ name: o.name, uri: o.uri ?? null })),
     url: job.url ?? null,
   };
+}
+
+/** A single status value on stdout (`status --quiet`, `stop --quiet`), made visible. */
+export function renderStatusValue(status: string): string {
+  return `${visible(status)}\n`;
+}
+
+/** `stop`: where the job stands after the stop (its status made visible). */
+export function renderStopped(jobId: string, status: string | undefined, style: ChalkInstance): string {
+  return `${style.yellow('■')} Job ${jobId} is ${visible(status ?? 'stopping')}.\n`;
+}
+
+/** A plain `logs` that found no line: why, with the job's status when it was read. */
+export function renderNoLogLines(jobId: string, status: string | undefined): string {
+  const shown = status === undefined ? undefined : visible(status);
+  return status && hasEnded(status)
+    ? `No log lines for ${jobId} (${shown}).\n`
+    : `No log lines yet for ${jobId}${shown ? ` (${shown})` : ''}. Follow it with: pai-process logs ${jobId} --follow\n`;
 }

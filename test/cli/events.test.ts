@@ -94,7 +94,9 @@ describe('events while following', () => {
     expect(events.filter((x) => String(x['text']).includes('FailedScheduling'))).toHaveLength(1);
     expect(events.filter((x) => String(x['text']).includes('InsufficientQuota'))).toHaveLength(1);
     for (const e of events) {
-      expect(Object.keys(e).sort()).toEqual(['event', 'eventTime', 'jobId', 'text', 'time']);
+      expect(Object.keys(e).sort()).toEqual(['event', 'eventTime', 'jobId', 'text', 'time', 'v']);
+      expect(Object.keys(e).slice(0, 3)).toEqual(['event', 'time', 'v']);
+      expect(e['v']).toBe(1);
       expect(e['jobId']).toBe(job.id);
       expect(String(e['text']).startsWith(String(e['eventTime']))).toBe(true);
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { JobsApi, LogsQuery, TrainingJob } from '../../src/cloud/types.js';
-import { followJob, type FollowEvents } from '../../src/core/follow/follow.js';
+import type { Emit } from '../../src/core/events.js';
+import { followJob } from '../../src/core/follow/follow.js';
 
 const WORKERS = ['job1-worker-0', 'job1-worker-1', 'job1-worker-2'];
 
@@ -28,9 +29,10 @@ function slowLogs(delayMs: number, linesOf: (instance: string) => string[]) {
   return { jobs, seen };
 }
 
-function collect(): { events: FollowEvents; lines: string[] } {
+function collect(): { events: Emit; lines: string[] } {
   const lines: string[] = [];
-  return { lines, events: { status: () => {}, log: (instance, line) => lines.push(`${instance}: ${line}`), heartbeat: () => {}, retry: () => {} } };
+  // A log event names the worker by its short name (worker-0 of job1-worker-0): the instance is job1-<worker>.
+  return { lines, events: (e) => void (e.type === 'log' && lines.push(`${e.worker === null ? undefined : `job1-${e.worker}`}: ${e.line}`)) };
 }
 
 const deps = (jobs: JobsApi) => ({ jobs, now: () => Date.now(), sleep: (ms: number) => new Promise<void>((r) => setTimeout(r, ms)) });

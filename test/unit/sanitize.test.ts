@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createIO } from '../../src/ui/io.js';
+import { resultEvent } from '../../src/core/events.js';
 import { jobSummary } from '../../src/ui/github-actions.js';
 import { terminalSafe, visible, visibleDeep, visibleLines } from '../../src/ui/sanitize.js';
 
@@ -47,19 +48,19 @@ describe('making controls visible', () => {
 describe('the step summary', () => {
   const job = { id: 'train`x', name: '<b>n</b>', status: 'Failed<script>', reasonCode: 'E', reasonMessage: '``a|b``', url: 'https://evil.example/a)[x](https://b', instances: [], outputs: [], transitions: [], labels: {} };
   it('shows values from the service as code spans, never as Markdown, HTML or a link', () => {
-    const md = jobSummary({ job, exitCode: 1, durationMs: 1000, outputs: [{ name: 'model', uri: 'oss://b/`m`/' }] });
+    const md = jobSummary(resultEvent(job, 1, 1000, [{ name: 'model', uri: 'oss://b/`m`/' }]));
     expect(md).toContain('| Job | ``train`x`` (`<b>n</b>`) |');
     expect(md).toContain('| Status | ❌ `Failed<script>` |');
     expect(md).toContain('| Reason | ``` E: ``a\\|b`` ``` |');
     expect(md).toContain('| Console | `https://evil.example/a)[x](https://b` |');
     expect(md).toContain('| Output `model` | ``oss://b/`m`/`` |');
-    expect(jobSummary({ job: { ...job, status: 'Failed', url: 'https://pai.console.aliyun.com/?regionId=cn-hangzhou#/job/train1' }, exitCode: 1, durationMs: 0, outputs: [] })).toContain(
+    expect(jobSummary(resultEvent({ ...job, status: 'Failed', url: 'https://pai.console.aliyun.com/?regionId=cn-hangzhou#/job/train1' }, 1, 0, []))).toContain(
       '| Console | [open](https://pai.console.aliyun.com/?regionId=cn-hangzhou#/job/train1) |',
     );
   });
 
   it('masks before it escapes, so an escaped secret cannot slip past the mask', () => {
-    const md = jobSummary({ job: { ...job, reasonMessage: 'key a|b-secret' }, exitCode: 1, durationMs: 0, outputs: [] }, (t) => t.split('a|b-secret').join('****'));
+    const md = jobSummary(resultEvent({ ...job, reasonMessage: 'key a|b-secret' }, 1, 0, []), (t) => t.split('a|b-secret').join('****'));
     expect(md).toContain('key ****');
     expect(md).not.toContain('b-secret');
   });

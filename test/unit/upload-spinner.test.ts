@@ -19,12 +19,12 @@ function terminalReporter() {
 describe('the upload spinner', () => {
   it('says it is starting until the first byte, then shows progress, rate and time left', () => {
     const { reporter, updates, tick } = terminalReporter();
-    reporter.uploadStarted!('oss://b/k/', 2_000_000, 3);
-    reporter.uploadProgress!({ sent: 0, total: 2_000_000, files: 0, totalFiles: 3 });
+    reporter.emit({ type: 'upload-started', uri: 'oss://b/k/', bytes: 2_000_000, files: 3, started: true });
+    reporter.emit({ type: 'upload-progress', sent: 0, total: 2_000_000, files: 0, totalFiles: 3 });
     expect(updates.at(-1)).toBe('Uploading 3 files, 2.0 MB: starting…');
     expect(updates.join('\n')).not.toMatch(/0%|0 B\/s|ETA/);
     tick(1000);
-    reporter.uploadProgress!({ sent: 1_000_000, total: 2_000_000, files: 1, totalFiles: 3 });
+    reporter.emit({ type: 'upload-progress', sent: 1_000_000, total: 2_000_000, files: 1, totalFiles: 3 });
     expect(updates.at(-1)).toBe('Uploading 50% 1/3 files 1.0 MB/2.0 MB 1.0 MB/s ETA 1s');
     reporter.close();
   });

@@ -1,11 +1,10 @@
 import { abortableSleep } from '../../cloud/retry.js';
 import { InterruptedError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
-import type { JobEvent } from '../../core/follow/events.js';
 import { watchEvents } from '../../core/follow/watch-events.js';
 import { exitCodeForStatus } from '../../core/job-status.js';
 import type { SessionFlagValues } from '../flags.js';
-import { eventRecord, eventText } from '../../ui/render-events.js';
+import { eventsReporter } from '../../ui/run-reporter.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { sessionForJobCommands } from './job-session.js';
@@ -19,17 +18,13 @@ export async function eventsAction(jobId: string, opts: EventsOptions, inv: Invo
   const session = await sessionForJobCommands(inv, opts, { workspace: false });
   const { jobs } = await connect(inv, session);
   let count = 0;
-  const print = (e: JobEvent) => {
-    count++;
-    if (opts.json) io.out(JSON.stringify({ event: 'event', time: ctx.now().toISOString(), ...eventRecord(jobId, e) }) + '\n');
-    else io.out(eventText(e.text) + '\n');
-  };
+  const reporter = eventsReporter(io, ctx.now, opts.json === true, () => void count++);
   const interrupt = interruptSignal(inv);
   try {
     const job = await watchEvents(
       jobId,
       { jobs, now: Date.now, sleep: abortableSleep },
-      { event: print, retry: (error, attempt, delayMs) => io.err(`${error.message}; trying again in ${Math.round(delayMs / 100) / 10}s (attempt ${attempt + 1})\n`) },
+      reporter.emit,
       { follow: opts.follow === true, signal: interrupt.signal, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}) },
     );
     if (count === 0 && !opts.json) io.err(`No events for job ${jobId}.\n`);

@@ -1,18 +1,15 @@
-import { warner } from '../../ui/warn.js';
 import { dirname, resolve } from 'node:path';
 import type { ObjectStore } from '../../cloud/types.js';
 import type { LoadedJob } from '../../core/config/load-job.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { CliError, ConfigError, CredentialsError, UsageError } from '../../core/errors.js';
-import { ExitCode } from '../../core/exit-codes.js';
-import { isEnvName, localJobSpec, ossLocations, runLocalJob, runsFolder, SECRET_ENV_NAMES, type LocalRunEvents, type LocalRuntime } from '../../core/local/index.js';
+import { isEnvName, localJobSpec, ossLocations, runLocalJob, runsFolder, SECRET_ENV_NAMES, type LocalRuntime } from '../../core/local/index.js';
 import { jobName } from '../../core/request/job-name.js';
 import type { Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { flagValue, nameOf } from '../flags.js';
-import { reporterFor } from './reporter.js';
+import { interruptSignal, reported, reporterFor } from './reporter.js';
 import type { RunOptions } from './run.js';
-import { visible } from '../../ui/sanitize.js';
 
 interface SessionState {
   session: Session;
@@ -39,36 +36,18 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   const access = oss.downloads.length + oss.uploads.length > 0 ? await ossAccess(inv, state, oss.downloads) : {};
   const base = loaded.file ? dirname(resolve(ctx.cwd, loaded.file)) : ctx.cwd;
 
-  const interrupt = localInterrupt(inv);
+  // The first Ctrl-C stops the job gracefully, the second kills it (the job is ours: nothing keeps running).
+  const interrupt = interruptSignal(inv, 2);
   // With --quiet a local job's essential output is its own log lines.
   const reporter = await reporterFor(inv, 'logs');
-  const started = Date.now();
-  const events: LocalRunEvents = {
-    status: reporter.status,
-    log: reporter.log,
-    result: reporter.result,
-    packaged: reporter.packaged,
-    uploaded: reporter.uploaded,
-    retry: reporter.retry,
-    // The NDJSON reporter's "interrupted" means a cloud job left running (130) or stopped (3); a local job
-    // interrupted is stopped and exits 130, so machines get a result that says exactly that.
-    interrupted: inv.options.json
-      ? (job) => reporter.result({ job: { id: job.id, name: job.id, status: 'Stopped', reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', instances: [], outputs: [], transitions: [], labels: {} }, exitCode: ExitCode.interrupted, durationMs: Date.now() - started, outputs: [] })
-      : reporter.interrupted,
-    warning: warner(io),
-    staging: (dir) => inv.options.quiet || io.err(`${visible(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}.`)} Ctrl-C stops it.\n`),
-  };
-  try {
-    return await runLocalJob(
+  return reported(reporter, interrupt, () =>
+    runLocalJob(
       spec,
       { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: Date.now, ...(ctx.retry ? { retry: ctx.retry } : {}) },
-      events,
+      reporter.emit,
       { runs: runsFolder(base), runtime, installRequirements: opts.installRequirements === true, passEnv, nameOf, ...(maxCodeSize !== undefined ? { maxCodeSize } : {}) },
-    );
-  } finally {
-    interrupt.dispose();
-    reporter.close();
-  }
+    ),
+  );
 }
 
 /** Flags about following a cloud job mean nothing here; saying so beats ignoring them. */
@@ -135,20 +114,6 @@ async function ossAccess(inv: Invocation, state: SessionState, downloads: string
   io.addSecret(credentials.securityToken);
   const { OssObjectStore } = await import('../../cloud/oss/store.js');
   return { store: new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential, ...(ctx.loadLibrary ? { loadLibrary: () => ctx.loadLibrary?.('ali-oss') } : {}) }) };
-}
-
-/** Ctrl-C, SIGTERM and SIGHUP: the first stops the job (SIGTERM, then SIGKILL after a grace period), the second kills it now, a third exits at once. */
-function localInterrupt(inv: Invocation): { signal: AbortSignal; force: AbortSignal; dispose: () => void } {
-  const stop = new AbortController();
-  const kill = new AbortController();
-  let count = 0;
-  const unsubscribe = inv.ctx.onSignal?.(() => {
-    count++;
-    if (count === 1) stop.abort();
-    else if (count === 2) kill.abort();
-    else inv.ctx.exitNow?.(ExitCode.interrupted);
-  });
-  return { signal: stop.signal, force: kill.signal, dispose: () => unsubscribe?.() };
 }
 
 function lowerFirst(text: string): string {

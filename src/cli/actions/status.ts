@@ -1,11 +1,10 @@
-import { visible } from '../../ui/sanitize.js';
 import { parseDuration } from '../../core/duration.js';
 import { ApiError, CliError, InterruptedError, NotFoundError, UsageError } from '../../core/errors.js';
 import { lastEvents, type JobEvent } from '../../core/follow/events.js';
 import type { SessionFlagValues } from '../flags.js';
 import { writeJson } from '../../ui/json.js';
 import { renderEventRows } from '../../ui/render-events.js';
-import { jobJson, renderJobStatus } from '../../ui/render-status.js';
+import { jobJson, renderJobStatus, renderStatusValue } from '../../ui/render-status.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
@@ -27,7 +26,7 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
   if (!opts.wait) {
     const job = await retrying(inv)(() => jobs.getJob(jobId));
     if (opts.quiet) {
-      io.out(`${visible(job.status)}\n`);
+      io.out(renderStatusValue(job.status));
       return;
     }
     // The last events say why a job waits or failed. They are a hint: a refusal (RAM, a service without

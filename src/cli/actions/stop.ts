@@ -1,15 +1,16 @@
 import { abortableSleep } from '../../cloud/retry.js';
 import { UsageError } from '../../core/errors.js';
+import type { Emit } from '../../core/events.js';
 import { isTerminal } from '../../core/job-status.js';
 import { stopAndWait } from '../../core/run-job.js';
 import type { SessionFlagValues } from '../flags.js';
 import { writeJson } from '../../ui/json.js';
+import { renderStatusValue, renderStopped } from '../../ui/render-status.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
-import { visible } from '../../ui/sanitize.js';
 
 type StopOptions = SessionFlagValues & CommonOptions & { yes?: boolean };
 
@@ -33,8 +34,10 @@ export async function stopAction(jobId: string, opts: StopOptions, inv: Invocati
     else io.err(`Job ${jobId} has already ended (${before.status}); nothing to stop.\n`);
     return;
   }
-  const final = await stopAndWait(jobId, { jobs, clock: Date.now, sleep: abortableSleep }, { stopping: (id) => (opts.quiet ? undefined : io.err(`Stopping ${id}…\n`)), retry: () => {} }, 60_000, ctx.retry);
+  // Only its `stopping` is shown (a retry is not, as before), and not with --quiet.
+  const emit: Emit = (event) => void (event.type === 'stopping' && !opts.quiet && io.err(`Stopping ${event.jobId}…\n`));
+  const final = await stopAndWait(jobId, { jobs, clock: Date.now, sleep: abortableSleep }, emit, 60_000, ctx.retry);
   if (opts.json) writeJson(io, { id: jobId, status: final?.status ?? null, stopped: true });
-  else if (opts.quiet) io.out(`${visible(final?.status ?? 'Stopping')}\n`);
-  else io.err(`${style.yellow('■')} Job ${jobId} is ${visible(final?.status ?? 'stopping')}.\n`);
+  else if (opts.quiet) io.out(renderStatusValue(final?.status ?? 'Stopping'));
+  else io.err(renderStopped(jobId, final?.status, style));
 }

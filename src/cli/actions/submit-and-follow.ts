@@ -5,13 +5,13 @@ import { join } from 'node:path';
 import { abortableSleep } from '../../cloud/retry.js';
 import type { Job } from '../../core/job.js';
 import type { Backends } from '../../cloud/index.js';
-import { runJob, type RunOptions, type RunResult } from '../../core/run-job.js';
+import { runJob, type RunEnding, type RunOptions } from '../../core/run-job.js';
 import { withGitHubOutput } from '../../ui/github-output.js';
 import type { CompleteSession } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { nameOf } from '../flags.js';
 import { connect } from './connect.js';
-import { interruptSignal, reporterFor } from './reporter.js';
+import { interruptSignal, reported, reporterFor } from './reporter.js';
 
 /**
  * `run` for real: credentials, the cloud adapters, a reporter for the terminal or NDJSON, Ctrl-C wiring
@@ -21,15 +21,13 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
   const { ctx, io } = inv;
   const backends = await connect(inv, session);
   const interrupt = interruptSignal(inv);
-  let ended: RunResult | undefined;
-  const inner = withGitHubOutput(await reporterFor(inv, 'id'), ctx.env);
   // The job and its output channels as the run ended, for --download.
-  const reporter: typeof inner = { ...inner, result: (r) => ((ended = r), inner.result(r)) };
+  let ended: RunEnding | undefined;
+  const reporter = withGitHubOutput(await reporterFor(inv, 'id'), ctx.env);
+  const { prepareCode } = await import('../../core/package-code.js');
   const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
-  let exitCode: number;
-  try {
-    const { prepareCode } = await import('../../core/package-code.js');
-    exitCode = await runJob(
+  const exitCode = await reported(reporter, interrupt, () =>
+    runJob(
       job,
       session,
       {
@@ -40,14 +38,10 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
         sleep: abortableSleep,
         signal: interrupt.signal,
       },
-      reporter,
-      { ...options, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}), ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}) },
-    );
-  } finally {
-    interrupt.dispose();
-    reporter.close();
-    await rm(work, { recursive: true, force: true });
-  }
+      reporter.emit,
+      { ...options, jobEvents: reporter.jobEvents, onEnded: (e) => void (ended = e), ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}), ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}) },
+    ),
+  ).finally(() => rm(work, { recursive: true, force: true }));
   if (options.download !== undefined) await downloadAfterRun(inv, backends, ended, exitCode, options.download);
   return exitCode;
 }
@@ -57,7 +51,7 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
  * after any other ending nothing is downloaded (a failed job's outputs are partial at best), and stderr says so.
  * A failed download exits with its own code (5, 4, 2), since the copy the user asked for is missing.
  */
-async function downloadAfterRun(inv: Invocation, backends: Backends, ended: RunResult | undefined, exitCode: number, dir: string): Promise<void> {
+async function downloadAfterRun(inv: Invocation, backends: Backends, ended: RunEnding | undefined, exitCode: number, dir: string): Promise<void> {
   const { io } = inv;
   if (exitCode !== 0 || !ended) {
     io.err(`Nothing downloaded: the job did not succeed${ended ? '' : ' (or was not followed to its end)'}.${ended ? ` Its outputs: pai-process outputs ${ended.job.id}` : ''}

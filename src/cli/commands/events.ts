@@ -15,7 +15,7 @@ export function registerEvents(program: Command, inv: Invocation): void {
     'after',
     `
 Each event once, as the service wrote it, one per line on stdout. With --json, one JSON
-record per event: {"event":"event","time","jobId","eventTime","text"}. --follow reads
+record per event: {"event":"event","time","v","jobId","eventTime","text"}. --follow reads
 every 10 s and exits as logs --follow does: 0 succeeded, 1 failed, 3 stopped, 130 Ctrl-C.
 
 Examples:

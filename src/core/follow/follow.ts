@@ -1,26 +1,13 @@
 import type { JobsApi, TrainingJob } from '../../cloud/types.js';
 import { withRetry, type RetryOptions } from '../../cloud/retry.js';
-import type { ApiError } from '../errors.js';
 import { InterruptedError } from '../errors.js';
+import { jobEvent, retryEvents, shortInstance, statusEvent, type Emit } from '../events.js';
 import { hasEnded } from '../job-status.js';
 import { CallBudget } from './budget.js';
 import { CADENCE, idleIntervalMs, type Cadence } from './cadence.js';
-import { EventWatch, type JobEvent } from './events.js';
+import { EventWatch } from './events.js';
 import type { LogStream, PageRead } from './log-stream.js';
 import { Streams } from './streams.js';
-
-export interface FollowEvents {
-  /** The job's status changed (or was first seen: `previous` undefined). */
-  status(job: TrainingJob, previous: string | undefined): void;
-  /** One log line, without its trailing newline; `instance` is set when the job has several instances. */
-  log(instance: string | undefined, line: string): void;
-  /** No log line for a while; the job is still `job.status`. */
-  heartbeat(job: TrainingJob, quietMs: number): void;
-  /** A call failed and will be tried again. */
-  retry(error: ApiError, attempt: number, delayMs: number): void;
-  /** One of the job's events, shown once (events.ts says when they are read). Without it, none are read. */
-  event?(event: JobEvent): void;
-}
 
 export interface FollowDeps {
   jobs: JobsApi;
@@ -41,6 +28,8 @@ export interface FollowOptions {
   instance?: string;
   /** Print what the service holds now and return (`logs` without --follow). */
   once?: boolean;
+  /** Read the job's events too, each emitted once (events.ts says when they are read); a quiet report shows none. */
+  jobEvents?: boolean;
 }
 
 export type FollowResult = { outcome: 'ended' | 'timeout' | 'snapshot'; job: TrainingJob };
@@ -59,11 +48,11 @@ interface Slot {
  * status read among them. Every call goes through the retry policy; what cannot be retried is thrown. Ctrl-C
  * (the signal) throws an InterruptedError; the job is left alone here, the caller decides what to do with it.
  */
-export async function followJob(jobId: string, deps: FollowDeps, events: FollowEvents, options: FollowOptions): Promise<FollowResult> {
+export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, options: FollowOptions): Promise<FollowResult> {
   const cadence: Cadence = { ...CADENCE, ...options.cadence };
   const { signal } = options;
   const started = deps.now();
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...options.retry, ...(signal ? { signal } : {}), onRetry: events.retry });
+  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...options.retry, ...(signal ? { signal } : {}), onRetry: retryEvents(emit) });
   // A snapshot reads what is there page after page, as the SDK does; following spends the one budget.
   const budget = new CallBudget(cadence.callSpacingMs, deps.now, deps.sleep);
   const jobs = options.once ? deps.jobs : budget.wrap(deps.jobs, signal);
@@ -73,8 +62,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   let lastLineAt = deps.now();
   let lastHeartbeatAt = lastLineAt;
   // Why a job waits: its events, read on the same budget (events.ts decides when).
-  const onEvent = events.event?.bind(events);
-  const eventWatch = onEvent && jobs.listEvents && !options.once ? new EventWatch(cadence) : undefined;
+  const eventWatch = options.jobEvents && jobs.listEvents && !options.once ? new EventWatch(cadence) : undefined;
 
   const tailed = new Set<LogStream>();
   /** One page of a stream (after moving it to its last `tail` lines, the first time). */
@@ -87,8 +75,8 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     }
     const read = await stream.readPage((lines) => {
       if (closed || !streams.has(stream)) return;
-      const prefix = streams.prefixed ? stream.instanceId : undefined;
-      for (const line of lines) for (const part of splitLine(line)) events.log(prefix, part);
+      const worker = streams.prefixed && stream.instanceId ? shortInstance(jobId, stream.instanceId) : null;
+      for (const line of lines) for (const part of splitLine(line)) emit({ type: 'log', worker, line: part });
     }, signal);
     if (read.count > 0) {
       lastLineAt = lastHeartbeatAt = deps.now();
@@ -113,7 +101,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   };
 
   let job = await call(() => jobs.getJob(jobId));
-  reportStatus(events, job, undefined);
+  reportStatus(emit, job, undefined);
   streams.update(job);
   eventWatch?.observe(job, deps.now());
 
@@ -156,7 +144,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     job = await call(() => jobs.getJob(jobId));
     for (const stream of streams.update(job)) slotOf(stream);
     const changed = job.status !== previous;
-    if (changed && !closed) reportStatus(events, job, previous);
+    if (changed && !closed) reportStatus(emit, job, previous);
     eventWatch?.observe(job, deps.now());
     // Often while the job changes or has no instance to read logs from; less often while it is steady.
     statusInterval = changed || job.instances.length === 0 ? cadence.statusMinMs : Math.min(cadence.statusMaxMs, statusInterval * cadence.statusBackoff);
@@ -187,10 +175,10 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   /** New events, each shown once; a read that fails for good ends the events of this follow, not the follow. */
   const eventSlot: Slot = { eligibleAt: Infinity, key: Infinity, inFlight: false };
   const readEvents = async () => {
-    if (!eventWatch || !onEvent) return;
+    if (!eventWatch) return;
     try {
       const fresh = await eventWatch.read(jobs, jobId, call, deps.now());
-      if (!closed) for (const e of fresh) onEvent(e);
+      if (!closed) for (const e of fresh) emit(jobEvent(jobId, e));
     } catch (error) {
       if (error instanceof InterruptedError) throw error;
       eventWatch.stop();
@@ -211,7 +199,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
       if (options.timeoutMs !== undefined && now - started >= options.timeoutMs) return { outcome: 'timeout', job };
       if (options.showLogs && now - lastHeartbeatAt >= cadence.heartbeatMs) {
         lastHeartbeatAt = now;
-        events.heartbeat(job, now - lastLineAt);
+        emit({ type: 'heartbeat', status: job.status, quietMs: now - lastLineAt });
       }
       // The read due longest goes first; the status read is one of them.
       let pick: { slot: Slot; task: () => Promise<void> } | undefined;
@@ -298,17 +286,17 @@ async function nap(deps: FollowDeps, ms: number, signal: AbortSignal | undefined
  * A status change, with the statuses the job passed through between two reads (from its StatusTransitions),
  * so a short Queuing between two polls is still shown, whatever the poll timing.
  */
-function reportStatus(events: FollowEvents, job: TrainingJob, previous: string | undefined): void {
+function reportStatus(emit: Emit, job: TrainingJob, previous: string | undefined): void {
   const seen = job.transitions.map((t) => t.status).filter((s) => s);
   let from = previous === undefined ? 0 : seen.lastIndexOf(previous) + 1;
   if (previous !== undefined && from === 0) from = seen.length; // the previous status is not in the history: nothing to replay
   let shown = previous;
   for (const status of seen.slice(from)) {
     if (status === job.status) break;
-    events.status({ ...job, status }, shown);
+    emit(statusEvent({ ...job, status }, shown));
     shown = status;
   }
-  events.status(job, shown);
+  emit(statusEvent(job, shown));
 }
 
 /** A line as printed: without its trailing newline; a multi-line entry becomes several lines. */

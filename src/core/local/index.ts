@@ -6,6 +6,6 @@ export { contractEnv, distributedEnv, envName, hyperparametersFile, pythonJson, 
 export { CONTAINER_PATHS, containerName, dockerRunArgs, requireDocker, type DockerWorkerInput, type Mount } from './docker.js';
 export { CREDENTIAL_ENV_NAMES, isEnvName, jobEnvironment, SECRET_ENV_NAMES } from './job-env.js';
 export { createRunFolder, runLayout, runsFolder, type RunLayout } from './layout.js';
-export { DEFAULT_GRACE_MS, dockerInput, runLocalJob, type LocalRunDeps, type LocalRunEvents, type LocalRunOptions, type LocalRuntime } from './run-local.js';
+export { DEFAULT_GRACE_MS, dockerInput, runLocalJob, type LocalRunDeps, type LocalRunOptions, type LocalRuntime } from './run-local.js';
 export { localJobSpec, ossLocations, type LocalJobSpec } from './spec.js';
 export type { Staged, StagedInput } from './stage.js';

@@ -1,6 +1,7 @@
 import { cp, mkdir, stat } from 'node:fs/promises';
 import type { ObjectStore } from '../../cloud/types.js';
 import { CliError, ConfigError, ServiceError } from '../errors.js';
+import type { Emit } from '../events.js';
 import { asDirUri } from '../uris.js';
 import { asDir } from './contract.js';
 import { uploadFolder, type Call } from './oss-transfer.js';
@@ -33,7 +34,7 @@ export async function deliverOutputs(
   outputs: Readonly<Record<string, string>>,
   folders: Readonly<Record<string, string>>,
   deps: { store?: ObjectStore; call: Call },
-  events: { uploaded?(uri: string): void },
+  emit: Emit,
 ): Promise<DeliveredOutput[]> {
   const delivered: DeliveredOutput[] = [];
   for (const [name, location] of Object.entries(outputs)) {
@@ -45,7 +46,7 @@ export async function deliverOutputs(
         delivered.push({ name, uri: asDir(location) });
       } else if (deps.store) {
         await uploadFolder(deps.store, deps.call, folder, location, `outputs.${name}`);
-        events.uploaded?.(asDirUri(location));
+        emit({ type: 'uploaded', uri: asDirUri(location), done: true });
         delivered.push({ name, uri: asDirUri(location) });
       } else {
         delivered.push({ name, uri: asDir(folder) });

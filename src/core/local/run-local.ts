@@ -1,11 +1,11 @@
 import { delimiter } from 'node:path';
-import type { ObjectStore, TrainingJob } from '../../cloud/types.js';
+import type { ObjectStore } from '../../cloud/types.js';
 import { withRetry, type RetryOptions } from '../../cloud/retry.js';
 import { ConfigError, InterruptedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { NameOf } from '../option-names.js';
 import { exitCodeForStatus } from '../job-status.js';
-import type { RunEvents } from '../run-job.js';
+import { retryEvents, type Emit, type EventOf } from '../events.js';
 import { contractEnv, distributedEnv, type ContractPaths } from './contract.js';
 import { CONTAINER_PATHS, containerInputPath, containerName, dockerRunArgs, killContainer, requireDocker, type Mount } from './docker.js';
 import { freePort } from './free-port.js';
@@ -51,14 +51,6 @@ export interface LocalRunDeps {
   retry?: Partial<RetryOptions>;
 }
 
-/** What a local run reports: the cloud run's events (so the same reporters render it), plus warnings. */
-export interface LocalRunEvents extends Pick<RunEvents, 'status' | 'log' | 'result' | 'interrupted' | 'packaged' | 'uploaded' | 'retry'> {
-  /** Something the user may not expect; always said before the job's first status. */
-  warning(message: string): void;
-  /** The checks passed and the job is being staged in this new run folder. */
-  staging?(runDir: string): void;
-}
-
 export const DEFAULT_GRACE_MS = 10_000;
 
 /**
@@ -67,21 +59,23 @@ export const DEFAULT_GRACE_MS = 10_000;
  * 130 on Ctrl-C (the job is ours, so it is stopped: nothing keeps running). What cannot start at all is
  * thrown as a CliError with its own code (a config problem 2, no Docker engine 5, ...).
  */
-export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRunEvents, options: LocalRunOptions): Promise<number> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: events.retry });
-  const job = new JobState(spec, events);
+export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, emit: Emit, options: LocalRunOptions): Promise<number> {
+  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: retryEvents(emit) });
+  const job = new JobState(spec.name, emit);
+  const begun = deps.clock();
+  const warn = (message: string) => emit({ type: 'warning', message });
   try {
-    await preflight(spec, deps, events, options);
+    await preflight(spec, deps, warn, options);
     const layout = runLayout(await createRunFolder(options.runs, spec.name));
-    events.staging?.(layout.root);
-    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), call, signal: deps.signal, nameOf: options.nameOf, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, events);
+    emit({ type: 'local-started', jobId: spec.name, runDir: layout.root, runtime: options.runtime, image: spec.image });
+    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), call, signal: deps.signal, nameOf: options.nameOf, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, emit);
     const requirements = requirementsFile(layout.usercode);
     if (!options.installRequirements && (requirements || spec.requirements.length > 0)) {
       const what = [requirements, spec.requirements.length > 0 ? 'the job\'s requirements' : undefined].filter(Boolean).join(' and ');
-      events.warning(`${what} not installed: PAI installs them before the command; here, pass ${options.nameOf('install_requirements')} to install them into a virtualenv in ${layout.venv}`);
+      warn(`${what} not installed: PAI installs them before the command; here, pass ${options.nameOf('install_requirements')} to install them into a virtualenv in ${layout.venv}`);
     }
     if (options.installRequirements && !requirements && spec.requirements.length === 0) {
-      events.warning(`${options.nameOf('install_requirements')}: the code has no requirements.txt and the job no requirements; there is nothing to install`);
+      warn(`${options.nameOf('install_requirements')}: the code has no requirements.txt and the job no requirements; there is nothing to install`);
     }
     if (deps.signal.aborted) throw new InterruptedError('Interrupted');
 
@@ -90,7 +84,7 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events
     const deadline = spec.maxRunTime !== undefined ? started + spec.maxRunTime * 1000 : undefined;
     const budget = () => (deadline === undefined ? undefined : Math.max(0, deadline - deps.clock()));
     const workerOptions = () => ({ signal: deps.signal, ...(deps.force ? { force: deps.force } : {}), graceMs: options.graceMs ?? DEFAULT_GRACE_MS, ...(deadline !== undefined ? { maxRunTimeMs: budget()! } : {}) });
-    const log = (worker: string, line: string) => events.log(spec.instanceCount > 1 ? worker : undefined, line);
+    const log = (worker: string, line: string) => emit({ type: 'log', worker: spec.instanceCount > 1 ? worker : null, line });
 
     let env = { ...jobEnvironment(deps.env, options.passEnv), ...spec.environments };
     if (options.runtime === 'plain') {
@@ -99,8 +93,8 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events
       if (options.installRequirements && (requirements || spec.requirements.length > 0)) {
         const python3 = onPath('python3', env)!;
         for (const argv of virtualenvCommands(layout, python3, requirements, spec.requirements)) {
-          const outcome = await runWorkers([{ name: 'setup', argv, cwd: layout.usercode, env }], workerOptions(), (_w, line) => events.log(undefined, line));
-          if (outcome.kind !== 'succeeded') return await finish(job, outcome, deps, started, staged, spec, events, `installing the requirements (${argv.slice(0, 3).map((a) => a.split('/').pop()).join(' ')})`);
+          const outcome = await runWorkers([{ name: 'setup', argv, cwd: layout.usercode, env }], workerOptions(), (_w, line) => emit({ type: 'log', worker: null, line }));
+          if (outcome.kind !== 'succeeded') return await finish(job, outcome, deps, started, staged, spec, emit, `installing the requirements (${argv.slice(0, 3).map((a) => a.split('/').pop()).join(' ')})`);
         }
         env = { ...env, ...virtualenvEnv(layout, env['PATH']) };
       }
@@ -115,16 +109,17 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events
         : dockerWorker(name, spec, layout, staged, { ...passedEnv(deps.env, options.passEnv ?? []), ...distributed }, options.installRequirements, deps.env);
     });
     const outcome = await runWorkers(workers, workerOptions(), log);
-    return await finish(job, outcome, deps, started, staged, spec, events);
+    return await finish(job, outcome, deps, started, staged, spec, emit);
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;
-    events.interrupted({ id: spec.name, status: 'Stopped' }, true);
+    const durationMs = deps.clock() - begun;
+    emit({ type: 'local-interrupted', jobId: spec.name, status: 'Stopped', exitCode: ExitCode.interrupted, durationSeconds: Math.round(durationMs / 1000), reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', url: null, outputs: [], detail: { name: spec.name, durationMs } });
     return ExitCode.interrupted;
   }
 }
 
 /** Everything that can be refused before a file is written: missing OSS access, output paths, Docker, python3. */
-async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRunEvents, options: LocalRunOptions): Promise<void> {
+async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, warn: (message: string) => void, options: LocalRunOptions): Promise<void> {
   const oss = ossLocations(spec);
   if (!deps.store && oss.downloads.length > 0) {
     throw new ConfigError(
@@ -136,7 +131,7 @@ async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRu
   if (!deps.store) {
     for (const label of oss.uploads) {
       const channel = label.slice('outputs.'.length);
-      events.warning(`${label} (${spec.outputs[channel]}) will not be uploaded: ${deps.noStoreReason ?? 'no OSS session'}. It stays in the run folder's output/${channel}/`);
+      warn(`${label} (${spec.outputs[channel]}) will not be uploaded: ${deps.noStoreReason ?? 'no OSS session'}. It stays in the run folder's output/${channel}/`);
     }
   }
   await checkOutputPaths(spec.outputs);
@@ -148,12 +143,12 @@ async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRu
 }
 
 /** How the run ended → status, outputs, summary, exit code. */
-async function finish(job: JobState, outcome: WorkersOutcome, deps: LocalRunDeps, started: number, staged: Staged, spec: LocalJobSpec, events: LocalRunEvents, setup?: string): Promise<number> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: events.retry });
+async function finish(job: JobState, outcome: WorkersOutcome, deps: LocalRunDeps, started: number, staged: Staged, spec: LocalJobSpec, emit: Emit, setup?: string): Promise<number> {
+  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: retryEvents(emit) });
   if (outcome.kind === 'interrupted') throw new InterruptedError('Interrupted');
   let outputs = Object.entries(staged.outputs).map(([name, folder]) => ({ name, uri: `${folder}/` }));
   if (outcome.kind === 'succeeded') {
-    outputs = await deliverOutputs(spec.outputs, staged.outputs, { ...(deps.store ? { store: deps.store } : {}), call }, events);
+    outputs = await deliverOutputs(spec.outputs, staged.outputs, { ...(deps.store ? { store: deps.store } : {}), call }, emit);
     job.set('Succeed');
   } else if (outcome.kind === 'timed-out') {
     job.set('Failed', 'MaxRunTimeExceeded', `the job ran longer than max_run_time (${durationText(spec.maxRunTime ?? 0)}) and was stopped`);
@@ -164,29 +159,30 @@ async function finish(job: JobState, outcome: WorkersOutcome, deps: LocalRunDeps
     const others = !setup && spec.instanceCount > 1 ? '; the other workers were stopped' : '';
     job.set('Failed', setup ? 'RequirementsFailed' : 'WorkerFailed', `${who} ${how}${others}`);
   }
-  const exitCode = exitCodeForStatus(job.current.status);
-  events.result({ job: job.current, exitCode, durationMs: deps.clock() - started, outputs });
+  const exitCode = exitCodeForStatus(job.status);
+  const durationMs = deps.clock() - started;
+  const { reasonCode, reasonMessage } = job.current.detail;
+  emit({ type: 'result', jobId: spec.name, status: job.status, exitCode, durationSeconds: Math.round(durationMs / 1000), reasonCode: reasonCode ?? null, reasonMessage: reasonMessage ?? null, url: null, outputs, detail: { name: spec.name, durationMs } });
   return exitCode;
 }
 
-/** The job as the reporters know jobs (a TrainingJob), with each status change told once. */
+/** The local job's status, each change told once as a `status` event (with its reason, as on PAI). */
 class JobState {
-  current: TrainingJob;
+  current: EventOf<'status'>;
 
-  constructor(spec: LocalJobSpec, private readonly events: LocalRunEvents) {
-    const instances = Array.from({ length: spec.instanceCount }, (_, i) => ({ name: `worker-${i}` }));
-    this.current = { id: spec.name, name: spec.name, status: '', instances, outputs: [], transitions: [], labels: {} };
+  constructor(private readonly jobId: string, private readonly emit: Emit) {
+    this.current = { type: 'status', jobId, status: '', previous: null, detail: {} };
   }
 
+  get status(): string {
+    return this.current.status;
+  }
+
+  /** A status without a reason clears the previous one, as on PAI. */
   set(status: string, reasonCode?: string, reasonMessage?: string): void {
-    const previous = this.current.status || undefined;
     const reason = { ...(reasonCode ? { reasonCode } : {}), ...(reasonMessage ? { reasonMessage } : {}) };
-    const next: TrainingJob = { ...this.current, status, ...reason, transitions: [...this.current.transitions, { status, ...reason }] };
-    // A status without a reason clears the previous one, as on PAI.
-    if (!reasonCode) delete next.reasonCode;
-    if (!reasonMessage) delete next.reasonMessage;
-    this.current = next;
-    this.events.status(this.current, previous);
+    this.current = { type: 'status', jobId: this.jobId, status, previous: this.current.status || null, detail: reason };
+    this.emit(this.current);
   }
 }
 

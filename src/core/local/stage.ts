@@ -4,9 +4,10 @@ import type { ObjectStore } from '../../cloud/types.js';
 import { ConfigError, InterruptedError } from '../errors.js';
 import type { NameOf } from '../option-names.js';
 import { parseOssUri } from '../uris.js';
-import { prepareCode, type PackageEvents } from '../package-code.js';
+import type { Emit } from '../events.js';
+import { prepareCode } from '../package-code.js';
 import { unpackArchive } from '../packaging/index.js';
-import type { PackagedCode } from '../submit.js';
+import { packagedEvent } from '../upload-code.js';
 import { asDir, hyperparametersFile } from './contract.js';
 import type { RunLayout } from './layout.js';
 import { downloadLocation, type Call } from './oss-transfer.js';
@@ -42,15 +43,11 @@ export interface StageDeps {
   nameOf: NameOf;
 }
 
-export interface StageEvents extends PackageEvents {
-  packaged?(code: PackagedCode, uri: string): void;
-}
-
 /**
  * Fills the run folder as PAI fills /ml/: usercode/ holds the files the cloud upload would send (the same
  * selection and ignore rules, one file per object, links as the files they point at), input/config/hyperparameters.json, input/data/<channel>/, and an empty output/<channel>/.
  */
-export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: StageDeps, events: StageEvents): Promise<Staged> {
+export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: StageDeps, emit: Emit): Promise<Staged> {
   const checkpoint = () => {
     if (deps.signal.aborted) throw new InterruptedError('Interrupted');
   };
@@ -58,7 +55,7 @@ export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: Stag
   await mkdir(layout.config, { recursive: true });
   await mkdir(layout.data, { recursive: true });
   await mkdir(layout.output, { recursive: true });
-  if (spec.code !== undefined) await stageCode(spec.code, layout, deps, events, spec.inputs);
+  if (spec.code !== undefined) await stageCode(spec.code, layout, deps, emit, spec.inputs);
   checkpoint();
   await writeFile(join(layout.config, 'hyperparameters.json'), hyperparametersFile(spec.parameters));
 
@@ -87,18 +84,18 @@ export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: Stag
  * code prefix; oss:// is a prefix (laid out as it is) or a .tar.gz, unpacked unless the spec says to keep it
  * as the file (`unpackCodeArchive: false`, what a service that does not unpack would give the job).
  */
-async function stageCode(code: string, layout: RunLayout, deps: StageDeps, events: StageEvents, inputs: Record<string, string> = {}): Promise<void> {
+async function stageCode(code: string, layout: RunLayout, deps: StageDeps, emit: Emit, inputs: Record<string, string> = {}): Promise<void> {
   const archive = join(layout.root, 'source.tar.gz');
   try {
     if (!/^oss:\/\//i.test(code)) {
-      const prepared = await prepareCode(code, 'files', layout.root, { maxBytes: deps.maxCodeSize, nameOf: deps.nameOf }, events, inputs);
+      const prepared = await prepareCode(code, 'files', layout.root, { maxBytes: deps.maxCodeSize, nameOf: deps.nameOf }, { warning: (message) => emit({ type: 'warning', message }) }, inputs);
       for (const f of prepared.tree!.files) {
         const to = join(layout.usercode, ...f.path.split('/'));
         await mkdir(dirname(to), { recursive: true });
         await copyFile(f.abs, to);
         await chmod(to, f.executable ? 0o755 : 0o644);
       }
-      events.packaged?.(prepared, layout.usercode);
+      emit(packagedEvent(prepared, layout.usercode));
       return;
     }
     const store = needStore(deps, 'source_dir', code);

@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import type { ListedObject, ObjectStore } from '../../../src/cloud/types.js';
 import { ApiError } from '../../../src/core/errors.js';
 import { nameOf } from '../../../src/cli/flags.js';
-import { runLocalJob, type LocalJobSpec, type LocalRunEvents } from '../../../src/core/local/index.js';
+import type { Emit } from '../../../src/core/events.js';
+import { runLocalJob, type LocalJobSpec } from '../../../src/core/local/index.js';
 import type { OssStore } from '../oss/store.js';
 import type { Job, JobExecutor, JobStore } from './jobs.js';
 
@@ -80,27 +81,26 @@ export class Executor implements JobExecutor {
     const jobs = this.#jobs;
     if (!jobs) throw new Error('emulator: executor not attached to a job store');
     let running = false;
-    const events: LocalRunEvents = {
-      status(j) {
-        if (j.status === 'Running') running = true;
+    // The instances a running job lists, named as the local runner names its workers.
+    let instances: string[] = [];
+    const events: Emit = (event) => {
+      if (event.type === 'status') {
+        if (event.status === 'Running') running = true;
+        const { reasonCode, reasonMessage } = event.detail;
         jobs.push(job.id, {
-          status: j.status,
-          ...(j.status === 'Running' ? { instances: j.instances.map((i) => i.name) } : {}),
-          ...(j.reasonCode ? { reasonCode: j.reasonCode } : {}),
-          ...(j.reasonMessage ? { reasonMessage: j.reasonMessage } : {}),
+          status: event.status,
+          ...(event.status === 'Running' ? { instances } : {}),
+          ...(reasonCode ? { reasonCode } : {}),
+          ...(reasonMessage ? { reasonMessage } : {}),
         });
-      },
+      }
       // One worker logs without a prefix; PAI still names its instance worker-0.
-      log: (instance, line) => void jobs.log(job.id, instance ?? 'worker-0', `${line}\n`),
-      warning: (message) => void jobs.push(job.id, { events: [message] }),
-      result: () => {},
-      interrupted: () => {},
-      packaged: () => {},
-      uploaded: () => {},
-      retry: () => {},
+      else if (event.type === 'log') jobs.log(job.id, event.worker ?? 'worker-0', `${event.line}\n`);
+      else if (event.type === 'warning') jobs.push(job.id, { events: [event.message] });
     };
     try {
       const spec = specOf(job);
+      instances = Array.from({ length: spec.instanceCount }, (_, i) => `worker-${i}`);
       await runLocalJob(
         spec,
         { env: this.options.env ?? process.env, store: emulatedStore(this.oss), signal, clock: Date.now },
