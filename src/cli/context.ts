@@ -31,9 +31,9 @@ export interface CliContext {
   /** After a create whose answer was lost, how long to look for the job (shortened by tests). */
   lostCreateGraceMs?: number;
   /** Network timeouts, shortened by tests. */
-  timeouts?: import('../cloud/index.js').Timeouts;
+  timeouts?: import('../core/ports/backends.js').Timeouts;
   /** Retry timings, shortened by tests. */
-  retry?: Partial<import('../cloud/retry.js').RetryOptions>;
+  retry?: Partial<import('../core/ports/retry.js').RetryOptions>;
   /** Follow-loop timings, shortened by tests. */
   cadence?: Partial<import('../core/follow/cadence.js').Cadence>;
 }

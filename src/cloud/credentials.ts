@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type * as CredentialsModule from '@alicloud/credentials';
-import { CredentialsError } from '../core/errors.js';
+import { CredentialsError } from '../core/ports/errors.js';
 import { requireLibrary, type LoadLibrary } from './libraries.js';
 
 type Env = Readonly<Record<string, string | undefined>>;

@@ -1,5 +1,5 @@
-import type { JobsApi, TrainingJob } from '../cloud/types.js';
-import { abortableSleep } from '../cloud/retry.js';
+import type { JobsApi, TrainingJob } from './ports/backends.js';
+import { abortableSleep } from './ports/retry.js';
 import { ApiError, NotFoundError } from './errors.js';
 
 export interface AwaitCreatedOptions {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import type { ObjectStore } from '../cloud/types.js';
+import type { ObjectStore } from './ports/backends.js';
 import { hashFile } from './packaging/tree-digest.js';
 import { uploadFiles, type Call, type FileToUpload, type UploadFilesOptions, type UploadFilesResult } from './upload-files.js';
 

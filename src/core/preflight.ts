@@ -1,4 +1,4 @@
-import type { JobsApi, ObjectStore } from '../cloud/types.js';
+import type { JobsApi, ObjectStore } from './ports/backends.js';
 import { checkBucketRegion } from './bucket-region.js';
 import { ConfigError } from './errors.js';
 import type { CompleteSession } from './session/resolve.js';

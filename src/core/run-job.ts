@@ -1,5 +1,5 @@
-import type { JobsApi, ObjectStore, TrainingJob } from '../cloud/types.js';
-import { withRetry, type RetryOptions } from '../cloud/retry.js';
+import type { JobsApi, ObjectStore, TrainingJob } from './ports/backends.js';
+import { withRetry, type RetryOptions } from './ports/retry.js';
 import { ExitCode } from './exit-codes.js';
 import { ApiError, InterruptedError } from './errors.js';
 import { followJob, type FollowEvents } from './follow/follow.js';

@@ -1,7 +1,7 @@
-import type { JobsApi, ObjectStore, TrainingJob } from '../cloud/types.js';
-import { withRetry, type RetryOptions } from '../cloud/retry.js';
+import type { JobsApi, ObjectStore, TrainingJob } from './ports/backends.js';
+import { withRetry, type RetryOptions } from './ports/retry.js';
 import { randomUUID } from 'node:crypto';
-import { abortableSleep } from '../cloud/retry.js';
+import { abortableSleep } from './ports/retry.js';
 import { ApiError, ConfigError } from './errors.js';
 import { SUBMISSION_LABEL } from './request/create-training-job.js';
 import type { Job } from './job.js';

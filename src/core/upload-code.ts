@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { ObjectStore, UploadProgress } from '../cloud/types.js';
+import type { ObjectStore, UploadProgress } from './ports/backends.js';
 import { UsageError } from './errors.js';
 import type { Job } from './job.js';
 import { planInputUpload, uploadInputFiles } from './input-upload.js';

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { ListedObject, ObjectStore, UploadProgress } from '../cloud/types.js';
+import type { ListedObject, ObjectStore, UploadProgress } from './ports/backends.js';
 import { InterruptedError } from './errors.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';

@@ -32,3 +32,8 @@ export function clockTime(date: Date): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
+
+/** The short name of an instance: `train-abc-worker-0` → `worker-0` when it starts with the job id. */
+export function shortInstance(jobId: string, instance: string): string {
+  return instance.startsWith(`${jobId}-`) ? instance.slice(jobId.length + 1) : instance;
+}

@@ -1,8 +1,7 @@
 import type { ChalkInstance } from 'chalk';
-import type { TrainingJob } from '../cloud/types.js';
+import type { TrainingJob } from '../core/ports/backends.js';
 import { RESERVING_STATUSES } from '../core/job-status.js';
-import { formatDuration } from './format.js';
-import { shortInstance } from './run-reporter.js';
+import { formatDuration, shortInstance } from './format.js';
 import { visibleDeep } from './sanitize.js';
 import { columns } from './table.js';
 

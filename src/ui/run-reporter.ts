@@ -1,11 +1,11 @@
 import type { ChalkInstance } from 'chalk';
-import type { UploadProgress } from '../cloud/types.js';
+import type { UploadProgress } from '../core/ports/backends.js';
 import type { ApiError } from '../core/errors.js';
 import { hasEnded, isKnownStatus } from '../core/job-status.js';
 import type { RunEvents } from '../core/run-job.js';
 import type { PackagedCode } from '../core/submit.js';
 import type { Activity } from './activity.js';
-import { clockTime, formatBytes, formatDuration, plural } from './format.js';
+import { clockTime, formatBytes, formatDuration, plural, shortInstance } from './format.js';
 import type { IO } from './io.js';
 import { enteredStatusAt, instancesKeptNote } from './render-status.js';
 import { eventRecord, renderEventLine } from './render-events.js';
@@ -17,11 +17,6 @@ export type RunReporter = RunEvents & {
   setJob(jobId: string): void;
   close(): void;
 };
-
-/** The short name of an instance: `train-abc-worker-0` → `worker-0` when it starts with the job id. */
-export function shortInstance(jobId: string, instance: string): string {
-  return instance.startsWith(`${jobId}-`) ? instance.slice(jobId.length + 1) : instance;
-}
 
 /**
  * For a person: status changes and progress on stderr, job logs on stdout, one summary at the end. Every text

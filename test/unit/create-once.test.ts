@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { JobsApi, TrainingJob } from '../../src/cloud/types.js';
-import { withRetry } from '../../src/cloud/retry.js';
+import type { JobsApi, TrainingJob } from '../../src/core/ports/backends.js';
+import { withRetry } from '../../src/core/ports/retry.js';
 import { ApiError } from '../../src/core/errors.js';
 import { createOnce } from '../../src/core/submit.js';
 import { SUBMISSION_LABEL } from '../../src/core/request/create-training-job.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EventsQuery, JobsApi, TrainingJob } from '../../src/cloud/types.js';
+import type { EventsQuery, JobsApi, TrainingJob } from '../../src/core/ports/backends.js';
 import { Answer } from '../../src/cloud/pai/answer.js';
 import { toEventList } from '../../src/cloud/pai/mappers.js';
 import { ApiError } from '../../src/core/errors.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobsApi, LogsQuery, TrainingJob } from '../../src/cloud/types.js';
+import type { JobsApi, LogsQuery, TrainingJob } from '../../src/core/ports/backends.js';
 import { followJob, type FollowEvents } from '../../src/core/follow/follow.js';
 
 const WORKERS = ['job1-worker-0', 'job1-worker-1', 'job1-worker-2'];

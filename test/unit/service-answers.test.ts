@@ -1,7 +1,7 @@
 // The pure parts of issue 13's service handling: --since, --status, a listed job's duration, the region of an
 // OSS endpoint, the wait through a new job's not-found, and how POP / OSS errors are classified.
 import { describe, expect, it } from 'vitest';
-import type { JobsApi, TrainingJob } from '../../src/cloud/types.js';
+import type { JobsApi, TrainingJob } from '../../src/core/ports/backends.js';
 import { fromOssError, fromPaiError, isNotFound } from '../../src/cloud/errors.js';
 import { awaitCreated } from '../../src/core/await-created.js';
 import { regionOfLocation, regionOfOssEndpoint } from '../../src/core/bucket-region.js';

@@ -1,8 +1,9 @@
-import type { Backends } from '../../cloud/index.js';
+import type { Backends } from '../../core/ports/backends.js';
 import type { ResolvedCredentials } from '../../cloud/credentials.js';
 import type { CompleteSession, Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
-import { packageVersion } from '../program.js';
+import { packageInfo } from '../package-info.js';
+import { backendSite } from '../../core/session/site.js';
 
 /**
  * Credentials (exit 4 when there are none) and the PAI and OSS adapters for a session. The Alibaba
@@ -12,7 +13,7 @@ export async function connect(inv: Invocation, session: Session): Promise<Backen
   const credentials = await credentialsFor(inv, session);
   const { createBackends } = await import('../../cloud/index.js');
   const { loadLibrary } = inv.ctx;
-  const backends = createBackends(session as CompleteSession, credentials.credential, packageVersion(), inv.ctx.timeouts, loadLibrary ? { load: loadLibrary } : {});
+  const backends = createBackends(backendSite(session as CompleteSession), credentials.credential, packageInfo().version, inv.ctx.timeouts, loadLibrary ? { load: loadLibrary } : {});
   if (!inv.io.verbose) return backends;
   inv.io.err(`· credentials: ${credentials.source}\n`);
   const { traceCalls } = await import('./verbose-calls.js');

@@ -1,4 +1,4 @@
-import { abortableSleep } from '../../cloud/retry.js';
+import { abortableSleep } from '../../core/ports/retry.js';
 import { InterruptedError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { JobEvent } from '../../core/follow/events.js';

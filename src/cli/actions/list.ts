@@ -1,4 +1,4 @@
-import type { TrainingJob } from '../../cloud/types.js';
+import type { TrainingJob } from '../../core/ports/backends.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_SINCE, durationOf, parseSince, parseStatus } from '../../core/list-query.js';
 import type { SessionFlags } from '../../core/session/resolve.js';

@@ -1,8 +1,8 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Backends } from '../../cloud/index.js';
-import { withRetry } from '../../cloud/retry.js';
-import type { TrainingJob } from '../../cloud/types.js';
+import type { Backends } from '../../core/ports/backends.js';
+import { withRetry } from '../../core/ports/retry.js';
+import type { TrainingJob } from '../../core/ports/backends.js';
 import { UsageError } from '../../core/errors.js';
 import { isTerminal } from '../../core/job-status.js';
 import { outputChannels, selectChannels, type OutputChannel } from '../../core/outputs/channels.js';

@@ -1,4 +1,4 @@
-import { withRetry } from '../../cloud/retry.js';
+import { withRetry } from '../../core/ports/retry.js';
 import type { Invocation } from '../context.js';
 
 /** One call through the retry policy (the reads of logs, status, stop and list are all idempotent). */

@@ -1,6 +1,6 @@
 import { warner } from '../../ui/warn.js';
 import { dirname, resolve } from 'node:path';
-import type { ObjectStore } from '../../cloud/types.js';
+import type { ObjectStore } from '../../core/ports/backends.js';
 import type { LoadedJob } from '../../core/config/load-job.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { CliError, ConfigError, CredentialsError, UsageError } from '../../core/errors.js';
@@ -10,7 +10,7 @@ import { jobName } from '../../core/request/job-name.js';
 import type { Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { reporterFor } from './reporter.js';
-import type { RunOptions } from './run.js';
+import type { RunOptions } from './run-options.js';
 import { visible } from '../../ui/sanitize.js';
 
 interface SessionState {

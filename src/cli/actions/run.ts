@@ -5,27 +5,16 @@ import { loadJob } from '../../core/config/load-job.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { PENDING_BUCKET, planRequest, type PlanResolution, type RequestPlan } from '../../core/request/plan.js';
-import { requireSession, type CompleteSession, type SessionFlags } from '../../core/session/resolve.js';
+import { requireSession, type CompleteSession } from '../../core/session/resolve.js';
 import { formatBytes, plural } from '../../ui/format.js';
 import { writeJson } from '../../ui/json.js';
 import { renderDryRun } from '../../ui/render-dry-run.js';
 import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
-import type { CommonOptions, Invocation } from '../context.js';
-import { jobOverrides, type JobFlagValues } from './job-overrides.js';
+import type { Invocation } from '../context.js';
+import { jobOverrides } from './job-overrides.js';
+import type { RunOptions } from './run-options.js';
 import { loadSession } from './session.js';
-
-export type RunOptions = JobFlagValues &
-  SessionFlags &
-  CommonOptions & { dryRun?: boolean; detach?: boolean; timeout?: string; stopOnInterrupt?: boolean; maxCodeSize?: string; download?: string } & LocalFlags;
-
-/** The flags of `run --local` (docs/local.md). */
-export interface LocalFlags {
-  local?: boolean;
-  localRuntime?: string;
-  installRequirements?: boolean;
-  passEnv?: string[];
-}
 
 export async function runAction(opts: RunOptions, inv: Invocation): Promise<void> {
   const { ctx } = inv;

@@ -1,4 +1,4 @@
-import { abortableSleep } from '../../cloud/retry.js';
+import { abortableSleep } from '../../core/ports/retry.js';
 import { UsageError } from '../../core/errors.js';
 import { isTerminal } from '../../core/job-status.js';
 import { stopAndWait } from '../../core/run-job.js';

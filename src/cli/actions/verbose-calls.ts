@@ -1,4 +1,4 @@
-import type { Backends } from '../../cloud/index.js';
+import type { Backends } from '../../core/ports/backends.js';
 import type { IO } from '../../ui/io.js';
 
 /**

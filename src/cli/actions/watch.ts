@@ -1,5 +1,5 @@
-import { abortableSleep } from '../../cloud/retry.js';
-import type { JobsApi } from '../../cloud/types.js';
+import { abortableSleep } from '../../core/ports/retry.js';
+import type { JobsApi } from '../../core/ports/backends.js';
 import type { FollowOptions } from '../../core/follow/follow.js';
 import type { RunEvents } from '../../core/run-job.js';
 import { hasEnded } from '../../core/job-status.js';

@@ -4,10 +4,10 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type OSSType from 'ali-oss';
 import type { CredentialClient } from '../credentials.js';
-import { regionOfLocation, regionOfOssEndpoint } from '../../core/bucket-region.js';
+import { regionOfLocation, regionOfOssEndpoint } from '../../core/ports/oss-region.js';
 import { fromOssError } from '../errors.js';
 import { keepErrorDetails } from './error-details.js';
-import type { ListedObject, ObjectInfo, ObjectStore, PutOptions } from '../types.js';
+import type { ListedObject, ObjectInfo, ObjectStore, PutOptions } from '../../core/ports/backends.js';
 
 export interface OssStoreOptions {
   /** `http(s)://host[:port]`. */

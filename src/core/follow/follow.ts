@@ -1,5 +1,5 @@
-import type { JobsApi, TrainingJob } from '../../cloud/types.js';
-import { withRetry, type RetryOptions } from '../../cloud/retry.js';
+import type { JobsApi, TrainingJob } from '../ports/backends.js';
+import { withRetry, type RetryOptions } from '../ports/retry.js';
 import type { ApiError } from '../errors.js';
 import { InterruptedError } from '../errors.js';
 import { hasEnded } from '../job-status.js';

@@ -1,5 +1,5 @@
-import type { TrainingJob } from '../../cloud/types.js';
-import { withRetry, type RetryOptions } from '../../cloud/retry.js';
+import type { TrainingJob } from '../ports/backends.js';
+import { withRetry, type RetryOptions } from '../ports/retry.js';
 import type { ApiError } from '../errors.js';
 import { hasEnded } from '../job-status.js';
 import { CallBudget } from './budget.js';

@@ -1,6 +1,6 @@
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { ObjectStore } from '../../cloud/types.js';
+import type { ObjectStore } from '../ports/backends.js';
 import { ConfigError } from '../errors.js';
 import { asDirUri, parseOssUri } from '../uris.js';
 

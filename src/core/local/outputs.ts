@@ -1,5 +1,5 @@
 import { cp, mkdir, stat } from 'node:fs/promises';
-import type { ObjectStore } from '../../cloud/types.js';
+import type { ObjectStore } from '../ports/backends.js';
 import { CliError, ConfigError, ServiceError } from '../errors.js';
 import { asDirUri } from '../uris.js';
 import { asDir } from './contract.js';

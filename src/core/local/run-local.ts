@@ -1,6 +1,6 @@
 import { delimiter } from 'node:path';
-import type { ObjectStore, TrainingJob } from '../../cloud/types.js';
-import { withRetry, type RetryOptions } from '../../cloud/retry.js';
+import type { ObjectStore, TrainingJob } from '../ports/backends.js';
+import { withRetry, type RetryOptions } from '../ports/retry.js';
 import { ConfigError, InterruptedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { exitCodeForStatus } from '../job-status.js';

@@ -1,6 +1,6 @@
 import { chmod, copyFile, cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ObjectStore } from '../../cloud/types.js';
+import type { ObjectStore } from '../ports/backends.js';
 import { ConfigError, InterruptedError } from '../errors.js';
 import { parseOssUri } from '../uris.js';
 import { prepareCode, type PackageEvents } from '../package-code.js';

@@ -1,6 +1,6 @@
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import type { ListedObject } from '../../cloud/types.js';
+import type { ListedObject } from '../ports/backends.js';
 import { CliError, InterruptedError, ServiceError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { OutputChannel } from './channels.js';
