@@ -16,13 +16,12 @@ export async function checkBucketRegion(
   store: ObjectStore,
   bucket: string,
   region: string,
-  call: <T>(fn: () => Promise<T>) => Promise<T>,
 ): Promise<void> {
   const ask = store.bucketRegion?.bind(store);
   if (!ask) return;
   let found: string | undefined;
   try {
-    found = await call(() => ask(bucket));
+    found = await ask(bucket);
   } catch (error) {
     if (error instanceof ApiError && error.notFound) throw bucketNotFound(bucket, region).from(error.answer);
     throw error;

@@ -1,11 +1,11 @@
 import type { JobsApi, ObjectStore, TrainingJob } from './ports/backends.js';
-import { withRetry, type RetryOptions } from './ports/retry.js';
 import { ExitCode } from './exit-codes.js';
 import { ApiError, InterruptedError } from './errors.js';
 import { followJob, type FollowEvents } from './follow/follow.js';
-import type { Cadence } from './follow/cadence.js';
 import { exitCodeForStatus, isTerminal } from './job-status.js';
 import type { Job } from './job.js';
+import { jobsBeneath } from './retrying-backends.js';
+import type { Runtime } from './runtime.js';
 import type { CompleteSession } from './session/resolve.js';
 import { submitJob, type SubmitDeps, type SubmitEvents } from './submit.js';
 
@@ -35,22 +35,16 @@ export interface RunDeps {
   jobs: JobsApi;
   store: ObjectStore;
   packCode: SubmitDeps['packCode'];
-  now: () => Date;
-  clock: () => number;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  signal: AbortSignal;
+  /** The clock, cadence, Ctrl-C signal and lost-create grace of this run (src/core/runtime.ts). */
+  runtime: Runtime;
 }
 
 export interface RunOptions {
   detach: boolean;
   timeoutMs?: number;
   stopOnInterrupt: boolean;
-  cadence?: Partial<Cadence>;
   /** How long --stop-on-interrupt waits for the job to reach a stopped state. */
   stopWaitMs?: number;
-  retry?: Partial<RetryOptions>;
-  /** After a create whose answer was lost, how long to look for the job before sending again. */
-  lostCreateGraceMs?: number;
 }
 
 /**
@@ -61,8 +55,9 @@ export interface RunOptions {
 export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, events: RunEvents, options: RunOptions): Promise<number> {
   let jobId: string | undefined;
   let last: TrainingJob | undefined;
+  const { runtime } = deps;
   try {
-    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, now: deps.now, signal: deps.signal, ...(options.retry ? { retry: options.retry } : {}), ...(options.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: options.lostCreateGraceMs } : {}) }, events);
+    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, runtime }, events);
     jobId = submission.jobId;
     last = submission.job;
     events.submitted(submission.job);
@@ -71,24 +66,23 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
       return ExitCode.ok;
     }
     events.following(jobId, options.stopOnInterrupt);
-    const started = deps.clock();
-    const result = await followJob(jobId, { jobs: deps.jobs, now: deps.clock, sleep: deps.sleep }, { ...events, status: (j, prev) => ((last = j), events.status(j, prev)) }, {
+    const started = runtime.now();
+    const result = await followJob(jobId, { jobs: deps.jobs, now: runtime.now, sleep: runtime.sleep }, { ...events, status: (j, prev) => ((last = j), events.status(j, prev)) }, {
       showLogs: job.show_logs,
-      signal: deps.signal,
+      signal: runtime.signal,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.cadence ? { cadence: options.cadence } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
+      cadence: runtime.cadence,
     }).catch((error: unknown) => {
       // The job was submitted: whatever went wrong while following, it may still be running.
       if (error instanceof ApiError) throw new ApiError(error.message, { code: error.code, retryable: false, hint: `The job ${jobId} may still be running: pai-process logs ${jobId} --follow, or pai-process stop ${jobId}.` });
       throw error;
     });
     if (result.outcome === 'timeout') {
-      events.timedOut(result.job, deps.clock() - started);
+      events.timedOut(result.job, runtime.now() - started);
       return ExitCode.timeout;
     }
     const exitCode = exitCodeForStatus(result.job.status);
-    const durationMs = result.job.duration !== undefined ? result.job.duration * 1000 : deps.clock() - started;
+    const durationMs = result.job.duration !== undefined ? result.job.duration * 1000 : runtime.now() - started;
     events.result({ job: result.job, exitCode, durationMs, outputs: outputsOf(result.job, submission.plan.body) });
     return exitCode;
   } catch (error) {
@@ -101,29 +95,32 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
       events.interrupted({ id: jobId, ...(last ? { status: last.status } : {}) }, false);
       return ExitCode.interrupted;
     }
-    const final = await stopAndWait(jobId, deps, events, options.stopWaitMs ?? 60_000, options.retry);
+    const final = await stopAndWait(jobId, { jobs: deps.jobs, runtime }, events, options.stopWaitMs ?? 60_000);
     events.interrupted({ id: jobId, ...(final ? { status: final.status } : {}) }, true);
     return ExitCode.jobStopped;
   }
 }
 
-/** Stops a job and waits (bounded) for a stopped state; a second Ctrl-C is the way out of the wait. */
+/**
+ * Stops a job and waits (bounded) for a stopped state. It runs after the first Ctrl-C, so its calls retry
+ * through the interrupt; a second Ctrl-C is the way out of the wait.
+ */
 export async function stopAndWait(
   jobId: string,
-  deps: Pick<RunDeps, 'jobs' | 'clock' | 'sleep'>,
-  events: Pick<RunEvents, 'stopping' | 'retry'>,
+  deps: { jobs: JobsApi; runtime: Pick<Runtime, 'now' | 'sleep' | 'retryingThroughInterrupt'> },
+  events: Pick<RunEvents, 'stopping'>,
   maxWaitMs: number,
-  retry?: Partial<RetryOptions>,
 ): Promise<TrainingJob | undefined> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...retry, onRetry: events.retry });
+  const { runtime } = deps;
+  const jobs = jobsBeneath(deps.jobs, { retrying: runtime.retryingThroughInterrupt });
   events.stopping(jobId);
-  await call(() => deps.jobs.stopJob(jobId));
-  const until = deps.clock() + maxWaitMs;
+  await jobs.stopJob(jobId);
+  const until = runtime.now() + maxWaitMs;
   let job: TrainingJob | undefined;
-  while (deps.clock() < until) {
-    job = await call(() => deps.jobs.getJob(jobId));
+  while (runtime.now() < until) {
+    job = await jobs.getJob(jobId);
     if (isTerminal(job.status)) return job;
-    await deps.sleep(1000);
+    await runtime.sleep(1000);
   }
   return job;
 }

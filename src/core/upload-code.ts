@@ -4,7 +4,7 @@ import { UsageError } from './errors.js';
 import type { Job } from './job.js';
 import { planInputUpload, uploadInputFiles } from './input-upload.js';
 import { codePrefix, markerKey, type CodeTree } from './packaging/tree-digest.js';
-import { uploadFiles, type Call, type UploadFilesResult } from './upload-files.js';
+import { uploadFiles, type UploadFilesResult } from './upload-files.js';
 
 /**
  * The code folder, ready to go up. `files` (the default): every file hashed, named by the tree digest, one
@@ -40,8 +40,8 @@ export interface UploadEvents {
 }
 
 export interface UploadDeps {
+  /** Retrying (src/core/retrying-backends.ts). */
   store: ObjectStore;
-  call: Call;
   signal?: AbortSignal;
 }
 
@@ -73,14 +73,14 @@ export async function uploadCode(code: PackagedCode, bucket: string, deps: Uploa
   const uri = `oss://${bucket}/${key}`;
   events.packaged?.(code, uri);
   if (code.kind === 'archive') {
-    const existing = await deps.call(() => deps.store.head(bucket, key));
+    const existing = await deps.store.head(bucket, key);
     if (existing && existing.size === code.bytes) {
       events.uploadSkipped?.(uri);
       return key;
     }
     events.uploadStarted?.(uri, code.bytes, 1);
     const path = code.path!;
-    await deps.call(() => deps.store.putFile(bucket, key, path, { ...(events.uploadProgress ? { onProgress: events.uploadProgress } : {}), ...(deps.signal ? { signal: deps.signal } : {}) }));
+    await deps.store.putFile(bucket, key, path, { ...(events.uploadProgress ? { onProgress: events.uploadProgress } : {}), ...(deps.signal ? { signal: deps.signal } : {}) });
     events.uploaded?.(uri, { files: 1, bytes: code.bytes });
     return key;
   }
@@ -89,18 +89,18 @@ export async function uploadCode(code: PackagedCode, bucket: string, deps: Uploa
     throw new UsageError(`The code folder ${tree.root} has no file to upload (every file is ignored, or it is empty); nothing was submitted`, 'Check its .paiignore or .gitignore files, or leave source_dir out.');
   }
   const marker = markerKey(tree.digest);
-  if (await deps.call(() => deps.store.head(bucket, marker))) {
+  if (await deps.store.head(bucket, marker)) {
     events.uploadSkipped?.(uri);
     return key;
   }
   events.uploadStarted?.(uri, tree.totalBytes, tree.fileCount);
   const files = tree.files.map((f) => ({ abs: f.abs, key: key + f.path, size: f.size, sha256: f.sha256 }));
-  const sent = await uploadFiles(deps.store, bucket, key, files, deps.call, {
+  const sent = await uploadFiles(deps.store, bucket, key, files, {
     ...(deps.signal ? { signal: deps.signal } : {}),
     ...(events.uploadProgress ? { onProgress: events.uploadProgress } : {}),
   });
   const body = markerBody(tree);
-  await deps.call(() => deps.store.putContent(bucket, marker, body, { contentMd5: createHash('md5').update(body).digest('base64') }));
+  await deps.store.putContent(bucket, marker, body, { contentMd5: createHash('md5').update(body).digest('base64') });
   events.uploaded?.(uri, sent);
   return key;
 }
@@ -113,7 +113,7 @@ export async function uploadInputs(job: Job, bucket: string, deps: UploadDeps, e
     const plan = await planInputUpload(loc);
     const uri = plan.prefixUri(bucket);
     uris[channel] = uri;
-    const sent = await uploadInputFiles(deps.store, bucket, plan, deps.call, {
+    const sent = await uploadInputFiles(deps.store, bucket, plan, {
       ...(deps.signal ? { signal: deps.signal } : {}),
       ...(events.uploadProgress ? { onProgress: events.uploadProgress } : {}),
     });

@@ -111,13 +111,12 @@ describe('awaitCreated', () => {
     } as unknown as JobsApi;
     return { jobs, reads: () => n };
   }
-  const direct = <T>(fn: () => Promise<T>) => fn();
 
   it('reads through a few not-founds, with growing waits', async () => {
     let t = 0;
     const waits: number[] = [];
     const { jobs, reads } = fake(3);
-    const got = await awaitCreated(jobs, 'train-1', direct, { now: () => t, sleep: async (ms) => { waits.push(ms); t += ms; } });
+    const got = await awaitCreated(jobs, 'train-1', { now: () => t, sleep: async (ms) => { waits.push(ms); t += ms; } });
     expect(got).toBe(job);
     expect(reads()).toBe(4);
     expect(waits).toEqual([250, 500, 1000]);
@@ -126,7 +125,7 @@ describe('awaitCreated', () => {
   it('gives up after the grace period with the id Create returned, not "lost"', async () => {
     let t = 0;
     const { jobs, reads } = fake(Infinity);
-    const error = await awaitCreated(jobs, 'train-1', direct, { graceMs: 5_000, now: () => t, sleep: async (ms) => { t += ms; } }).catch((e: unknown) => e);
+    const error = await awaitCreated(jobs, 'train-1', { graceMs: 5_000, now: () => t, sleep: async (ms) => { t += ms; } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).message).toBe('CreateTrainingJob returned the id train-1, but GetTrainingJob still does not find that job after 5 s');
     expect(t).toBe(5_000);
@@ -135,6 +134,6 @@ describe('awaitCreated', () => {
 
   it('passes any other error straight on', async () => {
     const jobs = { getJob: async () => { throw new ApiError('boom', { code: 'InternalError', retryable: false }); } } as unknown as JobsApi;
-    await expect(awaitCreated(jobs, 'x', direct, { sleep: async () => {} })).rejects.toThrow('boom');
+    await expect(awaitCreated(jobs, 'x', { now: Date.now, sleep: async () => {} })).rejects.toThrow('boom');
   });
 });

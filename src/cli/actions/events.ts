@@ -1,4 +1,3 @@
-import { abortableSleep } from '../../core/ports/retry.js';
 import { InterruptedError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import type { JobEvent } from '../../core/follow/events.js';
@@ -15,23 +14,20 @@ type EventsOptions = SessionFlags & CommonOptions & { follow?: boolean };
 
 /** `events JOB [--follow]`: the events on stdout (text, or NDJSON records), each once; --follow exits with the job's code. */
 export async function eventsAction(jobId: string, opts: EventsOptions, inv: Invocation): Promise<void> {
-  const { ctx, io } = inv;
+  const { io } = inv;
   const session = await sessionForJobCommands(inv, opts, { workspace: false });
   const { jobs } = await connect(inv, session);
   let count = 0;
   const print = (e: JobEvent) => {
     count++;
-    if (opts.json) io.out(JSON.stringify({ event: 'event', time: ctx.now().toISOString(), ...eventRecord(jobId, e) }) + '\n');
+    if (opts.json) io.out(JSON.stringify({ event: 'event', time: inv.runtime.date().toISOString(), ...eventRecord(jobId, e) }) + '\n');
     else io.out(eventText(e.text) + '\n');
   };
+  const { runtime } = inv;
   const interrupt = interruptSignal(inv);
+  const stopRetryNotices = runtime.onRetry((error, attempt, delayMs) => io.err(`${error.message}; trying again in ${Math.round(delayMs / 100) / 10}s (attempt ${attempt + 1})\n`));
   try {
-    const job = await watchEvents(
-      jobId,
-      { jobs, now: Date.now, sleep: abortableSleep },
-      { event: print, retry: (error, attempt, delayMs) => io.err(`${error.message}; trying again in ${Math.round(delayMs / 100) / 10}s (attempt ${attempt + 1})\n`) },
-      { follow: opts.follow === true, signal: interrupt.signal, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}) },
-    );
+    const job = await watchEvents(jobId, { jobs, now: runtime.now, sleep: runtime.sleep }, { event: print }, { follow: opts.follow === true, signal: interrupt.signal, cadence: runtime.cadence });
     if (count === 0 && !opts.json) io.err(`No events for job ${jobId}.\n`);
     if (job) {
       inv.exitCode = exitCodeForStatus(job.status);
@@ -42,6 +38,7 @@ export async function eventsAction(jobId: string, opts: EventsOptions, inv: Invo
     io.err(`Stopped following the events of ${jobId}; the job keeps running.\n`);
     inv.exitCode = ExitCode.interrupted;
   } finally {
+    stopRetryNotices();
     interrupt.dispose();
   }
 }

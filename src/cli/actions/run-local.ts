@@ -10,6 +10,7 @@ import { jobName } from '../../core/request/job-name.js';
 import type { Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { reporterFor } from './reporter.js';
+import { retryingStore } from '../../core/retrying-backends.js';
 import type { RunOptions } from './run-options.js';
 import { visible } from '../../ui/sanitize.js';
 
@@ -32,7 +33,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   for (const name of passEnv) if (ctx.env[name] === undefined) io.err(`! --pass-env ${name}: ${name} is not set in this shell, so the job does not get it\n`);
   // The job's output goes through io, which masks these wherever they appear (a --pass-env'd secret included).
   for (const name of SECRET_ENV_NAMES) io.addSecret(ctx.env[name]);
-  const name = jobName(loaded.job.base_job_name, ctx.now());
+  const name = jobName(loaded.job.base_job_name, inv.runtime.date());
   const spec = localJobSpec(loaded.job, name);
   const oss = ossLocations(spec);
   const access = oss.downloads.length + oss.uploads.length > 0 ? await ossAccess(inv, state, oss.downloads) : {};
@@ -41,7 +42,9 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   const interrupt = localInterrupt(inv);
   // With --quiet a local job's essential output is its own log lines.
   const reporter = await reporterFor(inv, 'logs');
-  const started = Date.now();
+  // Every retry of an OSS call (oss:// inputs and outputs) as a "retrying" notice.
+  const stopRetryNotices = inv.runtime.onRetry(reporter.retry);
+  const started = inv.runtime.now();
   const events: LocalRunEvents = {
     status: reporter.status,
     log: reporter.log,
@@ -52,7 +55,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
     // The NDJSON reporter's "interrupted" means a cloud job left running (130) or stopped (3); a local job
     // interrupted is stopped and exits 130, so machines get a result that says exactly that.
     interrupted: inv.options.json
-      ? (job) => reporter.result({ job: { id: job.id, name: job.id, status: 'Stopped', reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', instances: [], outputs: [], transitions: [], labels: {} }, exitCode: ExitCode.interrupted, durationMs: Date.now() - started, outputs: [] })
+      ? (job) => reporter.result({ job: { id: job.id, name: job.id, status: 'Stopped', reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', instances: [], outputs: [], transitions: [], labels: {} }, exitCode: ExitCode.interrupted, durationMs: inv.runtime.now() - started, outputs: [] })
       : reporter.interrupted,
     warning: warner(io),
     staging: (dir) => inv.options.quiet || io.err(`${visible(`Running ${name} on this machine (${runtime === 'docker' ? `in Docker, ${spec.image}` : 'as a plain process'}) in ${dir}.`)} Ctrl-C stops it.\n`),
@@ -60,11 +63,12 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   try {
     return await runLocalJob(
       spec,
-      { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: Date.now, ...(ctx.retry ? { retry: ctx.retry } : {}) },
+      { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: inv.runtime.now },
       events,
       { runs: runsFolder(base), runtime, installRequirements: opts.installRequirements === true, passEnv, ...(maxCodeSize !== undefined ? { maxCodeSize } : {}) },
     );
   } finally {
+    stopRetryNotices();
     interrupt.dispose();
     reporter.close();
   }
@@ -132,21 +136,22 @@ async function ossAccess(inv: Invocation, state: SessionState, downloads: string
   io.addSecret(credentials.accessKeySecret);
   io.addSecret(credentials.securityToken);
   const { OssObjectStore } = await import('../../cloud/oss/store.js');
-  return { store: new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential, ...(ctx.loadLibrary ? { loadLibrary: () => ctx.loadLibrary?.('ali-oss') } : {}) }) };
+  const store = new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential, ...(ctx.loadLibrary ? { loadLibrary: () => ctx.loadLibrary?.('ali-oss') } : {}) });
+  return { store: retryingStore(store, inv.runtime.retrying) };
 }
 
 /** Ctrl-C, SIGTERM and SIGHUP: the first stops the job (SIGTERM, then SIGKILL after a grace period), the second kills it now, a third exits at once. */
 function localInterrupt(inv: Invocation): { signal: AbortSignal; force: AbortSignal; dispose: () => void } {
-  const stop = new AbortController();
+  const { runtime } = inv;
   const kill = new AbortController();
   let count = 0;
   const unsubscribe = inv.ctx.onSignal?.(() => {
     count++;
-    if (count === 1) stop.abort();
+    if (count === 1) runtime.interrupt();
     else if (count === 2) kill.abort();
     else inv.ctx.exitNow?.(ExitCode.interrupted);
   });
-  return { signal: stop.signal, force: kill.signal, dispose: () => unsubscribe?.() };
+  return { signal: runtime.signal, force: kill.signal, dispose: () => unsubscribe?.() };
 }
 
 function lowerFirst(text: string): string {

@@ -61,7 +61,7 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
 }
 
 async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnType<typeof loadJob>>, session: CompleteSession, maxCodeSize: number | undefined): Promise<void> {
-  const { ctx, io } = inv;
+  const { io } = inv;
   const { job } = loaded;
   // Hash the code (and local inputs) here too, so the request shows the exact prefix, keys and counts the
   // real run will use. Nothing leaves this machine.
@@ -98,7 +98,7 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
     const { plannedInputUris } = await import('../../core/upload-code.js');
     resolution.inputUris = await plannedInputUris(job, bucket);
   }
-  const plan = planRequest(job, session, ctx.now(), resolution);
+  const plan = planRequest(job, session, inv.runtime.date(), resolution);
   if (opts.json) {
     writeJson(io, { job: { ...job, session: sessionBlock(session) }, uploads: uploadsBlock(plan, io.verbose), request: plan.body });
   } else {

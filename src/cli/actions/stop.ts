@@ -1,4 +1,3 @@
-import { abortableSleep } from '../../core/ports/retry.js';
 import { UsageError } from '../../core/errors.js';
 import { isTerminal } from '../../core/job-status.js';
 import { stopAndWait } from '../../core/run-job.js';
@@ -7,7 +6,6 @@ import { writeJson } from '../../ui/json.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
-import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 import { visible } from '../../ui/sanitize.js';
 
@@ -26,14 +24,14 @@ export async function stopAction(jobId: string, opts: StopOptions, inv: Invocati
   const session = await sessionForJobCommands(inv, opts, { workspace: false });
   const { jobs } = await connect(inv, session);
   const style = createStyle(io.color);
-  const before = await retrying(inv)(() => jobs.getJob(jobId));
+  const before = await jobs.getJob(jobId);
   if (isTerminal(before.status)) {
     if (opts.json) writeJson(io, { id: jobId, status: before.status, stopped: false });
     else if (opts.quiet) io.out(`${before.status}\n`);
     else io.err(`Job ${jobId} has already ended (${before.status}); nothing to stop.\n`);
     return;
   }
-  const final = await stopAndWait(jobId, { jobs, clock: Date.now, sleep: abortableSleep }, { stopping: (id) => (opts.quiet ? undefined : io.err(`Stopping ${id}…\n`)), retry: () => {} }, 60_000, ctx.retry);
+  const final = await stopAndWait(jobId, { jobs, runtime: inv.runtime }, { stopping: (id) => (opts.quiet ? undefined : io.err(`Stopping ${id}…\n`)) }, 60_000);
   if (opts.json) writeJson(io, { id: jobId, status: final?.status ?? null, stopped: true });
   else if (opts.quiet) io.out(`${visible(final?.status ?? 'Stopping')}\n`);
   else io.err(`${style.yellow('■')} Job ${jobId} is ${visible(final?.status ?? 'stopping')}.\n`);

@@ -2,7 +2,6 @@ import { warner } from '../../ui/warn.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { abortableSleep } from '../../core/ports/retry.js';
 import type { Job } from '../../core/job.js';
 import type { Backends } from '../../core/ports/backends.js';
 import { runJob, type RunOptions, type RunResult } from '../../core/run-job.js';
@@ -17,7 +16,7 @@ import { interruptSignal, reporterFor } from './reporter.js';
  * (the first detaches or stops, the second exits at once), and the exit code core decides.
  */
 export async function submitAndFollow(inv: Invocation, job: Job, session: CompleteSession, options: RunOptions & { maxCodeSize?: number; download?: string }): Promise<number> {
-  const { ctx, io } = inv;
+  const { ctx, io, runtime } = inv;
   const backends = await connect(inv, session);
   const interrupt = interruptSignal(inv);
   let ended: RunResult | undefined;
@@ -25,6 +24,8 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
   // The job and its output channels as the run ended, for --download.
   const reporter: typeof inner = { ...inner, result: (r) => ((ended = r), inner.result(r)) };
   const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
+  // Every retry of the run (uploads, the create, following, the stop) as a "retrying" notice.
+  const stopRetryNotices = runtime.onRetry(reporter.retry);
   let exitCode: number;
   try {
     const { prepareCode } = await import('../../core/package-code.js');
@@ -34,15 +35,13 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
       {
         ...backends,
         packCode: (dir, mode) => prepareCode(dir, mode, work, options.maxCodeSize, { warning: warner(io) }, job.inputs),
-        now: ctx.now,
-        clock: Date.now,
-        sleep: abortableSleep,
-        signal: interrupt.signal,
+        runtime,
       },
       reporter,
-      { ...options, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}), ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}) },
+      options,
     );
   } finally {
+    stopRetryNotices();
     interrupt.dispose();
     reporter.close();
     await rm(work, { recursive: true, force: true });
@@ -67,5 +66,5 @@ async function downloadAfterRun(inv: Invocation, backends: Backends, ended: RunR
   // The channels as the service answered them, or as they were sent when it answered none (core/run-job.ts).
   const channels = outputChannels({ outputs: ended.outputs });
   const summary = await downloadJobOutputs(inv, backends, ended.job, channels, dir);
-  if (inv.options.json) io.out(downloadEvent(inv.ctx.now(), ended.job.id, ended.job.status, channels, summary));
+  if (inv.options.json) io.out(downloadEvent(inv.runtime.date(), ended.job.id, ended.job.status, channels, summary));
 }

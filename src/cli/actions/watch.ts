@@ -1,4 +1,3 @@
-import { abortableSleep } from '../../core/ports/retry.js';
 import type { JobsApi } from '../../core/ports/backends.js';
 import type { FollowOptions } from '../../core/follow/follow.js';
 import type { RunEvents } from '../../core/run-job.js';
@@ -11,22 +10,20 @@ import { interruptSignal, reporterFor } from './reporter.js';
  * `logs` and `status --wait`: follow an existing job with the invocation's reporter, Ctrl-C wiring and
  * timings, and set the exit code from how it ended. `quiet` drops status lines and the summary.
  */
-export async function watch(inv: Invocation, jobs: JobsApi, jobId: string, options: Omit<FollowOptions, 'signal' | 'cadence' | 'retry'>, quiet = false): Promise<void> {
+export async function watch(inv: Invocation, jobs: JobsApi, jobId: string, options: Omit<FollowOptions, 'signal' | 'cadence'>, quiet = false): Promise<void> {
+  const { runtime } = inv;
   const interrupt = interruptSignal(inv);
   const reporter = await reporterFor(inv, options.showLogs ? 'logs' : 'status');
+  const stopRetryNotices = runtime.onRetry(reporter.retry);
   reporter.setJob(jobId);
   let lines = 0;
   let status: string | undefined;
   const counted: RunEvents = { ...reporter, log: (instance, line) => ((lines += 1), reporter.log(instance, line)) };
   const events: RunEvents = quiet ? { ...counted, status: (job) => void (status = job.status), result: () => {} } : counted;
   try {
-    inv.exitCode = await watchJob(jobId, { jobs, now: Date.now, sleep: abortableSleep }, events, {
-      ...options,
-      signal: interrupt.signal,
-      ...(inv.ctx.cadence ? { cadence: inv.ctx.cadence } : {}),
-      ...(inv.ctx.retry ? { retry: inv.ctx.retry } : {}),
-    });
+    inv.exitCode = await watchJob(jobId, { jobs, now: runtime.now, sleep: runtime.sleep }, events, { ...options, signal: interrupt.signal, cadence: runtime.cadence });
   } finally {
+    stopRetryNotices();
     interrupt.dispose();
     reporter.close();
   }

@@ -1,5 +1,4 @@
 import type { JobsApi, TrainingJob } from '../ports/backends.js';
-import { withRetry, type RetryOptions } from '../ports/retry.js';
 import type { ApiError } from '../errors.js';
 import { InterruptedError } from '../errors.js';
 import { hasEnded } from '../job-status.js';
@@ -8,6 +7,7 @@ import { CADENCE, idleIntervalMs, type Cadence } from './cadence.js';
 import { EventWatch, type JobEvent } from './events.js';
 import type { LogStream, PageRead } from './log-stream.js';
 import { Streams } from './streams.js';
+import { jobsBeneath } from '../retrying-backends.js';
 
 export interface FollowEvents {
   /** The job's status changed (or was first seen: `previous` undefined). */
@@ -34,7 +34,6 @@ export interface FollowOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   cadence?: Partial<Cadence>;
-  retry?: Partial<RetryOptions>;
   /** Only the last N lines of each stream already there (`logs --tail N`). */
   tail?: number;
   /** Only this instance's lines (`logs --worker NAME`), unprefixed. */
@@ -63,10 +62,10 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   const cadence: Cadence = { ...CADENCE, ...options.cadence };
   const { signal } = options;
   const started = deps.now();
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...options.retry, ...(signal ? { signal } : {}), onRetry: events.retry });
-  // A snapshot reads what is there page after page, as the SDK does; following spends the one budget.
+  // A snapshot reads what is there page after page, as the SDK does; following spends the one budget, beneath
+  // the retries of the backends (src/core/retrying-backends.ts), so that every attempt spends it.
   const budget = new CallBudget(cadence.callSpacingMs, deps.now, deps.sleep);
-  const jobs = options.once ? deps.jobs : budget.wrap(deps.jobs, signal);
+  const jobs = options.once ? deps.jobs : jobsBeneath(deps.jobs, { layer: (raw) => budget.wrap(raw, signal) });
   const streams = new Streams(jobs, jobId, options.instance);
   // Set when this follow is over: a read still under way then prints nothing.
   let closed = false;
@@ -96,11 +95,11 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     }
     return read;
   };
-  /** A stream to its end, each page through the retry policy (a failed page is read again, not the stream). */
+  /** A stream to its end, page by page; the backends retry a failed page (it is read again, not the stream). */
   const readToEnd = async (stream: LogStream): Promise<number> => {
     let count = 0;
     for (;;) {
-      const read = await call(() => readPage(stream));
+      const read = await readPage(stream);
       count += read.count;
       if (!read.more) return count;
     }
@@ -112,7 +111,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     return count;
   };
 
-  let job = await call(() => jobs.getJob(jobId));
+  let job = await jobs.getJob(jobId);
   reportStatus(events, job, undefined);
   streams.update(job);
   eventWatch?.observe(job, deps.now());
@@ -153,7 +152,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
 
   const readStatus = async () => {
     const previous = job.status;
-    job = await call(() => jobs.getJob(jobId));
+    job = await jobs.getJob(jobId);
     for (const stream of streams.update(job)) slotOf(stream);
     const changed = job.status !== previous;
     if (changed && !closed) reportStatus(events, job, previous);
@@ -169,7 +168,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
 
   const readStream = (stream: LogStream) => async () => {
     const launchedAt = deps.now();
-    const read = await call(() => readPage(stream));
+    const read = await readPage(stream);
     const slot = slotOf(stream);
     const now = deps.now();
     if (read.more) {
@@ -189,7 +188,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   const readEvents = async () => {
     if (!eventWatch || !onEvent) return;
     try {
-      const fresh = await eventWatch.read(jobs, jobId, call, deps.now());
+      const fresh = await eventWatch.read(jobs, jobId, deps.now());
       if (!closed) for (const e of fresh) onEvent(e);
     } catch (error) {
       if (error instanceof InterruptedError) throw error;

@@ -1,11 +1,11 @@
 import type { TrainingJob } from '../ports/backends.js';
-import { withRetry, type RetryOptions } from '../ports/retry.js';
 import type { ApiError } from '../errors.js';
 import { hasEnded } from '../job-status.js';
 import { CallBudget } from './budget.js';
 import { CADENCE, type Cadence } from './cadence.js';
 import { EventLog, listEvents, type JobEvent } from './events.js';
 import type { FollowDeps } from './follow.js';
+import { jobsBeneath } from '../retrying-backends.js';
 
 export interface EventsSink {
   event(event: JobEvent): void;
@@ -17,7 +17,6 @@ export interface WatchEventsOptions {
   follow: boolean;
   signal?: AbortSignal;
   cadence?: Partial<Cadence>;
-  retry?: Partial<RetryOptions>;
 }
 
 /**
@@ -28,16 +27,17 @@ export interface WatchEventsOptions {
 export async function watchEvents(jobId: string, deps: FollowDeps, sink: EventsSink, options: WatchEventsOptions): Promise<TrainingJob | undefined> {
   const cadence: Cadence = { ...CADENCE, ...options.cadence };
   const { signal } = options;
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...options.retry, ...(signal ? { signal } : {}), ...(sink.retry ? { onRetry: sink.retry.bind(sink) } : {}) });
   const log = new EventLog();
   if (!options.follow) {
-    for (const e of log.add(await listEvents(deps.jobs, jobId, call))) sink.event(e);
+    for (const e of log.add(await listEvents(deps.jobs, jobId))) sink.event(e);
     return undefined;
   }
-  const jobs = new CallBudget(cadence.callSpacingMs, deps.now, deps.sleep).wrap(deps.jobs, signal);
+  // The budget beneath the retries, so that a retry spends it too.
+  const budget = new CallBudget(cadence.callSpacingMs, deps.now, deps.sleep);
+  const jobs = jobsBeneath(deps.jobs, { layer: (raw) => budget.wrap(raw, signal) });
   for (;;) {
-    const job = await call(() => jobs.getJob(jobId));
-    for (const e of log.add(await listEvents(jobs, jobId, call, log.startTime))) sink.event(e);
+    const job = await jobs.getJob(jobId);
+    for (const e of log.add(await listEvents(jobs, jobId, log.startTime))) sink.event(e);
     if (hasEnded(job.status)) return job;
     await deps.sleep(cadence.eventsIntervalMs, signal);
   }

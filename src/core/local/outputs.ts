@@ -3,7 +3,7 @@ import type { ObjectStore } from '../ports/backends.js';
 import { CliError, ConfigError, ServiceError } from '../errors.js';
 import { asDirUri } from '../uris.js';
 import { asDir } from './contract.js';
-import { uploadFolder, type Call } from './oss-transfer.js';
+import { uploadFolder } from './oss-transfer.js';
 
 /** Where one output channel ended up, for the summary. */
 export interface DeliveredOutput {
@@ -32,7 +32,7 @@ export async function checkOutputPaths(outputs: Readonly<Record<string, string>>
 export async function deliverOutputs(
   outputs: Readonly<Record<string, string>>,
   folders: Readonly<Record<string, string>>,
-  deps: { store?: ObjectStore; call: Call },
+  deps: { store?: ObjectStore },
   events: { uploaded?(uri: string): void },
 ): Promise<DeliveredOutput[]> {
   const delivered: DeliveredOutput[] = [];
@@ -44,7 +44,7 @@ export async function deliverOutputs(
         await cp(folder, location, { recursive: true, force: true });
         delivered.push({ name, uri: asDir(location) });
       } else if (deps.store) {
-        await uploadFolder(deps.store, deps.call, folder, location, `outputs.${name}`);
+        await uploadFolder(deps.store, folder, location, `outputs.${name}`);
         events.uploaded?.(asDirUri(location));
         delivered.push({ name, uri: asDirUri(location) });
       } else {

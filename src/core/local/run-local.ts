@@ -1,6 +1,5 @@
 import { delimiter } from 'node:path';
 import type { ObjectStore, TrainingJob } from '../ports/backends.js';
-import { withRetry, type RetryOptions } from '../ports/retry.js';
 import { ConfigError, InterruptedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import { exitCodeForStatus } from '../job-status.js';
@@ -36,7 +35,7 @@ export interface LocalRunOptions {
 export interface LocalRunDeps {
   /** The shell's environment: the job inherits it minus the cloud credentials (job-env.ts); the docker client runs with it. */
   env: Readonly<Record<string, string | undefined>>;
-  /** OSS, when oss:// locations can be reached from here. */
+  /** OSS, when oss:// locations can be reached from here: retrying (src/core/retrying-backends.ts). */
   store?: ObjectStore;
   /** Why there is no store (said when an oss:// output has to stay in the run folder). */
   noStoreReason?: string;
@@ -44,8 +43,8 @@ export interface LocalRunDeps {
   signal: AbortSignal;
   /** A second Ctrl-C: kill it without waiting. */
   force?: AbortSignal;
+  /** Milliseconds since the epoch (src/core/runtime.ts). */
   clock: () => number;
-  retry?: Partial<RetryOptions>;
 }
 
 /** What a local run reports: the cloud run's events (so the same reporters render it), plus warnings. */
@@ -65,13 +64,12 @@ export const DEFAULT_GRACE_MS = 10_000;
  * thrown as a CliError with its own code (a config problem 2, no Docker engine 5, ...).
  */
 export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRunEvents, options: LocalRunOptions): Promise<number> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: events.retry });
   const job = new JobState(spec, events);
   try {
     await preflight(spec, deps, events, options);
     const layout = runLayout(await createRunFolder(options.runs, spec.name));
     events.staging?.(layout.root);
-    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), call, signal: deps.signal, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, events);
+    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), signal: deps.signal, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, events);
     const requirements = requirementsFile(layout.usercode);
     if (!options.installRequirements && (requirements || spec.requirements.length > 0)) {
       const what = [requirements, spec.requirements.length > 0 ? 'the job\'s requirements' : undefined].filter(Boolean).join(' and ');
@@ -145,11 +143,10 @@ async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, events: LocalRu
 
 /** How the run ended → status, outputs, summary, exit code. */
 async function finish(job: JobState, outcome: WorkersOutcome, deps: LocalRunDeps, started: number, staged: Staged, spec: LocalJobSpec, events: LocalRunEvents, setup?: string): Promise<number> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: events.retry });
   if (outcome.kind === 'interrupted') throw new InterruptedError('Interrupted');
   let outputs = Object.entries(staged.outputs).map(([name, folder]) => ({ name, uri: `${folder}/` }));
   if (outcome.kind === 'succeeded') {
-    outputs = await deliverOutputs(spec.outputs, staged.outputs, { ...(deps.store ? { store: deps.store } : {}), call }, events);
+    outputs = await deliverOutputs(spec.outputs, staged.outputs, { ...(deps.store ? { store: deps.store } : {}) }, events);
     job.set('Succeed');
   } else if (outcome.kind === 'timed-out') {
     job.set('Failed', 'MaxRunTimeExceeded', `the job ran longer than max_run_time (${durationText(spec.maxRunTime ?? 0)}) and was stopped`);
