@@ -44,6 +44,11 @@ export function retryingStore(raw: ObjectStore, retrying: Retrying): ObjectStore
   };
 }
 
+/** The adapter beneath a retrying JobsApi (one that does not retry is its own): for a caller that retries whole reads itself. */
+export function adaptersOf(jobs: JobsApi): JobsApi {
+  return built.get(jobs)?.raw ?? jobs;
+}
+
 /**
  * The same retrying JobsApi rebuilt with `layer` between the retry policy and the service, and with another
  * policy if given: the follow's call budget, which every attempt (a retry too) must pass (src/core/follow/budget.ts),

@@ -67,7 +67,7 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
     }
     events.following(jobId, options.stopOnInterrupt);
     const started = runtime.now();
-    const result = await followJob(jobId, { jobs: deps.jobs, now: runtime.now, sleep: runtime.sleep }, { ...events, status: (j, prev) => ((last = j), events.status(j, prev)) }, {
+    const result = await followJob(jobId, { jobs: deps.jobs, now: runtime.now, sleep: runtime.sleep, retrying: runtime.retrying }, { ...events, status: (j, prev) => ((last = j), events.status(j, prev)) }, {
       showLogs: job.show_logs,
       signal: runtime.signal,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),

@@ -21,7 +21,7 @@ export async function watch(inv: Invocation, jobs: JobsApi, jobId: string, optio
   const counted: RunEvents = { ...reporter, log: (instance, line) => ((lines += 1), reporter.log(instance, line)) };
   const events: RunEvents = quiet ? { ...counted, status: (job) => void (status = job.status), result: () => {} } : counted;
   try {
-    inv.exitCode = await watchJob(jobId, { jobs, now: runtime.now, sleep: runtime.sleep }, events, { ...options, signal: interrupt.signal, cadence: runtime.cadence });
+    inv.exitCode = await watchJob(jobId, { jobs, now: runtime.now, sleep: runtime.sleep, retrying: runtime.retrying }, events, { ...options, signal: interrupt.signal, cadence: runtime.cadence });
   } finally {
     stopRetryNotices();
     interrupt.dispose();

@@ -66,7 +66,7 @@ export class EventLog {
 
 /**
  * Every event the service holds for the query, page after page until TotalCount (or a short page when it
- * gives none). `call` wraps each page (the retry policy, a budget).
+ * gives none). Each page is one call of `jobs` (retrying, and on the follow's budget when following).
  */
 export async function listEvents(jobs: JobsApi, jobId: string, startTime?: string): Promise<string[]> {
   const list = jobs.listEvents?.bind(jobs);

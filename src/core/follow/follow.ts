@@ -7,7 +7,8 @@ import { CADENCE, idleIntervalMs, type Cadence } from './cadence.js';
 import { EventWatch, type JobEvent } from './events.js';
 import type { LogStream, PageRead } from './log-stream.js';
 import { Streams } from './streams.js';
-import { jobsBeneath } from '../retrying-backends.js';
+import { adaptersOf, retryingJobs } from '../retrying-backends.js';
+import type { Retrying } from '../runtime.js';
 
 export interface FollowEvents {
   /** The job's status changed (or was first seen: `previous` undefined). */
@@ -26,6 +27,12 @@ export interface FollowDeps {
   jobs: JobsApi;
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * The retry policy (src/core/runtime.ts), for the reads a follow retries whole: a status read, and a page of
+   * logs, which the log stream itself may refuse (a server that ignores PageNumber) and which is then read again.
+   * Absent: nothing is retried (an in-memory JobsApi in a test).
+   */
+  retrying?: Retrying;
 }
 
 export interface FollowOptions {
@@ -62,10 +69,14 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   const cadence: Cadence = { ...CADENCE, ...options.cadence };
   const { signal } = options;
   const started = deps.now();
-  // A snapshot reads what is there page after page, as the SDK does; following spends the one budget, beneath
-  // the retries of the backends (src/core/retrying-backends.ts), so that every attempt spends it.
+  // Status and log reads are retried whole here (`call`), so they go to the adapters beneath the backends'
+  // retries, or an attempt would be retried twice over; the events keep the backends' retries. A snapshot reads
+  // what is there page after page, as the SDK does; following spends the one budget, every attempt included.
+  const call: Retrying = deps.retrying ?? ((fn) => fn());
   const budget = new CallBudget(cadence.callSpacingMs, deps.now, deps.sleep);
-  const jobs = options.once ? deps.jobs : jobsBeneath(deps.jobs, { layer: (raw) => budget.wrap(raw, signal) });
+  const adapters = adaptersOf(deps.jobs);
+  const jobs = options.once ? adapters : budget.wrap(adapters, signal);
+  const eventJobs = deps.retrying ? retryingJobs(jobs, deps.retrying) : jobs;
   const streams = new Streams(jobs, jobId, options.instance);
   // Set when this follow is over: a read still under way then prints nothing.
   let closed = false;
@@ -73,7 +84,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   let lastHeartbeatAt = lastLineAt;
   // Why a job waits: its events, read on the same budget (events.ts decides when).
   const onEvent = events.event?.bind(events);
-  const eventWatch = onEvent && jobs.listEvents && !options.once ? new EventWatch(cadence) : undefined;
+  const eventWatch = onEvent && eventJobs.listEvents && !options.once ? new EventWatch(cadence) : undefined;
 
   const tailed = new Set<LogStream>();
   /** One page of a stream (after moving it to its last `tail` lines, the first time). */
@@ -95,11 +106,11 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     }
     return read;
   };
-  /** A stream to its end, page by page; the backends retry a failed page (it is read again, not the stream). */
+  /** A stream to its end, each page through the retry policy (a failed page is read again, not the stream). */
   const readToEnd = async (stream: LogStream): Promise<number> => {
     let count = 0;
     for (;;) {
-      const read = await readPage(stream);
+      const read = await call(() => readPage(stream));
       count += read.count;
       if (!read.more) return count;
     }
@@ -111,7 +122,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
     return count;
   };
 
-  let job = await jobs.getJob(jobId);
+  let job = await call(() => jobs.getJob(jobId));
   reportStatus(events, job, undefined);
   streams.update(job);
   eventWatch?.observe(job, deps.now());
@@ -152,7 +163,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
 
   const readStatus = async () => {
     const previous = job.status;
-    job = await jobs.getJob(jobId);
+    job = await call(() => jobs.getJob(jobId));
     for (const stream of streams.update(job)) slotOf(stream);
     const changed = job.status !== previous;
     if (changed && !closed) reportStatus(events, job, previous);
@@ -168,7 +179,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
 
   const readStream = (stream: LogStream) => async () => {
     const launchedAt = deps.now();
-    const read = await readPage(stream);
+    const read = await call(() => readPage(stream));
     const slot = slotOf(stream);
     const now = deps.now();
     if (read.more) {
@@ -188,7 +199,7 @@ export async function followJob(jobId: string, deps: FollowDeps, events: FollowE
   const readEvents = async () => {
     if (!eventWatch || !onEvent) return;
     try {
-      const fresh = await eventWatch.read(jobs, jobId, deps.now());
+      const fresh = await eventWatch.read(eventJobs, jobId, deps.now());
       if (!closed) for (const e of fresh) onEvent(e);
     } catch (error) {
       if (error instanceof InterruptedError) throw error;
