@@ -49,9 +49,8 @@ export interface Submission {
  * name and submission label, for up to the grace period: the service may still be working on the request.
  * The create is one call through the runtime's retry policy (the backends do not retry it), its attempts
  * counted apart; each ListTrainingJobs of a look is a call of the retrying backends, with attempts of its
- * own, so a look never inherits the attempts spent on the
- * create or on earlier pages of the look. A look that fails for good ends the submission, saying the job may
- * exist, rather than sending a second create blind.
+ * own, so a look never inherits the attempts spent on the create or on earlier pages of the look. A look that
+ * fails for good ends the submission, saying the job may exist, rather than sending a second create blind.
  */
 export async function createOnce(
   body: string,
