@@ -1,5 +1,4 @@
 import type { TrainingJob } from '../ports/backends.js';
-import type { ApiError } from '../errors.js';
 import { hasEnded } from '../job-status.js';
 import { CallBudget } from './budget.js';
 import { CADENCE, type Cadence } from './cadence.js';
@@ -9,7 +8,6 @@ import { jobsBeneath } from '../retrying-backends.js';
 
 export interface EventsSink {
   event(event: JobEvent): void;
-  retry?(error: ApiError, attempt: number, delayMs: number): void;
 }
 
 export interface WatchEventsOptions {
