@@ -65,7 +65,13 @@ export class Invocation {
   /** The clock, retry policy, cadence, timeouts and Ctrl-C signal of this invocation, built once from the context. */
   get runtime(): Runtime {
     const { ctx } = this;
-    this.#runtime ??= createRuntime({ date: ctx.now, retry: ctx.retry ?? {}, cadence: ctx.cadence ?? {}, timeouts: ctx.timeouts ?? {}, ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}) });
+    this.#runtime ??= createRuntime({
+      date: ctx.now,
+      retry: ctx.retry ?? {},
+      cadence: ctx.cadence ?? {},
+      timeouts: ctx.timeouts ?? {},
+      ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}),
+    });
     return this.#runtime;
   }
 

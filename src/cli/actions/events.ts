@@ -25,9 +25,12 @@ export async function eventsAction(jobId: string, opts: EventsOptions, inv: Invo
   };
   const { runtime } = inv;
   const interrupt = interruptSignal(inv);
-  const stopRetryNotices = runtime.onRetry((error, attempt, delayMs) => io.err(`${error.message}; trying again in ${Math.round(delayMs / 100) / 10}s (attempt ${attempt + 1})\n`));
+  const stopRetryNotices = runtime.onRetry((error, attempt, delayMs) =>
+    io.err(`${error.message}; trying again in ${Math.round(delayMs / 100) / 10}s (attempt ${attempt + 1})\n`),
+  );
   try {
-    const job = await watchEvents(jobId, { jobs, now: runtime.now, sleep: runtime.sleep }, { event: print }, { follow: opts.follow === true, signal: interrupt.signal, cadence: runtime.cadence });
+    const deps = { jobs, now: runtime.now, sleep: runtime.sleep };
+    const job = await watchEvents(jobId, deps, { event: print }, { follow: opts.follow === true, signal: interrupt.signal, cadence: runtime.cadence });
     if (count === 0 && !opts.json) io.err(`No events for job ${jobId}.\n`);
     if (job) {
       inv.exitCode = exitCodeForStatus(job.status);

@@ -1,4 +1,7 @@
-/** How OSS names regions, and the error for a bucket outside the job's region: the adapter (src/cloud/errors.ts) raises it from a refused request, core (src/core/bucket-region.ts) from GetBucketInfo. */
+/**
+ * How OSS names regions, and the error for a bucket outside the job's region: the adapter (src/cloud/errors.ts)
+ * raises it from a refused request, core (src/core/bucket-region.ts) from GetBucketInfo.
+ */
 
 import { UsageError } from './errors.js';
 
