@@ -20,6 +20,17 @@ process.stderr.on('error', (error) => {
   if (error.code !== 'EPIPE') throw error;
 });
 
+// ali-oss's HTTP client (urllib 2) writes "[urllib:warn] ... callback twice!!!" with a stack straight to the
+// console when a socket fails after its request was answered, which a retried upload part can cause. It takes
+// no logger (ali-oss could only be handed a whole other HTTP client), so the process drops exactly these lines
+// here, where the process is set up, rather than the object store patching a global (src/cloud/oss/store.ts):
+// the retry is already reported by the CLI.
+const consoleWarn = console.warn.bind(console);
+console.warn = (...args) => {
+  if (typeof args[0] === 'string' && args[0].startsWith('[urllib:warn]')) return;
+  consoleWarn(...args);
+};
+
 const argv = process.argv.slice(2);
 const only = argv.length === 1 ? argv[0] : undefined;
 const help = !process.stdout.isTTY ? prerenderedHelp(argv) : undefined;

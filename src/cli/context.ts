@@ -1,4 +1,5 @@
 import { homedir } from 'node:os';
+import { createRuntime, type Runtime } from '../core/runtime.js';
 import { createIO, type IO, type OutStream } from '../ui/io.js';
 
 /** Everything a command may read from the outside world; tests replace any of it. */
@@ -31,9 +32,9 @@ export interface CliContext {
   /** After a create whose answer was lost, how long to look for the job (shortened by tests). */
   lostCreateGraceMs?: number;
   /** Network timeouts, shortened by tests. */
-  timeouts?: import('../cloud/index.js').Timeouts;
+  timeouts?: import('../core/ports/backends.js').Timeouts;
   /** Retry timings, shortened by tests. */
-  retry?: Partial<import('../cloud/retry.js').RetryOptions>;
+  retry?: import('../core/runtime.js').RetrySettings;
   /** Follow-loop timings, shortened by tests. */
   cadence?: Partial<import('../core/follow/cadence.js').Cadence>;
 }
@@ -57,8 +58,22 @@ export class Invocation {
   exitCode = 0;
   options: CommonOptions = {};
   #io: IO | undefined;
+  #runtime: Runtime | undefined;
 
   constructor(readonly ctx: CliContext) {}
+
+  /** The clock, retry policy, cadence, timeouts and Ctrl-C signal of this invocation, built once from the context. */
+  get runtime(): Runtime {
+    const { ctx } = this;
+    this.#runtime ??= createRuntime({
+      date: ctx.now,
+      retry: ctx.retry ?? {},
+      cadence: ctx.cadence ?? {},
+      timeouts: ctx.timeouts ?? {},
+      ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}),
+    });
+    return this.#runtime;
+  }
 
   /** The terminal, with colours and verbosity as the parsed options say. */
   get io(): IO {

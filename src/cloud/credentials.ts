@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type * as CredentialsModule from '@alicloud/credentials';
-import { CredentialsError } from '../core/errors.js';
+import { CredentialsError } from '../core/ports/errors.js';
 import { requireLibrary, type LoadLibrary } from './libraries.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -186,7 +187,7 @@ async function findCandidates(lookup: CredentialsLookup, lib: typeof Credentials
     out.push({
       place: iniPlace,
       absent: '',
-      make: () => withCredentialsFile(lib.ProfileCredentialsProvider.builder().withProfileName(profileName ?? 'default').build() as Provider, iniPath),
+      make: () => profileFromFile(lib.ProfileCredentialsProvider.builder().withProfileName(profileName ?? 'default').build() as unknown as ProfileProvider, iniPath),
     });
   }
 
@@ -224,24 +225,48 @@ function withHome(provider: Provider, homedir: string): Provider {
   return provider;
 }
 
+/** What ProfileCredentialsProvider offers besides a Provider: the profile's provider, chosen from a parsed file. */
+type ProfileProvider = Provider & { getCredentialsProvider(ini: Record<string, Record<string, string>>): Provider };
+
 /**
- * ProfileCredentialsProvider reads its path from process.env at call time and has no option for it.
- * Setting it for the call lets it read ~/.alibabacloud/credentials.ini, which the Python toolkit writes.
+ * ProfileCredentialsProvider reads its file from process.env (ALIBABA_CLOUD_CREDENTIALS_FILE) or ~/.alibabacloud/
+ * credentials, with no option for a path; but it chooses the profile's provider (access_key, ecs_ram_role,
+ * ram_role_arn) from a parsed file with getCredentialsProvider. So the file the lookup chose (credentials.ini,
+ * which the Python toolkit writes, among them) is read and parsed here, once, and the library does the rest:
+ * nothing global is changed.
  */
-function withCredentialsFile(provider: Provider, path: string): Provider {
+function profileFromFile(profile: ProfileProvider, path: string): Provider {
+  let inner: Provider | undefined;
   return {
-    getProviderName: () => provider.getProviderName(),
+    getProviderName: () => profile.getProviderName(),
     async getCredentials() {
-      const before = process.env['ALIBABA_CLOUD_CREDENTIALS_FILE'];
-      process.env['ALIBABA_CLOUD_CREDENTIALS_FILE'] = path;
-      try {
-        return await provider.getCredentials();
-      } finally {
-        if (before === undefined) delete process.env['ALIBABA_CLOUD_CREDENTIALS_FILE'];
-        else process.env['ALIBABA_CLOUD_CREDENTIALS_FILE'] = before;
-      }
+      inner ??= profile.getCredentialsProvider(parseIni(await readFile(path, 'utf8')));
+      return inner.getCredentials();
     },
   };
+}
+
+/**
+ * An INI file as the library's own reader (the `ini` package) sees a credentials file: `[section]` headers,
+ * `key = value` lines, comments from `;` or `#`, values optionally quoted.
+ */
+function parseIni(text: string): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  let section: Record<string, string> | undefined;
+  for (const raw of text.split(/\r?\n/)) {
+    const line = raw.trim();
+    if (line === '' || line.startsWith(';') || line.startsWith('#')) continue;
+    const header = /^\[(.+)\]$/.exec(line);
+    if (header) {
+      section = out[header[1]!.trim()] ??= {};
+      continue;
+    }
+    const eq = line.indexOf('=');
+    if (eq < 0 || !section) continue;
+    const value = line.slice(eq + 1).trim();
+    section[line.slice(0, eq).trim()] = /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+  }
+  return out;
 }
 
 function tilde(path: string, homedir: string): string {

@@ -1,5 +1,5 @@
-import { wrongRegionError, regionOfOssEndpoint } from '../core/bucket-region.js';
-import { ApiError, CredentialsError, type UsageError } from '../core/errors.js';
+import { wrongRegionError, regionOfOssEndpoint } from '../core/ports/oss-region.js';
+import { ApiError, CredentialsError, type UsageError } from '../core/ports/errors.js';
 import { notAnObject } from './pai/answer.js';
 
 /** Error codes that mean the credentials themselves were refused or expired (exit 4, not 5). */

@@ -1,5 +1,4 @@
-import type { JobsApi, TrainingJob } from '../cloud/types.js';
-import { abortableSleep } from '../cloud/retry.js';
+import type { JobsApi, TrainingJob } from './ports/backends.js';
 import { ApiError, NotFoundError } from './errors.js';
 
 export interface AwaitCreatedOptions {
@@ -7,8 +6,8 @@ export interface AwaitCreatedOptions {
   graceMs?: number;
   /** The first wait; each next one doubles, up to 2 s. Default 250 ms. */
   firstDelayMs?: number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
-  now?: () => number;
+  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  now: () => number;
   signal?: AbortSignal;
 }
 
@@ -16,21 +15,19 @@ export interface AwaitCreatedOptions {
  * The first GetTrainingJob of a job CreateTrainingJob just answered for. The service reads from a store that
  * can lag the create for a moment (the PAI SDK's waits retry through it), so a not-found here means "not yet",
  * and is asked again with backoff for a bounded time. Still not found after that: a clear error that names
- * the id Create returned, never "job lost". `read` is the caller's call (with its retry policy for 5xx).
+ * the id Create returned, never "job lost". `jobs` retries a 5xx itself (src/core/retrying-backends.ts).
  */
 export async function awaitCreated(
   jobs: JobsApi,
   jobId: string,
-  read: <T>(fn: () => Promise<T>) => Promise<T>,
-  options: AwaitCreatedOptions = {},
+  options: AwaitCreatedOptions,
 ): Promise<TrainingJob> {
-  const now = options.now ?? Date.now;
-  const sleep = options.sleep ?? abortableSleep;
+  const { now, sleep } = options;
   const deadline = now() + (options.graceMs ?? 15_000);
   let delay = options.firstDelayMs ?? 250;
   for (;;) {
     try {
-      return await read(() => jobs.getJob(jobId));
+      return await jobs.getJob(jobId);
     } catch (error) {
       if (!(error instanceof NotFoundError && error.kind === 'job')) throw error;
       const left = deadline - now();

@@ -1,4 +1,4 @@
-import type { TrainingJob, UploadProgress } from '../cloud/types.js';
+import type { TrainingJob, UploadProgress } from './ports/backends.js';
 import type { ApiError } from './errors.js';
 import { RESERVING_STATUSES } from './job-status.js';
 

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import { lstat, readdir } from 'node:fs/promises';
 import { basename, join, relative, sep } from 'node:path';
-import type { ObjectStore } from '../cloud/types.js';
+import type { ObjectStore } from './ports/backends.js';
 import { hashFile } from './packaging/tree-digest.js';
-import { uploadFiles, type Call, type FileToUpload, type UploadFilesOptions, type UploadFilesResult } from './upload-files.js';
+import { uploadFiles, type FileToUpload, type UploadFilesOptions, type UploadFilesResult } from './upload-files.js';
 
 /**
  * Plans the upload of a local-path input, content-addressed under `pai/input_data/`:
@@ -35,8 +35,8 @@ export async function planInputUpload(path: string): Promise<{ prefix: string; p
 }
 
 /** Uploads what is not there yet (one listing of the prefix, then the missing files concurrently). */
-export async function uploadInputFiles(store: ObjectStore, bucket: string, plan: { prefix: string; files: FileToUpload[] }, call: Call, options: UploadFilesOptions = {}): Promise<UploadFilesResult> {
-  return uploadFiles(store, bucket, plan.prefix, plan.files, call, options);
+export async function uploadInputFiles(store: ObjectStore, bucket: string, plan: { prefix: string; files: FileToUpload[] }, options: UploadFilesOptions = {}): Promise<UploadFilesResult> {
+  return uploadFiles(store, bucket, plan.prefix, plan.files, options);
 }
 
 /** Regular files under a folder, sorted; links are followed only when they point at files. */

@@ -1,4 +1,4 @@
-import type { TrainingJob } from '../cloud/types.js';
+import type { TrainingJob } from './ports/backends.js';
 import { didYouMean } from './diagnostics.js';
 import { parseDuration } from './duration.js';
 import { UsageError } from './errors.js';

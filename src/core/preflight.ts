@@ -1,4 +1,4 @@
-import type { JobsApi, ObjectStore } from '../cloud/types.js';
+import type { JobsApi, ObjectStore } from './ports/backends.js';
 import { checkBucketRegion } from './bucket-region.js';
 import { ConfigError } from './errors.js';
 import type { CompleteSession } from './session/resolve.js';
@@ -19,17 +19,17 @@ export interface PreflightPass {
  */
 export async function preflight(
   session: CompleteSession,
-  deps: { jobs: JobsApi; store: ObjectStore; call: <T>(fn: () => Promise<T>) => Promise<T> },
+  deps: { jobs: JobsApi; store: ObjectStore },
   passed: (pass: PreflightPass) => void,
 ): Promise<void> {
-  const { jobs, store, call } = deps;
+  const { jobs, store } = deps;
   const workspaceId = session.workspaceId.value;
   const region = session.region.value;
 
-  await call(() => jobs.listJobs({ workspaceId, pageNumber: 1, pageSize: 1 }));
+  await jobs.listJobs({ workspaceId, pageNumber: 1, pageSize: 1 });
   passed({ check: 'credentials', message: `PAI accepts the credentials (ListTrainingJobs at ${session.endpoint.value.host})` });
 
-  const storage = await call(() => jobs.defaultStorage(workspaceId));
+  const storage = await jobs.defaultStorage(workspaceId);
   passed({ check: 'workspace', message: `workspace ${workspaceId} exists in ${region}${storage ? ` (default storage ${storage})` : ''}` });
 
   const configured = session.ossBucketName?.value;
@@ -41,6 +41,6 @@ export async function preflight(
       "Set PAI_OSS_BUCKET_NAME (or session.oss_bucket_name in the job config) to a bucket in the job's region.",
     );
   }
-  await checkBucketRegion(store, bucket, region, call);
+  await checkBucketRegion(store, bucket, region);
   passed({ check: 'bucket', message: `bucket ${bucket} exists and is in ${region}${configured ? '' : ` (the workspace's default storage)`}` });
 }

@@ -1,12 +1,12 @@
-import type { JobsApi, ObjectStore, TrainingJob } from '../cloud/types.js';
-import { withRetry, type RetryOptions } from '../cloud/retry.js';
+import type { JobsApi, ObjectStore, TrainingJob } from './ports/backends.js';
 import { ExitCode } from './exit-codes.js';
 import { ApiError, InterruptedError } from './errors.js';
-import { interruptedEvent, resultEvent, retryEvents, timedOutEvent, type Emit } from './events.js';
+import { interruptedEvent, resultEvent, timedOutEvent, type Emit } from './events.js';
 import { followJob } from './follow/follow.js';
-import type { Cadence } from './follow/cadence.js';
 import { exitCodeForStatus, isTerminal } from './job-status.js';
 import type { Job } from './job.js';
+import { jobsBeneath } from './retrying-backends.js';
+import type { Runtime } from './runtime.js';
 import type { CompleteSession } from './session/resolve.js';
 import { submitJob, type SubmitDeps } from './submit.js';
 
@@ -21,22 +21,16 @@ export interface RunDeps {
   jobs: JobsApi;
   store: ObjectStore;
   packCode: SubmitDeps['packCode'];
-  now: () => Date;
-  clock: () => number;
-  sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
-  signal: AbortSignal;
+  /** The clock, cadence, Ctrl-C signal and lost-create grace of this run (src/core/runtime.ts). */
+  runtime: Runtime;
 }
 
 export interface RunOptions {
   detach: boolean;
   timeoutMs?: number;
   stopOnInterrupt: boolean;
-  cadence?: Partial<Cadence>;
   /** How long --stop-on-interrupt waits for the job to reach a stopped state. */
   stopWaitMs?: number;
-  retry?: Partial<RetryOptions>;
-  /** After a create whose answer was lost, how long to look for the job before sending again. */
-  lostCreateGraceMs?: number;
   /** Read the job's events while following (core/follow/follow.ts). */
   jobEvents?: boolean;
   /** Told how the job ended, when it was followed to its end. */
@@ -51,8 +45,9 @@ export interface RunOptions {
 export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, emit: Emit, options: RunOptions): Promise<number> {
   let jobId: string | undefined;
   let last: TrainingJob | undefined;
+  const { runtime } = deps;
   try {
-    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, now: deps.now, signal: deps.signal, ...(options.retry ? { retry: options.retry } : {}), ...(options.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: options.lostCreateGraceMs } : {}) }, emit);
+    const submission = await submitJob(job, session, { jobs: deps.jobs, store: deps.store, packCode: deps.packCode, runtime }, emit);
     jobId = submission.jobId;
     const created = (last = submission.job);
     emit({ type: 'submitted', jobId: created.id, name: created.name, url: created.url ?? null, detail: { status: created.status } });
@@ -61,29 +56,28 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
       return ExitCode.ok;
     }
     emit({ type: 'following', jobId, stopOnInterrupt: options.stopOnInterrupt });
-    const started = deps.clock();
+    const started = runtime.now();
     const tracked: Emit = (event) => {
       if (event.type === 'status' && event.detail.job) last = event.detail.job;
       emit(event);
     };
-    const result = await followJob(jobId, { jobs: deps.jobs, now: deps.clock, sleep: deps.sleep }, tracked, {
+    const result = await followJob(jobId, { jobs: deps.jobs, now: runtime.now, sleep: runtime.sleep, retrying: runtime.retrying }, tracked, {
       showLogs: job.show_logs,
       ...(options.jobEvents ? { jobEvents: true } : {}),
-      signal: deps.signal,
+      signal: runtime.signal,
       ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
-      ...(options.cadence ? { cadence: options.cadence } : {}),
-      ...(options.retry ? { retry: options.retry } : {}),
+      cadence: runtime.cadence,
     }).catch((error: unknown) => {
       // The job was submitted: whatever went wrong while following, it may still be running.
       if (error instanceof ApiError) throw new ApiError(error.message, { code: error.code, retryable: false, hint: `The job ${jobId} may still be running: pai-process logs ${jobId} --follow, or pai-process stop ${jobId}.` });
       throw error;
     });
     if (result.outcome === 'timeout') {
-      emit(timedOutEvent(result.job, deps.clock() - started));
+      emit(timedOutEvent(result.job, runtime.now() - started));
       return ExitCode.timeout;
     }
     const exitCode = exitCodeForStatus(result.job.status);
-    const durationMs = result.job.duration !== undefined ? result.job.duration * 1000 : deps.clock() - started;
+    const durationMs = result.job.duration !== undefined ? result.job.duration * 1000 : runtime.now() - started;
     const outputs = outputsOf(result.job, submission.plan.body);
     emit(resultEvent(result.job, exitCode, durationMs, outputs));
     options.onEnded?.({ job: result.job, exitCode, outputs });
@@ -98,29 +92,32 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
       emit(interruptedEvent(jobId, last?.status, false));
       return ExitCode.interrupted;
     }
-    const final = await stopAndWait(jobId, deps, emit, options.stopWaitMs ?? 60_000, options.retry);
+    const final = await stopAndWait(jobId, { jobs: deps.jobs, runtime }, emit, options.stopWaitMs ?? 60_000);
     emit(interruptedEvent(jobId, final?.status, true));
     return ExitCode.jobStopped;
   }
 }
 
-/** Stops a job and waits (bounded) for a stopped state; a second Ctrl-C is the way out of the wait. */
+/**
+ * Stops a job and waits (bounded) for a stopped state. It runs after the first Ctrl-C, so its calls retry
+ * through the interrupt; a second Ctrl-C is the way out of the wait.
+ */
 export async function stopAndWait(
   jobId: string,
-  deps: Pick<RunDeps, 'jobs' | 'clock' | 'sleep'>,
+  deps: { jobs: JobsApi; runtime: Pick<Runtime, 'now' | 'sleep' | 'retryingThroughInterrupt'> },
   emit: Emit,
   maxWaitMs: number,
-  retry?: Partial<RetryOptions>,
 ): Promise<TrainingJob | undefined> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...retry, onRetry: retryEvents(emit) });
+  const { runtime } = deps;
+  const jobs = jobsBeneath(deps.jobs, { retrying: runtime.retryingThroughInterrupt });
   emit({ type: 'stopping', jobId });
-  await call(() => deps.jobs.stopJob(jobId));
-  const until = deps.clock() + maxWaitMs;
+  await jobs.stopJob(jobId);
+  const until = runtime.now() + maxWaitMs;
   let job: TrainingJob | undefined;
-  while (deps.clock() < until) {
-    job = await call(() => deps.jobs.getJob(jobId));
+  while (runtime.now() < until) {
+    job = await jobs.getJob(jobId);
     if (isTerminal(job.status)) return job;
-    await deps.sleep(1000);
+    await runtime.sleep(1000);
   }
   return job;
 }

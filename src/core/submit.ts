@@ -1,7 +1,5 @@
-import type { JobsApi, ObjectStore, TrainingJob } from '../cloud/types.js';
-import { withRetry, type RetryOptions } from '../cloud/retry.js';
+import type { JobsApi, ObjectStore, TrainingJob } from './ports/backends.js';
 import { randomUUID } from 'node:crypto';
-import { abortableSleep } from '../cloud/retry.js';
 import { ApiError, ConfigError } from './errors.js';
 import { SUBMISSION_LABEL } from './request/create-training-job.js';
 import type { Job } from './job.js';
@@ -10,9 +8,10 @@ import type { CompleteSession } from './session/resolve.js';
 import { parseOssUri } from './uris.js';
 import type { CodeUploadMode } from './package-code.js';
 import { uploadCode, uploadInputs, type PackagedCode } from './upload-code.js';
-import { retryEvents, type Emit } from './events.js';
+import type { Emit } from './events.js';
 import { awaitCreated, type AwaitCreatedOptions } from './await-created.js';
 import { checkBucketRegion } from './bucket-region.js';
+import type { Runtime } from './runtime.js';
 
 export type { PackagedCode } from './upload-code.js';
 export { codeObjectKey } from './upload-code.js';
@@ -22,18 +21,16 @@ export interface SubmitDeps {
   store: ObjectStore;
   /** Prepares a code folder (core/package-code.ts): hashes its files, or packs the archive (the caller owns it). */
   packCode: (dir: string, mode: CodeUploadMode) => Promise<PackagedCode>;
-  now: () => Date;
-  signal?: AbortSignal;
-  retry?: Partial<RetryOptions>;
+  /** The clock, the Ctrl-C signal, the lost-create grace and the retry policy of the create (src/core/runtime.ts). */
+  runtime: CreateRuntime & Pick<Runtime, 'date'>;
   /** Identifies this submission in a label (default: a random UUID). */
   submissionId?: string;
-  /** After a create whose answer was lost, how long to keep looking for the job before sending again. */
-  lostCreateGraceMs?: number;
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** How long a not-found of the new job is waited through (core/await-created.ts). */
-  awaitCreated?: AwaitCreatedOptions;
+  awaitCreated?: Partial<AwaitCreatedOptions>;
 }
 
+/** What the create needs of the runtime: its clock and sleep for the look-ups, and the retry policy for the create itself. */
+export type CreateRuntime = Pick<Runtime, 'now' | 'sleep' | 'signal' | 'lostCreateGraceMs' | 'retrying'>;
 export interface Submission {
   jobId: string;
   plan: RequestPlan;
@@ -45,31 +42,30 @@ export interface Submission {
  * Creates the job at most once. A create that failed in a way that may have reached the service (a reset or
  * timeout after sending, a 500) is followed, before anything is sent again, by a look for a job with this
  * name and submission label, for up to the grace period: the service may still be working on the request.
- * `call` is the retry policy. The create is one call, its attempts counted apart; each ListTrainingJobs of a
- * look is a call of its own, with attempts of its own, so a look never inherits the attempts spent on the
- * create or on earlier pages of the look. A look that fails for good ends the submission, saying the job may
- * exist, rather than sending a second create blind.
+ * The create is one call through the runtime's retry policy (the backends do not retry it), its attempts
+ * counted apart; each ListTrainingJobs of a look is a call of the retrying backends, with attempts of its
+ * own, so a look never inherits the attempts spent on the create or on earlier pages of the look. A look that
+ * fails for good ends the submission, saying the job may exist, rather than sending a second create blind.
  */
 export async function createOnce(
   body: string,
   name: string,
   submissionId: string,
   workspaceId: string,
-  deps: Pick<SubmitDeps, 'jobs' | 'lostCreateGraceMs' | 'sleep' | 'signal'>,
-  call: <T>(fn: () => Promise<T>) => Promise<T>,
+  jobs: JobsApi,
+  runtime: CreateRuntime,
 ): Promise<string> {
   // 0: nothing to look for; else how long to keep looking (a lost answer may still be in the works).
   let lookForMs = 0;
   let maybeCreated = false;
-  const sleep = deps.sleep ?? abortableSleep;
   const findMine = async (): Promise<string | undefined> => {
-    const until = Date.now() + lookForMs;
+    const until = runtime.now() + lookForMs;
     for (;;) {
-      const found = await call(() => deps.jobs.listJobs({ workspaceId, pageNumber: 1, pageSize: 50, name }));
+      const found = await jobs.listJobs({ workspaceId, pageNumber: 1, pageSize: 50, name });
       const mine = found.jobs.find((j) => j.name === name && j.labels[SUBMISSION_LABEL] === submissionId);
       if (mine) return mine.id;
-      if (Date.now() >= until) return undefined;
-      await sleep(LOST_CREATE_POLL_MS, deps.signal);
+      if (runtime.now() >= until) return undefined;
+      await runtime.sleep(LOST_CREATE_POLL_MS, runtime.signal);
     }
   };
   // Giving up while a create may have been carried out: say so, and how to find the job, so a rerun is not blind.
@@ -82,7 +78,7 @@ export async function createOnce(
       hint: `Before running again, look for it with pai-process list --name ${name}, and stop it with pai-process stop <id> if it is not wanted.`,
     });
   try {
-    return await call(async () => {
+    return await runtime.retrying(async () => {
       if (maybeCreated) {
         let id: string | undefined;
         try {
@@ -94,11 +90,11 @@ export async function createOnce(
         lookForMs = 0; // waited once already: later looks are immediate
       }
       try {
-        return await deps.jobs.createJob(body);
+        return await jobs.createJob(body);
       } catch (error) {
         if (error instanceof ApiError && error.ambiguous) {
           maybeCreated = true;
-          lookForMs = deps.lostCreateGraceMs ?? LOST_CREATE_GRACE_MS;
+          lookForMs = runtime.lostCreateGraceMs ?? LOST_CREATE_GRACE_MS;
         } else if (error instanceof ApiError && (error.status ?? 0) >= 500 && error.code !== 'ServiceUnavailable') {
           // A 500 was probably not carried out, but may have been: one look before sending again.
           maybeCreated = true;
@@ -121,15 +117,14 @@ const LOST_CREATE_POLL_MS = 500;
  * answer was lost is not sent twice: before trying again, the job is looked up by its (unique) name.
  */
 export async function submitJob(job: Job, session: CompleteSession, deps: SubmitDeps, emit: Emit = () => {}): Promise<Submission> {
-  const retry = { ...deps.retry, ...(deps.signal ? { signal: deps.signal } : {}), onRetry: retryEvents(emit) };
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...retry });
-  const now = deps.now();
+  const { runtime } = deps;
+  const now = runtime.date();
   const workspaceId = session.workspaceId.value;
 
   let bucket = session.ossBucketName?.value;
   const needsBucket = (job.source_dir !== undefined && !job.source_dir.startsWith('oss://')) || Object.values(job.inputs).some((l) => typeof l === 'string' && !/^[a-z]+:\/\//i.test(l));
   if (!bucket && needsBucket) {
-    const storage = await call(() => deps.jobs.defaultStorage(workspaceId));
+    const storage = await deps.jobs.defaultStorage(workspaceId);
     bucket = storage ? parseOssUri(storage)?.bucket : undefined;
     if (!bucket) {
       throw new ConfigError(`Workspace ${workspaceId} has no default storage, and no OSS bucket is configured`, [], 'Set PAI_OSS_BUCKET_NAME (or session.oss_bucket_name in the job config) to a bucket in the job\'s region.');
@@ -138,20 +133,20 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
   }
 
   // Before anything is uploaded or created: a bucket in another region ends here (core/bucket-region.ts).
-  if (bucket && needsBucket) await checkBucketRegion(deps.store, bucket, session.region.value, call);
+  if (bucket && needsBucket) await checkBucketRegion(deps.store, bucket, session.region.value);
 
   let codeKey: string | undefined;
   let inputUris: Record<string, string> = {};
   if (bucket) {
-    const upload = { store: deps.store, call, ...(deps.signal ? { signal: deps.signal } : {}) };
+    const upload = { store: deps.store, signal: runtime.signal };
     if (job.source_dir && !job.source_dir.startsWith('oss://')) codeKey = await uploadCode(await deps.packCode(job.source_dir, job.code_upload), bucket, upload, emit);
     inputUris = await uploadInputs(job, bucket, upload, emit);
   }
 
   const submissionId = deps.submissionId ?? randomUUID();
   const plan = planRequest(job, session, now, { ...(bucket ? { bucket } : {}), ...(codeKey ? { codeKey } : {}), inputUris, submissionId });
-  const jobId = await createOnce(JSON.stringify(plan.body), plan.jobName, submissionId, workspaceId, deps, call);
-  const created = await awaitCreated(deps.jobs, jobId, call, { ...deps.awaitCreated, ...(deps.signal ? { signal: deps.signal } : {}) }).catch((error: unknown) => {
+  const jobId = await createOnce(JSON.stringify(plan.body), plan.jobName, submissionId, workspaceId, deps.jobs, runtime);
+  const created = await awaitCreated(deps.jobs, jobId, { now: runtime.now, sleep: runtime.sleep, ...deps.awaitCreated, signal: runtime.signal }).catch((error: unknown) => {
     if (error instanceof ApiError) {
       throw new ApiError(error.message, { code: error.code, retryable: false, hint: `The job ${jobId} was created and may be running: pai-process status ${jobId}, or pai-process stop ${jobId}.` });
     }

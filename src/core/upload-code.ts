@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { ObjectStore, UploadProgress } from '../cloud/types.js';
+import type { ObjectStore, UploadProgress } from './ports/backends.js';
 import { UsageError } from './errors.js';
 import type { EventOf, Emit } from './events.js';
 import type { Job } from './job.js';
 import { planInputUpload, uploadInputFiles } from './input-upload.js';
 import { codePrefix, markerKey, type CodeTree } from './packaging/tree-digest.js';
-import { uploadFiles, type Call, type UploadFilesResult } from './upload-files.js';
+import { uploadFiles, type UploadFilesResult } from './upload-files.js';
 
 /**
  * The code folder, ready to go up. `files` (the default): every file hashed, named by the tree digest, one
@@ -45,8 +45,8 @@ const progressTo = (emit: Emit) => (p: UploadProgress) => emit({ type: 'upload-p
 const ignore: Emit = () => {};
 
 export interface UploadDeps {
+  /** Retrying (src/core/retrying-backends.ts). */
   store: ObjectStore;
-  call: Call;
   signal?: AbortSignal;
 }
 
@@ -78,14 +78,14 @@ export async function uploadCode(code: PackagedCode, bucket: string, deps: Uploa
   const uri = `oss://${bucket}/${key}`;
   emit(packagedEvent(code, uri));
   if (code.kind === 'archive') {
-    const existing = await deps.call(() => deps.store.head(bucket, key));
+    const existing = await deps.store.head(bucket, key);
     if (existing && existing.size === code.bytes) {
       emit({ type: 'upload-skipped', uri, skipped: true });
       return key;
     }
     emit({ type: 'upload-started', uri, bytes: code.bytes, files: 1, started: true });
     const path = code.path!;
-    await deps.call(() => deps.store.putFile(bucket, key, path, { onProgress: progressTo(emit), ...(deps.signal ? { signal: deps.signal } : {}) }));
+    await deps.store.putFile(bucket, key, path, { onProgress: progressTo(emit), ...(deps.signal ? { signal: deps.signal } : {}) });
     emit(uploadedEvent(uri, { files: 1, bytes: code.bytes }));
     return key;
   }
@@ -94,18 +94,18 @@ export async function uploadCode(code: PackagedCode, bucket: string, deps: Uploa
     throw new UsageError(`The code folder ${tree.root} has no file to upload (every file is ignored, or it is empty); nothing was submitted`, 'Check its .paiignore or .gitignore files, or leave source_dir out.');
   }
   const marker = markerKey(tree.digest);
-  if (await deps.call(() => deps.store.head(bucket, marker))) {
+  if (await deps.store.head(bucket, marker)) {
     emit({ type: 'upload-skipped', uri, skipped: true });
     return key;
   }
   emit({ type: 'upload-started', uri, bytes: tree.totalBytes, files: tree.fileCount, started: true });
   const files = tree.files.map((f) => ({ abs: f.abs, key: key + f.path, size: f.size, sha256: f.sha256 }));
-  const sent = await uploadFiles(deps.store, bucket, key, files, deps.call, {
+  const sent = await uploadFiles(deps.store, bucket, key, files, {
     ...(deps.signal ? { signal: deps.signal } : {}),
     onProgress: progressTo(emit),
   });
   const body = markerBody(tree);
-  await deps.call(() => deps.store.putContent(bucket, marker, body, { contentMd5: createHash('md5').update(body).digest('base64') }));
+  await deps.store.putContent(bucket, marker, body, { contentMd5: createHash('md5').update(body).digest('base64') });
   emit(uploadedEvent(uri, sent));
   return key;
 }
@@ -118,7 +118,7 @@ export async function uploadInputs(job: Job, bucket: string, deps: UploadDeps, e
     const plan = await planInputUpload(loc);
     const uri = plan.prefixUri(bucket);
     uris[channel] = uri;
-    const sent = await uploadInputFiles(deps.store, bucket, plan, deps.call, {
+    const sent = await uploadInputFiles(deps.store, bucket, plan, {
       ...(deps.signal ? { signal: deps.signal } : {}),
       onProgress: progressTo(emit),
     });

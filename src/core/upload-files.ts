@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import type { ListedObject, ObjectStore, UploadProgress } from '../cloud/types.js';
+import type { ListedObject, ObjectStore, UploadProgress } from './ports/backends.js';
 import { InterruptedError } from './errors.js';
 import { closeSync, openSync, readSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -16,7 +16,6 @@ export interface FileToUpload {
   sha256: string;
 }
 
-export type Call = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /** Files in flight at once: enough to hide a request's latency, few enough to bound memory and sockets. */
 export const UPLOAD_CONCURRENCY = 8;
@@ -57,13 +56,13 @@ interface Digests {
  * another size is never taken as uploaded. The first failure stops new uploads; the files in flight finish
  * (or fail) and the failure is thrown.
  */
-export async function uploadFiles(store: ObjectStore, bucket: string, prefix: string, files: readonly FileToUpload[], call: Call, options: UploadFilesOptions = {}): Promise<UploadFilesResult> {
+export async function uploadFiles(store: ObjectStore, bucket: string, prefix: string, files: readonly FileToUpload[], options: UploadFilesOptions = {}): Promise<UploadFilesResult> {
   const threshold = options.multipartThreshold ?? store.multipart?.threshold ?? MULTIPART_THRESHOLD;
   const partSize = options.partSize ?? store.multipart?.partSize ?? PART_SIZE;
   // Sent from memory only below both limits: a file due for parts is never sent in one PUT.
   const small = Math.min(SMALL_FILE, threshold);
   const listed = new Map<string, ListedObject>();
-  if (files.length > 0) for (const o of await call(() => store.list(bucket, prefix))) listed.set(o.key, o);
+  if (files.length > 0) for (const o of await store.list(bucket, prefix)) listed.set(o.key, o);
 
   const totalFiles = files.length;
   const total = files.reduce((n, f) => n + f.size, 0);
@@ -87,7 +86,7 @@ export async function uploadFiles(store: ObjectStore, bucket: string, prefix: st
     }
     if (existing && existing.size === f.size) {
       digests ??= fileDigests(f, buffer, f.size >= threshold ? partSize : undefined);
-      if (await alreadyThere(store, bucket, f, existing, digests, call)) {
+      if (await alreadyThere(store, bucket, f, existing, digests)) {
         doneFiles += 1;
         doneBytes += f.size;
         progress();
@@ -105,12 +104,12 @@ export async function uploadFiles(store: ObjectStore, bucket: string, prefix: st
     const signal = options.signal ? { signal: options.signal } : {};
     if (body) {
       const data = body;
-      await call(() => store.putContent(bucket, f.key, data, { contentMd5: digests.whole.toString('base64'), meta, ...signal }));
+      await store.putContent(bucket, f.key, data, { contentMd5: digests.whole.toString('base64'), meta, ...signal });
     } else if (digests.parts) {
       const parts = { size: partSize, contentMd5s: digests.parts };
-      await call(() => store.putFile(bucket, f.key, f.abs, { parts, meta, onProgress, ...signal }));
+      await store.putFile(bucket, f.key, f.abs, { parts, meta, onProgress, ...signal });
     } else {
-      await call(() => store.putFile(bucket, f.key, f.abs, { contentMd5: digests.whole.toString('base64'), meta, onProgress, ...signal }));
+      await store.putFile(bucket, f.key, f.abs, { contentMd5: digests.whole.toString('base64'), meta, onProgress, ...signal });
     }
     inFlightBytes -= sentOfThis;
     doneFiles += 1;
@@ -149,12 +148,12 @@ export async function uploadFiles(store: ObjectStore, bucket: string, prefix: st
 }
 
 /** Whether the listed object already holds this file's bytes. */
-async function alreadyThere(store: ObjectStore, bucket: string, f: FileToUpload, existing: ListedObject, digests: Digests, call: Call): Promise<boolean> {
+async function alreadyThere(store: ObjectStore, bucket: string, f: FileToUpload, existing: ListedObject, digests: Digests): Promise<boolean> {
   const etag = existing.etag;
   if (etag === digests.whole.toString('hex').toUpperCase()) return true;
   if (etag && digests.parts && etag === multipartEtag(digests.parts)) return true;
   if (etag && !etag.includes('-')) return false; // a single PUT's ETag is its MD5: another content
-  const info = await call(() => store.head(bucket, f.key));
+  const info = await store.head(bucket, f.key);
   return info !== undefined && info.size === f.size && info.meta?.[SHA256_META] === f.sha256;
 }
 

@@ -1,5 +1,5 @@
 import type { ChalkInstance } from 'chalk';
-import type { TrainingJob } from '../cloud/types.js';
+import type { TrainingJob } from '../core/ports/backends.js';
 import { hasEnded, RESERVING_STATUSES } from '../core/job-status.js';
 import { formatDuration } from './format.js';
 import { shortInstance } from '../core/events.js';

@@ -2,7 +2,7 @@
 // client's own timeout, so they do not use up the 60 s cap. Before, one OSS timeout (120 s) left no second
 // attempt, and two stalled PAI reads (2 × 30 s) ended a follow that had hours to go.
 import { describe, expect, it } from 'vitest';
-import { withRetry } from '../../src/cloud/retry.js';
+import { withRetry } from '../../src/core/ports/retry.js';
 import { ApiError } from '../../src/core/errors.js';
 
 const timedOut = (action: string) => new ApiError(`${action}: could not reach the service (ReadTimeout)`, { code: 'RequestTimeoutError', action, retryable: true, ambiguous: true });

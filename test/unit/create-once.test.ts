@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { JobsApi, TrainingJob } from '../../src/cloud/types.js';
-import { withRetry } from '../../src/cloud/retry.js';
+import type { JobsApi, TrainingJob } from '../../src/core/ports/backends.js';
 import { ApiError } from '../../src/core/errors.js';
 import { createOnce } from '../../src/core/submit.js';
 import { SUBMISSION_LABEL } from '../../src/core/request/create-training-job.js';
+import { retryingJobs } from '../../src/core/retrying-backends.js';
+import { createRuntime } from '../../src/core/runtime.js';
 
 const NAME = 'proc_20260101_120000';
 const SUBMISSION = 'sub-1';
@@ -15,8 +16,9 @@ const refused = () => new ApiError('CreateTrainingJob: could not reach the PAI s
 const unavailable = () => new ApiError('ListTrainingJobs failed: ServiceUnavailable', { code: 'ServiceUnavailable', action: 'ListTrainingJobs', status: 503, retryable: true });
 
 /** The retry policy as submitJob uses it, with 3 attempts a call and no waiting. */
-const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, maxAttempts: 3, baseDelayMs: 0, sleep: async () => {} });
-const deps = (jobs: Partial<JobsApi>) => ({ jobs: jobs as JobsApi, lostCreateGraceMs: 60_000, sleep: async () => {} });
+const runtime = (lostCreateGraceMs = 60_000) => createRuntime({ retry: { maxAttempts: 3, baseDelayMs: 0 }, sleep: async () => {}, lostCreateGraceMs });
+/** The jobs API as every command gets it (each call but the create through that policy), and the runtime. */
+const deps = (jobs: Partial<JobsApi>, r = runtime()) => [retryingJobs(jobs as JobsApi, r.retrying), r] as const;
 
 describe('createOnce: a lost create is looked up, each look-up call with its own attempts', () => {
   it('finds the job though every ListTrainingJobs call fails once before it answers', async () => {
@@ -35,7 +37,7 @@ describe('createOnce: a lost create is looked up, each look-up call with its own
       },
     };
     // Ten failures in all, three attempts a call: counted across the loop, they would have run out.
-    await expect(createOnce('{}', NAME, SUBMISSION, 'ws', deps(jobs), call)).resolves.toBe('train-1');
+    await expect(createOnce('{}', NAME, SUBMISSION, 'ws', ...deps(jobs))).resolves.toBe('train-1');
     expect(creates).toBe(1);
     expect(lists).toBe(10);
   });
@@ -51,7 +53,7 @@ describe('createOnce: a lost create is looked up, each look-up call with its own
         throw unavailable();
       },
     };
-    const error = await createOnce('{}', NAME, SUBMISSION, 'ws', deps(jobs), call).catch((e: unknown) => e);
+    const error = await createOnce('{}', NAME, SUBMISSION, 'ws', ...deps(jobs)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).message).toContain(`the job ${NAME} may have been created`);
     expect((error as ApiError).hint).toContain(`pai-process list --name ${NAME}`);
@@ -68,7 +70,7 @@ describe('createOnce: a lost create is looked up, each look-up call with its own
       },
       listJobs: async () => ({ jobs: [OTHER], totalCount: 1 }),
     };
-    const error = await createOnce('{}', NAME, SUBMISSION, 'ws', { ...deps(jobs), lostCreateGraceMs: 0 }, call).catch((e: unknown) => e);
+    const error = await createOnce('{}', NAME, SUBMISSION, 'ws', ...deps(jobs, runtime(0))).catch((e: unknown) => e);
     expect((error as ApiError).message).toContain(`the job ${NAME} may have been created`);
     // Each send after the first came after a look that found nothing.
     expect(creates).toBe(3);
@@ -87,7 +89,7 @@ describe('createOnce: a lost create is looked up, each look-up call with its own
         return { jobs: [], totalCount: 0 };
       },
     };
-    await expect(createOnce('{}', NAME, SUBMISSION, 'ws', deps(jobs), call)).resolves.toBe('train-2');
+    await expect(createOnce('{}', NAME, SUBMISSION, 'ws', ...deps(jobs))).resolves.toBe('train-2');
     expect(creates).toBe(2);
     expect(lists).toBe(0);
   });

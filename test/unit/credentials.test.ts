@@ -60,6 +60,28 @@ describe('resolveCredentials', () => {
     expect(b.source).toBe('~/.alibabacloud/credentials.ini (profile default)');
   });
 
+  it('reads a profile file, a quoted value and a comment among it, without touching process.env', async () => {
+    const ini = '; written by hand\n[other]\ntype = access_key\naccess_key_id = LTAIotherother01\naccess_key_secret = x\n\n[default]\ntype = access_key\naccess_key_id = "LTAIiniinini002"\naccess_key_secret = ini-secret-2\n';
+    const real = process.env;
+    // Any write to the process environment while the file is read fails the lookup (and so this test).
+    process.env = new Proxy(real, {
+      set: () => {
+        throw new Error('process.env was written');
+      },
+      deleteProperty: () => {
+        throw new Error('process.env was written');
+      },
+    });
+    try {
+      const c = await resolveCredentials({ env: {}, homedir: home({ '.alibabacloud/credentials.ini': ini }), probeMetadata: noMetadata });
+      expect(c.accessKeyId).toBe('LTAIiniinini002');
+      expect(c.accessKeySecret).toBe('ini-secret-2');
+      expect((await c.credential.getCredential()).accessKeyId).toBe('LTAIiniinini002');
+    } finally {
+      process.env = real;
+    }
+  });
+
   it('prefers the environment over the files, as the default chain does', async () => {
     const ini = '[default]\ntype = access_key\naccess_key_id = LTAIiniinini001\naccess_key_secret = ini-secret-1\n';
     const c = await resolveCredentials({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET }, homedir: home({ '.alibabacloud/credentials': ini }), probeMetadata: noMetadata });

@@ -1,11 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { EventsQuery, JobsApi, TrainingJob } from '../../src/cloud/types.js';
+import type { EventsQuery, JobsApi, TrainingJob } from '../../src/core/ports/backends.js';
 import { Answer } from '../../src/cloud/pai/answer.js';
 import { toEventList } from '../../src/cloud/pai/mappers.js';
 import { ApiError } from '../../src/core/errors.js';
 import { EventLog, EventWatch, lastEvents, listEvents, parseEvent } from '../../src/core/follow/events.js';
 
-const direct = <T>(fn: () => Promise<T>) => fn();
 
 /** A JobsApi whose ListTrainingJobEvents serves `all`, `cap` at a time, recording each query. */
 function eventsApi(all: string[], opts: { cap?: number; totalCount?: (n: number) => number | undefined; ignorePage?: boolean } = {}) {
@@ -43,7 +42,7 @@ describe('events: reading pages', () => {
   it('reads every page up to TotalCount, even when the server caps the page size', async () => {
     const all = Array.from({ length: 45 }, (_, i) => `e${i}`);
     const { jobs, queries } = eventsApi(all, { cap: 20 });
-    expect(await listEvents(jobs, 'j', direct)).toEqual(all);
+    expect(await listEvents(jobs, 'j')).toEqual(all);
     expect(queries.map((q) => q.pageNumber)).toEqual([1, 2, 3]);
     expect(queries.every((q) => q.pageSize === 100 && q.startTime === undefined)).toBe(true);
   });
@@ -51,19 +50,19 @@ describe('events: reading pages', () => {
   it('stops on a server that serves the same page whatever PageNumber says, and on a TotalCount that runs ahead', async () => {
     const all = Array.from({ length: 100 }, (_, i) => `e${i}`);
     const looping = eventsApi(all, { ignorePage: true, totalCount: () => 1000 });
-    expect(await listEvents(looping.jobs, 'j', direct)).toEqual(all);
+    expect(await listEvents(looping.jobs, 'j')).toEqual(all);
     expect(looping.queries).toHaveLength(2);
     const ahead = eventsApi(['a', 'b'], { totalCount: () => 50 });
-    expect(await listEvents(ahead.jobs, 'j', direct)).toEqual(['a', 'b']);
+    expect(await listEvents(ahead.jobs, 'j')).toEqual(['a', 'b']);
     expect(ahead.queries).toHaveLength(2); // the second page is empty: done
   });
 
   it('the last N: one call when they fit, else the last page (and the one before when it holds too few)', async () => {
     const few = eventsApi(['a', 'b', 'c']);
-    expect((await lastEvents(few.jobs, 'j', 5, direct)).map((e) => e.text)).toEqual(['a', 'b', 'c']);
+    expect((await lastEvents(few.jobs, 'j', 5)).map((e) => e.text)).toEqual(['a', 'b', 'c']);
     expect(few.queries).toHaveLength(1);
     const many = eventsApi(Array.from({ length: 202 }, (_, i) => `e${i}`));
-    expect((await lastEvents(many.jobs, 'j', 5, direct)).map((e) => e.text)).toEqual(['e197', 'e198', 'e199', 'e200', 'e201']);
+    expect((await lastEvents(many.jobs, 'j', 5)).map((e) => e.text)).toEqual(['e197', 'e198', 'e199', 'e200', 'e201']);
     expect(many.queries.map((q) => q.pageNumber)).toEqual([1, 3, 2]);
   });
 });
@@ -102,9 +101,9 @@ describe('events: when a follow reads them', () => {
     const { jobs, queries } = eventsApi(['2026-12-01T10:00:05Z a']);
     const w = new EventWatch(cadence);
     w.observe(job('Queuing'), 0);
-    expect((await w.read(jobs, 'j', direct, 30_000)).map((e) => e.text)).toEqual(['2026-12-01T10:00:05Z a']);
+    expect((await w.read(jobs, 'j', 30_000)).map((e) => e.text)).toEqual(['2026-12-01T10:00:05Z a']);
     expect(w.dueAt()).toBe(40_000);
-    expect(await w.read(jobs, 'j', direct, 40_000)).toEqual([]);
+    expect(await w.read(jobs, 'j', 40_000)).toEqual([]);
     expect(queries.map((q) => q.startTime)).toEqual([undefined, '2026-12-01T10:00Z']);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobsApi, LogsQuery, TrainingJob } from '../../src/cloud/types.js';
+import type { JobsApi, LogsQuery, TrainingJob } from '../../src/core/ports/backends.js';
 import type { Emit } from '../../src/core/events.js';
 import { followJob } from '../../src/core/follow/follow.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { JobsApi, LogsQuery, TrainingJob } from '../../src/cloud/types.js';
+import type { JobsApi, LogsQuery, TrainingJob } from '../../src/core/ports/backends.js';
 import { ApiError, InterruptedError } from '../../src/core/errors.js';
 import { LogStream, MIN_LOG_PAGE_SIZE } from '../../src/core/follow/log-stream.js';
 import { Streams } from '../../src/core/follow/streams.js';

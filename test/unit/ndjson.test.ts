@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { TrainingJob } from '../../src/cloud/types.js';
+import type { TrainingJob } from '../../src/core/ports/backends.js';
 import { interruptedEvent, resultEvent, statusEvent, timedOutEvent, type RunEvent } from '../../src/core/events.js';
 import { createIO } from '../../src/ui/io.js';
 import { ndjsonReporter } from '../../src/ui/run-reporter.js';

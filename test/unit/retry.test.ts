@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fromOssError, parseRetryAfter } from '../../src/cloud/errors.js';
-import { abortableSleep, withRetry, type RetryOptions } from '../../src/cloud/retry.js';
+import { abortableSleep, withRetry, type RetryOptions } from '../../src/core/ports/retry.js';
 import { ApiError, InterruptedError } from '../../src/core/errors.js';
 
 /**

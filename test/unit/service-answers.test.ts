@@ -1,7 +1,7 @@
 // The pure parts of issue 13's service handling: --since, --status, a listed job's duration, the region of an
 // OSS endpoint, the wait through a new job's not-found, and how POP / OSS errors are classified.
 import { describe, expect, it } from 'vitest';
-import type { JobsApi, TrainingJob } from '../../src/cloud/types.js';
+import type { JobsApi, TrainingJob } from '../../src/core/ports/backends.js';
 import { fromOssError, fromPaiError, isNotFound } from '../../src/cloud/errors.js';
 import { awaitCreated } from '../../src/core/await-created.js';
 import { regionOfLocation, regionOfOssEndpoint } from '../../src/core/bucket-region.js';
@@ -112,13 +112,12 @@ describe('awaitCreated', () => {
     } as unknown as JobsApi;
     return { jobs, reads: () => n };
   }
-  const direct = <T>(fn: () => Promise<T>) => fn();
 
   it('reads through a few not-founds, with growing waits', async () => {
     let t = 0;
     const waits: number[] = [];
     const { jobs, reads } = fake(3);
-    const got = await awaitCreated(jobs, 'train-1', direct, { now: () => t, sleep: async (ms) => { waits.push(ms); t += ms; } });
+    const got = await awaitCreated(jobs, 'train-1', { now: () => t, sleep: async (ms) => { waits.push(ms); t += ms; } });
     expect(got).toBe(job);
     expect(reads()).toBe(4);
     expect(waits).toEqual([250, 500, 1000]);
@@ -127,7 +126,7 @@ describe('awaitCreated', () => {
   it('gives up after the grace period with the id Create returned, not "lost"', async () => {
     let t = 0;
     const { jobs, reads } = fake(Infinity);
-    const error = await awaitCreated(jobs, 'train-1', direct, { graceMs: 5_000, now: () => t, sleep: async (ms) => { t += ms; } }).catch((e: unknown) => e);
+    const error = await awaitCreated(jobs, 'train-1', { graceMs: 5_000, now: () => t, sleep: async (ms) => { t += ms; } }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).message).toBe('CreateTrainingJob returned the id train-1, but GetTrainingJob still does not find that job after 5 s');
     expect(t).toBe(5_000);
@@ -136,6 +135,6 @@ describe('awaitCreated', () => {
 
   it('passes any other error straight on', async () => {
     const jobs = { getJob: async () => { throw new ApiError('boom', { code: 'InternalError', retryable: false }); } } as unknown as JobsApi;
-    await expect(awaitCreated(jobs, 'x', direct, { sleep: async () => {} })).rejects.toThrow('boom');
+    await expect(awaitCreated(jobs, 'x', { now: Date.now, sleep: async () => {} })).rejects.toThrow('boom');
   });
 });

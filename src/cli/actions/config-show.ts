@@ -9,7 +9,6 @@ import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { nameOf, type SessionFlagValues } from '../flags.js';
 import { connect, credentialsFor } from './connect.js';
-import { retrying } from './retrying.js';
 import type { PreflightPass } from '../../core/preflight.js';
 import { requireSession } from '../../core/session/resolve.js';
 import { loadSession } from './session.js';
@@ -46,7 +45,7 @@ export async function configShowAction(opts: SessionFlagValues & CommonOptions &
     try {
       const complete = requireSession(session, problems, sdkConfigShown, nameOf);
       const [{ preflight }, backends] = await Promise.all([import('../../core/preflight.js'), connect(inv, complete)]);
-      await preflight(complete, { ...backends, call: retrying(inv) }, (pass) => checked!.push(pass));
+      await preflight(complete, backends, (pass) => checked!.push(pass));
     } catch (error) {
       checkFailure = error;
     }

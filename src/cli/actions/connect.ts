@@ -1,22 +1,27 @@
-import type { Backends } from '../../cloud/index.js';
+import type { Backends } from '../../core/ports/backends.js';
 import type { ResolvedCredentials } from '../../cloud/credentials.js';
 import type { CompleteSession, Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
-import { packageVersion } from '../program.js';
+import { packageInfo } from '../package-info.js';
+import { backendSite } from '../../core/session/site.js';
+import { retryingBackends } from '../../core/retrying-backends.js';
 
 /**
- * Credentials (exit 4 when there are none) and the PAI and OSS adapters for a session. The Alibaba
- * libraries load here, on first use, never for --help. The secret and token are masked in all output.
+ * Credentials (exit 4 when there are none) and the PAI and OSS adapters for a session, every call but the
+ * create through the invocation's retry policy (src/core/retrying-backends.ts). The Alibaba libraries load
+ * here, on first use, never for --help. The secret and token are masked in all output.
  */
 export async function connect(inv: Invocation, session: Session): Promise<Backends> {
   const credentials = await credentialsFor(inv, session);
   const { createBackends } = await import('../../cloud/index.js');
   const { loadLibrary } = inv.ctx;
-  const backends = createBackends(session as CompleteSession, credentials.credential, packageVersion(), inv.ctx.timeouts, loadLibrary ? { load: loadLibrary } : {});
-  if (!inv.io.verbose) return backends;
+  const { runtime } = inv;
+  const adapters = createBackends(backendSite(session as CompleteSession), credentials.credential, packageInfo().version, runtime.timeouts, loadLibrary ? { load: loadLibrary } : {});
+  if (!inv.io.verbose) return retryingBackends(adapters, runtime.retrying);
   inv.io.err(`· credentials: ${credentials.source}\n`);
   const { traceCalls } = await import('./verbose-calls.js');
-  return traceCalls(backends, inv.io);
+  // Traced beneath the retries: each attempt is a line of its own.
+  return retryingBackends(traceCalls(adapters, inv.io, runtime.now), runtime.retrying);
 }
 
 /** The credentials for this invocation (a CredentialsError, exit 4, when there are none); their secrets masked from now on. */

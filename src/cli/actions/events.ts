@@ -1,4 +1,3 @@
-import { abortableSleep } from '../../cloud/retry.js';
 import { InterruptedError } from '../../core/errors.js';
 import { ExitCode } from '../../core/exit-codes.js';
 import { watchEvents } from '../../core/follow/watch-events.js';
@@ -14,19 +13,18 @@ type EventsOptions = SessionFlagValues & CommonOptions & { follow?: boolean };
 
 /** `events JOB [--follow]`: the events on stdout (text, or NDJSON records), each once; --follow exits with the job's code. */
 export async function eventsAction(jobId: string, opts: EventsOptions, inv: Invocation): Promise<void> {
-  const { ctx, io } = inv;
+  const { io } = inv;
   const session = await sessionForJobCommands(inv, opts, { workspace: false });
   const { jobs } = await connect(inv, session);
   let count = 0;
-  const reporter = eventsReporter(io, ctx.now, opts.json === true, () => void count++);
+  const { runtime } = inv;
+  const reporter = eventsReporter(io, runtime.date, opts.json === true, () => void count++);
   const interrupt = interruptSignal(inv);
+  const stopRetryNotices = runtime.onRetry((error, attempt, delayMs) =>
+    io.err(`${error.message}; trying again in ${Math.round(delayMs / 100) / 10}s (attempt ${attempt + 1})\n`),
+  );
   try {
-    const job = await watchEvents(
-      jobId,
-      { jobs, now: Date.now, sleep: abortableSleep },
-      reporter.emit,
-      { follow: opts.follow === true, signal: interrupt.signal, ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}) },
-    );
+    const job = await watchEvents(jobId, { jobs, now: runtime.now, sleep: runtime.sleep }, reporter.emit, { follow: opts.follow === true, signal: interrupt.signal, cadence: runtime.cadence });
     if (count === 0 && !opts.json) io.err(`No events for job ${jobId}.\n`);
     if (job) {
       inv.exitCode = exitCodeForStatus(job.status);
@@ -37,6 +35,7 @@ export async function eventsAction(jobId: string, opts: EventsOptions, inv: Invo
     io.err(`Stopped following the events of ${jobId}; the job keeps running.\n`);
     inv.exitCode = ExitCode.interrupted;
   } finally {
+    stopRetryNotices();
     interrupt.dispose();
   }
 }

@@ -1,4 +1,4 @@
-import type { TrainingJob } from '../../cloud/types.js';
+import type { TrainingJob } from '../../core/ports/backends.js';
 import { UsageError } from '../../core/errors.js';
 import { DEFAULT_SINCE, durationOf, parseSince, parseStatus } from '../../core/list-query.js';
 import { nameOf, type SessionFlagValues } from '../flags.js';
@@ -7,7 +7,6 @@ import { jobJson, renderJobList } from '../../ui/render-status.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
-import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 
 type ListOptions = SessionFlagValues & CommonOptions & { status?: string; name?: string; limit?: string; since?: string };
@@ -22,18 +21,15 @@ const PAGE_SIZE = 50;
 export async function listAction(opts: ListOptions, inv: Invocation): Promise<void> {
   const limit = opts.limit === undefined ? 20 : Number(opts.limit);
   if (!Number.isInteger(limit) || limit < 1) throw new UsageError(`--limit expects a positive number, got "${opts.limit}"`);
-  const now = inv.ctx.now();
+  const now = inv.runtime.date();
   const startTime = parseSince(opts.since ?? DEFAULT_SINCE, now, nameOf);
   const status = opts.status === undefined ? undefined : parseStatus(opts.status, nameOf);
   const session = await sessionForJobCommands(inv, opts, { workspace: true });
   const { jobs } = await connect(inv, session);
-  const call = retrying(inv);
   const found: TrainingJob[] = [];
   for (let page = 1; found.length < limit; page++) {
     const size = opts.name ? PAGE_SIZE : Math.min(PAGE_SIZE, limit);
-    const answer = await call(() =>
-      jobs.listJobs({ workspaceId: session.workspaceId.value, pageNumber: page, pageSize: size, startTime, ...(status ? { status } : {}), ...(opts.name ? { name: opts.name } : {}) }),
-    );
+    const answer = await jobs.listJobs({ workspaceId: session.workspaceId.value, pageNumber: page, pageSize: size, startTime, ...(status ? { status } : {}), ...(opts.name ? { name: opts.name } : {}) });
     found.push(...answer.jobs.filter((j) => opts.name === undefined || j.name === opts.name));
     if (answer.jobs.length < size || page * size >= answer.totalCount) break;
   }

@@ -4,7 +4,6 @@ import { isTerminal } from '../../core/job-status.js';
 import type { SessionFlagValues } from '../flags.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
-import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 import { watch } from './watch.js';
 
@@ -18,13 +17,13 @@ export async function logsAction(jobId: string, opts: LogsOptions, inv: Invocati
   const { jobs } = await connect(inv, session);
   let instance: string | undefined;
   if (opts.worker) {
-    const job = await retrying(inv)(() => jobs.getJob(jobId));
+    const job = await jobs.getJob(jobId);
     const names = job.instances.map((i) => i.name);
     instance = names.find((n) => n === opts.worker || n === `${jobId}-${opts.worker}`);
     if (!instance && names.length === 0 && isTerminal(job.status)) {
       // A finished job's pods may be gone from Instances while its lines are still kept: ask by name.
       const name = opts.worker.startsWith(`${jobId}-`) ? opts.worker : `${jobId}-${opts.worker}`;
-      const probe = await retrying(inv)(() => jobs.listLogs(jobId, { pageNumber: 1, pageSize: 1, instanceId: name }));
+      const probe = await jobs.listLogs(jobId, { pageNumber: 1, pageSize: 1, instanceId: name });
       if (probe.notStarted) throw new UsageError(`Job ${jobId} has ended and the service knows no worker "${opts.worker}" of it`, `Leave out --worker to read every line of the job: pai-process logs ${jobId}`);
       instance = name;
     }

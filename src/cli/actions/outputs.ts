@@ -1,8 +1,7 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import type { Backends } from '../../cloud/index.js';
-import { withRetry } from '../../cloud/retry.js';
-import type { TrainingJob } from '../../cloud/types.js';
+import type { Backends } from '../../core/ports/backends.js';
+import type { TrainingJob } from '../../core/ports/backends.js';
 import { UsageError } from '../../core/errors.js';
 import { isTerminal } from '../../core/job-status.js';
 import { outputChannels, selectChannels, type OutputChannel } from '../../core/outputs/channels.js';
@@ -14,7 +13,6 @@ import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
 import { interruptSignal } from './reporter.js';
-import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 
 type OutputsOptions = SessionFlagValues & CommonOptions & { download?: string; channel?: string };
@@ -25,7 +23,7 @@ export async function outputsAction(jobId: string, opts: OutputsOptions, inv: In
   const session = await sessionForJobCommands(inv, opts, { workspace: false });
   const backends = await connect(inv, session);
   const { io } = inv;
-  const job = await retrying(inv)(() => backends.jobs.getJob(jobId));
+  const job = await backends.jobs.getJob(jobId);
   const all = outputChannels(job);
   const channels = selectChannels(all, opts.channel);
   if (!channels) {
@@ -60,12 +58,11 @@ export async function downloadJobOutputs(inv: Invocation, backends: Backends, jo
   if (!store.download) throw new Error('internal: this object store cannot download');
   const downloadStore: DownloadStore = { list: (b, p) => store.list(b, p), download: store.download.bind(store) };
   const style = createStyle(io.color);
-  const progress = downloadProgress(io, style, { interactive: io.stderrIsTTY && !ctx.env['CI'] });
+  const progress = downloadProgress(io, style, { interactive: io.stderrIsTTY && !ctx.env['CI'], now: inv.runtime.now });
   const interrupt = interruptSignal(inv);
   try {
     const summary = await downloadOutputs(channels, dir, {
       store: downloadStore,
-      call: (fn) => withRetry(fn, { idempotent: true, ...ctx.retry, signal: interrupt.signal }),
       signal: interrupt.signal,
       nameOf,
     }, progress);

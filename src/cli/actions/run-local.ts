@@ -1,5 +1,5 @@
 import { dirname, resolve } from 'node:path';
-import type { ObjectStore } from '../../cloud/types.js';
+import type { ObjectStore } from '../../core/ports/backends.js';
 import type { LoadedJob } from '../../core/config/load-job.js';
 import type { Diagnostic } from '../../core/diagnostics.js';
 import { CliError, ConfigError, CredentialsError, UsageError } from '../../core/errors.js';
@@ -9,7 +9,8 @@ import type { Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { flagValue, nameOf } from '../flags.js';
 import { interruptSignal, reported, reporterFor } from './reporter.js';
-import type { RunOptions } from './run.js';
+import { retryingStore } from '../../core/retrying-backends.js';
+import type { RunOptions } from './run-options.js';
 
 interface SessionState {
   session: Session;
@@ -30,7 +31,7 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   for (const name of passEnv) if (ctx.env[name] === undefined) io.err(`! --pass-env ${name}: ${name} is not set in this shell, so the job does not get it\n`);
   // The job's output goes through io, which masks these wherever they appear (a --pass-env'd secret included).
   for (const name of SECRET_ENV_NAMES) io.addSecret(ctx.env[name]);
-  const name = jobName(loaded.job.base_job_name, ctx.now());
+  const name = jobName(loaded.job.base_job_name, inv.runtime.date());
   const spec = localJobSpec(loaded.job, name, nameOf);
   const oss = ossLocations(spec);
   const access = oss.downloads.length + oss.uploads.length > 0 ? await ossAccess(inv, state, oss.downloads) : {};
@@ -40,10 +41,10 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   const interrupt = interruptSignal(inv, 2);
   // With --quiet a local job's essential output is its own log lines.
   const reporter = await reporterFor(inv, 'logs');
-  return reported(reporter, interrupt, () =>
+  return reported(inv, reporter, interrupt, () =>
     runLocalJob(
       spec,
-      { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: Date.now, ...(ctx.retry ? { retry: ctx.retry } : {}) },
+      { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: inv.runtime.now },
       reporter.emit,
       { runs: runsFolder(base), runtime, installRequirements: opts.installRequirements === true, passEnv, nameOf, ...(maxCodeSize !== undefined ? { maxCodeSize } : {}) },
     ),
@@ -113,7 +114,8 @@ async function ossAccess(inv: Invocation, state: SessionState, downloads: string
   io.addSecret(credentials.accessKeySecret);
   io.addSecret(credentials.securityToken);
   const { OssObjectStore } = await import('../../cloud/oss/store.js');
-  return { store: new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential, ...(ctx.loadLibrary ? { loadLibrary: () => ctx.loadLibrary?.('ali-oss') } : {}) }) };
+  const store = new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential, ...(ctx.loadLibrary ? { loadLibrary: () => ctx.loadLibrary?.('ali-oss') } : {}) });
+  return { store: retryingStore(store, inv.runtime.retrying) };
 }
 
 function lowerFirst(text: string): string {

@@ -11,23 +11,11 @@ import { writeJson } from '../../ui/json.js';
 import { renderDryRun } from '../../ui/render-dry-run.js';
 import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
-import type { CommonOptions, Invocation } from '../context.js';
-import { nameOf, type SessionFlagValues } from '../flags.js';
-import { jobOverrides, type JobFlagValues } from './job-overrides.js';
+import type { Invocation } from '../context.js';
+import { nameOf } from '../flags.js';
+import { jobOverrides } from './job-overrides.js';
+import type { RunOptions } from './run-options.js';
 import { loadSession } from './session.js';
-
-export type RunOptions = JobFlagValues &
-  SessionFlagValues &
-  CommonOptions & { dryRun?: boolean; detach?: boolean; timeout?: string; stopOnInterrupt?: boolean; maxCodeSize?: string; download?: string } & LocalFlags;
-
-/** The flags of `run --local` (docs/local.md). */
-export interface LocalFlags {
-  local?: boolean;
-  localRuntime?: string;
-  installRequirements?: boolean;
-  passEnv?: string[];
-}
-
 export async function runAction(opts: RunOptions, inv: Invocation): Promise<void> {
   const { ctx } = inv;
   const timeoutMs = opts.timeout === undefined ? undefined : durationFlag('--timeout', opts.timeout) * 1000;
@@ -73,7 +61,7 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
 }
 
 async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnType<typeof loadJob>>, session: CompleteSession, maxCodeSize: number | undefined): Promise<void> {
-  const { ctx, io } = inv;
+  const { io } = inv;
   const { job } = loaded;
   // Hash the code (and local inputs) here too, so the request shows the exact prefix, keys and counts the
   // real run will use. Nothing leaves this machine.
@@ -110,7 +98,7 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
     const { plannedInputUris } = await import('../../core/upload-code.js');
     resolution.inputUris = await plannedInputUris(job, bucket);
   }
-  const plan = planRequest(job, session, ctx.now(), resolution);
+  const plan = planRequest(job, session, inv.runtime.date(), resolution);
   if (opts.json) {
     writeJson(io, { job: { ...job, session: sessionBlock(session) }, uploads: uploadsBlock(plan, io.verbose), request: plan.body });
   } else {

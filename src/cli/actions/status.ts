@@ -8,7 +8,6 @@ import { jobJson, renderJobStatus, renderStatusValue } from '../../ui/render-sta
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
-import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 import { watch } from './watch.js';
 
@@ -24,7 +23,7 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
   const { jobs } = await connect(inv, session);
   const { io } = inv;
   if (!opts.wait) {
-    const job = await retrying(inv)(() => jobs.getJob(jobId));
+    const job = await jobs.getJob(jobId);
     if (opts.quiet) {
       io.out(renderStatusValue(job.status));
       return;
@@ -34,7 +33,7 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
     let events: JobEvent[] = [];
     let eventsError: string | undefined;
     try {
-      events = await lastEvents(jobs, jobId, STATUS_EVENTS, retrying(inv));
+      events = await lastEvents(jobs, jobId, STATUS_EVENTS);
     } catch (error) {
       // Not for a missing job (it was just read) or Ctrl-C; anything else the service refused.
       if (!(error instanceof CliError) || error instanceof InterruptedError || error instanceof NotFoundError) throw error;

@@ -1,4 +1,3 @@
-import { abortableSleep } from '../../cloud/retry.js';
 import { UsageError } from '../../core/errors.js';
 import type { Emit } from '../../core/events.js';
 import { isTerminal } from '../../core/job-status.js';
@@ -9,7 +8,6 @@ import { renderStatusValue, renderStopped } from '../../ui/render-status.js';
 import { createStyle } from '../../ui/style.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { connect } from './connect.js';
-import { retrying } from './retrying.js';
 import { sessionForJobCommands } from './job-session.js';
 
 type StopOptions = SessionFlagValues & CommonOptions & { yes?: boolean };
@@ -27,7 +25,7 @@ export async function stopAction(jobId: string, opts: StopOptions, inv: Invocati
   const session = await sessionForJobCommands(inv, opts, { workspace: false });
   const { jobs } = await connect(inv, session);
   const style = createStyle(io.color);
-  const before = await retrying(inv)(() => jobs.getJob(jobId));
+  const before = await jobs.getJob(jobId);
   if (isTerminal(before.status)) {
     if (opts.json) writeJson(io, { id: jobId, status: before.status, stopped: false });
     else if (opts.quiet) io.out(`${before.status}\n`);
@@ -36,7 +34,7 @@ export async function stopAction(jobId: string, opts: StopOptions, inv: Invocati
   }
   // Only its `stopping` is shown (a retry is not, as before), and not with --quiet.
   const emit: Emit = (event) => void (event.type === 'stopping' && !opts.quiet && io.err(`Stopping ${event.jobId}…\n`));
-  const final = await stopAndWait(jobId, { jobs, clock: Date.now, sleep: abortableSleep }, emit, 60_000, ctx.retry);
+  const final = await stopAndWait(jobId, { jobs, runtime: inv.runtime }, emit, 60_000);
   if (opts.json) writeJson(io, { id: jobId, status: final?.status ?? null, stopped: true });
   else if (opts.quiet) io.out(renderStatusValue(final?.status ?? 'Stopping'));
   else io.err(renderStopped(jobId, final?.status, style));

@@ -2,9 +2,8 @@ import { warner } from '../../ui/warn.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { abortableSleep } from '../../cloud/retry.js';
 import type { Job } from '../../core/job.js';
-import type { Backends } from '../../cloud/index.js';
+import type { Backends } from '../../core/ports/backends.js';
 import { runJob, type RunEnding, type RunOptions } from '../../core/run-job.js';
 import { withGitHubOutput } from '../../ui/github-output.js';
 import type { CompleteSession } from '../../core/session/resolve.js';
@@ -18,7 +17,7 @@ import { interruptSignal, reported, reporterFor } from './reporter.js';
  * (the first detaches or stops, the second exits at once), and the exit code core decides.
  */
 export async function submitAndFollow(inv: Invocation, job: Job, session: CompleteSession, options: RunOptions & { maxCodeSize?: number; download?: string }): Promise<number> {
-  const { ctx, io } = inv;
+  const { ctx, io, runtime } = inv;
   const backends = await connect(inv, session);
   const interrupt = interruptSignal(inv);
   // The job and its output channels as the run ended, for --download.
@@ -26,20 +25,17 @@ export async function submitAndFollow(inv: Invocation, job: Job, session: Comple
   const reporter = withGitHubOutput(await reporterFor(inv, 'id'), ctx.env);
   const { prepareCode } = await import('../../core/package-code.js');
   const work = await mkdtemp(join(tmpdir(), 'pai-process-'));
-  const exitCode = await reported(reporter, interrupt, () =>
+  const exitCode = await reported(inv, reporter, interrupt, () =>
     runJob(
       job,
       session,
       {
         ...backends,
         packCode: (dir, mode) => prepareCode(dir, mode, work, { maxBytes: options.maxCodeSize, nameOf }, { warning: warner(io) }, job.inputs),
-        now: ctx.now,
-        clock: Date.now,
-        sleep: abortableSleep,
-        signal: interrupt.signal,
+        runtime,
       },
       reporter.emit,
-      { ...options, jobEvents: reporter.jobEvents, onEnded: (e) => void (ended = e), ...(ctx.cadence ? { cadence: ctx.cadence } : {}), ...(ctx.retry ? { retry: ctx.retry } : {}), ...(ctx.lostCreateGraceMs !== undefined ? { lostCreateGraceMs: ctx.lostCreateGraceMs } : {}) },
+      { ...options, jobEvents: reporter.jobEvents, onEnded: (e) => void (ended = e) },
     ),
   ).finally(() => rm(work, { recursive: true, force: true }));
   if (options.download !== undefined) await downloadAfterRun(inv, backends, ended, exitCode, options.download);
@@ -62,5 +58,5 @@ async function downloadAfterRun(inv: Invocation, backends: Backends, ended: RunE
   // The channels as the service answered them, or as they were sent when it answered none (core/run-job.ts).
   const channels = outputChannels({ outputs: ended.outputs });
   const summary = await downloadJobOutputs(inv, backends, ended.job, channels, dir);
-  if (inv.options.json) io.out(downloadEvent(inv.ctx.now(), ended.job.id, ended.job.status, channels, summary));
+  if (inv.options.json) io.out(downloadEvent(inv.runtime.date(), ended.job.id, ended.job.status, channels, summary));
 }

@@ -1,11 +1,11 @@
-import type { Backends } from '../../cloud/index.js';
+import type { Backends } from '../../core/ports/backends.js';
 import type { IO } from '../../ui/io.js';
 
 /**
  * With --verbose, every PAI and OSS call is named on stderr as it ends, with how long it took and the request id
  * when the answer carries one (`· PAI getJob 84 ms`), on success as on failure: what a user pastes into a ticket.
  */
-export function traceCalls(backends: Backends, io: IO, clock: () => number = Date.now): Backends {
+export function traceCalls(backends: Backends, io: IO, clock: () => number): Backends {
   if (!io.verbose) return backends;
   return { jobs: traced(backends.jobs, 'PAI', io, clock), store: traced(backends.store, 'OSS', io, clock) };
 }

@@ -30,7 +30,7 @@ export function keepErrorDetails(client: OSSType, bucket: string, clientRegion: 
     const serverTime = element(xml, 'ServerTime');
     if (requestTime) details.requestTime = requestTime;
     if (serverTime) details.serverTime = serverTime;
-    // A throttled answer (503 SlowDown) may say when to come back; withRetry (cloud/retry.ts) waits that long.
+    // A throttled answer (503 SlowDown) may say when to come back; withRetry (src/core/ports/retry.ts) waits that long.
     const retryAfter = result.headers?.['retry-after'];
     if (retryAfter) details.retryAfter = retryAfter;
     return Object.assign(error, details);

@@ -4,10 +4,10 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type OSSType from 'ali-oss';
 import type { CredentialClient } from '../credentials.js';
-import { regionOfLocation, regionOfOssEndpoint } from '../../core/bucket-region.js';
+import { regionOfLocation, regionOfOssEndpoint } from '../../core/ports/oss-region.js';
 import { fromOssError } from '../errors.js';
 import { keepErrorDetails } from './error-details.js';
-import type { ListedObject, ObjectInfo, ObjectStore, PutOptions } from '../types.js';
+import type { ListedObject, ObjectInfo, ObjectStore, PutOptions } from '../../core/ports/backends.js';
 
 export interface OssStoreOptions {
   /** `http(s)://host[:port]`. */
@@ -259,7 +259,6 @@ export class OssObjectStore implements ObjectStore {
   }
 
   async #create(bucket: string): Promise<OSSType> {
-    silenceUrllibWarnings();
     const OSS = (this.options.loadLibrary?.() ?? createRequire(import.meta.url)('ali-oss')) as typeof OSSType;
     const c = await this.options.credential.getCredential();
     const client = new OSS({
@@ -314,21 +313,4 @@ function putOptions(options: Omit<PutOptions, 'parts'>): OSSType.PutObjectOption
 /** `"0A1B…"` → `0A1B…`: OSS quotes ETags; the tool compares them bare and in upper case. */
 function bareEtag(etag: string): string {
   return etag.replace(/"/g, '').toUpperCase();
-}
-
-let silenced = false;
-
-/**
- * ali-oss's HTTP client (urllib 2) writes "[urllib:warn] ... callback twice!!!" with a stack straight to the
- * console when a socket fails after its request was answered, which a retried upload part can cause. Only
- * ui/ writes to the terminal, and the retry is already reported there; drop exactly these lines.
- */
-function silenceUrllibWarnings(): void {
-  if (silenced) return;
-  silenced = true;
-  const warn = console.warn.bind(console);
-  console.warn = (...args: unknown[]) => {
-    if (typeof args[0] === 'string' && args[0].startsWith('[urllib:warn]')) return;
-    warn(...args);
-  };
 }

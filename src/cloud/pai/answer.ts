@@ -1,4 +1,4 @@
-import { ApiError } from '../../core/errors.js';
+import { ApiError } from '../../core/ports/errors.js';
 
 /**
  * Reads a PAI answer field by field against the types of the official PaiStudio 2022-01-12 and AIWorkspace

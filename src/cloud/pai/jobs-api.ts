@@ -1,5 +1,5 @@
-import { ApiError, NotFoundError } from '../../core/errors.js';
-import type { EventsPage, EventsQuery, JobsApi, ListJobsQuery, LogsPage, LogsQuery, TrainingJob } from '../types.js';
+import { ApiError, NotFoundError } from '../../core/ports/errors.js';
+import type { EventsPage, EventsQuery, JobsApi, ListJobsQuery, LogsPage, LogsQuery, TrainingJob } from '../../core/ports/backends.js';
 import type { PaiClient } from './client.js';
 import { Answer } from './answer.js';
 import { toConfigValue, toCreatedId, toEventList, toJobList, toLogLines, toTrainingJob } from './mappers.js';

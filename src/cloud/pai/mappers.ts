@@ -1,4 +1,4 @@
-import type { TrainingJob } from '../types.js';
+import type { TrainingJob } from '../../core/ports/backends.js';
 import { Answer } from './answer.js';
 
 /**

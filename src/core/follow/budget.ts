@@ -1,4 +1,4 @@
-import type { JobsApi } from '../../cloud/types.js';
+import type { JobsApi } from '../ports/backends.js';
 
 /**
  * One budget for every call of a follow: each call starts at least `spacingMs` after the one before, so no

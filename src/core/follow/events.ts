@@ -1,4 +1,4 @@
-import type { JobsApi, TrainingJob } from '../../cloud/types.js';
+import type { JobsApi, TrainingJob } from '../ports/backends.js';
 import type { Cadence } from './cadence.js';
 
 /**
@@ -66,15 +66,15 @@ export class EventLog {
 
 /**
  * Every event the service holds for the query, page after page until TotalCount (or a short page when it
- * gives none). `call` wraps each page (the retry policy, a budget).
+ * gives none). Each page is one call of `jobs` (retrying, and on the follow's budget when following).
  */
-export async function listEvents(jobs: JobsApi, jobId: string, call: <T>(fn: () => Promise<T>) => Promise<T>, startTime?: string): Promise<string[]> {
+export async function listEvents(jobs: JobsApi, jobId: string, startTime?: string): Promise<string[]> {
   const list = jobs.listEvents?.bind(jobs);
   if (!list) return [];
   const all: string[] = [];
   let previous: string[] | undefined;
   for (let pageNumber = 1; pageNumber <= MAX_PAGES; pageNumber++) {
-    const page = await call(() => list(jobId, { pageNumber, pageSize: EVENTS_PAGE_SIZE, ...(startTime ? { startTime } : {}) }));
+    const page = await list(jobId, { pageNumber, pageSize: EVENTS_PAGE_SIZE, ...(startTime ? { startTime } : {}) });
     // A server that serves the same page whatever PageNumber says would repeat every event: stop there.
     if (page.events.length === 0 || (previous && sameList(previous, page.events))) break;
     all.push(...page.events);
@@ -88,21 +88,21 @@ export async function listEvents(jobs: JobsApi, jobId: string, call: <T>(fn: () 
  * The last `count` events of a job for `status`: the first page says how many there are; when they do not fit,
  * the last page (and the one before when the last holds too few) has the newest.
  */
-export async function lastEvents(jobs: JobsApi, jobId: string, count: number, call: <T>(fn: () => Promise<T>) => Promise<T>): Promise<JobEvent[]> {
+export async function lastEvents(jobs: JobsApi, jobId: string, count: number): Promise<JobEvent[]> {
   const list = jobs.listEvents?.bind(jobs);
   if (!list) return [];
   const size = EVENTS_PAGE_SIZE;
-  const first = await call(() => list(jobId, { pageNumber: 1, pageSize: size }));
+  const first = await list(jobId, { pageNumber: 1, pageSize: size });
   let texts = first.events;
   const total = first.totalCount;
   if (total !== undefined && total > first.events.length && first.events.length > 0) {
     // The service's page size may be below ours: count pages in what it served.
     const served = first.events.length;
     const last = Math.ceil(total / served);
-    const tail = await call(() => list(jobId, { pageNumber: last, pageSize: size }));
+    const tail = await list(jobId, { pageNumber: last, pageSize: size });
     texts = tail.events;
     if (texts.length < count && last > 1) {
-      const before = await call(() => list(jobId, { pageNumber: last - 1, pageSize: size }));
+      const before = await list(jobId, { pageNumber: last - 1, pageSize: size });
       texts = [...before.events, ...texts];
     }
   }
@@ -165,9 +165,9 @@ export class EventWatch {
   }
 
   /** Reads the events and returns those not shown yet. */
-  async read(jobs: JobsApi, jobId: string, call: <T>(fn: () => Promise<T>) => Promise<T>, now: number): Promise<JobEvent[]> {
+  async read(jobs: JobsApi, jobId: string, now: number): Promise<JobEvent[]> {
     this.#readAt = now;
-    return this.#log.add(await listEvents(jobs, jobId, call, this.#log.startTime));
+    return this.#log.add(await listEvents(jobs, jobId, this.#log.startTime));
   }
 }
 

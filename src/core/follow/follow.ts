@@ -1,18 +1,25 @@
-import type { JobsApi, TrainingJob } from '../../cloud/types.js';
-import { withRetry, type RetryOptions } from '../../cloud/retry.js';
+import type { JobsApi, TrainingJob } from '../ports/backends.js';
 import { InterruptedError } from '../errors.js';
-import { jobEvent, retryEvents, shortInstance, statusEvent, type Emit } from '../events.js';
+import { jobEvent, shortInstance, statusEvent, type Emit } from '../events.js';
 import { hasEnded } from '../job-status.js';
 import { CallBudget } from './budget.js';
 import { CADENCE, idleIntervalMs, type Cadence } from './cadence.js';
 import { EventWatch } from './events.js';
 import type { LogStream, PageRead } from './log-stream.js';
 import { Streams } from './streams.js';
+import { adaptersOf, retryingJobs } from '../retrying-backends.js';
+import type { Retrying } from '../runtime.js';
 
 export interface FollowDeps {
   jobs: JobsApi;
   now: () => number;
   sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /**
+   * The retry policy (src/core/runtime.ts), for the reads a follow retries whole: a status read, and a page of
+   * logs, which the log stream itself may refuse (a server that ignores PageNumber) and which is then read again.
+   * Absent: nothing is retried (an in-memory JobsApi in a test).
+   */
+  retrying?: Retrying;
 }
 
 export interface FollowOptions {
@@ -21,7 +28,6 @@ export interface FollowOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
   cadence?: Partial<Cadence>;
-  retry?: Partial<RetryOptions>;
   /** Only the last N lines of each stream already there (`logs --tail N`). */
   tail?: number;
   /** Only this instance's lines (`logs --worker NAME`), unprefixed. */
@@ -52,17 +58,21 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
   const cadence: Cadence = { ...CADENCE, ...options.cadence };
   const { signal } = options;
   const started = deps.now();
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...options.retry, ...(signal ? { signal } : {}), onRetry: retryEvents(emit) });
-  // A snapshot reads what is there page after page, as the SDK does; following spends the one budget.
+  // Status and log reads are retried whole here (`call`), so they go to the adapters beneath the backends'
+  // retries, or an attempt would be retried twice over; the events keep the backends' retries. A snapshot reads
+  // what is there page after page, as the SDK does; following spends the one budget, every attempt included.
+  const call: Retrying = deps.retrying ?? ((fn) => fn());
   const budget = new CallBudget(cadence.callSpacingMs, deps.now, deps.sleep);
-  const jobs = options.once ? deps.jobs : budget.wrap(deps.jobs, signal);
+  const adapters = adaptersOf(deps.jobs);
+  const jobs = options.once ? adapters : budget.wrap(adapters, signal);
+  const eventJobs = deps.retrying ? retryingJobs(jobs, deps.retrying) : jobs;
   const streams = new Streams(jobs, jobId, options.instance);
   // Set when this follow is over: a read still under way then prints nothing.
   let closed = false;
   let lastLineAt = deps.now();
   let lastHeartbeatAt = lastLineAt;
   // Why a job waits: its events, read on the same budget (events.ts decides when).
-  const eventWatch = options.jobEvents && jobs.listEvents && !options.once ? new EventWatch(cadence) : undefined;
+  const eventWatch = options.jobEvents && eventJobs.listEvents && !options.once ? new EventWatch(cadence) : undefined;
 
   const tailed = new Set<LogStream>();
   /** One page of a stream (after moving it to its last `tail` lines, the first time). */
@@ -177,7 +187,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
   const readEvents = async () => {
     if (!eventWatch) return;
     try {
-      const fresh = await eventWatch.read(jobs, jobId, call, deps.now());
+      const fresh = await eventWatch.read(eventJobs, jobId, deps.now());
       if (!closed) for (const e of fresh) emit(jobEvent(jobId, e));
     } catch (error) {
       if (error instanceof InterruptedError) throw error;

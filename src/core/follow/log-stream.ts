@@ -1,4 +1,4 @@
-import type { JobsApi } from '../../cloud/types.js';
+import type { JobsApi } from '../ports/backends.js';
 import { ApiError, InterruptedError } from '../errors.js';
 
 /** The page size asked for first; the reference's own example. A server that caps it lower is detected. */

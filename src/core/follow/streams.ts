@@ -1,4 +1,4 @@
-import type { JobsApi, TrainingJob } from '../../cloud/types.js';
+import type { JobsApi, TrainingJob } from '../ports/backends.js';
 import { LogStream } from './log-stream.js';
 
 /**

@@ -1,30 +1,28 @@
 import { lstat, mkdir, readdir } from 'node:fs/promises';
 import { dirname, join, relative, resolve, sep } from 'node:path';
-import type { ObjectStore } from '../../cloud/types.js';
+import type { ObjectStore } from '../ports/backends.js';
 import { ConfigError } from '../errors.js';
 import { asDirUri, parseOssUri } from '../uris.js';
 
-/** How every OSS call of a local run is made: through the one retry policy (the caller binds it). */
-export type Call = <T>(fn: () => Promise<T>) => Promise<T>;
 
 /**
  * Downloads an oss:// location into `folder`, the way PAI mounts it: an object becomes `folder/<its name>`
  * (a single-file input), a prefix (a URI ending in "/", or a key with objects under `key/`) becomes the
  * folder's contents. Returns the channel's path: the file, or the folder.
  */
-export async function downloadLocation(store: ObjectStore, call: Call, uri: string, folder: string, label: string): Promise<{ path: string; file: boolean; files: number }> {
+export async function downloadLocation(store: ObjectStore, uri: string, folder: string, label: string): Promise<{ path: string; file: boolean; files: number }> {
   const { bucket, key } = ossParts(uri, label);
   await mkdir(folder, { recursive: true });
   if (key !== '' && !key.endsWith('/')) {
-    const object = await call(() => store.head(bucket, key));
+    const object = await store.head(bucket, key);
     if (object) {
       const path = join(folder, key.slice(key.lastIndexOf('/') + 1));
-      await call(() => store.getFile(bucket, key, path));
+      await store.getFile(bucket, key, path);
       return { path, file: true, files: 1 };
     }
   }
   const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
-  const objects = (await call(() => store.list(bucket, prefix))).filter((o) => !o.key.endsWith('/'));
+  const objects = (await store.list(bucket, prefix)).filter((o) => !o.key.endsWith('/'));
   if (objects.length === 0) {
     throw new ConfigError(`${label}: there is nothing at ${uri}`, [], `Check the URI: no object is named ${key || '(the bucket root)'}, and none is under oss://${bucket}/${prefix}.`);
   }
@@ -32,18 +30,18 @@ export async function downloadLocation(store: ObjectStore, call: Call, uri: stri
     const path = inside(folder, o.key.slice(prefix.length));
     if (!path) continue;
     await mkdir(dirname(path), { recursive: true });
-    await call(() => store.getFile(bucket, o.key, path));
+    await store.getFile(bucket, o.key, path);
   }
   return { path: folder, file: false, files: objects.length };
 }
 
 /** Uploads every file under `folder` to the oss:// prefix `uri` (its relative paths kept); returns how many. */
-export async function uploadFolder(store: ObjectStore, call: Call, folder: string, uri: string, label: string): Promise<number> {
+export async function uploadFolder(store: ObjectStore, folder: string, uri: string, label: string): Promise<number> {
   const { bucket, key } = ossParts(asDirUri(uri), label);
   const files = await filesUnder(folder);
   for (const file of files) {
     const rel = relative(folder, file).split(sep).join('/');
-    await call(() => store.putFile(bucket, key + rel, file));
+    await store.putFile(bucket, key + rel, file);
   }
   return files.length;
 }

@@ -1,10 +1,10 @@
 import { cp, mkdir, stat } from 'node:fs/promises';
-import type { ObjectStore } from '../../cloud/types.js';
+import type { ObjectStore } from '../ports/backends.js';
 import { CliError, ConfigError, ServiceError } from '../errors.js';
 import type { Emit } from '../events.js';
 import { asDirUri } from '../uris.js';
 import { asDir } from './contract.js';
-import { uploadFolder, type Call } from './oss-transfer.js';
+import { uploadFolder } from './oss-transfer.js';
 
 /** Where one output channel ended up, for the summary. */
 export interface DeliveredOutput {
@@ -33,7 +33,7 @@ export async function checkOutputPaths(outputs: Readonly<Record<string, string>>
 export async function deliverOutputs(
   outputs: Readonly<Record<string, string>>,
   folders: Readonly<Record<string, string>>,
-  deps: { store?: ObjectStore; call: Call },
+  deps: { store?: ObjectStore },
   emit: Emit,
 ): Promise<DeliveredOutput[]> {
   const delivered: DeliveredOutput[] = [];
@@ -45,7 +45,7 @@ export async function deliverOutputs(
         await cp(folder, location, { recursive: true, force: true });
         delivered.push({ name, uri: asDir(location) });
       } else if (deps.store) {
-        await uploadFolder(deps.store, deps.call, folder, location, `outputs.${name}`);
+        await uploadFolder(deps.store, folder, location, `outputs.${name}`);
         emit({ type: 'uploaded', uri: asDirUri(location), done: true });
         delivered.push({ name, uri: asDirUri(location) });
       } else {

@@ -1,11 +1,10 @@
 import { delimiter } from 'node:path';
-import type { ObjectStore } from '../../cloud/types.js';
-import { withRetry, type RetryOptions } from '../../cloud/retry.js';
+import type { ObjectStore } from '../ports/backends.js';
 import { ConfigError, InterruptedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { NameOf } from '../option-names.js';
 import { exitCodeForStatus } from '../job-status.js';
-import { retryEvents, type Emit, type EventOf } from '../events.js';
+import { type Emit, type EventOf } from '../events.js';
 import { contractEnv, distributedEnv, type ContractPaths } from './contract.js';
 import { CONTAINER_PATHS, containerInputPath, containerName, dockerRunArgs, killContainer, requireDocker, type Mount } from './docker.js';
 import { freePort } from './free-port.js';
@@ -39,7 +38,7 @@ export interface LocalRunOptions {
 export interface LocalRunDeps {
   /** The shell's environment: the job inherits it minus the cloud credentials (job-env.ts); the docker client runs with it. */
   env: Readonly<Record<string, string | undefined>>;
-  /** OSS, when oss:// locations can be reached from here. */
+  /** OSS, when oss:// locations can be reached from here: retrying (src/core/retrying-backends.ts). */
   store?: ObjectStore;
   /** Why there is no store (said when an oss:// output has to stay in the run folder). */
   noStoreReason?: string;
@@ -47,8 +46,8 @@ export interface LocalRunDeps {
   signal: AbortSignal;
   /** A second Ctrl-C: kill it without waiting. */
   force?: AbortSignal;
+  /** Milliseconds since the epoch (src/core/runtime.ts). */
   clock: () => number;
-  retry?: Partial<RetryOptions>;
 }
 
 export const DEFAULT_GRACE_MS = 10_000;
@@ -60,7 +59,6 @@ export const DEFAULT_GRACE_MS = 10_000;
  * thrown as a CliError with its own code (a config problem 2, no Docker engine 5, ...).
  */
 export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, emit: Emit, options: LocalRunOptions): Promise<number> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: retryEvents(emit) });
   const job = new JobState(spec.name, emit);
   const begun = deps.clock();
   const warn = (message: string) => emit({ type: 'warning', message });
@@ -68,7 +66,7 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, emit: 
     await preflight(spec, deps, warn, options);
     const layout = runLayout(await createRunFolder(options.runs, spec.name));
     emit({ type: 'local-started', jobId: spec.name, runDir: layout.root, runtime: options.runtime, image: spec.image });
-    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), call, signal: deps.signal, nameOf: options.nameOf, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, emit);
+    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), signal: deps.signal, nameOf: options.nameOf, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, emit);
     const requirements = requirementsFile(layout.usercode);
     if (!options.installRequirements && (requirements || spec.requirements.length > 0)) {
       const what = [requirements, spec.requirements.length > 0 ? 'the job\'s requirements' : undefined].filter(Boolean).join(' and ');
@@ -144,11 +142,10 @@ async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, warn: (message:
 
 /** How the run ended → status, outputs, summary, exit code. */
 async function finish(job: JobState, outcome: WorkersOutcome, deps: LocalRunDeps, started: number, staged: Staged, spec: LocalJobSpec, emit: Emit, setup?: string): Promise<number> {
-  const call = <T>(fn: () => Promise<T>) => withRetry(fn, { idempotent: true, ...deps.retry, signal: deps.signal, onRetry: retryEvents(emit) });
   if (outcome.kind === 'interrupted') throw new InterruptedError('Interrupted');
   let outputs = Object.entries(staged.outputs).map(([name, folder]) => ({ name, uri: `${folder}/` }));
   if (outcome.kind === 'succeeded') {
-    outputs = await deliverOutputs(spec.outputs, staged.outputs, { ...(deps.store ? { store: deps.store } : {}), call }, emit);
+    outputs = await deliverOutputs(spec.outputs, staged.outputs, { ...(deps.store ? { store: deps.store } : {}) }, emit);
     job.set('Succeed');
   } else if (outcome.kind === 'timed-out') {
     job.set('Failed', 'MaxRunTimeExceeded', `the job ran longer than max_run_time (${durationText(spec.maxRunTime ?? 0)}) and was stopped`);

@@ -1,6 +1,6 @@
 import { chmod, copyFile, cp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import type { ObjectStore } from '../../cloud/types.js';
+import type { ObjectStore } from '../ports/backends.js';
 import { ConfigError, InterruptedError } from '../errors.js';
 import type { NameOf } from '../option-names.js';
 import { parseOssUri } from '../uris.js';
@@ -10,7 +10,7 @@ import { unpackArchive } from '../packaging/index.js';
 import { packagedEvent } from '../upload-code.js';
 import { asDir, hyperparametersFile } from './contract.js';
 import type { RunLayout } from './layout.js';
-import { downloadLocation, type Call } from './oss-transfer.js';
+import { downloadLocation } from './oss-transfer.js';
 import type { LocalJobSpec } from './spec.js';
 
 /** An input channel as the job finds it. */
@@ -33,7 +33,6 @@ export interface Staged {
 export interface StageDeps {
   /** Present when oss:// locations can be read. */
   store?: ObjectStore;
-  call: Call;
   signal: AbortSignal;
   /** The code-size limit the cloud upload would apply. */
   maxCodeSize?: number;
@@ -64,7 +63,7 @@ export async function stageJob(spec: LocalJobSpec, layout: RunLayout, deps: Stag
     checkpoint();
     const folder = join(layout.data, channel);
     if (/^oss:\/\//i.test(location)) {
-      const got = await downloadLocation(needStore(deps, `inputs.${channel}`, location), deps.call, location, folder, `inputs.${channel}`);
+      const got = await downloadLocation(needStore(deps, `inputs.${channel}`, location), location, folder, `inputs.${channel}`);
       inputs.push(got.file ? { channel, path: got.path, file: basename(got.path), source: got.path } : { channel, path: asDir(folder), source: folder });
     } else {
       inputs.push(await copyInput(channel, location, folder));
@@ -101,12 +100,12 @@ async function stageCode(code: string, layout: RunLayout, deps: StageDeps, emit:
     const store = needStore(deps, 'source_dir', code);
     if (/\.(tar\.gz|tgz)$/i.test(code) && deps.unpackCodeArchive !== false) {
       const { bucket, key } = splitOss(code);
-      await deps.call(() => store.getFile(bucket, key, archive));
+      await store.getFile(bucket, key, archive);
       await unpackArchive(archive, layout.usercode);
     } else {
       // A kept archive is one object (usercode/source.tar.gz); anything else is read as a prefix.
       const asFile = /\.(tar\.gz|tgz)$/i.test(code);
-      await downloadLocation(store, deps.call, asFile || code.endsWith('/') ? code : `${code}/`, layout.usercode, 'source_dir');
+      await downloadLocation(store, asFile || code.endsWith('/') ? code : `${code}/`, layout.usercode, 'source_dir');
     }
   } finally {
     await rm(archive, { force: true });

@@ -1,4 +1,4 @@
-import type { TrainingJob } from '../../cloud/types.js';
+import type { TrainingJob } from '../ports/backends.js';
 import { classifyLocation, parseOssUri } from '../uris.js';
 
 /** One output channel of a job, and whether `--download` can copy it. */

@@ -1,6 +1,6 @@
 import { mkdir, realpath, rename, rm, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import type { ListedObject } from '../../cloud/types.js';
+import type { ListedObject } from '../ports/backends.js';
 import { CliError, InterruptedError, ServiceError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { NameOf } from '../option-names.js';
@@ -66,9 +66,8 @@ export interface DownloadSummary {
 }
 
 export interface DownloadDeps {
+  /** Retrying (src/core/retrying-backends.ts), which also takes back the bytes of a failed attempt. */
   store: DownloadStore;
-  /** Every OSS call goes through it (the retry policy). */
-  call: <T>(fn: () => Promise<T>) => Promise<T>;
   signal?: AbortSignal;
   /** Files fetched at once. */
   parallel?: number;
@@ -96,7 +95,7 @@ export async function downloadOutputs(channels: OutputChannel[], root: string, d
       continue;
     }
     const { bucket, prefix } = c.oss;
-    const objects = await deps.call(() => deps.store.list(bucket, prefix));
+    const objects = await deps.store.list(bucket, prefix);
     let files = 0;
     let bytes = 0;
     for (const o of objects) {
@@ -208,20 +207,8 @@ async function fetchOne(f: PlannedFile, realRoot: string, deps: DownloadDeps, on
     throw new ServiceError(`Refused to download oss://${f.bucket}/${f.key}: its folder ${folder} leads outside the download folder (a symbolic link)`, 'Remove the link, or download into an empty folder.');
   }
   const temp = `${f.path}${PARTIAL_SUFFIX}`;
-  let counted = 0;
   try {
-    const got = await deps.call(async () => {
-      // A retried GET starts the file again: take back the bytes the failed attempt counted.
-      if (counted > 0) onBytes(-counted);
-      counted = 0;
-      return deps.store.download(f.bucket, f.key, temp, {
-        onBytes: (n) => {
-          counted += n;
-          onBytes(n);
-        },
-        ...(deps.signal ? { signal: deps.signal } : {}),
-      });
-    });
+    const got = await deps.store.download(f.bucket, f.key, temp, { onBytes, ...(deps.signal ? { signal: deps.signal } : {}) });
     if (got.written !== got.size) {
       throw new ServiceError(`The download of oss://${f.bucket}/${f.key} is incomplete: ${got.written} of ${got.size} bytes arrived`, 'Run the same command again: files already complete are skipped.');
     }

@@ -7,7 +7,7 @@ import { mkdtempSync } from 'node:fs';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ListedObject, ObjectStore } from '../../../src/cloud/types.js';
+import type { ListedObject, ObjectStore } from '../../../src/core/ports/backends.js';
 import { ApiError } from '../../../src/core/errors.js';
 import { nameOf } from '../../../src/cli/flags.js';
 import type { Emit } from '../../../src/core/events.js';

@@ -1,4 +1,4 @@
-import { ApiError, InterruptedError } from '../core/errors.js';
+import { ApiError, InterruptedError } from './errors.js';
 
 export interface RetryOptions {
   /** Whether the call can be repeated without effect (GET, HEAD, an upload to a content-addressed key). */

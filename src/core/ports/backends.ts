@@ -1,6 +1,6 @@
 /**
- * What core/ needs from PAI and OSS, and nothing about how it is asked. The adapters in cloud/pai and
- * cloud/oss implement these with the Alibaba libraries; tests may implement them in memory.
+ * What core/ needs from PAI and OSS, and nothing about how it is asked. The adapters in src/cloud/pai and
+ * src/cloud/oss implement these with the Alibaba libraries; tests may implement them in memory.
  */
 
 export interface JobInstance {
@@ -166,4 +166,40 @@ export interface ListedObject {
   size: number;
   /** Upper-case, without quotes (see ObjectInfo.etag). */
   etag?: string;
+}
+
+/** The two services a command talks to. */
+export interface Backends {
+  jobs: JobsApi;
+  store: ObjectStore;
+}
+
+/** A host and the scheme to reach it with. */
+export interface Endpoint {
+  host: string;
+  protocol: 'https' | 'http';
+}
+
+/** Where the adapters send their requests: what they need of a resolved session, and nothing else. */
+export interface BackendSite {
+  region: string;
+  /** PaiStudio (jobs). */
+  endpoint: Endpoint;
+  /** AIWorkspace (a workspace's default storage). */
+  workspaceEndpoint: Endpoint;
+  ossEndpoint: Endpoint;
+}
+
+/**
+ * Explicit timeouts (PAI calls connect in 10 s and answer in 30 s; an OSS request may take 120 s) and the
+ * multipart sizes (16 MiB threshold, 8 MiB parts). Tests shorten them.
+ */
+export interface Timeouts {
+  connectMs?: number;
+  readMs?: number;
+  ossMs?: number;
+  multipartThreshold?: number;
+  partSize?: number;
+  /** ali-oss's own retries of a network failure (each part on its own), before ours. Default 3. */
+  ossRetries?: number;
 }
