@@ -20,7 +20,7 @@ export interface CliContext {
    * passes its own, which runs the copies the build bundled apart with a code cache (bin/load-bundle.cjs):
    * requiring the packages costs a command some 150-300 ms before its first request. Absent: the packages.
    */
-  loadLibrary?: import('../cloud/libraries.js').LoadLibrary;
+  loadLibrary?: import('../core/ports/libraries.js').LoadLibrary;
   /** Whether the ECS metadata service answers; tests answer without leaving the machine. */
   probeMetadata?: () => Promise<boolean>;
   /** Subscribes to Ctrl-C, SIGTERM and SIGHUP (a closed terminal, a dropped SSH session); returns the unsubscribe function. */

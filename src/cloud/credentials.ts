@@ -73,11 +73,6 @@ export async function resolveCredentials(lookup: CredentialsLookup): Promise<Res
   throw new CredentialsError('No usable Alibaba Cloud credentials found', details, FIX);
 }
 
-/** `LTAI****Xy9z`: enough to tell keys apart, not enough to use one. */
-export function maskAccessKeyId(id: string): string {
-  return id.length > 10 ? `${id.slice(0, 4)}****${id.slice(-4)}` : '****';
-}
-
 /** True when a TCP connection to host:port opens within the time limit. */
 export function probeTcp(host: string, port: number, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {

@@ -75,7 +75,7 @@ export function fromPaiError(error: unknown, action: string, clockSkewMs?: numbe
   const detail = `${code}${serviceMessage ? `: ${serviceMessage}` : ''}${requestId ? ` (request id ${requestId})` : ''}`;
   const text = `${action} failed: ${detail}`;
   if (isClockSkew(code)) return clockSkewError(action, 'PAI', detail, clockSkewMs).from({ code, requestId, action });
-  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code, 'PAI')).from({ code, requestId, action });
+  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code)).from({ code, requestId, action });
   if (REFUSED_CODES.some((r) => r.test(code))) return refusedError(action, detail, 'PAI').from({ code, requestId, action });
   // The gateway does not serve this API at this endpoint: PaiStudio and AIWorkspace have separate endpoints.
   const hint = code === 'InvalidAction.NotFound' ? `The endpoint does not serve ${action}: check PAI_ENDPOINT (PaiStudio) and PAI_WORKSPACE_ENDPOINT (AIWorkspace); \`pai-process config show\` shows both.` : undefined;
@@ -125,7 +125,7 @@ export function fromOssError(error: unknown, action: string): ApiError | Credent
     const skew = e.serverTime && e.requestTime ? Date.parse(e.requestTime) - Date.parse(e.serverTime) : NaN;
     return clockSkewError(action, 'OSS', described, Number.isFinite(skew) ? skew : undefined).from({ code, requestId: e.requestId, action });
   }
-  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code, 'the bucket')).from({ code, requestId: e.requestId, action });
+  if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code)).from({ code, requestId: e.requestId, action });
   if (REFUSED_CODES.some((r) => r.test(code))) return refusedError(action, described, 'the bucket').from({ code, requestId: e.requestId, action });
   const retryAfterMs = parseRetryAfter(e.retryAfter);
   return new ApiError(text, {
@@ -185,7 +185,7 @@ function describeSkew(ms: number): string {
 }
 
 /** What to do about a refused credential, by why it was refused. */
-function authHint(code: string, what: string): string {
+function authHint(code: string): string {
   if (/Expired/i.test(code)) {
     return 'The STS token has expired: get a new one (ALIBABA_CLOUD_SECURITY_TOKEN), or use a source that renews itself (a RAM role, OIDC, or a profile with RamRoleArn).';
   }

@@ -1,14 +1,7 @@
 import { createRequire } from 'node:module';
+import type { LibraryName, LoadLibrary } from '../core/ports/libraries.js';
 
-/** The Alibaba libraries the cloud adapters use; bin/ may hand in copies the build bundled with a code cache. */
-export type LibraryName = 'ali-oss' | '@alicloud/credentials' | '@alicloud/openapi-client' | '@alicloud/tea-util';
-
-/**
- * Returns a library's exports, as `require(name)` would. bin/pai-process.cjs passes one that runs the build's bundles
- * from V8's code cache (bin/load-bundle.cjs): requiring the installed packages costs a command some 150 ms of
- * compiling before its first request (docs/performance.md).
- */
-export type LoadLibrary = (name: LibraryName) => unknown;
+export type { LibraryName, LoadLibrary };
 
 /** The library from `load` when given, else the installed package. */
 export function requireLibrary(name: LibraryName, load?: LoadLibrary): unknown {

@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { maskAccessKeyId, probeTcp, resolveCredentials } from '../../src/cloud/credentials.js';
+import { probeTcp, resolveCredentials } from '../../src/cloud/credentials.js';
+import { maskAccessKeyId } from '../../src/ui/mask.js';
 import { CredentialsError } from '../../src/core/errors.js';
 import { tempDir } from '../helpers/run-cli.js';
 

@@ -8,6 +8,7 @@ import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
 import type { CommonOptions, Invocation } from '../context.js';
 import { nameOf, type SessionFlagValues } from '../flags.js';
+import { maskAccessKeyId } from '../../ui/mask.js';
 import { connect, credentialsFor } from './connect.js';
 import type { PreflightPass } from '../../core/preflight.js';
 import { requireSession } from '../../core/session/resolve.js';
@@ -25,7 +26,6 @@ export async function configShowAction(opts: SessionFlagValues & CommonOptions &
   for (const s of lookup.skipped) warn(s.message);
   const { session, problems, sdkConfigShown } = loadSession(ctx, opts, sessionBlockOf(lookup, ctx.env), warn);
 
-  const { maskAccessKeyId } = await import('../../cloud/credentials.js');
   let credentials: CredentialsView;
   let failure: CredentialsError | undefined;
   try {

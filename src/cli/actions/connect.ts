@@ -1,10 +1,12 @@
-import type { Backends } from '../../core/ports/backends.js';
+import type { Backends, Endpoint, ObjectStore } from '../../core/ports/backends.js';
 import type { ResolvedCredentials } from '../../cloud/credentials.js';
 import type { CompleteSession, Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { packageInfo } from '../package-info.js';
 import { backendSite } from '../../core/session/site.js';
-import { retryingBackends } from '../../core/retrying-backends.js';
+import { retryingBackends, retryingStore } from '../../core/retrying-backends.js';
+
+export type { ResolvedCredentials };
 
 /**
  * Credentials (exit 4 when there are none) and the PAI and OSS adapters for a session, every call but the
@@ -36,4 +38,13 @@ export async function credentialsFor(inv: Invocation, session: Session): Promise
   io.addSecret(credentials.accessKeySecret);
   io.addSecret(credentials.securityToken);
   return credentials;
+}
+
+/** The OSS adapter alone (the oss:// inputs and outputs of `run --local`), every call through the invocation's retry policy. */
+export async function connectStore(inv: Invocation, credentials: ResolvedCredentials, site: { region: string; endpoint: Endpoint }): Promise<ObjectStore> {
+  const { OssObjectStore } = await import('../../cloud/oss/store.js');
+  const { loadLibrary } = inv.ctx;
+  const endpoint = `${site.endpoint.protocol}://${site.endpoint.host}`;
+  const store = new OssObjectStore({ endpoint, region: `oss-${site.region}`, credential: credentials.credential, ...(loadLibrary ? { loadLibrary: () => loadLibrary('ali-oss') } : {}) });
+  return retryingStore(store, inv.runtime.retrying);
 }

@@ -15,7 +15,7 @@ import { loadSession } from './session.js';
 export async function sessionForJobCommands(inv: Invocation, flags: SessionFlagValues, needs: { workspace: boolean }): Promise<CompleteSession> {
   const { ctx } = inv;
   const warn = warner(inv.io);
-  let job;
+  let job: ReturnType<typeof sessionBlockOf> | undefined;
   try {
     const lookup = await findJobConfig({ file: undefined, cwd: ctx.cwd, homedir: ctx.homedir, importFile: ctx.importFile });
     for (const s of lookup.skipped) warn(s.message);

@@ -1,7 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Backends } from '../../core/ports/backends.js';
-import type { TrainingJob } from '../../core/ports/backends.js';
 import { UsageError } from '../../core/errors.js';
 import { isTerminal } from '../../core/job-status.js';
 import { outputChannels, selectChannels, type OutputChannel } from '../../core/outputs/channels.js';
@@ -35,7 +34,7 @@ export async function outputsAction(jobId: string, opts: OutputsOptions, inv: In
     return;
   }
   if (!isTerminal(job.status)) io.err(`! Job ${jobId} is ${job.status}: its outputs may not be complete yet.\n`);
-  const summary = await downloadJobOutputs(inv, backends, job, channels, dir);
+  const summary = await downloadJobOutputs(inv, backends, channels, dir);
   if (opts.json) writeJson(io, outputsJson(job.id, job.status, channels, summary));
 }
 
@@ -52,7 +51,7 @@ export async function checkDownloadDir(inv: Invocation, given: string): Promise<
 }
 
 /** Copies the channels' OSS objects into `dir` with progress and a summary on stderr; Ctrl-C stops it (exit 130). */
-export async function downloadJobOutputs(inv: Invocation, backends: Backends, job: TrainingJob, channels: OutputChannel[], dir: string): Promise<DownloadSummary> {
+export async function downloadJobOutputs(inv: Invocation, backends: Backends, channels: OutputChannel[], dir: string): Promise<DownloadSummary> {
   const { io, ctx } = inv;
   const store = backends.store;
   if (!store.download) throw new Error('internal: this object store cannot download');

@@ -9,7 +9,7 @@ import type { Session } from '../../core/session/resolve.js';
 import type { Invocation } from '../context.js';
 import { flagValue, nameOf } from '../flags.js';
 import { interruptSignal, reported, reporterFor } from './reporter.js';
-import { retryingStore } from '../../core/retrying-backends.js';
+import { connectStore, credentialsFor, type ResolvedCredentials } from './connect.js';
 import type { RunOptions } from './run-options.js';
 
 interface SessionState {
@@ -85,7 +85,6 @@ function runtimeFlag(value: string | undefined): LocalRuntime {
  * says why (`noStoreReason`).
  */
 async function ossAccess(inv: Invocation, state: SessionState, downloads: string[]): Promise<{ store?: ObjectStore; noStoreReason?: string }> {
-  const { ctx, io } = inv;
   const what = `${downloads.join(', ')} ${downloads.length === 1 ? 'is' : 'are'} on OSS, and downloading ${downloads.length === 1 ? 'it' : 'them'} needs`;
   const { session, problems } = state;
   const region = session.region?.value;
@@ -97,25 +96,16 @@ async function ossAccess(inv: Invocation, state: SessionState, downloads: string
     if (!region) diagnostics.push({ path: 'session.region_id', message: 'no region: pass --region, export PAI_REGION_ID, or set session.region_id in the job config' });
     throw new ConfigError(`${what} ${!region ? 'a region' : 'a complete session'}; nothing was run`, diagnostics, 'Set a region and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use local paths.');
   }
-  const { resolveCredentials } = await import('../../cloud/credentials.js');
-  const lookup: Parameters<typeof resolveCredentials>[0] = { env: ctx.env, homedir: ctx.homedir };
-  if (session.profile) lookup.profile = session.profile.value;
-  if (ctx.probeMetadata) lookup.probeMetadata = ctx.probeMetadata;
-  if (ctx.loadLibrary) lookup.loadLibrary = ctx.loadLibrary;
-  let credentials: Awaited<ReturnType<typeof resolveCredentials>>;
+  let credentials: ResolvedCredentials;
   try {
-    credentials = await resolveCredentials(lookup);
+    credentials = await credentialsFor(inv, session);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
     if (downloads.length === 0) return { noStoreReason: 'no credentials were found (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile)' };
     if (error instanceof CredentialsError) throw new CredentialsError(`${what} credentials: ${lowerFirst(error.message)}; nothing was run`, error.details, error.hint);
     throw error;
   }
-  io.addSecret(credentials.accessKeySecret);
-  io.addSecret(credentials.securityToken);
-  const { OssObjectStore } = await import('../../cloud/oss/store.js');
-  const store = new OssObjectStore({ endpoint: `${endpoint.protocol}://${endpoint.host}`, region: `oss-${region}`, credential: credentials.credential, ...(ctx.loadLibrary ? { loadLibrary: () => ctx.loadLibrary?.('ali-oss') } : {}) });
-  return { store: retryingStore(store, inv.runtime.retrying) };
+  return { store: await connectStore(inv, credentials, { region, endpoint }) };
 }
 
 function lowerFirst(text: string): string {

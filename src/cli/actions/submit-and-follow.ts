@@ -57,6 +57,6 @@ async function downloadAfterRun(inv: Invocation, backends: Backends, ended: RunE
   const [{ downloadJobOutputs }, { outputChannels }, { downloadEvent }] = await Promise.all([import('./outputs.js'), import('../../core/outputs/channels.js'), import('../../ui/render-outputs.js')]);
   // The channels as the service answered them, or as they were sent when it answered none (core/run-job.ts).
   const channels = outputChannels({ outputs: ended.outputs });
-  const summary = await downloadJobOutputs(inv, backends, ended.job, channels, dir);
+  const summary = await downloadJobOutputs(inv, backends, channels, dir);
   if (inv.options.json) io.out(downloadEvent(inv.runtime.date(), ended.job.id, ended.job.status, channels, summary));
 }

@@ -4,7 +4,7 @@ import { ConfigError, InterruptedError, UsageError } from '../errors.js';
 import { ExitCode } from '../exit-codes.js';
 import type { NameOf } from '../option-names.js';
 import { exitCodeForStatus } from '../job-status.js';
-import { type Emit, type EventOf } from '../events.js';
+import type { Emit, EventOf } from '../events.js';
 import { contractEnv, distributedEnv, type ContractPaths } from './contract.js';
 import { CONTAINER_PATHS, containerInputPath, containerName, dockerRunArgs, killContainer, requireDocker, type Mount } from './docker.js';
 import { freePort } from './free-port.js';
