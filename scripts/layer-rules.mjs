@@ -1,25 +1,19 @@
 // Checks the layer rules of .dependency-cruiser.cjs: `node scripts/layer-rules.mjs [--json] [dir...]` (default
 // `src bin`), run from the root of the tree to check. Exit code 1 when a rule is broken, else 0.
 //
-// Known violations: `--write-baseline` records today's in .dependency-cruiser-known-violations.json; while that
-// file exists they are reported as known and do not fail the check, new ones still do. For a refactor that
-// lands in steps; the goal is no such file.
-//
 // Why not the `depcruise` command: dependency-cruiser 17.3.9 throws (`includes is not a function`) on
 // package.json's `"bundleDependencies": true`, which it expects as a list, whenever it classifies an import it
 // resolved into node_modules; its config file cannot change how imports resolve. Through its API, npm packages
 // are not looked up at all (`modules: []`): such an import keeps the name it was written with (`ali-oss`,
 // `@alicloud/credentials`), which is all the rules need. Relative imports resolve as usual.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { cruise } from 'dependency-cruiser';
 import extractDepcruiseOptions from 'dependency-cruiser/config-utl/extract-depcruise-options';
 import extractTSConfig from 'dependency-cruiser/config-utl/extract-ts-config';
 
-const BASELINE = '.dependency-cruiser-known-violations.json';
 const args = process.argv.slice(2);
 const json = args.includes('--json');
-const writeBaseline = args.includes('--write-baseline');
 const dirs = args.filter((a) => !a.startsWith('--'));
 const config = fileURLToPath(new URL('../.dependency-cruiser.cjs', import.meta.url));
 
@@ -27,16 +21,8 @@ const options = await extractDepcruiseOptions(config);
 const tsConfigFile = options.tsConfig?.fileName;
 const tsConfig = tsConfigFile && existsSync(tsConfigFile) ? extractTSConfig(tsConfigFile) : undefined;
 if (tsConfigFile && !tsConfig) delete options.tsConfig;
-if (!writeBaseline && existsSync(BASELINE)) {
-  options.ruleSet.options = { ...options.ruleSet.options, knownViolations: JSON.parse(readFileSync(BASELINE, 'utf8')) };
-}
-const outputType = writeBaseline ? 'baseline' : json ? 'json' : 'err';
+const outputType = json ? 'json' : 'err';
 const result = await cruise(dirs.length > 0 ? dirs : ['src', 'bin'], { ...options, outputType }, { modules: [] }, { tsConfig });
-if (writeBaseline) {
-  writeFileSync(BASELINE, typeof result.output === 'string' ? result.output : JSON.stringify(result.output, null, 2));
-  process.stdout.write(`${BASELINE}: ${JSON.parse(readFileSync(BASELINE, 'utf8')).length} known violations\n`);
-  process.exit(0);
-}
 const output = typeof result.output === 'string' ? result.output : JSON.stringify(result.output);
 process.stdout.write(output);
 // dependency-cruiser's own exit code is the number of errors for its text reporters (which wraps past 255) and 0
