@@ -63,9 +63,9 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
     };
     const result = await followJob(jobId, { jobs: deps.jobs, now: runtime.now, sleep: runtime.sleep, retrying: runtime.retrying }, tracked, {
       showLogs: job.show_logs,
-      ...(options.jobEvents ? { jobEvents: true } : {}),
+      jobEvents: options.jobEvents,
       signal: runtime.signal,
-      ...(options.timeoutMs !== undefined ? { timeoutMs: options.timeoutMs } : {}),
+      timeoutMs: options.timeoutMs,
       cadence: runtime.cadence,
     }).catch((error: unknown) => {
       // The job was submitted: whatever went wrong while following, it may still be running.

@@ -36,9 +36,9 @@ export async function logsAction(jobId: string, opts: LogsOptions, inv: Invocati
     {
       showLogs: true,
       once: !opts.follow,
-      ...(tail !== undefined ? { tail } : {}),
+      tail,
       ...(instance ? { instance } : {}),
-      ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}),
+      timeoutMs: timeout === undefined ? undefined : timeout * 1000,
     },
     // Without --follow only the lines matter: no status lines, no summary.
     !opts.follow,

@@ -54,9 +54,9 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   inv.exitCode = await submitAndFollow(inv, job, complete, {
     detach: opts.detach === true,
     stopOnInterrupt: opts.stopOnInterrupt === true,
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
-    ...(maxCodeSize !== undefined ? { maxCodeSize } : {}),
-    ...(download !== undefined ? { download } : {}),
+    timeoutMs,
+    maxCodeSize,
+    download,
   });
 }
 

@@ -47,5 +47,5 @@ export async function statusAction(jobId: string, opts: StatusOptions, inv: Invo
     }
     return;
   }
-  await watch(inv, jobs, jobId, { showLogs: false, ...(timeout !== undefined ? { timeoutMs: timeout * 1000 } : {}) });
+  await watch(inv, jobs, jobId, { showLogs: false, timeoutMs: timeout === undefined ? undefined : timeout * 1000 });
 }
