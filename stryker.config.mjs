@@ -10,9 +10,10 @@ export default {
   coverageAnalysis: 'perTest',
   // Two cores on the machines this runs on; more workers only queue.
   concurrency: 2,
-  // The in-process CLI tests wait on the emulator's HTTP servers: slower than a pure unit test.
-  timeoutMS: 30_000,
-  timeoutFactor: 2,
+  // A mutant that makes the follow loop spin or wait for ever is cut after its tests' normal time plus this:
+  // counted as detected (a user would notice a hang), without waiting out each test's own timeout.
+  timeoutMS: 5_000,
+  timeoutFactor: 1.5,
   mutate: [
     // Following and log streams.
     'src/core/follow/follow.ts',
