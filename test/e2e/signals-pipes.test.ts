@@ -193,3 +193,34 @@ describe('the built CLI following a cloud job into a reader that stops reading',
     expect(emu.jobs.all().find((j) => /^hup_/.test(j.name))?.status).toBe('Running');
   });
 });
+
+describe('the built CLI and a second Ctrl-C', () => {
+  let emu: Emulator;
+  beforeAll(async () => {
+    // A stop that takes far longer than the test: the job stays Stopping while the CLI waits for it.
+    emu = await startEmulator({ stopDelayMs: 600_000 });
+  });
+  afterAll(async () => emu?.close());
+
+  it('`run --stop-on-interrupt`: the second SIGINT, during the wait for the stop, exits at once with 130', async () => {
+    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }], { name: /^twice_/ });
+    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: "true"\ninstance_type: ecs.c6.large\nbase_job_name: twice\n' });
+    const child = start(['run', '-f', 'job.yaml', '--stop-on-interrupt'], dir, emu.env());
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.resume();
+    const done = ended(child);
+    const job = () => emu.jobs.all().find((j) => /^twice_/.test(j.name));
+    // Each signal on an event (the CLI following the job, then its stop sent), never after a fixed sleep.
+    await waitFor(() => (job() && emu.journal.all().some((e) => e.action === 'ListTrainingJobLogs' && e.path.includes(job()!.id)) ? true : undefined), 20_000, 'the CLI to follow the job');
+    child.kill('SIGINT');
+    await waitFor(() => (emu.journal.last('StopTrainingJob') ? true : undefined), 20_000, 'the stop to be sent');
+    child.kill('SIGINT');
+    // The CLI would wait up to 60 s for the stop: only the second signal ends it within the test's timeout.
+    const { code, signal } = await done;
+    expect(signal).toBeNull();
+    expect(code).toBe(130);
+    expect(job()?.status).toBe('Stopping');
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+});

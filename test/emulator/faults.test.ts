@@ -70,6 +70,15 @@ describe('faults', () => {
     expect(emu.journal.filter('CreateTrainingJob').at(-1)).toMatchObject({ status: 0, fault: 'drop-after' });
   });
 
+  it('answers 500 after the work (status-after): the job exists though the create failed', async () => {
+    emu.faults.add({ action: 'CreateTrainingJob', kind: 'status-after', status: 500, code: 'InternalError' });
+    const pai = paiClient(emu);
+    const err = await failure(pai.call('CreateTrainingJob', 'POST', JOBS, { body: minimalJob(emu, 'done-then-500') }));
+    expect(err['statusCode']).toBe(500);
+    expect(emu.jobs.byName('done-then-500')).toHaveLength(1);
+    expect(emu.journal.filter('CreateTrainingJob').at(-1)).toMatchObject({ status: 500, fault: 'status-after' });
+  });
+
   it('delays an answer, long enough for a short client timeout to fire', async () => {
     const id = await newJob('slow');
     emu.faults.add({ action: 'GetTrainingJob', kind: 'delay', delayMs: 300 });

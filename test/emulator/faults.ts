@@ -9,6 +9,8 @@ export type FaultKind =
   | 'drop'
   /** Do the work (a job IS created, an object IS stored), then destroy the socket instead of answering. */
   | 'drop-after'
+  /** Do the work (a job IS created), then answer with an error status as 'status' does: a 500 for a done create. */
+  | 'status-after'
   /** Wait delayMs, then handle the request normally. */
   | 'delay'
   /** Answer with a body that is not the service's format (default: a 502 HTML page from a proxy). */
@@ -24,9 +26,9 @@ export interface FaultSpec {
   /** How many consecutive calls from `call` on are affected. Default 1; Infinity for all. */
   times?: number;
   kind: FaultKind;
-  /** For 'status' (default 503) and 'html' (default 502). */
+  /** For 'status' and 'status-after' (default 503) and 'html' (default 502). */
   status?: number;
-  /** For 'status': the error code in the body (default ServiceUnavailable). */
+  /** For 'status' and 'status-after': the error code in the body (default ServiceUnavailable). */
   code?: string;
   message?: string;
   /** Sent as a Retry-After header when set. */

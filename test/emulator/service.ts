@@ -169,5 +169,7 @@ async function serve<R extends Route>(adapter: ServiceAdapter<R>, env: ServiceEn
   }
   // The work is done (a job created, an object stored); the answer is lost on the way back.
   if (fault?.kind === 'drop-after') return drop(answer.errorCode);
+  // The work is done, yet the service answers an error: the client cannot tell it from a request not carried out.
+  if (fault?.kind === 'status-after') return send(faultAnswer(adapter, call, route, fault));
   send(answer);
 }

@@ -58,6 +58,8 @@ export interface Job {
   lastStepTime: number;
   /** GetTrainingJob shows no instances (emptyInstancesAfterEnd, once the job ended). */
   instancesGone?: boolean;
+  /** ListTrainingJobLogs answers since a GetTrainingJob answer first showed the job ended (afterEndLogReads steps). */
+  logReadsAfterEndSeen?: number;
 }
 
 export interface JobStoreOptions {
@@ -205,7 +207,14 @@ export class JobStore {
     job.polls++;
     job.pollTimes.push(this.opts.clock.now());
     this.advance(job);
+    // This answer shows the job ended: from now on, log reads count towards afterEndLogReads steps.
+    if (job.logReadsAfterEndSeen === undefined && (TERMINAL_STATUSES.has(job.status) || RESERVING_STATUSES.has(job.status))) job.logReadsAfterEndSeen = 0;
     return job;
+  }
+
+  /** Counts one ListTrainingJobLogs answer for the job (afterEndLogReads steps depend on it). */
+  logRead(job: Job): void {
+    if (job.logReadsAfterEndSeen !== undefined) job.logReadsAfterEndSeen++;
   }
 
   all(): Job[] {
@@ -291,6 +300,7 @@ export class JobStore {
         if (pollTime === undefined) break;
         due = Math.max(due, pollTime);
       }
+      if (step.afterEndLogReads !== undefined && (job.logReadsAfterEndSeen ?? -1) < step.afterEndLogReads) break;
       job.pending.shift();
       this.apply(job, step, due);
     }

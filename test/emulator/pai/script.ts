@@ -17,6 +17,13 @@ export interface ScriptStep {
   at?: number;
   /** Due at the Nth GetTrainingJob answer for this job (1 = the first poll already sees it). */
   atPoll?: number;
+  /**
+   * Due once a GetTrainingJob answer has shown the job ended (a terminal or reserving status) and this many
+   * ListTrainingJobLogs answers for the job came after it: log lines that land after the final status, as a
+   * service whose log store lags the job's status serves them. With 1, the read right after the status read
+   * that showed the end does not see them; only a client that reads again does.
+   */
+  afterEndLogReads?: number;
   /** New job status (Creating, Queuing, Submitted, Initializing, Running, Succeed, Failed, ...). */
   status?: string;
   reasonCode?: string;

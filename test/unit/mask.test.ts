@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { createIO } from '../../src/ui/io.js';
+
+function capture() {
+  let out = '';
+  let err = '';
+  const io = createIO({ stdout: { write: (t: string) => void (out += t) }, stderr: { write: (t: string) => void (err += t) }, env: {}, colorFlag: false, verbose: false });
+  return { io, out: () => out, err: () => err };
+}
+
+describe('secret masking', () => {
+  it('masks every occurrence of every secret on each way out: out, err, outExact, redraw and mask()', () => {
+    const c = capture();
+    c.io.addSecret('first-secret');
+    c.io.addSecret('second-secret');
+    c.io.out('a first-secret b first-secret c second-secret\n');
+    c.io.err('err first-secret\n');
+    c.io.outExact('{"k":"second-secret"}\n');
+    c.io.redraw('spin first-secret');
+    expect(c.out()).toBe('a **** b **** c ****\n{"k":"****"}\n');
+    expect(c.err()).toBe('err ****\n\r\x1b[2Kspin ****');
+    expect(c.io.mask('x second-secret y')).toBe('x **** y');
+  });
+
+  it('a secret of 6 characters is masked; one of 5, or an empty one, is not (it would mask ordinary words)', () => {
+    const c = capture();
+    c.io.addSecret('abcdef');
+    c.io.addSecret('vwxyz');
+    c.io.addSecret('');
+    c.io.out('abcdef vwxyz\n');
+    expect(c.out()).toBe('**** vwxyz\n');
+  });
+});
