@@ -30,7 +30,7 @@ export default {
     'src/core/runtime.ts',
     // Interrupt handling.
     'src/core/run-job.ts',
-    'src/cli/actions/reporter.ts:21-30',
+    'src/cli/actions/reporter.ts:30-41',
     // Upload dedup.
     'src/core/upload-files.ts',
     'src/core/upload-code.ts',

@@ -4,7 +4,10 @@ import { defineConfig } from 'vitest/config';
 // test/e2e/fresh-clone.test.ts, which runs the README's `npm ci && npm test` in a fresh clone: the whole suite
 // there would include that test again (and so on), so it runs typecheck and build in full and vitest on one
 // named file. Unset, every test runs.
-const only = process.env['PAI_PROCESS_TEST_FILES']?.split(',').map((f) => f.trim()).filter(Boolean);
+const only = process.env['PAI_PROCESS_TEST_FILES']
+  ?.split(',')
+  .map((f) => f.trim())
+  .filter(Boolean);
 
 export default defineConfig({
   test: {

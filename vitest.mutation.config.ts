@@ -9,8 +9,19 @@ import { configDefaults, defineConfig } from 'vitest/config';
 // follow-scale.test.ts is left out: it counts reads per minute of real time, which instrumented code on a busy
 // machine does not keep up with. The other options are vitest.config.ts's (not merged from it: mergeConfig would append its include to this one).
 const CLI = [
-  'run-cloud', 'run-faults', 'run-upload', 'upload-trust', 'follow-history', 'quiet-detach', 'json-errors',
-  'late-lines', 'uncertain-create', 'interrupt-twice', 'log-page-size', 'instance-handover', 'upload-size',
+  'run-cloud',
+  'run-faults',
+  'run-upload',
+  'upload-trust',
+  'follow-history',
+  'quiet-detach',
+  'json-errors',
+  'late-lines',
+  'uncertain-create',
+  'interrupt-twice',
+  'log-page-size',
+  'instance-handover',
+  'upload-size',
 ];
 const RELIABILITY = ['retry-timeouts', 'log-loop-attacks', 'secret-leak'];
 

@@ -38,13 +38,19 @@ export interface FollowResult {
   workers: number;
 }
 
-export async function measureFollow(emu: Emulator, options: { dir: string; env: Record<string, string>; cli: string; scale: number; workers?: number }): Promise<FollowResult> {
+export async function measureFollow(
+  emu: Emulator,
+  options: { dir: string; env: Record<string, string>; cli: string; scale: number; workers?: number },
+): Promise<FollowResult> {
   const count = options.workers ?? 3;
   const WORKERS = Array.from({ length: count }, (_, i) => `worker-${i}`);
   const base = `bench-follow-${count}`;
   const project = join(options.dir, `follow-project-${count}`);
   mkdirSync(project, { recursive: true });
-  writeFileSync(join(project, 'job.yaml'), `base_job_name: ${base}\nimage_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\ninstance_count: ${count}\n`);
+  writeFileSync(
+    join(project, 'job.yaml'),
+    `base_job_name: ${base}\nimage_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\ninstance_count: ${count}\n`,
+  );
   // The next job of this name runs until told otherwise, with its workers.
   emu.jobs.script([{ at: 0, status: 'Running', instances: WORKERS }], { name: new RegExp(`^${base}`), once: true });
 
@@ -61,15 +67,21 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
     }
   };
   let pid: number | undefined;
-  const child = timed(process.execPath, [options.cli, 'run', '-f', 'job.yaml'], { cwd: project, env: options.env, onStdout, onSpawn: p => (pid = p), timeoutMs: 15 * 60_000 });
+  const child = timed(process.execPath, [options.cli, 'run', '-f', 'job.yaml'], {
+    cwd: project,
+    env: options.env,
+    onStdout,
+    onSpawn: (p) => (pid = p),
+    timeoutMs: 15 * 60_000,
+  });
 
   // Wait for the job and the first log read.
   const startedAt = nowMs();
   let jobId: string | undefined;
-  while (!jobId || emu.journal.filter(e => e.action === 'ListTrainingJobLogs' && e.path.includes(jobId as string)).length === 0) {
+  while (!jobId || emu.journal.filter((e) => e.action === 'ListTrainingJobLogs' && e.path.includes(jobId as string)).length === 0) {
     if (nowMs() - startedAt > 60_000) throw new Error('the CLI did not start following within 60 s');
     await sleep(50);
-    jobId ??= emu.jobs.all().find(j => j.name.startsWith(base) && j.status === 'Running')?.id;
+    jobId ??= emu.jobs.all().find((j) => j.name.startsWith(base) && j.status === 'Running')?.id;
   }
   const id = jobId;
   const followingAt = nowMs();
@@ -81,7 +93,8 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
     emu.jobs.log(id, worker, `bench-line ${n}\n`);
     return n;
   };
-  const calls = (action: string, from: number, to: number) => emu.journal.filter(e => e.action === action && e.path.includes(id) && e.time >= from && e.time < to).length;
+  const calls = (action: string, from: number, to: number) =>
+    emu.journal.filter((e) => e.action === action && e.path.includes(id) && e.time >= from && e.time < to).length;
 
   const phases: FollowPhase[] = [];
   const runPhase = async (name: FollowPhase['name'], plan: () => Promise<number[]>, countFrom?: number) => {
@@ -101,11 +114,23 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
     const logCalls = calls('ListTrainingJobLogs', from, phaseEnd);
     let maxReadGapMs = 0;
     for (const w of WORKERS) {
-      const times = emu.journal.filter(e => e.action === 'ListTrainingJobLogs' && e.query['InstanceId'] === `${id}-${w}` && e.time >= from && e.time < phaseEnd).map(e => e.time);
+      const times = emu.journal
+        .filter((e) => e.action === 'ListTrainingJobLogs' && e.query['InstanceId'] === `${id}-${w}` && e.time >= from && e.time < phaseEnd)
+        .map((e) => e.time);
       for (let i = 1; i < times.length; i++) maxReadGapMs = Math.max(maxReadGapMs, (times[i] as number) - (times[i - 1] as number));
     }
     const statusCalls = calls('GetTrainingJob', from, phaseEnd);
-    phases.push({ name, seconds: Math.round((phaseEnd - from) / 1000), lines: ids.length, latencies, missing, maxReadGapMs, logCalls, statusCalls, callsPerMinute: ((logCalls + statusCalls) * 60_000) / (phaseEnd - from) });
+    phases.push({
+      name,
+      seconds: Math.round((phaseEnd - from) / 1000),
+      lines: ids.length,
+      latencies,
+      missing,
+      maxReadGapMs,
+      logCalls,
+      statusCalls,
+      callsPerMinute: ((logCalls + statusCalls) * 60_000) / (phaseEnd - from),
+    });
   };
 
   const ms = (s: number) => s * 1000 * options.scale;
@@ -118,7 +143,7 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
         const end = nowMs() + ms(60);
         const ids: number[] = [];
         await Promise.all(
-          busy.map(async w => {
+          busy.map(async (w) => {
             for (;;) {
               await sleep(100 + Math.random() * 1900);
               if (nowMs() >= end) return;
@@ -132,16 +157,20 @@ export async function measureFollow(emu: Emulator, options: { dir: string; env: 
     }
     // quiet: let the status reads back off (2, 3, 4.5, 6.75, then 10 s apart: ~17 s), then count 30 s.
     const quietFrom = Date.now() + Math.max(0, 18_000 - (nowMs() - followingAt));
-    await runPhase('quiet', async () => {
-      await sleep(quietFrom - Date.now() + ms(30) - 2500);
-      return [];
-    }, quietFrom);
+    await runPhase(
+      'quiet',
+      async () => {
+        await sleep(quietFrom - Date.now() + ms(30) - 2500);
+        return [];
+      },
+      quietFrom,
+    );
 
     await runPhase('busy', async () => {
       const end = nowMs() + ms(60);
       const ids: number[] = [];
       await Promise.all(
-        WORKERS.map(async w => {
+        WORKERS.map(async (w) => {
           for (;;) {
             await sleep(100 + Math.random() * 3900);
             if (nowMs() >= end) return;

@@ -36,7 +36,11 @@ export function nowMs(): number {
  */
 export function timed(command: string, args: readonly string[], options: RunOptions = {}): Promise<Timed> {
   return new Promise((resolve, reject) => {
-    const spawnOptions: SpawnOptions = { stdio: ['ignore', 'pipe', 'pipe'], ...(options.cwd ? { cwd: options.cwd } : {}), ...(options.env ? { env: options.env } : {}) };
+    const spawnOptions: SpawnOptions = {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      ...(options.cwd ? { cwd: options.cwd } : {}),
+      ...(options.env ? { env: options.env } : {}),
+    };
     const start = nowMs();
     const child = spawn(command, args, spawnOptions);
     let stdout = '';
@@ -120,9 +124,19 @@ export function renderTable(rows: readonly Row[]): string {
   const head = ['figure', 'runs', 'median', 'min–max', 'baseline (same run)', 'baseline median', 'measured', 'target', 'result'];
   const lines = [head, head.map(() => '---')];
   for (const r of rows) {
-    lines.push([r.figure, r.runs, r.value, r.spread, r.baseline, r.baselineValue, r.measured, r.target, r.ok === undefined ? 'info' : r.ok ? 'met' : '**MISSED**']);
+    lines.push([
+      r.figure,
+      r.runs,
+      r.value,
+      r.spread,
+      r.baseline,
+      r.baselineValue,
+      r.measured,
+      r.target,
+      r.ok === undefined ? 'info' : r.ok ? 'met' : '**MISSED**',
+    ]);
   }
-  return lines.map(cells => `| ${cells.join(' | ')} |`).join('\n');
+  return lines.map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 }
 
 /** The peak (VmHWM) and current (VmRSS) resident set of a running process in bytes, or undefined once it is gone. */
@@ -138,5 +152,5 @@ export function readMemory(pid: number): { hwm: number; rss: number } | undefine
 }
 
 export function sleep(ms: number): Promise<void> {
-  return new Promise(resolve => setTimeout(resolve, ms));
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -58,7 +58,7 @@ const { values: args } = parseArgs({
 const CLI = args.cli ? resolve(args.cli) : CLI_DEFAULT;
 // --also-cli: another build whose start-up is measured in the same rounds (before/after figures from one run).
 const ALSO_CLI = args['also-cli'] ? resolve(args['also-cli']) : undefined;
-const only = new Set<Figure>(args.only ? (args.only.split(',').map(s => s.trim()) as Figure[]) : FIGURES);
+const only = new Set<Figure>(args.only ? (args.only.split(',').map((s) => s.trim()) as Figure[]) : FIGURES);
 for (const f of only) if (!FIGURES.includes(f)) throw new Error(`--only: unknown figure ${f} (known: ${FIGURES.join(', ')})`);
 const startupRuns = Number(args.runs ?? (args.quick ? 11 : 25));
 const heavyRuns = Number(args['heavy-runs'] ?? (args.quick ? 3 : 5));
@@ -106,15 +106,17 @@ async function main(): Promise<number> {
     if (args.keep) log(`kept ${dir}`);
     else await rm(dir, { recursive: true, force: true });
   }
-  const missed = rows.filter(r => r.ok === false);
+  const missed = rows.filter((r) => r.ok === false);
   process.stdout.write(`\n${renderTable(rows)}\n\n`);
-  process.stdout.write(`node ${process.versions.node}, ${new Date().toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s. ${missed.length === 0 ? 'Every target met.' : `MISSED: ${missed.map(r => r.figure).join('; ')}`}\n`);
+  process.stdout.write(
+    `node ${process.versions.node}, ${new Date().toISOString()}, ${((Date.now() - started) / 1000).toFixed(0)} s. ${missed.length === 0 ? 'Every target met.' : `MISSED: ${missed.map((r) => r.figure).join('; ')}`}\n`,
+  );
   return missed.length === 0 ? 0 : 1;
 }
 
 /** Runs `commands` `runs` times each, interleaved round by round (rotating the order), after `warmup` rounds. */
 async function interleaved(commands: readonly { name: string; run: () => Promise<Timed> }[], runs: number, warmup: number): Promise<Map<string, number[]>> {
-  const times = new Map<string, number[]>(commands.map(c => [c.name, []]));
+  const times = new Map<string, number[]>(commands.map((c) => [c.name, []]));
   for (let round = -warmup; round < runs; round++) {
     for (let i = 0; i < commands.length; i++) {
       const c = commands[(i + Math.max(0, round)) % commands.length]!;
@@ -157,13 +159,16 @@ async function startup(dir: string, env: Record<string, string>, emu: Emulator):
   emu.jobs.push(job.id, { status: 'Running', instances: ['worker-0'] });
   emu.jobs.log(job.id, 'worker-0', 'one', 'two', 'three');
   emu.jobs.setStatus(job.id, 'Succeeded');
-  const node = (args: string[], cwd = dir) => () => timed(process.execPath, args, { cwd, env });
+  const node =
+    (args: string[], cwd = dir) =>
+    () =>
+      timed(process.execPath, args, { cwd, env });
   // Spawn → the first request the emulator received from this child (Date.now() in both, so within a millisecond).
   const toFirstRequest = (cli: string, args: string[]) => async (): Promise<Timed> => {
     const seq = emu.journal.all().at(-1)?.seq ?? 0;
     const spawnedAt = performance.timeOrigin + performance.now();
     const r = await timed(process.execPath, [cli, ...args], { cwd: dir, env });
-    const first = emu.journal.all().find(e => e.seq > seq);
+    const first = emu.journal.all().find((e) => e.seq > seq);
     if (r.code === 0 && !first) throw new Error(`${args.join(' ')} sent no request`);
     return { ...r, ms: first ? first.time - spawnedAt : r.ms };
   };
@@ -175,26 +180,47 @@ async function startup(dir: string, env: Record<string, string>, emu: Emulator):
     { name: `validate${suffix}`, figure: `\`validate -f job.yaml\`${suffix}`, target: TARGETS.dryRun, run: node([cli, 'validate', '-f', 'job.yaml'], project) },
     { name: `schema${suffix}`, figure: `\`schema\`${suffix}`, target: TARGETS.dryRun, run: node([cli, 'schema']) },
     { name: `completion${suffix}`, figure: `\`completion bash\`${suffix}`, target: TARGETS.dryRun, run: node([cli, 'completion', 'bash']) },
-    { name: `init${suffix}`, figure: `\`init --force\` (writes a starter config)${suffix}`, target: TARGETS.dryRun, run: node([cli, 'init', '-f', join(dir, 'init.yaml'), '--force']) },
-    { name: `dry${suffix}`, figure: `\`run --dry-run\`, small job (${TREE_SMALL.textFiles} files)${suffix}`, target: TARGETS.dryRun, run: node([cli, 'run', '-f', 'job.yaml', '--dry-run'], project) },
-    { name: `config${suffix}`, figure: `\`config show\` (to exit: it sends no request)${suffix}`, target: TARGETS.firstRequest, run: node([cli, 'config', 'show']) },
-    { name: `status${suffix}`, figure: `\`status ID\` to its first request${suffix}`, target: TARGETS.firstRequest, run: toFirstRequest(cli, ['status', job.id]) },
+    {
+      name: `init${suffix}`,
+      figure: `\`init --force\` (writes a starter config)${suffix}`,
+      target: TARGETS.dryRun,
+      run: node([cli, 'init', '-f', join(dir, 'init.yaml'), '--force']),
+    },
+    {
+      name: `dry${suffix}`,
+      figure: `\`run --dry-run\`, small job (${TREE_SMALL.textFiles} files)${suffix}`,
+      target: TARGETS.dryRun,
+      run: node([cli, 'run', '-f', 'job.yaml', '--dry-run'], project),
+    },
+    {
+      name: `config${suffix}`,
+      figure: `\`config show\` (to exit: it sends no request)${suffix}`,
+      target: TARGETS.firstRequest,
+      run: node([cli, 'config', 'show']),
+    },
+    {
+      name: `status${suffix}`,
+      figure: `\`status ID\` to its first request${suffix}`,
+      target: TARGETS.firstRequest,
+      run: toFirstRequest(cli, ['status', job.id]),
+    },
     { name: `logs${suffix}`, figure: `\`logs ID\` to its first request${suffix}`, target: TARGETS.firstRequest, run: toFirstRequest(cli, ['logs', job.id]) },
     { name: `list${suffix}`, figure: `\`list\` to its first request${suffix}`, target: TARGETS.firstRequest, run: toFirstRequest(cli, ['list']) },
-    { name: `stop${suffix}`, figure: `\`stop ID --yes\` (an ended job) to its first request${suffix}`, target: TARGETS.firstRequest, run: toFirstRequest(cli, ['stop', job.id, '--yes']) },
+    {
+      name: `stop${suffix}`,
+      figure: `\`stop ID --yes\` (an ended job) to its first request${suffix}`,
+      target: TARGETS.firstRequest,
+      run: toFirstRequest(cli, ['stop', job.id, '--yes']),
+    },
   ];
-  const commands = [
-    { name: 'node', figure: '', target: 0, run: node(['-e', '0']) },
-    ...of(CLI, ''),
-    ...(ALSO_CLI ? of(ALSO_CLI, ` (${ALSO_CLI})`) : []),
-  ];
-  log(`startup: ${startupRuns} interleaved rounds of ${commands.map(c => c.name).join(', ')}…`);
+  const commands = [{ name: 'node', figure: '', target: 0, run: node(['-e', '0']) }, ...of(CLI, ''), ...(ALSO_CLI ? of(ALSO_CLI, ` (${ALSO_CLI})`) : [])];
+  log(`startup: ${startupRuns} interleaved rounds of ${commands.map((c) => c.name).join(', ')}…`);
   const times = await interleaved(commands, startupRuns, 2);
   const base = times.get('node')!;
   // The other build's rows are for comparison: they do not decide the exit code.
   return commands
-    .filter(c => c.name !== 'node')
-    .map(c => ({ ...ratioRow(c.figure, times.get(c.name)!, '`node -e 0`', base, c.target), ...(c.name.includes(' (') ? { ok: undefined } : {}) }));
+    .filter((c) => c.name !== 'node')
+    .map((c) => ({ ...ratioRow(c.figure, times.get(c.name)!, '`node -e 0`', base, c.target), ...(c.name.includes(' (') ? { ok: undefined } : {}) }));
 }
 
 /** The code object a run created its job with, from the journal. */
@@ -220,9 +246,9 @@ function forgetCode(emu: Emulator, object: { bucket: string; key: string } | und
 
 /** Bytes of object data (PutObject and UploadPart bodies) and storage requests in journal entries after `seq`. */
 function storageSince(emu: Emulator, seq: number): { bytes: number; requests: number; actions: string[] } {
-  const entries = emu.journal.all().filter(e => e.seq > seq && e.service === 'oss');
-  const bytes = entries.filter(e => e.action === 'PutObject' || e.action === 'UploadPart').reduce((sum, e) => sum + (e.bodyInfo?.length ?? 0), 0);
-  return { bytes, requests: entries.length, actions: entries.map(e => e.action) };
+  const entries = emu.journal.all().filter((e) => e.seq > seq && e.service === 'oss');
+  const bytes = entries.filter((e) => e.action === 'PutObject' || e.action === 'UploadPart').reduce((sum, e) => sum + (e.bodyInfo?.length ?? 0), 0);
+  return { bytes, requests: entries.length, actions: entries.map((e) => e.action) };
 }
 
 /** Packaging alone, package + upload + submit, both against `tar -czf` in the same rounds; then a second run. */
@@ -231,7 +257,10 @@ async function heavy(dir: string, env: Record<string, string>, emu: Emulator): P
   const tree = join(project, 'code');
   log(`generating ~${fmtBytes(treeBytes(TREE_120MB))} / ${TREE_120MB.textFiles + TREE_120MB.randomFiles} files under ${tree}…`);
   await generateTree(tree, TREE_120MB);
-  writeFileSync(join(project, 'job.yaml'), 'base_job_name: bench-e2e\nimage_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
+  writeFileSync(
+    join(project, 'job.yaml'),
+    'base_job_name: bench-e2e\nimage_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n',
+  );
   const work = join(dir, 'work');
   mkdirSync(work, { recursive: true });
   const gnuOut = join(dir, 'gnu.tar.gz');
@@ -248,9 +277,9 @@ async function heavy(dir: string, env: Record<string, string>, emu: Emulator): P
     if (r.code === 0 && storageSince(emu, seq).bytes === 0) throw new Error('run --detach uploaded nothing: the bench must measure a first upload');
     // Where the time went, from the emulator's journal: start-up, credentials and hashing until the first
     // storage request (the marker's HeadObject); the upload; then the job's creation and first read until the exit.
-    const mine = emu.journal.all().filter(e => e.seq > seq);
-    const firstOss = mine.find(e => e.service === 'oss');
-    const create = mine.find(e => e.action === 'CreateTrainingJob');
+    const mine = emu.journal.all().filter((e) => e.seq > seq);
+    const firstOss = mine.find((e) => e.service === 'oss');
+    const create = mine.find((e) => e.action === 'CreateTrainingJob');
     if (firstOss && create) {
       phases.toFirstRequest.push(firstOss.time - spawnedAt);
       phases.upload.push(create.time - firstOss.time);
@@ -270,7 +299,7 @@ async function heavy(dir: string, env: Record<string, string>, emu: Emulator): P
     ...(only.has('pack') ? [{ name: 'pack', run: () => timed(process.execPath, [PACK_ALONE, tree, work], { env }) }] : []),
     ...(only.has('e2e') || only.has('second') ? [{ name: 'e2e', run: cliRun }] : []),
   ];
-  log(`packaging / package+upload+submit: ${heavyRuns} interleaved rounds of ${commands.map(c => c.name).join(', ')}…`);
+  log(`packaging / package+upload+submit: ${heavyRuns} interleaved rounds of ${commands.map((c) => c.name).join(', ')}…`);
   const times = await interleaved(commands, only.has('pack') || only.has('e2e') ? heavyRuns : 0, 1);
   const rows: Row[] = [];
   const base = times.get('tar')!;
@@ -296,13 +325,27 @@ async function heavy(dir: string, env: Record<string, string>, emu: Emulator): P
     const sha256sum = () => timed('sh', ['-c', 'find . -type f -print0 | xargs -0 sha256sum > /dev/null'], { cwd: tree, env });
     log(`second run: ${heavyRuns} interleaved rounds of run --detach (unchanged code) and sha256sum of the tree…`);
     const second = await interleaved(
-      [{ name: 'sha256sum', run: sha256sum }, { name: 'second', run: secondRun(CLI) }, ...(ALSO_CLI ? [{ name: 'second-also', run: secondRun(ALSO_CLI) }] : [])],
+      [
+        { name: 'sha256sum', run: sha256sum },
+        { name: 'second', run: secondRun(CLI) },
+        ...(ALSO_CLI ? [{ name: 'second-also', run: secondRun(ALSO_CLI) }] : []),
+      ],
       heavyRuns,
       1,
     );
     const worst = storage.reduce((w, s) => (s.bytes > w.bytes || s.requests > w.requests ? s : w), storage[0]!);
     rows.push(ratioRow(`second run, unchanged code, ${size}`, second.get('second')!, '`sha256sum` of the files', second.get('sha256sum')!, TARGETS.second));
-    if (ALSO_CLI) rows.push({ ...ratioRow(`second run, unchanged code (${ALSO_CLI})`, second.get('second-also')!, '`sha256sum` of the files', second.get('sha256sum')!, TARGETS.second), ok: undefined });
+    if (ALSO_CLI)
+      rows.push({
+        ...ratioRow(
+          `second run, unchanged code (${ALSO_CLI})`,
+          second.get('second-also')!,
+          '`sha256sum` of the files',
+          second.get('sha256sum')!,
+          TARGETS.second,
+        ),
+        ok: undefined,
+      });
     rows.push({
       figure: 'second run, unchanged code: storage traffic (worst run)',
       runs: String(storage.length),
@@ -326,7 +369,10 @@ async function rss(dir: string, env: Record<string, string>, emu: Emulator): Pro
   const tree = join(project, 'code');
   log(`generating ~${fmtBytes(treeBytes(TREE_1GB))} / ${TREE_1GB.textFiles + TREE_1GB.randomFiles} files under ${tree}…`);
   await generateTree(tree, TREE_1GB);
-  writeFileSync(join(project, 'job.yaml'), 'base_job_name: bench-rss\nimage_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
+  writeFileSync(
+    join(project, 'job.yaml'),
+    'base_job_name: bench-rss\nimage_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n',
+  );
   log('peak RSS: run --detach of ~1 GB…');
   // GNU time reports the child's ru_maxrss (KiB) exactly; VmHWM polled from /proc is the cross-check.
   const gnuTime = existsSync('/usr/bin/time');
@@ -336,11 +382,13 @@ async function rss(dir: string, env: Record<string, string>, emu: Emulator): Pro
   let poller: NodeJS.Timeout | undefined;
   const seq = emu.journal.all().at(-1)?.seq ?? 0;
   const command = gnuTime ? '/usr/bin/time' : process.execPath;
-  const commandArgs = gnuTime ? ['-f', '%M', '-o', timeFile, process.execPath, CLI, 'run', '-f', 'job.yaml', '--detach'] : [CLI, 'run', '-f', 'job.yaml', '--detach'];
+  const commandArgs = gnuTime
+    ? ['-f', '%M', '-o', timeFile, process.execPath, CLI, 'run', '-f', 'job.yaml', '--detach']
+    : [CLI, 'run', '-f', 'job.yaml', '--detach'];
   const r = await mustRun(command, commandArgs, {
     cwd: project,
     env,
-    onSpawn: pid => {
+    onSpawn: (pid) => {
       poller = setInterval(() => {
         // Under GNU time the CLI is time's child: find it.
         const target = gnuTime ? childOf(pid) : pid;
@@ -356,9 +404,9 @@ async function rss(dir: string, env: Record<string, string>, emu: Emulator): Pro
   const maxRss = gnuTime ? Number(readFileSync(timeFile, 'utf8').trim().split('\n').at(-1)) * 1024 : polled;
   const s = storageSince(emu, seq);
   // The resident set while packaging (until the first storage request) and while uploading, from the samples.
-  const firstOss = emu.journal.all().find(e => e.seq > seq && e.service === 'oss');
-  const before = samples.filter(x => firstOss && x.at < firstOss.time).reduce((m, x) => Math.max(m, x.rss), 0);
-  const after = samples.filter(x => firstOss && x.at >= firstOss.time).reduce((m, x) => Math.max(m, x.rss), 0);
+  const firstOss = emu.journal.all().find((e) => e.seq > seq && e.service === 'oss');
+  const before = samples.filter((x) => firstOss && x.at < firstOss.time).reduce((m, x) => Math.max(m, x.rss), 0);
+  const after = samples.filter((x) => firstOss && x.at >= firstOss.time).reduce((m, x) => Math.max(m, x.rss), 0);
   log(`peak RSS: ${fmtBytes(maxRss)}; sampled VmRSS: up to ${fmtBytes(before)} while packaging, up to ${fmtBytes(after)} while uploading`);
   forgetCode(emu, codeObject(emu.journal.last('CreateTrainingJob')));
   rmSync(project, { recursive: true, force: true });
@@ -392,7 +440,11 @@ async function follow(dir: string, env: Record<string, string>, emu: Emulator): 
   const { CADENCE, maxWaitMs } = await import('../src/core/follow/cadence.js');
   const budget = 60_000 / CADENCE.callSpacingMs;
   for (const n of [3, 16, 64]) {
-    log(n === 3 ? `following 3 workers: quiet, busy and sparse phases (~${Math.round(170 * followScale)} s)…` : `following ${n} workers, one in eight printing (~${Math.round(60 * followScale + (2 * Math.max(10, n / 2)))} s)…`);
+    log(
+      n === 3
+        ? `following 3 workers: quiet, busy and sparse phases (~${Math.round(170 * followScale)} s)…`
+        : `following ${n} workers, one in eight printing (~${Math.round(60 * followScale + 2 * Math.max(10, n / 2))} s)…`,
+    );
     const result = await measureFollow(emu, { dir, env, cli: CLI, scale: followScale, workers: n });
     const bound = maxWaitMs(CADENCE, n);
     for (const phase of result.phases) {

@@ -56,7 +56,9 @@ function loadCli() {
     return loadBundle();
   } catch (error) {
     if (error.code !== 'ENOENT' || error.path !== BUNDLE) throw error;
-    process.stderr.write(`✖ pai-process is not built: ${BUNDLE} is missing\n→ Run \`npm run build\` in ${join(__dirname, '..')} (npm ci and npm install build it).\n`);
+    process.stderr.write(
+      `✖ pai-process is not built: ${BUNDLE} is missing\n→ Run \`npm run build\` in ${join(__dirname, '..')} (npm ci and npm install build it).\n`,
+    );
     process.exit(70);
   }
 }

@@ -53,7 +53,13 @@ export function commandTree(program: Command): CommandInfo[] {
 export function bashCompletion(tree: CommandInfo[]): string {
   const cases = tree
     .map((c) => {
-      const words = [...c.subcommands, ...(c.argumentValues ?? []), ...c.options.map((o) => o.long), ...c.options.flatMap((o) => (o.short ? [o.short] : [])), '--help'];
+      const words = [
+        ...c.subcommands,
+        ...(c.argumentValues ?? []),
+        ...c.options.map((o) => o.long),
+        ...c.options.flatMap((o) => (o.short ? [o.short] : [])),
+        '--help',
+      ];
       const fileOpts = c.options.filter((o) => o.file).flatMap((o) => [o.long, ...(o.short ? [o.short] : [])]);
       return `    "${c.path.join(' ')}")\n      words="${words.join(' ')}"; fileopts="${fileOpts.join(' ')}" ;;`;
     })

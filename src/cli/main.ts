@@ -34,8 +34,9 @@ async function commanderExit(error: CommanderError, argv: string[], inv: Invocat
   const command = argv.find((a) => !a.startsWith('-'));
   const message = error.message.replace(/^error: /, '').replace(/\n/g, ' ');
   // An unknown command is not a command to ask help of: `pai-process lsit --help` would fail the same way.
-  const hint = error.code === 'commander.unknownCommand'
-    ? 'Run `pai-process --help` to see the commands.'
-    : `Run \`pai-process ${command ? `${command} ` : ''}--help\` to see the options.`;
+  const hint =
+    error.code === 'commander.unknownCommand'
+      ? 'Run `pai-process --help` to see the commands.'
+      : `Run \`pai-process ${command ? `${command} ` : ''}--help\` to see the options.`;
   return renderError(inv.io, new UsageError(message, hint), argv.includes('--json'));
 }

@@ -4,7 +4,10 @@ import type { Command } from 'commander';
 export function addCommonOptions(cmd: Command): Command {
   return cmd
     .option('--json', 'print machine-readable JSON on stdout')
-    .option('-q, --quiet', 'print only the essential value on stdout (the job id of run and list, the status of status and stop), no progress; errors still show')
+    .option(
+      '-q, --quiet',
+      'print only the essential value on stdout (the job id of run and list, the status of status and stop), no progress; errors still show',
+    )
     .option('--no-color', 'no colours (also NO_COLOR=1)')
     .option('--verbose', 'more detail, and the stack of an internal error');
 }

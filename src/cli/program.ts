@@ -61,7 +61,8 @@ ${environmentHelp()}`,
   // Record the parsed common options before the action runs, so errors render as asked (--json, --verbose).
   program.hook('preAction', (_program, action) => {
     inv.options = action.opts();
-    if (inv.options.quiet && inv.options.json) throw new UsageError('--quiet and --json both say what stdout holds', 'Use one: --json for every field, --quiet for the essential value alone.');
+    if (inv.options.quiet && inv.options.json)
+      throw new UsageError('--quiet and --json both say what stdout holds', 'Use one: --json for every field, --quiet for the essential value alone.');
   });
   registerRun(program, inv);
   registerLogs(program, inv);

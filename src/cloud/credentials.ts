@@ -51,7 +51,11 @@ export async function resolveCredentials(lookup: CredentialsLookup): Promise<Res
   const present = candidates.filter((c): c is Candidate & { make: () => Provider } => c.make !== undefined);
   if (present.length === 0) {
     const what = lookup.profile ? `No credentials profile "${lookup.profile}" found` : 'No Alibaba Cloud credentials found';
-    throw new CredentialsError(what, candidates.map((c) => `${c.place}: ${c.absent}`), lookup.profile ? profileFix(lookup) : FIX);
+    throw new CredentialsError(
+      what,
+      candidates.map((c) => `${c.place}: ${c.absent}`),
+      lookup.profile ? profileFix(lookup) : FIX,
+    );
   }
   const failures = new Map<Candidate, string>();
   for (const candidate of present) {
@@ -90,7 +94,7 @@ export function probeTcp(host: string, port: number, timeoutMs: number): Promise
 // --- internal ---
 
 const FIX =
-  'Export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (a RAM user\'s AccessKey), or run `aliyun configure`, or write a [default] section with type = access_key to ~/.alibabacloud/credentials.';
+  "Export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (a RAM user's AccessKey), or run `aliyun configure`, or write a [default] section with type = access_key to ~/.alibabacloud/credentials.";
 
 /**
  * The fix for a --profile that is nowhere: create it, or leave --profile out. Exporting the variables is no fix
@@ -174,7 +178,9 @@ async function findCandidates(lookup: CredentialsLookup, lib: typeof Credentials
     });
   }
 
-  const iniPath = env['ALIBABA_CLOUD_CREDENTIALS_FILE'] || [join(homedir, '.alibabacloud', 'credentials'), join(homedir, '.alibabacloud', 'credentials.ini')].find((p) => existsSync(p));
+  const iniPath =
+    env['ALIBABA_CLOUD_CREDENTIALS_FILE'] ||
+    [join(homedir, '.alibabacloud', 'credentials'), join(homedir, '.alibabacloud', 'credentials.ini')].find((p) => existsSync(p));
   const iniShown = iniPath ? tilde(iniPath, homedir) : '~/.alibabacloud/credentials';
   const iniPlace = `${iniShown} (profile ${profileName ?? 'default'})`;
   if (!iniPath || !existsSync(iniPath)) out.push({ place: iniPlace, absent: 'no such file' });
@@ -182,7 +188,13 @@ async function findCandidates(lookup: CredentialsLookup, lib: typeof Credentials
     out.push({
       place: iniPlace,
       absent: '',
-      make: () => profileFromFile(lib.ProfileCredentialsProvider.builder().withProfileName(profileName ?? 'default').build() as unknown as ProfileProvider, iniPath),
+      make: () =>
+        profileFromFile(
+          lib.ProfileCredentialsProvider.builder()
+            .withProfileName(profileName ?? 'default')
+            .build() as unknown as ProfileProvider,
+          iniPath,
+        ),
     });
   }
 

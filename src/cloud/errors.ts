@@ -36,7 +36,20 @@ export function isNotFound(code: string, status: number | undefined): boolean {
 }
 
 /** Network failures: the request may or may not have reached the service. */
-const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'EHOSTUNREACH', 'ENETUNREACH', 'ResponseTimeoutError', 'ConnectionTimeoutError', 'RequestTimeoutError']);
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ResponseTimeoutError',
+  'ConnectionTimeoutError',
+  'RequestTimeoutError',
+]);
 
 /**
  * Failures that provably happen before a byte is sent (no address, no route, the port refused), so even a
@@ -57,7 +70,11 @@ export function fromPaiError(error: unknown, action: string, clockSkewMs?: numbe
   const requestId = typeof e.data?.['RequestId'] === 'string' ? (e.data['RequestId'] as string) : undefined;
   const serviceMessage = typeof e.data?.['Message'] === 'string' ? (e.data['Message'] as string) : undefined;
   if (error instanceof SyntaxError || e.name === 'SyntaxError') {
-    return new ApiError(`${action}: the service answered with something that is not JSON (a proxy or gateway error?)`, { code: 'InvalidResponse', retryable: true, action });
+    return new ApiError(`${action}: the service answered with something that is not JSON (a proxy or gateway error?)`, {
+      code: 'InvalidResponse',
+      retryable: true,
+      action,
+    });
   }
   // tea-util's assertAsMap, on a body that parsed as JSON but is not an object: a plain Error, no code, no status.
   if (e.code === undefined && status === undefined && e.message === 'The value is not a object') return notAnObject(action);
@@ -78,7 +95,10 @@ export function fromPaiError(error: unknown, action: string, clockSkewMs?: numbe
   if (AUTH_CODES.some((r) => r.test(code))) return new CredentialsError(text, [], authHint(code)).from({ code, requestId, action });
   if (REFUSED_CODES.some((r) => r.test(code))) return refusedError(action, detail, 'PAI').from({ code, requestId, action });
   // The gateway does not serve this API at this endpoint: PaiStudio and AIWorkspace have separate endpoints.
-  const hint = code === 'InvalidAction.NotFound' ? `The endpoint does not serve ${action}: check PAI_ENDPOINT (PaiStudio) and PAI_WORKSPACE_ENDPOINT (AIWorkspace); \`pai-process config show\` shows both.` : undefined;
+  const hint =
+    code === 'InvalidAction.NotFound'
+      ? `The endpoint does not serve ${action}: check PAI_ENDPOINT (PaiStudio) and PAI_WORKSPACE_ENDPOINT (AIWorkspace); \`pai-process config show\` shows both.`
+      : undefined;
   return new ApiError(text, {
     ...(hint ? { hint } : {}),
     code,
@@ -113,7 +133,13 @@ export function fromOssError(error: unknown, action: string): ApiError | Credent
   const status = typeof e.status === 'number' && e.status > 0 ? e.status : undefined;
   const code = typeof e.code === 'string' && e.code ? e.code : (e.name ?? 'Unknown');
   if (status === undefined) {
-    return new ApiError(`${action}: could not reach OSS (${firstLine(e.message) ?? code})`, { code, action, retryable: true, ambiguous: true, hint: 'Check the network, or PAI_OSS_ENDPOINT if you set one.' });
+    return new ApiError(`${action}: could not reach OSS (${firstLine(e.message) ?? code})`, {
+      code,
+      action,
+      retryable: true,
+      ambiguous: true,
+      hint: 'Check the network, or PAI_OSS_ENDPOINT if you set one.',
+    });
   }
   const detail = firstLine(e.message);
   const described = `${code}${detail && detail !== code ? `: ${detail}` : ''}${e.requestId ? ` (request id ${e.requestId})` : ''}`;
@@ -168,7 +194,8 @@ function refusedError(action: string, detail: string, what: string): Credentials
  * (OSS says both times; for PAI the client reads the Date of one unsigned answer).
  */
 export function clockSkewError(action: string, service: string, detail: string, skewMs: number | undefined): CredentialsError {
-  const off = skewMs === undefined ? "this machine's clock is off" : `this machine's clock is ${describeSkew(skewMs)} ${skewMs > 0 ? 'ahead of' : 'behind'} ${service}'s`;
+  const off =
+    skewMs === undefined ? "this machine's clock is off" : `this machine's clock is ${describeSkew(skewMs)} ${skewMs > 0 ? 'ahead of' : 'behind'} ${service}'s`;
   return new CredentialsError(
     `${action} was refused because ${off} (${detail})`,
     [],

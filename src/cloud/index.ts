@@ -13,13 +13,29 @@ export function createBackends(site: BackendSite, credential: CredentialClient, 
   const userAgent = `pai-process/${version}`;
   const region = site.region;
   const load = libraries.load;
-  const t = { ...(load ? { loadLibrary: load } : {}), ...(timeouts.connectMs !== undefined ? { connectTimeoutMs: timeouts.connectMs } : {}), ...(timeouts.readMs !== undefined ? { readTimeoutMs: timeouts.readMs } : {}) };
+  const t = {
+    ...(load ? { loadLibrary: load } : {}),
+    ...(timeouts.connectMs !== undefined ? { connectTimeoutMs: timeouts.connectMs } : {}),
+    ...(timeouts.readMs !== undefined ? { readTimeoutMs: timeouts.readMs } : {}),
+  };
   const pai = new PaiClient({ host: site.endpoint.host, protocol: site.endpoint.protocol, regionId: region, credential, userAgent, ...t });
-  const workspace = new PaiClient({ host: site.workspaceEndpoint.host, protocol: site.workspaceEndpoint.protocol, regionId: region, credential, userAgent, ...t });
+  const workspace = new PaiClient({
+    host: site.workspaceEndpoint.host,
+    protocol: site.workspaceEndpoint.protocol,
+    regionId: region,
+    credential,
+    userAgent,
+    ...t,
+  });
   const oss = site.ossEndpoint;
   return {
     jobs: new PaiJobsApi(pai, workspace, region),
-    store: new OssObjectStore({ endpoint: `${oss.protocol}://${oss.host}`, region: `oss-${region}`, credential, ...(load ? { loadLibrary: () => load('ali-oss') } : {}), ...(timeouts.ossMs !== undefined ? { timeoutMs: timeouts.ossMs } : {}),
+    store: new OssObjectStore({
+      endpoint: `${oss.protocol}://${oss.host}`,
+      region: `oss-${region}`,
+      credential,
+      ...(load ? { loadLibrary: () => load('ali-oss') } : {}),
+      ...(timeouts.ossMs !== undefined ? { timeoutMs: timeouts.ossMs } : {}),
       ...(timeouts.multipartThreshold !== undefined ? { multipartThreshold: timeouts.multipartThreshold } : {}),
       ...(timeouts.partSize !== undefined ? { partSize: timeouts.partSize } : {}),
       ...(timeouts.ossRetries !== undefined ? { retries: timeouts.ossRetries } : {}),

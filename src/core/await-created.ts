@@ -17,11 +17,7 @@ export interface AwaitCreatedOptions {
  * and is asked again with backoff for a bounded time. Still not found after that: a clear error that names
  * the id Create returned, never "job lost". `jobs` retries a 5xx itself (src/core/retrying-backends.ts).
  */
-export async function awaitCreated(
-  jobs: JobsApi,
-  jobId: string,
-  options: AwaitCreatedOptions,
-): Promise<TrainingJob> {
+export async function awaitCreated(jobs: JobsApi, jobId: string, options: AwaitCreatedOptions): Promise<TrainingJob> {
   const { now, sleep } = options;
   const deadline = now() + (options.graceMs ?? 15_000);
   let delay = options.firstDelayMs ?? 250;
@@ -32,11 +28,14 @@ export async function awaitCreated(
       if (!(error instanceof NotFoundError && error.kind === 'job')) throw error;
       const left = deadline - now();
       if (left <= 0) {
-        throw new ApiError(`CreateTrainingJob returned the id ${jobId}, but GetTrainingJob still does not find that job after ${Math.round((options.graceMs ?? 15_000) / 1000)} s`, {
-          code: 'CreatedJobNotFound',
-          retryable: false,
-          hint: `The job was created and may appear shortly: pai-process status ${jobId}, or look for it with pai-process list.`,
-        });
+        throw new ApiError(
+          `CreateTrainingJob returned the id ${jobId}, but GetTrainingJob still does not find that job after ${Math.round((options.graceMs ?? 15_000) / 1000)} s`,
+          {
+            code: 'CreatedJobNotFound',
+            retryable: false,
+            hint: `The job was created and may appear shortly: pai-process status ${jobId}, or look for it with pai-process list.`,
+          },
+        );
       }
       await sleep(Math.min(delay, left), options.signal);
       delay = Math.min(delay * 2, 2_000);

@@ -12,11 +12,7 @@ export { regionOfLocation, regionOfOssEndpoint, wrongRegionError } from './ports
  * instead: OSS refuses a bucket addressed through another region's endpoint with 403 AccessDenied and the
  * right `<Endpoint>`, which cloud/errors.ts turns into the same error.
  */
-export async function checkBucketRegion(
-  store: ObjectStore,
-  bucket: string,
-  region: string,
-): Promise<void> {
+export async function checkBucketRegion(store: ObjectStore, bucket: string, region: string): Promise<void> {
   const ask = store.bucketRegion?.bind(store);
   if (!ask) return;
   let found: string | undefined;

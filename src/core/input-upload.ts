@@ -31,11 +31,20 @@ export async function planInputUpload(path: string): Promise<{ prefix: string; p
     hashed.push({ rel, path: e.path, size, sha256 });
   }
   const prefix = `pai/input_data/sha256-${tree.digest('hex')}/`;
-  return { prefix, prefixUri: (bucket) => `oss://${bucket}/${prefix}`, files: hashed.map((h) => ({ abs: h.path, key: prefix + h.rel, size: h.size, sha256: h.sha256 })) };
+  return {
+    prefix,
+    prefixUri: (bucket) => `oss://${bucket}/${prefix}`,
+    files: hashed.map((h) => ({ abs: h.path, key: prefix + h.rel, size: h.size, sha256: h.sha256 })),
+  };
 }
 
 /** Uploads what is not there yet (one listing of the prefix, then the missing files concurrently). */
-export async function uploadInputFiles(store: ObjectStore, bucket: string, plan: { prefix: string; files: FileToUpload[] }, options: UploadFilesOptions = {}): Promise<UploadFilesResult> {
+export async function uploadInputFiles(
+  store: ObjectStore,
+  bucket: string,
+  plan: { prefix: string; files: FileToUpload[] },
+  options: UploadFilesOptions = {},
+): Promise<UploadFilesResult> {
   return uploadFiles(store, bucket, plan.prefix, plan.files, options);
 }
 

@@ -8,8 +8,22 @@ import { ExitCode } from './exit-codes.js';
  * service sends that is not here is still shown and waited on.
  */
 export const KNOWN_STATUSES: readonly string[] = [
-  'Creating', 'Created', 'Submitted', 'Queuing', 'Initializing', 'EnvPreparing', 'Running', 'Stopping',
-  'Succeed', 'Failed', 'InitializeFailed', 'CreateFailed', 'Terminated', 'Stopped', 'SucceededReserving', 'FailedReserving',
+  'Creating',
+  'Created',
+  'Submitted',
+  'Queuing',
+  'Initializing',
+  'EnvPreparing',
+  'Running',
+  'Stopping',
+  'Succeed',
+  'Failed',
+  'InitializeFailed',
+  'CreateFailed',
+  'Terminated',
+  'Stopped',
+  'SucceededReserving',
+  'FailedReserving',
 ];
 
 /** Statuses after which a job never changes again. `CreateFailed` is one (the SDK forgets it and waits forever). */

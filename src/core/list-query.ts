@@ -28,7 +28,10 @@ export function parseSince(text: string, now: Date, nameOf: NameOf): string {
     at = NaN;
   }
   if (!Number.isFinite(at)) {
-    throw new UsageError(`${since} expects a duration such as 3d, 12h or 90m, or a date such as 2026-11-01, got "${text}"`, `Jobs created since then are listed; without ${since}, the last 7 days.`);
+    throw new UsageError(
+      `${since} expects a duration such as 3d, 12h or 90m, or a date such as 2026-11-01, got "${text}"`,
+      `Jobs created since then are listed; without ${since}, the last 7 days.`,
+    );
   }
   if (at > now.getTime()) throw new UsageError(`${since} ${text} is in the future`, 'Give a past date, or a duration back from now such as 30d.');
   return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -44,7 +47,10 @@ export function parseStatus(text: string, nameOf: NameOf): string {
   const folded = KNOWN_STATUSES.find((s) => s.toLowerCase() === text.trim().toLowerCase());
   if (folded) return folded;
   const guess = didYouMean(text, KNOWN_STATUSES);
-  throw new UsageError(`${nameOf('status')} "${text}" is not a job status${guess ? `; did you mean "${guess}"?` : ''}`, `Known statuses: ${KNOWN_STATUSES.join(', ')}.`);
+  throw new UsageError(
+    `${nameOf('status')} "${text}" is not a job status${guess ? `; did you mean "${guess}"?` : ''}`,
+    `Known statuses: ${KNOWN_STATUSES.join(', ')}.`,
+  );
 }
 
 /**

@@ -23,13 +23,28 @@ export type CodeUploadMode = 'files' | 'archive';
  * the largest files; above 256 MB a warning does). `files` (the default): every file hashed, nothing
  * compressed or copied; `archive`: one deterministic .tar.gz in `workDir`.
  */
-export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: string, limit: CodeSizeLimit, events?: PackageEvents, inputs: Record<string, unknown> = {}): Promise<PackagedCode & { selection: Selection }> {
+export async function prepareCode(
+  dir: string,
+  mode: CodeUploadMode,
+  workDir: string,
+  limit: CodeSizeLimit,
+  events?: PackageEvents,
+  inputs: Record<string, unknown> = {},
+): Promise<PackagedCode & { selection: Selection }> {
   // Files: hashing opens every file at once, and refuses an unreadable one as the walk would (packaging/errors.ts).
   const selection = await selectChecked(dir, limit, events, inputs, mode === 'archive');
   if (mode === 'archive') {
     const archive = await packArchive(selection, join(workDir, 'source.tar.gz'));
     for (const w of archive.warnings) events?.warning(w);
-    return { kind: 'archive', path: archive.path, sha256: archive.sha256, bytes: archive.bytes, fileCount: selection.fileCount, totalBytes: selection.totalBytes, selection };
+    return {
+      kind: 'archive',
+      path: archive.path,
+      sha256: archive.sha256,
+      bytes: archive.bytes,
+      fileCount: selection.fileCount,
+      totalBytes: selection.totalBytes,
+      selection,
+    };
   }
   const tree = await hashTree(selection);
   for (const w of tree.warnings) events?.warning(w);
@@ -37,11 +52,22 @@ export async function prepareCode(dir: string, mode: CodeUploadMode, workDir: st
 }
 
 /** A code folder → one deterministic .tar.gz in `workDir` (the `archive` mode; run --local unpacks it). */
-export async function packageCode(dir: string, workDir: string, limit: CodeSizeLimit, events?: PackageEvents): Promise<PackagedCode & { selection: Selection }> {
+export async function packageCode(
+  dir: string,
+  workDir: string,
+  limit: CodeSizeLimit,
+  events?: PackageEvents,
+): Promise<PackagedCode & { selection: Selection }> {
   return prepareCode(dir, 'archive', workDir, limit, events);
 }
 
-async function selectChecked(dir: string, limit: CodeSizeLimit, events: PackageEvents | undefined, inputs: Record<string, unknown>, checkReadable = true): Promise<Selection> {
+async function selectChecked(
+  dir: string,
+  limit: CodeSizeLimit,
+  events: PackageEvents | undefined,
+  inputs: Record<string, unknown>,
+  checkReadable = true,
+): Promise<Selection> {
   const local = localInputs(inputs);
   const selection = await selectFiles(dir, { inputs: Object.values(local), checkReadable });
   for (const w of selection.warnings) events?.warning(w);
@@ -55,7 +81,9 @@ async function selectChecked(dir: string, limit: CodeSizeLimit, events: PackageE
     );
   }
   if (finding?.kind === 'large') {
-    events?.warning(`The code is large (${mb(finding.bytes)}). Largest: ${largest(finding.largest)}. Leave files out with ${finding.ignoreSource === '.paiignore' ? 'the .paiignore' : 'a .paiignore'} in ${dir}.`);
+    events?.warning(
+      `The code is large (${mb(finding.bytes)}). Largest: ${largest(finding.largest)}. Leave files out with ${finding.ignoreSource === '.paiignore' ? 'the .paiignore' : 'a .paiignore'} in ${dir}.`,
+    );
   }
   return selection;
 }
@@ -83,10 +111,14 @@ function inputWarnings(selection: Selection, local: Record<string, string>): str
     })?.[0] ?? rel;
   const out: string[] = [];
   for (const rel of selection.inputsLeftOut) {
-    out.push(`The input "${channelOf(rel)}" (${rel}) is inside source_dir: it goes up once, as the input (/ml/input/data/${channelOf(rel)}/), and is left out of the code. To keep it in the code too (uploaded twice), add "!${rel}" to a .paiignore in source_dir.`);
+    out.push(
+      `The input "${channelOf(rel)}" (${rel}) is inside source_dir: it goes up once, as the input (/ml/input/data/${channelOf(rel)}/), and is left out of the code. To keep it in the code too (uploaded twice), add "!${rel}" to a .paiignore in source_dir.`,
+    );
   }
   for (const rel of selection.inputsKept) {
-    out.push(`The input "${channelOf(rel)}" (${rel}) is inside source_dir and the .paiignore keeps it in the code: it is uploaded twice, in the code and as the input.`);
+    out.push(
+      `The input "${channelOf(rel)}" (${rel}) is inside source_dir and the .paiignore keeps it in the code: it is uploaded twice, in the code and as the input.`,
+    );
   }
   return out;
 }

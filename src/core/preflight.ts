@@ -17,11 +17,7 @@ export interface PreflightPass {
  * bucket (the configured one, else the workspace's default storage) exists and is in the session's region
  * (OSS GetBucketInfo, exit 2 if not). Only reads; nothing is created.
  */
-export async function preflight(
-  session: CompleteSession,
-  deps: { jobs: JobsApi; store: ObjectStore },
-  passed: (pass: PreflightPass) => void,
-): Promise<void> {
+export async function preflight(session: CompleteSession, deps: { jobs: JobsApi; store: ObjectStore }, passed: (pass: PreflightPass) => void): Promise<void> {
   const { jobs, store } = deps;
   const workspaceId = session.workspaceId.value;
   const region = session.region.value;

@@ -38,7 +38,10 @@ export function retryingStore(raw: ObjectStore, retrying: Retrying): ObjectStore
     putContent: (bucket, key, body, options) => retrying(() => raw.putContent(bucket, key, body, options)),
     getFile: (bucket, key, path) => retrying(() => raw.getFile(bucket, key, path)),
     ...(download
-      ? { download: (bucket: string, key: string, path: string, options?: Parameters<typeof download>[3]) => retryingDownload(download, retrying, bucket, key, path, options) }
+      ? {
+          download: (bucket: string, key: string, path: string, options?: Parameters<typeof download>[3]) =>
+            retryingDownload(download, retrying, bucket, key, path, options),
+        }
       : {}),
     list: (bucket, prefix) => retrying(() => raw.list(bucket, prefix)),
     ...(bucketRegion ? { bucketRegion: (bucket: string) => retrying(() => bucketRegion(bucket)) } : {}),

@@ -69,7 +69,12 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
       cadence: runtime.cadence,
     }).catch((error: unknown) => {
       // The job was submitted: whatever went wrong while following, it may still be running.
-      if (error instanceof ApiError) throw new ApiError(error.message, { code: error.code, retryable: false, hint: `The job ${jobId} may still be running: pai-process logs ${jobId} --follow, or pai-process stop ${jobId}.` });
+      if (error instanceof ApiError)
+        throw new ApiError(error.message, {
+          code: error.code,
+          retryable: false,
+          hint: `The job ${jobId} may still be running: pai-process logs ${jobId} --follow, or pai-process stop ${jobId}.`,
+        });
       throw error;
     });
     if (result.outcome === 'timeout') {

@@ -122,12 +122,18 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
   const workspaceId = session.workspaceId.value;
 
   let bucket = session.ossBucketName?.value;
-  const needsBucket = (job.source_dir !== undefined && !job.source_dir.startsWith('oss://')) || Object.values(job.inputs).some((l) => typeof l === 'string' && !/^[a-z]+:\/\//i.test(l));
+  const needsBucket =
+    (job.source_dir !== undefined && !job.source_dir.startsWith('oss://')) ||
+    Object.values(job.inputs).some((l) => typeof l === 'string' && !/^[a-z]+:\/\//i.test(l));
   if (!bucket && needsBucket) {
     const storage = await deps.jobs.defaultStorage(workspaceId);
     bucket = storage ? parseOssUri(storage)?.bucket : undefined;
     if (!bucket) {
-      throw new ConfigError(`Workspace ${workspaceId} has no default storage, and no OSS bucket is configured`, [], 'Set PAI_OSS_BUCKET_NAME (or session.oss_bucket_name in the job config) to a bucket in the job\'s region.');
+      throw new ConfigError(
+        `Workspace ${workspaceId} has no default storage, and no OSS bucket is configured`,
+        [],
+        "Set PAI_OSS_BUCKET_NAME (or session.oss_bucket_name in the job config) to a bucket in the job's region.",
+      );
     }
     emit({ type: 'bucket', bucket, origin: `the default storage of workspace ${workspaceId}` });
   }
@@ -139,18 +145,25 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
   let inputUris: Record<string, string> = {};
   if (bucket) {
     const upload = { store: deps.store, signal: runtime.signal };
-    if (job.source_dir && !job.source_dir.startsWith('oss://')) codeKey = await uploadCode(await deps.packCode(job.source_dir, job.code_upload), bucket, upload, emit);
+    if (job.source_dir && !job.source_dir.startsWith('oss://'))
+      codeKey = await uploadCode(await deps.packCode(job.source_dir, job.code_upload), bucket, upload, emit);
     inputUris = await uploadInputs(job, bucket, upload, emit);
   }
 
   const submissionId = deps.submissionId ?? randomUUID();
   const plan = planRequest(job, session, now, { ...(bucket ? { bucket } : {}), ...(codeKey ? { codeKey } : {}), inputUris, submissionId });
   const jobId = await createOnce(JSON.stringify(plan.body), plan.jobName, submissionId, workspaceId, deps.jobs, runtime);
-  const created = await awaitCreated(deps.jobs, jobId, { now: runtime.now, sleep: runtime.sleep, ...deps.awaitCreated, signal: runtime.signal }).catch((error: unknown) => {
-    if (error instanceof ApiError) {
-      throw new ApiError(error.message, { code: error.code, retryable: false, hint: `The job ${jobId} was created and may be running: pai-process status ${jobId}, or pai-process stop ${jobId}.` });
-    }
-    throw error;
-  });
+  const created = await awaitCreated(deps.jobs, jobId, { now: runtime.now, sleep: runtime.sleep, ...deps.awaitCreated, signal: runtime.signal }).catch(
+    (error: unknown) => {
+      if (error instanceof ApiError) {
+        throw new ApiError(error.message, {
+          code: error.code,
+          retryable: false,
+          hint: `The job ${jobId} was created and may be running: pai-process status ${jobId}, or pai-process stop ${jobId}.`,
+        });
+      }
+      throw error;
+    },
+  );
   return { jobId, plan, job: created };
 }

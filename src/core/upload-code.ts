@@ -31,7 +31,15 @@ export interface PackagedCode {
 
 /** The `packaged` event of a prepared code folder that goes to `uri`. */
 export function packagedEvent(code: PackagedCode, uri: string): EventOf<'packaged'> {
-  return { type: 'packaged', mode: code.kind, files: code.fileCount, bytes: code.totalBytes, ...(code.kind === 'archive' ? { archiveBytes: code.bytes } : {}), sha256: code.sha256, uri };
+  return {
+    type: 'packaged',
+    mode: code.kind,
+    files: code.fileCount,
+    bytes: code.totalBytes,
+    ...(code.kind === 'archive' ? { archiveBytes: code.bytes } : {}),
+    sha256: code.sha256,
+    uri,
+  };
 }
 
 /** The `uploaded` event: `sent` is what actually went up (files already in place are not sent again). */
@@ -65,7 +73,10 @@ export function codeKeyOf(code: PackagedCode): string {
 
 /** The marker that says every object of a tree is in place, as the dry run and the upload write it. */
 export function markerBody(tree: CodeTree): Buffer {
-  return Buffer.from(JSON.stringify({ format: 'pai-process code tree 1', digest: tree.digest, files: tree.fileCount, bytes: tree.totalBytes, prefix: codePrefix(tree.digest) }) + '\n');
+  return Buffer.from(
+    JSON.stringify({ format: 'pai-process code tree 1', digest: tree.digest, files: tree.fileCount, bytes: tree.totalBytes, prefix: codePrefix(tree.digest) }) +
+      '\n',
+  );
 }
 
 /**
@@ -91,7 +102,10 @@ export async function uploadCode(code: PackagedCode, bucket: string, deps: Uploa
   }
   const tree = code.tree!;
   if (tree.fileCount === 0) {
-    throw new UsageError(`The code folder ${tree.root} has no file to upload (every file is ignored, or it is empty); nothing was submitted`, 'Check its .paiignore or .gitignore files, or leave source_dir out.');
+    throw new UsageError(
+      `The code folder ${tree.root} has no file to upload (every file is ignored, or it is empty); nothing was submitted`,
+      'Check its .paiignore or .gitignore files, or leave source_dir out.',
+    );
   }
   const marker = markerKey(tree.digest);
   if (await deps.store.head(bucket, marker)) {

@@ -16,7 +16,6 @@ export interface FileToUpload {
   sha256: string;
 }
 
-
 /** Files in flight at once: enough to hide a request's latency, few enough to bound memory and sockets. */
 export const UPLOAD_CONCURRENCY = 8;
 /** Below this a file is read into memory and sent from there (one read for hashing and sending). */
@@ -56,7 +55,13 @@ interface Digests {
  * another size is never taken as uploaded. The first failure stops new uploads; the files in flight finish
  * (or fail) and the failure is thrown.
  */
-export async function uploadFiles(store: ObjectStore, bucket: string, prefix: string, files: readonly FileToUpload[], options: UploadFilesOptions = {}): Promise<UploadFilesResult> {
+export async function uploadFiles(
+  store: ObjectStore,
+  bucket: string,
+  prefix: string,
+  files: readonly FileToUpload[],
+  options: UploadFilesOptions = {},
+): Promise<UploadFilesResult> {
   const threshold = options.multipartThreshold ?? store.multipart?.threshold ?? MULTIPART_THRESHOLD;
   const partSize = options.partSize ?? store.multipart?.partSize ?? PART_SIZE;
   // Sent from memory only below both limits: a file due for parts is never sent in one PUT.
@@ -171,21 +176,28 @@ function fileDigests(f: FileToUpload, buffer: Buffer, partSize: number | undefin
   const parts: string[] = [];
   let part: Hash | undefined;
   let partFill = 0;
-  const size = readChunks(f.abs, buffer, [md5, sha], partSize === undefined ? undefined : (chunk) => {
-    let at = 0;
-    while (at < chunk.length) {
-      part ??= createHash('md5');
-      const take = Math.min(chunk.length - at, partSize - partFill);
-      part.update(chunk.subarray(at, at + take));
-      at += take;
-      partFill += take;
-      if (partFill === partSize) {
-        parts.push(part.digest('base64'));
-        part = undefined;
-        partFill = 0;
-      }
-    }
-  });
+  const size = readChunks(
+    f.abs,
+    buffer,
+    [md5, sha],
+    partSize === undefined
+      ? undefined
+      : (chunk) => {
+          let at = 0;
+          while (at < chunk.length) {
+            part ??= createHash('md5');
+            const take = Math.min(chunk.length - at, partSize - partFill);
+            part.update(chunk.subarray(at, at + take));
+            at += take;
+            partFill += take;
+            if (partFill === partSize) {
+              parts.push(part.digest('base64'));
+              part = undefined;
+              partFill = 0;
+            }
+          }
+        },
+  );
   if (partSize !== undefined && (part !== undefined || parts.length === 0)) parts.push((part ?? createHash('md5')).digest('base64'));
   checkUnchanged(f, size, sha.digest('hex'));
   return { whole: md5.digest(), ...(partSize !== undefined ? { parts } : {}) };

@@ -32,4 +32,3 @@ export function clockTime(date: Date): string {
 export function plural(count: number, noun: string): string {
   return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }
-

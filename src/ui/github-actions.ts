@@ -78,7 +78,9 @@ export function withGitHubActions(inner: Reporter, io: IO, env: Readonly<Record<
         resumeCommands();
         inner.emit(event);
         const { jobId, status, detail } = event;
-        summary(`### PAI job ${code(jobId, io.mask)}: still ${word(status, io.mask)}\n\nStopped following after ${formatDuration(detail.afterMs)} (--timeout).${detail.url ? ` Console: ${link(detail.url, io.mask)}` : ''}\n\n`);
+        summary(
+          `### PAI job ${code(jobId, io.mask)}: still ${word(status, io.mask)}\n\nStopped following after ${formatDuration(detail.afterMs)} (--timeout).${detail.url ? ` Console: ${link(detail.url, io.mask)}` : ''}\n\n`,
+        );
         return;
       }
       case 'interrupted':

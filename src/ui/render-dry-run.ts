@@ -35,7 +35,11 @@ export function renderDryRun(view: DryRunView, style: ChalkInstance): string {
   for (const u of plan.inputUploads) uploads.push([visible(`input ${u.channel}`), visible(u.path), '→', visible(u.uri)]);
   if (uploads.length > 0) out.push(style.bold('Uploads'), columns(uploads));
   if (code?.kind === 'files' && code.fileCount !== undefined) {
-    out.push(style.dim(`  code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.bytes ?? 0)}, one object each under the prefix; then ${objectUri(code.bucket, code.marker ?? '')} (skipped when it exists)`));
+    out.push(
+      style.dim(
+        `  code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.bytes ?? 0)}, one object each under the prefix; then ${objectUri(code.bucket, code.marker ?? '')} (skipped when it exists)`,
+      ),
+    );
   } else if (code?.kind === 'archive') {
     out.push(style.dim(`  code: one ${formatBytes(code.bytes ?? 0)} .tar.gz (code_upload: archive: the job sees it only where the service unpacks it)`));
   }

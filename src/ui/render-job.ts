@@ -4,7 +4,19 @@ import { visible } from './sanitize.js';
 import { columns } from './table.js';
 
 /** Maps shown one entry per line (`parameters.lr`), so each entry's origin can be shown. */
-const EXPANDED = new Set(['parameters', 'environments', 'labels', 'inputs', 'outputs', 'settings', 'spot_spec', 'user_vpc_config', 'experiment_config', 'instance_spec', 'session']);
+const EXPANDED = new Set([
+  'parameters',
+  'environments',
+  'labels',
+  'inputs',
+  'outputs',
+  'settings',
+  'spot_spec',
+  'user_vpc_config',
+  'experiment_config',
+  'instance_spec',
+  'session',
+]);
 
 /**
  * The resolved job, one key per line with where its value came from (`job.yaml:3`, `--image`, `default`). Keys,
@@ -17,7 +29,8 @@ export function renderJob(job: Job, originOf: (key: string) => string, style: Ch
     if (EXPANDED.has(key) && value && typeof value === 'object' && !Array.isArray(value)) {
       const entries = Object.entries(value as Record<string, unknown>);
       if (entries.length === 0) continue;
-      for (const [sub, v] of entries) rows.push([visible(`${key}.${sub}`), show(v), style.dim(visible(originOf(`${key}.${sub}`) === 'default' ? originOf(key) : originOf(`${key}.${sub}`)))]);
+      for (const [sub, v] of entries)
+        rows.push([visible(`${key}.${sub}`), show(v), style.dim(visible(originOf(`${key}.${sub}`) === 'default' ? originOf(key) : originOf(`${key}.${sub}`)))]);
     } else {
       rows.push([key, show(value), style.dim(visible(originOf(key)))]);
     }

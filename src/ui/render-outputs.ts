@@ -10,7 +10,11 @@ import { columns } from './table.js';
 /** `outputs JOB`: one channel per line, its URI, and why a channel that is not OSS is not downloaded. */
 export function renderOutputs(jobId: string, status: string, channels: OutputChannel[], style: ChalkInstance): string {
   if (channels.length === 0) return `Job ${jobId} (${status}) has no output channels.\n`;
-  const rows = channels.map((c) => [style.bold(c.name), c.uri ?? (c.datasetId ? `dataset ${c.datasetId}` : '(no URI)'), c.note ? style.dim(`(${c.note})`) : '']);
+  const rows = channels.map((c) => [
+    style.bold(c.name),
+    c.uri ?? (c.datasetId ? `dataset ${c.datasetId}` : '(no URI)'),
+    c.note ? style.dim(`(${c.note})`) : '',
+  ]);
   return `Outputs of ${jobId} (${status}):\n${columns(rows)}\n`;
 }
 
@@ -31,7 +35,9 @@ export function outputsJson(jobId: string, status: string, channels: OutputChann
         ...(done?.downloaded ? { files: done.files, bytes: done.bytes, skipped: done.skipped } : {}),
       };
     }),
-    ...(summary ? { download: { dir: summary.dir, files: summary.files, bytes: summary.bytes, skipped: summary.skipped, skippedBytes: summary.skippedBytes } } : {}),
+    ...(summary
+      ? { download: { dir: summary.dir, files: summary.files, bytes: summary.bytes, skipped: summary.skipped, skippedBytes: summary.skippedBytes } }
+      : {}),
   };
 }
 
@@ -75,7 +81,10 @@ export function downloadProgress(io: IO, style: ChalkInstance, options: { intera
 /** The last line of a download: files and bytes fetched, skipped, and where. */
 export function renderDownloadSummary(summary: DownloadSummary, style: ChalkInstance): string {
   const skipped = summary.skipped > 0 ? `, ${summary.skipped} already there (${formatBytes(summary.skippedBytes)})` : '';
-  const notes = summary.channels.filter((c) => !c.downloaded).map((c) => `  ${style.yellow('!')} ${c.name}: ${c.note ?? 'not downloaded'}\n`).join('');
+  const notes = summary.channels
+    .filter((c) => !c.downloaded)
+    .map((c) => `  ${style.yellow('!')} ${c.name}: ${c.note ?? 'not downloaded'}\n`)
+    .join('');
   return `${notes}${style.green('✔')} Downloaded ${summary.files} file${summary.files === 1 ? '' : 's'} (${formatBytes(summary.bytes)})${skipped} into ${summary.dir}\n`;
 }
 

@@ -21,7 +21,10 @@ export function paintStatus(status: string, style: ChalkInstance): string {
  */
 export function instancesKeptNote(job: Pick<TrainingJob, 'id' | 'status' | 'reservedMinutes'>): string | undefined {
   if (!RESERVING_STATUSES.has(job.status)) return undefined;
-  const span = job.reservedMinutes !== undefined ? ` for up to ${job.reservedMinutes} minute${job.reservedMinutes === 1 ? '' : 's'} after the end (Settings.JobReservedMinutes)` : '';
+  const span =
+    job.reservedMinutes !== undefined
+      ? ` for up to ${job.reservedMinutes} minute${job.reservedMinutes === 1 ? '' : 's'} after the end (Settings.JobReservedMinutes)`
+      : '';
   return `Its instances are kept${span}; release them with: pai-process stop ${job.id}`;
 }
 
@@ -52,7 +55,10 @@ export function renderJobStatus(answer: TrainingJob, style: ChalkInstance, more:
   if (job.createTime) rows.push(['created', job.createTime]);
   if (job.duration !== undefined) rows.push(['duration', formatDuration(job.duration * 1000)]);
   for (const t of job.transitions) {
-    rows.push(['transition', `${t.status}${t.startTime ? `  ${t.startTime}` : ''}${t.endTime ? ` → ${t.endTime}` : ''}${t.reasonCode ? `  ${t.reasonCode}` : ''}`]);
+    rows.push([
+      'transition',
+      `${t.status}${t.startTime ? `  ${t.startTime}` : ''}${t.endTime ? ` → ${t.endTime}` : ''}${t.reasonCode ? `  ${t.reasonCode}` : ''}`,
+    ]);
   }
   for (const i of job.instances) rows.push(['worker', `${shortInstance(job.id, i.name)}${i.status ? `  ${i.status}` : ''}`]);
   for (const o of job.outputs) if (o.uri) rows.push(['output', `${o.name}  ${o.uri}`]);
@@ -66,7 +72,8 @@ export function renderJobList(answer: TrainingJob[], style: ChalkInstance): stri
   if (answer.length === 0) return '  (no jobs)';
   const jobs = visibleDeep(answer);
   const rows = [[style.bold('ID'), style.bold('NAME'), style.bold('STATUS'), style.bold('CREATED'), style.bold('DURATION')]];
-  for (const j of jobs) rows.push([j.id, j.name, paintStatus(j.status, style), j.createTime ?? '', j.duration !== undefined ? formatDuration(j.duration * 1000) : '']);
+  for (const j of jobs)
+    rows.push([j.id, j.name, paintStatus(j.status, style), j.createTime ?? '', j.duration !== undefined ? formatDuration(j.duration * 1000) : '']);
   return columns(rows, '');
 }
 
@@ -81,7 +88,13 @@ export function jobJson(job: TrainingJob): Record<string, unknown> {
     createTime: job.createTime ?? null,
     durationSeconds: job.duration ?? null,
     workers: job.instances.map((i) => ({ name: i.name, status: i.status ?? null })),
-    transitions: job.transitions.map((t) => ({ status: t.status, startTime: t.startTime ?? null, endTime: t.endTime ?? null, reasonCode: t.reasonCode ?? null, reasonMessage: t.reasonMessage ?? null })),
+    transitions: job.transitions.map((t) => ({
+      status: t.status,
+      startTime: t.startTime ?? null,
+      endTime: t.endTime ?? null,
+      reasonCode: t.reasonCode ?? null,
+      reasonMessage: t.reasonMessage ?? null,
+    })),
     outputs: job.outputs.map((o) => ({ name: o.name, uri: o.uri ?? null })),
     url: job.url ?? null,
   };

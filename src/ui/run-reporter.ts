@@ -93,7 +93,10 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
     const previous = event.previous ?? undefined;
     // A job followed after the fact (logs --follow, status --wait) has a history: count from its own times.
     const entered = job ? enteredStatusAt(job, t) : undefined;
-    let line = previous === undefined ? `Status: ${event.status}` : `Status: ${previous} → ${event.status} ${style.dim(`(${formatDuration((entered ?? t) - statusSince)} in ${previous})`)}`;
+    let line =
+      previous === undefined
+        ? `Status: ${event.status}`
+        : `Status: ${previous} → ${event.status} ${style.dim(`(${formatDuration((entered ?? t) - statusSince)} in ${previous})`)}`;
     if (previous === undefined) {
       const created = Date.parse(job?.createTime ?? '');
       if (Number.isFinite(created) && created <= t) started = created;
@@ -120,7 +123,9 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
     const quarter = Math.floor(pct / 25);
     if (!io.stderrIsTTY && quarter > lastQuarter && pct < 100) {
       lastQuarter = quarter;
-      activity.note(`Uploaded ${pct}% (${formatBytes(p.sent)} of ${formatBytes(p.total)}${p.totalFiles !== undefined ? `, ${p.files ?? 0} of ${p.totalFiles} files` : ''}, ${formatBytes(rate)}/s)`);
+      activity.note(
+        `Uploaded ${pct}% (${formatBytes(p.sent)} of ${formatBytes(p.total)}${p.totalFiles !== undefined ? `, ${p.files ?? 0} of ${p.totalFiles} files` : ''}, ${formatBytes(rate)}/s)`,
+      );
     }
   };
 
@@ -132,7 +137,11 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
     if (event.reasonCode || event.reasonMessage) {
       if (exitCode !== 0) lines.push(`  Reason   ${[event.reasonCode, event.reasonMessage].filter(Boolean).join(': ')}`);
     }
-    const kept = instancesKeptNote({ id: jobId, status: event.status, ...(typeof event.reservedMinutes === 'number' ? { reservedMinutes: event.reservedMinutes } : {}) });
+    const kept = instancesKeptNote({
+      id: jobId,
+      status: event.status,
+      ...(typeof event.reservedMinutes === 'number' ? { reservedMinutes: event.reservedMinutes } : {}),
+    });
     if (kept) lines.push(`  ${kept}`);
     if (event.url) lines.push(`  Console  ${event.url}`);
     for (const o of event.outputs) lines.push(`  Output   ${o.name}  ${o.uri}`);
@@ -185,7 +194,11 @@ function plainHumanReporter(io: IO, activity: Activity, style: ChalkInstance, no
         io.out(`${event.jobId}\n`);
         return;
       case 'following':
-        activity.note(event.stopOnInterrupt ? 'Following the job. Ctrl-C stops the job.' : `Following the job. Ctrl-C stops following and leaves the job running (pai-process stop ${event.jobId} stops it).`);
+        activity.note(
+          event.stopOnInterrupt
+            ? 'Following the job. Ctrl-C stops the job.'
+            : `Following the job. Ctrl-C stops following and leaves the job running (pai-process stop ${event.jobId} stops it).`,
+        );
         return;
       case 'status':
         showStatus(event);

@@ -7,7 +7,14 @@ export function columns(rows: readonly (readonly string[])[], indent = '  '): st
     });
   }
   return rows
-    .map((row) => indent + row.map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visibleLength(cell)))).join('  ').trimEnd())
+    .map(
+      (row) =>
+        indent +
+        row
+          .map((cell, i) => (i === row.length - 1 ? cell : cell + ' '.repeat(widths[i]! - visibleLength(cell))))
+          .join('  ')
+          .trimEnd(),
+    )
     .join('\n');
 }
 

@@ -22,7 +22,10 @@ function lastJob(): { code: string[]; inputs: Record<string, string> } {
   const body = emu.journal.last('CreateTrainingJob')!.body as Body;
   const { Bucket, Key } = body.AlgorithmSpec.CodeDir.LocationValue;
   return {
-    code: emu.oss.list(Key, Bucket).map((o) => o.key.slice(Key.length)).sort(),
+    code: emu.oss
+      .list(Key, Bucket)
+      .map((o) => o.key.slice(Key.length))
+      .sort(),
     inputs: Object.fromEntries(body.InputChannels.map((c) => [c.Name, c.InputUri])),
   };
 }
@@ -50,12 +53,19 @@ describe('run: which files go up as code', () => {
     const job = lastJob();
     expect(job.code).toEqual(['main.py']);
     expect(emu.oss.list(job.inputs['train']!.replace(/^oss:\/\/[^/]+\//, ''), emu.bucket).map((o) => o.key.split('/').pop())).toEqual(['train.csv']);
-    expect(r.stderr).toContain('The input "train" (data/) is inside source_dir: it goes up once, as the input (/ml/input/data/train/), and is left out of the code.');
+    expect(r.stderr).toContain(
+      'The input "train" (data/) is inside source_dir: it goes up once, as the input (/ml/input/data/train/), and is left out of the code.',
+    );
     expect(r.stderr).toContain('add "!data/" to a .paiignore in source_dir');
   });
 
   it('keeps the input in the code too when .paiignore names it with a ! rule, and says it goes up twice', async () => {
-    const dir = project({ 'job.yaml': JOB + 'inputs:\n  train: code/data/train.csv\n', 'code/.paiignore': '!data/train.csv\n', 'code/main.py': 'print(3)\n', 'code/data/train.csv': 'x,y\n' });
+    const dir = project({
+      'job.yaml': JOB + 'inputs:\n  train: code/data/train.csv\n',
+      'code/.paiignore': '!data/train.csv\n',
+      'code/main.py': 'print(3)\n',
+      'code/data/train.csv': 'x,y\n',
+    });
     const r = await runCli(['run', '-f', 'job.yaml', '--detach'], { cwd: dir, env: emu.env() });
     expect(r.code).toBe(0);
     expect(lastJob().code).toEqual(['.paiignore', 'data/train.csv', 'main.py']);

@@ -11,7 +11,10 @@ beforeAll(async () => {
 afterAll(async () => emu?.close());
 
 const check = (env: Record<string, string | undefined> = {}, extra: string[] = []) =>
-  runCli(['config', 'show', '--check', ...extra], { env: { ...emu.env(), ...env }, context: { retry: FAST_RETRY, timeouts: { connectMs: 500, readMs: 2000 } } });
+  runCli(['config', 'show', '--check', ...extra], {
+    env: { ...emu.env(), ...env },
+    context: { retry: FAST_RETRY, timeouts: { connectMs: 500, readMs: 2000 } },
+  });
 
 describe('config show --check', () => {
   it('all holds: exit 0, one line per check, and only reads were sent', async () => {
@@ -22,7 +25,10 @@ describe('config show --check', () => {
     expect(r.stderr).toContain('✔ PAI accepts the credentials (ListTrainingJobs at 127.0.0.1:');
     expect(r.stderr).toContain(`✔ workspace ${emu.workspaceId} exists in cn-hangzhou`);
     expect(r.stderr).toContain('✔ bucket pai-emulator-bucket exists and is in cn-hangzhou');
-    const actions = emu.journal.all().slice(from).map((e) => e.action);
+    const actions = emu.journal
+      .all()
+      .slice(from)
+      .map((e) => e.action);
     expect(actions).toEqual(['ListTrainingJobs', 'ListConfigs', 'GetBucketInfo']);
     const json = await check({}, ['--json']);
     expect(json.code).toBe(0);

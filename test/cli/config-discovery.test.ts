@@ -30,7 +30,7 @@ describe('finding the job config', () => {
     expect(doc.job['image_uri']).toBe('python:3.11');
   });
 
-  it('a dry run says a JavaScript config\'s values came from that file (it has no lines to show)', async () => {
+  it("a dry run says a JavaScript config's values came from that file (it has no lines to show)", async () => {
     const dir = project({ 'pai-process.config.mjs': "export default { image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large' };" });
     const r = await runCli(['run', '--dry-run', '-f', 'pai-process.config.mjs'], { cwd: dir, env: SESSION_ENV });
     expect(r.code).toBe(0);
@@ -39,9 +39,14 @@ describe('finding the job config', () => {
   });
 
   it('reads the "pai-process" key of package.json, with lines in package.json', async () => {
-    const dir = project({ 'package.json': JSON.stringify({ name: 'x', 'pai-process': { image_uri: 'python:3.11', command: 'x', instance_type: 't' } }, null, 2) });
+    const dir = project({
+      'package.json': JSON.stringify({ name: 'x', 'pai-process': { image_uri: 'python:3.11', command: 'x', instance_type: 't' } }, null, 2),
+    });
     expect((await validateJson(dir)).job['instance_type']).toBe('t');
-    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', 'pai-process': { image_uri: 'python:3.11', command: 'x', instance_typ: 't' } }, null, 2));
+    writeFileSync(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: 'x', 'pai-process': { image_uri: 'python:3.11', command: 'x', instance_typ: 't' } }, null, 2),
+    );
     const bad = await runCli(['validate'], { cwd: dir });
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/package\.json:6:5 {2}instance_typ: unknown key "instance_typ"; did you mean "instance_type"\?/);
@@ -107,7 +112,7 @@ describe('finding the job config', () => {
 });
 
 describe('values', () => {
-  it('reads relative paths against the config file\'s folder, not the current one', async () => {
+  it("reads relative paths against the config file's folder, not the current one", async () => {
     const dir = project({ 'jobs/job.yaml': `${JOB}source_dir: ../code\ninputs: {train: ./data.csv}\n`, 'code/main.py': '', 'jobs/data.csv': '' });
     const doc = await validateJson(dir, ['-f', 'jobs/job.yaml']);
     expect(doc.job['source_dir']).toBe(join(dir, 'code'));
@@ -115,7 +120,9 @@ describe('values', () => {
   });
 
   it('replaces ${VAR} and ${VAR:-default} from the environment, and $${ is a literal', async () => {
-    const dir = project({ 'job.yaml': 'image_uri: ${REGISTRY}/app:${TAG:-latest}\ncommand: echo $${HOME} ${GREETING}\ninstance_type: ${TYPE:-ecs.c6.large}\n' });
+    const dir = project({
+      'job.yaml': 'image_uri: ${REGISTRY}/app:${TAG:-latest}\ncommand: echo $${HOME} ${GREETING}\ninstance_type: ${TYPE:-ecs.c6.large}\n',
+    });
     const doc = await validateJson(dir, ['-f', 'job.yaml'], { REGISTRY: 'registry.cn-hangzhou.aliyuncs.com/me', GREETING: 'hi' });
     expect(doc.job['image_uri']).toBe('registry.cn-hangzhou.aliyuncs.com/me/app:latest');
     expect(doc.job['command']).toBe('echo ${HOME} hi');
@@ -135,21 +142,36 @@ describe('values', () => {
   it('applies flags over the file, and --set last', async () => {
     const dir = project({ 'job.yaml': `${JOB}parameters: {lr: 0.1, epochs: 3}\ninstance_count: 1\n` });
     const doc = await validateJson(dir, [
-      '-f', 'job.yaml',
-      '--image', 'python:3.12',
-      '--instance-count', '4',
-      '--param', 'lr=0.01',
-      '--param', 'note=a=b',
-      '--env', 'MODE=fast',
-      '--label', 'team=ml',
-      '--input', 'data=oss://b/data/',
-      '--output', 'model=oss://b/model',
-      '--max-run-time', '2h',
-      '--name', 'nightly',
-      '--set', 'spot_spec.spot_strategy=SpotAsPriceGo',
-      '--set', 'parameters.epochs=5.0',
-      '--set', 'requirements=[numpy, pandas==2.2]',
-      '--set', 'instance_count=3',
+      '-f',
+      'job.yaml',
+      '--image',
+      'python:3.12',
+      '--instance-count',
+      '4',
+      '--param',
+      'lr=0.01',
+      '--param',
+      'note=a=b',
+      '--env',
+      'MODE=fast',
+      '--label',
+      'team=ml',
+      '--input',
+      'data=oss://b/data/',
+      '--output',
+      'model=oss://b/model',
+      '--max-run-time',
+      '2h',
+      '--name',
+      'nightly',
+      '--set',
+      'spot_spec.spot_strategy=SpotAsPriceGo',
+      '--set',
+      'parameters.epochs=5.0',
+      '--set',
+      'requirements=[numpy, pandas==2.2]',
+      '--set',
+      'instance_count=3',
     ]);
     expect(doc.job).toMatchObject({
       image_uri: 'python:3.12',
@@ -172,7 +194,11 @@ describe('values', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('job.yaml is valid');
     const lines = result.stdout.split('\n');
-    const row = (key: string) => lines.find((l) => l.trimStart().startsWith(key + ' '))?.trim().split(/\s{2,}/);
+    const row = (key: string) =>
+      lines
+        .find((l) => l.trimStart().startsWith(key + ' '))
+        ?.trim()
+        .split(/\s{2,}/);
     expect(row('image_uri')).toEqual(['image_uri', 'python:3.11', 'job.yaml:1']);
     expect(row('parameters.lr')).toEqual(['parameters.lr', '0.1', 'job.yaml:4']);
     expect(row('parameters.epochs')).toEqual(['parameters.epochs', '3', '--param epochs']);
@@ -189,7 +215,8 @@ describe('values', () => {
     expect(result.stdout).toMatch(new RegExp(`code  ${dir}  →  oss://mybucket/pai/processing_src/sha256-[0-9a-f]{64}/\n`));
     expect(result.stdout).toContain('Request  CreateTrainingJob  POST https://pai.cn-hangzhou.aliyuncs.com/api/v1/trainingjobs');
     expect(result.stdout).toContain('"TrainingJobName": "processor_20261129_090507"');
-    expect(result.stderr).toMatch(/^Code: 2 files, .* → oss:\/\/mybucket\/pai\/processing_src\/sha256-[0-9a-f]{64}\/\nDry run: nothing was uploaded or submitted\.\n$/);
+    expect(result.stderr).toMatch(
+      /^Code: 2 files, .* → oss:\/\/mybucket\/pai\/processing_src\/sha256-[0-9a-f]{64}\/\nDry run: nothing was uploaded or submitted\.\n$/,
+    );
   });
-
 });

@@ -23,7 +23,9 @@ describe('a config with problems', () => {
   });
 
   it('suggests the key a typo meant, and does not also report it missing', async () => {
-    const result = await validate({ 'job.yaml': 'imag_uri: python:3.11\ncommand: x\ninstance_type: t\nspot_spec: {spot_strategy: SpotAsPriceGo, spot_discont_limit: 0.5}\n' });
+    const result = await validate({
+      'job.yaml': 'imag_uri: python:3.11\ncommand: x\ninstance_type: t\nspot_spec: {spot_strategy: SpotAsPriceGo, spot_discont_limit: 0.5}\n',
+    });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('job.yaml:1:1  imag_uri: unknown key "imag_uri"; did you mean "image_uri"?');
     expect(result.stderr).toContain('spot_spec.spot_discont_limit: unknown key "spot_discont_limit"; did you mean "spot_discount_limit"?');

@@ -17,7 +17,12 @@ describe('config show', () => {
       env: { PAI_WORKSPACE_ID: '222', ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: TOKEN },
     });
     expect(result.code).toBe(0);
-    const row = (label: string) => result.stdout.split('\n').find((l) => l.trim().startsWith(label))?.trim().split(/\s{2,}/);
+    const row = (label: string) =>
+      result.stdout
+        .split('\n')
+        .find((l) => l.trim().startsWith(label))
+        ?.trim()
+        .split(/\s{2,}/);
     expect(row('region')).toEqual(['region', 'cn-shanghai', '--region']);
     expect(row('workspace ')).toEqual(['workspace', '222', 'env PAI_WORKSPACE_ID']);
     expect(row('oss bucket')).toEqual(['oss bucket', 'sdk-bucket', '~/.pai/config.json']);
@@ -36,7 +41,11 @@ describe('config show', () => {
     const doc = JSON.parse(result.stdout);
     expect(doc.region).toEqual({ value: 'cn-zhangjiakou', origin: `${dir}/pai-process.config.yaml session.region_id` });
     expect(doc.workspace_id.value).toBe('9');
-    expect(doc.credentials).toEqual({ source: 'env ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET', accessKeyId: 'LTAI****0001', kind: 'AccessKey' });
+    expect(doc.credentials).toEqual({
+      source: 'env ALIBABA_CLOUD_ACCESS_KEY_ID / ALIBABA_CLOUD_ACCESS_KEY_SECRET',
+      accessKeyId: 'LTAI****0001',
+      kind: 'AccessKey',
+    });
     expect(result.stdout).not.toContain(SECRET);
   });
 

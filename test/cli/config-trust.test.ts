@@ -49,7 +49,9 @@ describe('a JavaScript config the user did not name is never run', () => {
     expect(existsSync(marker)).toBe(false);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('No job config found');
-    expect(r.stderr).toContain('Found pai-process.config.mjs and did not run it: a JavaScript config runs only when named with -f, as in `pai-process run -f pai-process.config.mjs`');
+    expect(r.stderr).toContain(
+      'Found pai-process.config.mjs and did not run it: a JavaScript config runs only when named with -f, as in `pai-process run -f pai-process.config.mjs`',
+    );
     // Named, it is the user's choice, and it runs: the marker shows the test would see a run.
     const named = await runCli(['validate', '-f', 'pai-process.config.mjs'], { cwd: dir });
     expect(named.code).toBe(0);
@@ -111,7 +113,9 @@ describe('a session from a parent folder', () => {
     expect(doc['endpoint']!.value).toBe('https://pai.cn-hangzhou.aliyuncs.com');
     expect(doc['oss_bucket_name']).toBeNull();
     const r = await runCli(['validate'], { cwd: join(shared, 'me', 'job') });
-    expect(r.stderr).toContain(`looked in ${join(shared, 'me', 'job')} only: ${join(shared, '.git')} would mark a project's root, but it is owned by another user (uid ${OTHER})`);
+    expect(r.stderr).toContain(
+      `looked in ${join(shared, 'me', 'job')} only: ${join(shared, '.git')} would mark a project's root, but it is owned by another user (uid ${OTHER})`,
+    );
   });
 
   it('says nothing when the environment overrides the found value, or when -f names the file', async () => {
@@ -154,7 +158,7 @@ describe('a config someone else could have written is ignored, with a warning na
     expect((await runCli(['validate', '-f', '../pai-process.config.yaml'], { cwd: join(root, 'sub') })).code).toBe(0);
   });
 
-  it.runIf(asRoot)('a config writable by a group that is not the user\'s own; one writable by the user\'s own group is read', async () => {
+  it.runIf(asRoot)("a config writable by a group that is not the user's own; one writable by the user's own group is read", async () => {
     const dir = project({ 'job.yaml': JOB });
     chownSync(join(dir, 'job.yaml'), 0, OTHER);
     chmodSync(join(dir, 'job.yaml'), 0o664);
@@ -164,8 +168,8 @@ describe('a config someone else could have written is ignored, with a warning na
     expect((await runCli(['validate'], { cwd: dir })).code).toBe(0);
   });
 
-  it.runIf(asRoot)('a link another user planted to a file of the user\'s is not read, so none of its lines are printed', async () => {
-    const secrets = project({ 'id_key': 'not: [a config\nPRIVATE-KEY-LINE-abc123\n' });
+  it.runIf(asRoot)("a link another user planted to a file of the user's is not read, so none of its lines are printed", async () => {
+    const secrets = project({ id_key: 'not: [a config\nPRIVATE-KEY-LINE-abc123\n' });
     const dir = project({ 'x.txt': '' });
     symlinkSync(join(secrets, 'id_key'), join(dir, '.pai-processrc'));
     lchownSync(join(dir, '.pai-processrc'), OTHER, OTHER);

@@ -126,8 +126,20 @@ describe('run --dry-run sends what the SDK drops', () => {
     expect(body['Priority']).toBe(3);
     expect(body['RoleArn']).toBe('acs:ram::123456:role/pai-job');
     expect(Object.keys(body)).toEqual([
-      'AlgorithmSpec', 'ComputeResource', 'ExperimentConfig', 'HyperParameters', 'InputChannels', 'OutputChannels',
-      'Priority', 'RoleArn', 'Scheduler', 'Settings', 'TrainingJobDescription', 'TrainingJobName', 'UserVpc', 'WorkspaceId',
+      'AlgorithmSpec',
+      'ComputeResource',
+      'ExperimentConfig',
+      'HyperParameters',
+      'InputChannels',
+      'OutputChannels',
+      'Priority',
+      'RoleArn',
+      'Scheduler',
+      'Settings',
+      'TrainingJobDescription',
+      'TrainingJobName',
+      'UserVpc',
+      'WorkspaceId',
     ]);
   });
 
@@ -199,7 +211,9 @@ describe('run --dry-run channels', () => {
   });
 
   it('uses an oss:// source_dir as it is, with its own endpoint or the session one', async () => {
-    const a = await dryRunJson({ 'job.yaml': `image_uri: ${IMAGE}\ncommand: x\ninstance_type: t\nsource_dir: oss://code-bkt.oss-cn-beijing.aliyuncs.com/jobs/a.tar.gz\n` });
+    const a = await dryRunJson({
+      'job.yaml': `image_uri: ${IMAGE}\ncommand: x\ninstance_type: t\nsource_dir: oss://code-bkt.oss-cn-beijing.aliyuncs.com/jobs/a.tar.gz\n`,
+    });
     expect((a.doc.request['AlgorithmSpec'] as Record<string, unknown>)['CodeDir']).toEqual({
       LocationType: 'oss',
       LocationValue: { Bucket: 'code-bkt', Key: 'jobs/a.tar.gz', Endpoint: 'oss-cn-beijing.aliyuncs.com' },

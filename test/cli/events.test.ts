@@ -17,7 +17,10 @@ const SCALED = { ...FAST_CADENCE, eventsAfterMs: 300, eventsIntervalMs: 200 };
 const cli = (args: string[], cadence: Record<string, number> = SCALED) => runCli(args, { env: emu.env(), context: { cadence } });
 
 function createJob(name: string, steps: Parameters<Emulator['jobs']['script']>[0]) {
-  return emu.jobs.create({ TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'registry.example/ml/train:1', Command: ['true'] } }, { script: steps });
+  return emu.jobs.create(
+    { TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'registry.example/ml/train:1', Command: ['true'] } },
+    { script: steps },
+  );
 }
 
 const calls = (id: string, action: string): JournalEntry[] => emu.journal.filter((e) => e.action === action && e.path.includes(id));
@@ -30,7 +33,8 @@ function expectSpaced(entries: JournalEntry[], interval: number): void {
   const span = entries.at(-1)!.time - entries[0]!.time;
   expect(entries.length - 1).toBeLessThanOrEqual(Math.floor((span + interval / 2) / interval));
 }
-const count = (text: string, needle: string | RegExp) => text.split('\n').filter((l) => (typeof needle === 'string' ? l.includes(needle) : needle.test(l))).length;
+const count = (text: string, needle: string | RegExp) =>
+  text.split('\n').filter((l) => (typeof needle === 'string' ? l.includes(needle) : needle.test(l))).length;
 
 /**
  * A job in Queuing with a scheduling event, driven by what the follower asks (no timing assumed): at the 2nd
@@ -89,7 +93,10 @@ describe('events while following', () => {
     const job = waitingJob('events-json');
     const r = await cli(['logs', job.id, '--follow', '--json']);
     expect(r.code).toBe(0);
-    const records = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const events = records.filter((x) => x['event'] === 'event');
     expect(events.filter((x) => String(x['text']).includes('FailedScheduling'))).toHaveLength(1);
     expect(events.filter((x) => String(x['text']).includes('InsufficientQuota'))).toHaveLength(1);
@@ -128,7 +135,10 @@ describe('a job that fails on an image pull without a log line', () => {
       ],
       { name: /^pullfail_/ },
     );
-    const dir = project({ 'job.yaml': 'image_uri: registry.example/team/missing:v1\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n', 'main.py': 'print(1)\n' });
+    const dir = project({
+      'job.yaml': 'image_uri: registry.example/team/missing:v1\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n',
+      'main.py': 'print(1)\n',
+    });
     // The default events cadence (30 s): only the read at the end can show it.
     const r = await runCli(['run', '-f', 'job.yaml', '--name', 'pullfail'], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE } });
     expect(r.code).toBe(1);
@@ -164,7 +174,10 @@ describe('events JOB_ID', () => {
     expect(lines).toEqual(emu.jobs.must(job.id).events.map((e) => e.text));
     expect(lines).toHaveLength(4);
     const j = await cli(['events', job.id, '--json']);
-    const records = j.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const records = j.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(records.map((x) => x['text'])).toEqual(lines);
     expect(records.every((x) => x['event'] === 'event' && x['jobId'] === job.id)).toBe(true);
     const unknown = await cli(['events', 'trainnosuchjob01']);
@@ -172,7 +185,7 @@ describe('events JOB_ID', () => {
     expect(unknown.stderr).toContain('No training job trainnosuchjob01');
   });
 
-  it('--follow prints new events as they come, each once, and exits with the job\'s exit code', async () => {
+  it("--follow prints new events as they come, each once, and exits with the job's exit code", async () => {
     const job = createJob('events-follow', [
       { at: 0, status: 'Queuing', event: 'scheduling' },
       { at: 150, event: 'insufficient-quota' },
@@ -191,9 +204,19 @@ describe('events JOB_ID', () => {
 
 describe('an events answer of the wrong shape', () => {
   it('events JOB exits 5 naming ListTrainingJobEvents, its request id and the field; a follow goes on without events', async () => {
-    const job = createJob('events-malformed', [{ at: 0, status: 'Queuing' }, { at: 100, status: 'Failed', reasonCode: 'JobFailed' }]);
+    const job = createJob('events-malformed', [
+      { at: 0, status: 'Queuing' },
+      { at: 100, status: 'Failed', reasonCode: 'JobFailed' },
+    ]);
     const body = JSON.stringify({ RequestId: 'REQ-EVENTS-1', Events: [{ Reason: 'Failed' }], TotalCount: '1' });
-    const fault = emu.faults.add({ action: 'ListTrainingJobEvents', times: Infinity, kind: 'html', status: 200, contentType: 'application/json;charset=utf-8', body });
+    const fault = emu.faults.add({
+      action: 'ListTrainingJobEvents',
+      times: Infinity,
+      kind: 'html',
+      status: 200,
+      contentType: 'application/json;charset=utf-8',
+      body,
+    });
     try {
       const r = await cli(['events', job.id]);
       expect(r.code).toBe(5);
@@ -215,7 +238,13 @@ describe('status', () => {
     expect(r.code).toBe(0);
     const rows = r.stdout.split('\n').filter((l) => /^\s+event\s/.test(l));
     expect(rows).toHaveLength(5);
-    expect(rows.map((l) => l.replace(/^\s+event\s+\S+Z /, ''))).toEqual(['e3', 'e4', 'e5', 'e6', 'Warning FailedScheduling: 0/8 nodes are available: 8 Insufficient cpu. The job ' + job.id + ' waits for resources to be released.']);
+    expect(rows.map((l) => l.replace(/^\s+event\s+\S+Z /, ''))).toEqual([
+      'e3',
+      'e4',
+      'e5',
+      'e6',
+      'Warning FailedScheduling: 0/8 nodes are available: 8 Insufficient cpu. The job ' + job.id + ' waits for resources to be released.',
+    ]);
     const j = JSON.parse((await cli(['status', job.id, '--json'])).stdout) as { events: { time: string; text: string }[] };
     expect(j.events).toHaveLength(5);
     expect(j.events[0]!.text.endsWith(' e3')).toBe(true);

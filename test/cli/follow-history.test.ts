@@ -17,14 +17,17 @@ afterAll(async () => emu?.close());
 /** A job created two hours ago (by the emulator's clock), running since, that ends at the second status read. */
 function jobWithHistory(name: string) {
   clock.set(Date.now() - 2 * HOUR);
-  const job = emu.jobs.create({ TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, {
-    script: [
-      { at: 0, status: 'Running', instances: ['worker-0'] },
-      { at: 60_000, logs: ['one\n'] },
-      { atPoll: 2, status: 'Succeed' },
-      { atPoll: 2, logs: ['last\n'] },
-    ],
-  });
+  const job = emu.jobs.create(
+    { TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+    {
+      script: [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 60_000, logs: ['one\n'] },
+        { atPoll: 2, status: 'Succeed' },
+        { atPoll: 2, logs: ['last\n'] },
+      ],
+    },
+  );
   clock.set(Date.now());
   return job;
 }
@@ -38,7 +41,7 @@ async function interleaved(args: string[]): Promise<{ code: number; all: string 
 }
 
 describe('following a job with a history', () => {
-  it('logs --follow: the status says since when, the summary gives the job\'s duration, the final status after the last line', async () => {
+  it("logs --follow: the status says since when, the summary gives the job's duration, the final status after the last line", async () => {
     const job = jobWithHistory('history-logs');
     const r = await interleaved(['logs', job.id, '--follow']);
     expect(r.code, r.all).toBe(0);

@@ -52,7 +52,9 @@ describe('following at scale', () => {
     expect(r.code).toBe(6);
     const logs = emu.journal.filter('ListTrainingJobLogs').slice(from.logs);
     const calls = [...logs, ...emu.journal.filter('GetTrainingJob').slice(from.status)];
-    console.log(`following ${n} steady workers for ${minutes} (scaled) minute(s): ${logs.length} ListTrainingJobLogs, ${calls.length - logs.length} GetTrainingJob calls`);
+    console.log(
+      `following ${n} steady workers for ${minutes} (scaled) minute(s): ${logs.length} ListTrainingJobLogs, ${calls.length - logs.length} GetTrainingJob calls`,
+    );
     // One budget, whatever the number of workers: calls start 400 ms (scaled) apart.
     expect(calls.length).toBeLessThanOrEqual(150 * minutes + 1);
     // Every worker is read at least every max(10 s, N × 0.5 s): in the time followed, at least that many times
@@ -69,16 +71,22 @@ describe('following at scale', () => {
   it('64 workers printing: every line exactly once and in order, within the budget', async () => {
     const workers = names(64);
     const steps: Parameters<Emulator['jobs']['script']>[0] = [{ at: 0, status: 'Running', instances: workers }];
-    for (let k = 0; k < 3; k++) steps.push({ at: 50 + k * 400, logs: Object.fromEntries(workers.map((w) => [w, Array.from({ length: 40 }, (_, i) => `${w} line ${k * 40 + i}\n`)])) });
+    for (let k = 0; k < 3; k++)
+      steps.push({ at: 50 + k * 400, logs: Object.fromEntries(workers.map((w) => [w, Array.from({ length: 40 }, (_, i) => `${w} line ${k * 40 + i}\n`)])) });
     steps.push({ at: 1_400, status: 'Succeed' });
-    const job = emu.jobs.create({ TrainingJobName: 'many', WorkspaceId: emu.workspaceId, ComputeResource: { EcsCount: 64, EcsSpec: 'ecs.c6.large' } }, { script: steps });
+    const job = emu.jobs.create(
+      { TrainingJobName: 'many', WorkspaceId: emu.workspaceId, ComputeResource: { EcsCount: 64, EcsSpec: 'ecs.c6.large' } },
+      { script: steps },
+    );
     const from = { logs: emu.journal.count('ListTrainingJobLogs'), status: emu.journal.count('GetTrainingJob') };
     const r = await runCli(['logs', job.id, '--follow'], { env: emu.env(), context: { cadence: scaled() } });
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n').slice(0, -1);
     expect(lines).toHaveLength(64 * 120);
     for (const w of workers) expect(lines.filter((l) => l.startsWith(`[${w}] `))).toEqual(Array.from({ length: 120 }, (_, i) => `[${w}] ${w} line ${i}`));
-    const calls = [...emu.journal.filter('ListTrainingJobLogs').slice(from.logs), ...emu.journal.filter('GetTrainingJob').slice(from.status)].sort((a, b) => a.time - b.time);
+    const calls = [...emu.journal.filter('ListTrainingJobLogs').slice(from.logs), ...emu.journal.filter('GetTrainingJob').slice(from.status)].sort(
+      (a, b) => a.time - b.time,
+    );
     const span = calls[calls.length - 1]!.time - calls[0]!.time;
     // No window of one (scaled) minute holds more than 150 calls: over the whole span, 150 a minute plus one.
     expect(calls.length).toBeLessThanOrEqual(Math.floor((span / minute) * 150) + 2);

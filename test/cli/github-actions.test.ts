@@ -77,7 +77,13 @@ describe('under GitHub Actions', () => {
   });
 
   it('a job that succeeds writes the summary and no annotation', async () => {
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 50, status: 'Succeed' }], { name: /^ghaok_/ });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 50, status: 'Succeed' },
+      ],
+      { name: /^ghaok_/ },
+    );
     const r = await runInActions('ghaok');
     expect(r.code).toBe(0);
     expect(r.stderr).not.toContain('::error');
@@ -85,7 +91,13 @@ describe('under GitHub Actions', () => {
   });
 
   it('--json keeps stdout NDJSON; the workflow commands go to stderr', async () => {
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'], logs: ['::error::a JSON string, never a command\n'] }, { at: 50, status: 'Failed', reasonCode: 'X', reasonMessage: 'y' }], { name: /^ghajson_/ });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'], logs: ['::error::a JSON string, never a command\n'] },
+        { at: 50, status: 'Failed', reasonCode: 'X', reasonMessage: 'y' },
+      ],
+      { name: /^ghajson_/ },
+    );
     const r = await runInActions('ghajson', ['--json']);
     expect(r.code).toBe(1);
     for (const line of r.stdout.trim().split('\n')) expect(() => JSON.parse(line)).not.toThrow();
@@ -94,11 +106,21 @@ describe('under GitHub Actions', () => {
     expect(runnerObeys(r.both)).toEqual(['group:Packaging and uploading the code', 'endgroup:', 'error:X: y']);
   });
 
-  it('a job line ::error::, ::add-mask::, ::stop-commands:: or ##[error] is text to the runner, and the tool\'s own annotations still work after it', async () => {
+  it("a job line ::error::, ::add-mask::, ::stop-commands:: or ##[error] is text to the runner, and the tool's own annotations still work after it", async () => {
     emu.jobs.script(
       [
         { at: 0, status: 'Running', instances: ['worker-0'] },
-        { at: 10, logs: ['::error::from the job\n', '::add-mask::hunter2\n', '::stop-commands::abc\n', '::abc::\n', '##[error]legacy, from the job\n', '::warning file=x::still the job\n'] },
+        {
+          at: 10,
+          logs: [
+            '::error::from the job\n',
+            '::add-mask::hunter2\n',
+            '::stop-commands::abc\n',
+            '::abc::\n',
+            '##[error]legacy, from the job\n',
+            '::warning file=x::still the job\n',
+          ],
+        },
         { at: 80, status: 'Failed', reasonCode: 'JobFailed', reasonMessage: 'boom' },
       ],
       { name: /^ghacmd_/ },
@@ -109,7 +131,9 @@ describe('under GitHub Actions', () => {
     const token = /^::stop-commands::([0-9a-f]{32})$/m.exec(first.stdout)![1]!;
     expect(obeyed).toEqual(['group:Packaging and uploading the code', 'endgroup:', `stop-commands:${token}`, 'error:JobFailed: boom']);
     // Every job line is inside the region, as it was written.
-    expect(first.stdout).toBe(`::stop-commands::${token}\n::error::from the job\n::add-mask::hunter2\n::stop-commands::abc\n::abc::\n##[error]legacy, from the job\n::warning file=x::still the job\n::${token}::\n`);
+    expect(first.stdout).toBe(
+      `::stop-commands::${token}\n::error::from the job\n::add-mask::hunter2\n::stop-commands::abc\n::abc::\n##[error]legacy, from the job\n::warning file=x::still the job\n::${token}::\n`,
+    );
     // A new token every run: a job cannot learn it from an earlier one.
     const second = await runInActions('ghacmd');
     expect(/^::stop-commands::([0-9a-f]{32})$/m.exec(second.stdout)![1]).not.toBe(token);
@@ -118,12 +142,20 @@ describe('under GitHub Actions', () => {
 
   it('the step summary holds no secret, and no HTML, image or link from the service', async () => {
     const reason = `leaked ${emu.accessKeySecret} <img src=x onerror=alert(1)> [click](https://evil.example) ![x](https://evil.example/x.png) | pipe \`tick`;
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 50, status: 'Failed', reasonCode: 'JobFailed', reasonMessage: reason }], { name: /^ghasum_/ });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 50, status: 'Failed', reasonCode: 'JobFailed', reasonMessage: reason },
+      ],
+      { name: /^ghasum_/ },
+    );
     const r = await runInActions('ghasum');
     expect(r.code).toBe(1);
     expect(r.summary).not.toContain(emu.accessKeySecret);
     // The whole reason is one code span (fenced by two backticks, as it holds one): GitHub shows it as text.
-    expect(r.summary).toContain('| Reason | ``JobFailed: leaked **** <img src=x onerror=alert(1)> [click](https://evil.example) ![x](https://evil.example/x.png) \\| pipe `tick`` |');
+    expect(r.summary).toContain(
+      '| Reason | ``JobFailed: leaked **** <img src=x onerror=alert(1)> [click](https://evil.example) ![x](https://evil.example/x.png) \\| pipe `tick`` |',
+    );
     expect(r.summary.split('<img').length).toBe(2);
     expect(r.stderr).not.toContain(emu.accessKeySecret);
   });

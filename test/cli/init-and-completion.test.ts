@@ -51,7 +51,11 @@ describe('completion', () => {
     const dir = project({});
     writeFileSync(join(dir, 'c.bash'), r.stdout);
     const complete = (words: string[]) =>
-      execFileSync('bash', ['-c', `source c.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _pai_process; echo "\${COMPREPLY[@]}"`], { cwd: dir, encoding: 'utf8' }).trim();
+      execFileSync(
+        'bash',
+        ['-c', `source c.bash; COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; _pai_process; echo "\${COMPREPLY[@]}"`],
+        { cwd: dir, encoding: 'utf8' },
+      ).trim();
     expect(complete(['pai-process', 'va'])).toBe('validate');
     expect(complete(['pai-process', 'run', '--dry'])).toBe('--dry-run');
     expect(complete(['pai-process', 'config', ''])).toBe('show --help');

@@ -35,7 +35,10 @@ describe('Ctrl-C twice with --stop-on-interrupt', () => {
     const job = () => emu.jobs.all().find((j) => j.name.startsWith('twice_'));
     const stops = emu.journal.count('StopTrainingJob');
     // Each signal on an event (the run following, the stop sent), never after a fixed sleep.
-    await until(() => job() !== undefined && emu.journal.all().some((e) => e.action === 'ListTrainingJobLogs' && e.path.includes(job()!.id)), 'the run to follow the job');
+    await until(
+      () => job() !== undefined && emu.journal.all().some((e) => e.action === 'ListTrainingJobLogs' && e.path.includes(job()!.id)),
+      'the run to follow the job',
+    );
     fire?.('SIGINT');
     await until(() => emu.journal.count('StopTrainingJob') > stops, 'the stop to be sent');
     expect(exits).toEqual([]);

@@ -38,7 +38,7 @@ describe('logs', () => {
     expect(bad.stderr).toContain('Its workers: worker-0, worker-1');
   });
 
-  it('--follow prints lines as they come and exits with the job\'s result', async () => {
+  it("--follow prints lines as they come and exits with the job's result", async () => {
     const job = createJob('logs-3', [
       { at: 0, status: 'Running', instances: ['worker-0'] },
       { at: 0, logs: ['one\n'] },
@@ -69,7 +69,7 @@ describe('status', () => {
     expect(JSON.parse(j.stdout)).toMatchObject({ id: job.id, name: 'status-1', status: 'Running', workers: [{ name: `${job.id}-worker-0` }] });
   });
 
-  it('--wait exits with the job\'s exit code', async () => {
+  it("--wait exits with the job's exit code", async () => {
     const job = createJob('status-2', [
       { at: 0, status: 'Running' },
       { at: 100, status: 'Terminated' },
@@ -77,7 +77,7 @@ describe('status', () => {
     expect((await cli(['status', job.id, '--wait'])).code).toBe(3);
   });
 
-  it('an unknown job is a usage error (exit 2) naming it, with the service\'s code', async () => {
+  it("an unknown job is a usage error (exit 2) naming it, with the service's code", async () => {
     const r = await cli(['status', 'train-nope']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('No training job train-nope in region cn-hangzhou (GetTrainingJob answered TRAINING_JOB_NOT_EXIST)');
@@ -107,12 +107,15 @@ describe('stop', () => {
 });
 
 describe('list', () => {
-  it('lists the workspace\'s jobs, filtered by status and limited', async () => {
+  it("lists the workspace's jobs, filtered by status and limited", async () => {
     // An emulator of its own, so that the listing holds these jobs and no others: exact lists, not arrayContaining.
     const own = await startEmulator();
     try {
       const make = (name: string, status: 'Running' | 'Succeed') =>
-        own.jobs.create({ TrainingJobName: name, WorkspaceId: own.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status }] }).id;
+        own.jobs.create(
+          { TrainingJobName: name, WorkspaceId: own.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+          { script: [{ at: 0, status }] },
+        ).id;
       const running = [0, 1, 2].map((i) => make(`list-run-${i}`, 'Running'));
       const done = [make('list-done-0', 'Succeed'), make('list-done-1', 'Succeed')];
       const list = async (...args: string[]) => {
@@ -173,7 +176,10 @@ function withEmulator(options: Parameters<typeof startEmulator>[0]) {
       return runCli(args, { env: box.emu!.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY, ...context } });
     },
     create(name: string, steps: Parameters<Emulator['jobs']['script']>[0], extra: Record<string, unknown> = {}) {
-      return box.emu!.jobs.create({ TrainingJobName: name, WorkspaceId: box.emu!.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] }, ...extra }, { script: steps });
+      return box.emu!.jobs.create(
+        { TrainingJobName: name, WorkspaceId: box.emu!.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] }, ...extra },
+        { script: steps },
+      );
     },
   };
 }
@@ -184,11 +190,15 @@ describe('a finished job whose instances are gone (emptyInstancesAfterEnd)', () 
   const lines = (w: string) => Array.from({ length: 70 }, (_, i) => `${w} ${i}\n`);
 
   it('`logs JOB` prints every line exactly once, from the unfiltered stream', async () => {
-    const job = t.create('gone', [
-      { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
-      { at: 1, logs: { 'worker-0': lines('a'), 'worker-1': lines('b') } },
-      { at: 2, status: 'Succeed' },
-    ], twoWorkers);
+    const job = t.create(
+      'gone',
+      [
+        { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
+        { at: 1, logs: { 'worker-0': lines('a'), 'worker-1': lines('b') } },
+        { at: 2, status: 'Succeed' },
+      ],
+      twoWorkers,
+    );
     await until(() => t.emu.jobs.must(job.id).status === 'Succeed');
     const status = await t.cli(['status', job.id, '--json']);
     expect(JSON.parse(status.stdout).workers).toEqual([]);
@@ -196,15 +206,24 @@ describe('a finished job whose instances are gone (emptyInstancesAfterEnd)', () 
     const r = await t.cli(['logs', job.id]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe([...lines('a'), ...lines('b')].join(''));
-    expect(t.emu.journal.filter('ListTrainingJobLogs').slice(from).every((e) => e.query['InstanceId'] === undefined)).toBe(true);
+    expect(
+      t.emu.journal
+        .filter('ListTrainingJobLogs')
+        .slice(from)
+        .every((e) => e.query['InstanceId'] === undefined),
+    ).toBe(true);
   });
 
   it('`logs JOB --follow` of it prints every line once and exits 0', async () => {
-    const job = t.create('gone-follow', [
-      { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
-      { at: 1, logs: { 'worker-0': lines('a'), 'worker-1': lines('b') } },
-      { at: 2, status: 'Succeed' },
-    ], twoWorkers);
+    const job = t.create(
+      'gone-follow',
+      [
+        { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
+        { at: 1, logs: { 'worker-0': lines('a'), 'worker-1': lines('b') } },
+        { at: 2, status: 'Succeed' },
+      ],
+      twoWorkers,
+    );
     await until(() => t.emu.jobs.must(job.id).status === 'Succeed');
     const r = await t.cli(['logs', job.id, '--follow']);
     expect(r.code).toBe(0);
@@ -212,11 +231,15 @@ describe('a finished job whose instances are gone (emptyInstancesAfterEnd)', () 
   });
 
   it('`logs JOB --worker worker-1` of it asks for that worker by name and prints only its lines', async () => {
-    const job = t.create('gone-worker', [
-      { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
-      { at: 1, logs: { 'worker-0': lines('a'), 'worker-1': lines('b') } },
-      { at: 2, status: 'Succeed' },
-    ], twoWorkers);
+    const job = t.create(
+      'gone-worker',
+      [
+        { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
+        { at: 1, logs: { 'worker-0': lines('a'), 'worker-1': lines('b') } },
+        { at: 2, status: 'Succeed' },
+      ],
+      twoWorkers,
+    );
     await until(() => t.emu.jobs.must(job.id).status === 'Succeed');
     const r = await t.cli(['logs', job.id, '--worker', 'worker-1']);
     expect(r.code).toBe(0);
@@ -228,11 +251,15 @@ describe('a finished job whose instances are gone (emptyInstancesAfterEnd)', () 
   });
 
   it('a 2-worker job followed while it runs keeps its prefixed per-worker streams to the end', async () => {
-    const job = t.create('gone-live', [
-      { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
-      { at: 100, logs: { 'worker-0': lines('a'), 'worker-1': lines('b') } },
-      { at: 300, status: 'Succeed' },
-    ], twoWorkers);
+    const job = t.create(
+      'gone-live',
+      [
+        { at: 0, status: 'Running', instances: ['worker-0', 'worker-1'] },
+        { at: 100, logs: { 'worker-0': lines('a'), 'worker-1': lines('b') } },
+        { at: 300, status: 'Succeed' },
+      ],
+      twoWorkers,
+    );
     const r = await t.cli(['logs', job.id, '--follow']);
     expect(r.code).toBe(0);
     const out = r.stdout.split('\n').slice(0, -1);
@@ -247,12 +274,16 @@ describe('a TotalCount one ahead of the lines (logTotalCountAhead)', () => {
 
   it('does not shrink the page size: a burst after a few lines still costs a few calls, every line once', async () => {
     const burst = Array.from({ length: 500 }, (_, i) => `line ${i + 5}\n`);
-    const job = t.create('ahead', [
-      { at: 0, status: 'Running', instances: ['worker-0'] },
-      { at: 10, logs: ['line 0\n', 'line 1\n', 'line 2\n', 'line 3\n', 'line 4\n'] },
-      { at: 200, logs: burst },
-      { at: 400, status: 'Succeed' },
-    ], { ComputeResource: { EcsCount: 1, EcsSpec: 'ecs.c6.large' } });
+    const job = t.create(
+      'ahead',
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 10, logs: ['line 0\n', 'line 1\n', 'line 2\n', 'line 3\n', 'line 4\n'] },
+        { at: 200, logs: burst },
+        { at: 400, status: 'Succeed' },
+      ],
+      { ComputeResource: { EcsCount: 1, EcsSpec: 'ecs.c6.large' } },
+    );
     const from = t.emu.journal.count('ListTrainingJobLogs');
     const r = await t.cli(['logs', job.id, '--follow']);
     expect(r.code).toBe(0);
@@ -270,11 +301,15 @@ describe('reserving statuses (reserving)', () => {
   const reserved = { Settings: { JobReservedMinutes: 30 } };
 
   it('SucceededReserving ends following with exit 0 and says the instances are kept and how to release them', async () => {
-    const job = t.create('reserve-ok', [
-      { at: 0, status: 'Running', instances: ['worker-0'] },
-      { at: 10, logs: ['done\n'] },
-      { at: 60, status: 'Succeed' },
-    ], reserved);
+    const job = t.create(
+      'reserve-ok',
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 10, logs: ['done\n'] },
+        { at: 60, status: 'Succeed' },
+      ],
+      reserved,
+    );
     const r = await t.cli(['logs', job.id, '--follow']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('done\n');
@@ -284,14 +319,20 @@ describe('reserving statuses (reserving)', () => {
     expect(r.stderr).toContain(`pai-process stop ${job.id}`);
     const status = await t.cli(['status', job.id]);
     expect(status.stdout).toContain('SucceededReserving');
-    expect(status.stdout).toContain(`instances are kept for up to 30 minutes after the end (Settings.JobReservedMinutes); release them with: pai-process stop ${job.id}`);
+    expect(status.stdout).toContain(
+      `instances are kept for up to 30 minutes after the end (Settings.JobReservedMinutes); release them with: pai-process stop ${job.id}`,
+    );
   });
 
   it('FailedReserving ends `status --wait` with exit 1 and the reason', async () => {
-    const job = t.create('reserve-fail', [
-      { at: 0, status: 'Running', instances: ['worker-0'] },
-      { at: 60, status: 'Failed', reasonCode: 'JobFailed', reasonMessage: 'worker-0 exited with 2' },
-    ], reserved);
+    const job = t.create(
+      'reserve-fail',
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 60, status: 'Failed', reasonCode: 'JobFailed', reasonMessage: 'worker-0 exited with 2' },
+      ],
+      reserved,
+    );
     const r = await t.cli(['status', job.id, '--wait']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('FailedReserving');
@@ -320,7 +361,10 @@ describe('broken log paging', () => {
     const many = Array.from({ length: 250 }, (_, i) => `line ${i}\n`);
 
     it('`logs JOB` exits 5 saying what the service did, after a bounded number of calls', async () => {
-      const job = t.create('ignore-page', [{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 0, logs: many }]);
+      const job = t.create('ignore-page', [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 0, logs: many },
+      ]);
       const from = t.emu.journal.count('ListTrainingJobLogs');
       const r = await t.cli(['logs', job.id]);
       expect(r.code).toBe(5);
@@ -333,7 +377,10 @@ describe('broken log paging', () => {
     });
 
     it('`logs JOB --follow` honours the first Ctrl-C while the service keeps failing', async () => {
-      const job = t.create('ignore-page-follow', [{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 0, logs: many }]);
+      const job = t.create('ignore-page-follow', [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 0, logs: many },
+      ]);
       let fire: ((s: 'SIGINT' | 'SIGTERM') => void) | undefined;
       let seen = 0;
       const stop = t.emu.journal.onEntry((e) => {
@@ -341,7 +388,10 @@ describe('broken log paging', () => {
         if (e.action === 'ListTrainingJobLogs' && ++seen === 2) setTimeout(() => fire?.('SIGINT'), 100);
       });
       // Long backoffs: only the interrupt can end this run quickly.
-      const r = await t.cli(['logs', job.id, '--follow'], { retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxTotalMs: 600_000 }, onSignal: (h: (s: 'SIGINT' | 'SIGTERM') => void) => ((fire = h), () => (fire = undefined)) });
+      const r = await t.cli(['logs', job.id, '--follow'], {
+        retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, maxTotalMs: 600_000 },
+        onSignal: (h: (s: 'SIGINT' | 'SIGTERM') => void) => ((fire = h), () => (fire = undefined)),
+      });
       stop();
       expect(r.code).toBe(130);
       expect(r.stderr).toContain('trying again');
@@ -353,7 +403,10 @@ describe('broken log paging', () => {
     const t = withEmulator({ logOverServe: 3 });
 
     it('`logs JOB` exits 5 naming the page it got, and prints nothing twice', async () => {
-      const job = t.create('over-serve', [{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 0, logs: Array.from({ length: 150 }, (_, i) => `line ${i}\n`) }]);
+      const job = t.create('over-serve', [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 0, logs: Array.from({ length: 150 }, (_, i) => `line ${i}\n`) },
+      ]);
       const r = await t.cli(['logs', job.id]);
       expect(r.code).toBe(5);
       expect(r.stderr).toContain('103 lines for PageSize 100');

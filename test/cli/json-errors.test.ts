@@ -20,14 +20,21 @@ interface ErrorDoc {
 
 /** The last journalled answer with this error code: the request id the CLI must report. */
 function answered(code: string) {
-  const entry = emu.journal.all().filter((e) => e.errorCode === code).at(-1);
+  const entry = emu.journal
+    .all()
+    .filter((e) => e.errorCode === code)
+    .at(-1);
   if (!entry) throw new Error(`no ${code} answer in the journal`);
   return entry;
 }
 
 describe('--json errors for a bad reference', () => {
   it('an unknown job: status, logs and stop exit 2 with code, requestId and action', async () => {
-    for (const args of [['status', 'train-nope'], ['logs', 'train-nope'], ['stop', 'train-nope', '--yes']]) {
+    for (const args of [
+      ['status', 'train-nope'],
+      ['logs', 'train-nope'],
+      ['stop', 'train-nope', '--yes'],
+    ]) {
       const r = await cli([...args, '--json']);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       const { error } = JSON.parse(r.stdout) as ErrorDoc;
@@ -39,18 +46,32 @@ describe('--json errors for a bad reference', () => {
   });
 
   it('an unknown workspace: run exits 2 with ListConfigs, WorkspaceNotFound and its request id', async () => {
-    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n', 'main.py': 'print(1)\n' });
+    const dir = project({
+      'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n',
+      'main.py': 'print(1)\n',
+    });
     const r = await cli(['run', '-f', 'job.yaml', '--json'], { PAI_WORKSPACE_ID: '999', PAI_OSS_BUCKET_NAME: undefined }, dir);
     expect(r.code, r.stderr).toBe(2);
-    const doc = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Partial<ErrorDoc>).find((d) => d.error)!;
+    const doc = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Partial<ErrorDoc>)
+      .find((d) => d.error)!;
     expect(doc.error).toMatchObject({ exitCode: 2, code: 'WorkspaceNotFound', action: 'ListConfigs', requestId: answered('WorkspaceNotFound').requestId });
   });
 
   it('an unknown bucket: run exits 2 with NoSuchBucket, the OSS request id and the call', async () => {
-    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n', 'main.py': 'print(1)\n' });
+    const dir = project({
+      'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n',
+      'main.py': 'print(1)\n',
+    });
     const r = await cli(['run', '-f', 'job.yaml', '--json'], { PAI_OSS_BUCKET_NAME: 'no-such-bucket' }, dir);
     expect(r.code, r.stderr).toBe(2);
-    const doc = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Partial<ErrorDoc>).find((d) => d.error)!;
+    const doc = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Partial<ErrorDoc>)
+      .find((d) => d.error)!;
     expect(doc.error).toMatchObject({ exitCode: 2, code: 'NoSuchBucket', requestId: answered('NoSuchBucket').requestId });
     expect(doc.error?.action).toMatch(/GetBucketInfo|no-such-bucket/);
     expect(doc.error?.message).toContain('Bucket no-such-bucket does not exist');

@@ -62,7 +62,10 @@ describe('lines that land after the final status', () => {
   });
 
   it('logs --follow: the same', async () => {
-    const job = emu.jobs.create({ TrainingJobName: 'late-logs', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: SCRIPT });
+    const job = emu.jobs.create(
+      { TrainingJobName: 'late-logs', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+      { script: SCRIPT },
+    );
     const r = await interleaved(['logs', job.id, '--follow']);
     expectTracebackBeforeSummary(r);
   });

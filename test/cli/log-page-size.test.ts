@@ -8,7 +8,10 @@ import { FAST_CADENCE, FAST_RETRY, project, runCli } from '../helpers/run-cli.js
 const FIRST = Array.from({ length: 3 }, (_, i) => `starting ${i}\n`);
 const BULK = Array.from({ length: 250 }, (_, i) => `step ${i}\n`);
 
-for (const [label, ahead] of [['an exact TotalCount', 0], ['a TotalCount one ahead of the lines', 1]] as const) {
+for (const [label, ahead] of [
+  ['an exact TotalCount', 0],
+  ['a TotalCount one ahead of the lines', 1],
+] as const) {
   describe(`a short first page, with ${label}`, () => {
     let emu: Emulator;
     beforeAll(async () => {

@@ -21,7 +21,10 @@ function answer(action: string, body: Record<string, unknown>) {
 }
 
 function runningJob(name: string) {
-  return emu.jobs.create({ TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status: 'Running', instances: ['worker-0'], logs: ['hello\n'] }] });
+  return emu.jobs.create(
+    { TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+    { script: [{ at: 0, status: 'Running', instances: ['worker-0'], logs: ['hello\n'] }] },
+  );
 }
 
 function expectRefused(r: { code: number; stdout: string; stderr: string }, action: string, requestId: string, field: string) {
@@ -95,12 +98,23 @@ describe('list', () => {
   });
 
   it('an item of the wrong shape names its place in the list', async () => {
-    answer('ListTrainingJobs', { RequestId: 'REQ-LIST-3', TrainingJobs: [{ TrainingJobId: 'train-a', Status: 'Running' }, { TrainingJobId: 'train-b', TrainingJobName: ['x'] }], TotalCount: 2 });
+    answer('ListTrainingJobs', {
+      RequestId: 'REQ-LIST-3',
+      TrainingJobs: [
+        { TrainingJobId: 'train-a', Status: 'Running' },
+        { TrainingJobId: 'train-b', TrainingJobName: ['x'] },
+      ],
+      TotalCount: 2,
+    });
     expectRefused(await cli(['list']), 'ListTrainingJobs', 'REQ-LIST-3', 'TrainingJobs[1].TrainingJobName is an array, not a string');
   });
 
   it('a numeric-string TotalCount and absent fields are read as they are', async () => {
-    const fault = answer('ListTrainingJobs', { RequestId: 'REQ-LIST-4', TrainingJobs: [{ TrainingJobId: 'train-c', TrainingJobName: 'c', Status: 'Running' }], TotalCount: '1' });
+    const fault = answer('ListTrainingJobs', {
+      RequestId: 'REQ-LIST-4',
+      TrainingJobs: [{ TrainingJobId: 'train-c', TrainingJobName: 'c', Status: 'Running' }],
+      TotalCount: '1',
+    });
     const r = await cli(['list', '--json']);
     expect(fault.hits).toBe(1);
     expect(r.code, r.stderr).toBe(0);
@@ -115,7 +129,12 @@ describe('run', () => {
     answer('ListConfigs', { RequestId: 'REQ-CFG-1', Configs: 'modelExportPath' });
     const dir = project({ 'job.yaml': JOB, 'main.py': 'print(1)\n' });
     const before = emu.jobs.all().length;
-    expectRefused(await cli(['run', '-f', 'job.yaml', '--name', 'cfg-bad'], { PAI_OSS_BUCKET_NAME: undefined }, dir), 'ListConfigs', 'REQ-CFG-1', 'Configs is a string, not an array');
+    expectRefused(
+      await cli(['run', '-f', 'job.yaml', '--name', 'cfg-bad'], { PAI_OSS_BUCKET_NAME: undefined }, dir),
+      'ListConfigs',
+      'REQ-CFG-1',
+      'Configs is a string, not an array',
+    );
     expect(emu.jobs.all().length).toBe(before);
   });
 

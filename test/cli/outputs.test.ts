@@ -31,7 +31,12 @@ function finishedJob(prefix: string, objects: Record<string, string | Buffer>, s
         { Name: 'cache', OutputUri: 'nas://0123abcd.cn-hangzhou/cache/' },
       ],
     },
-    { script: [{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 0, status }] },
+    {
+      script: [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 0, status },
+      ],
+    },
   );
 }
 
@@ -111,11 +116,20 @@ describe('outputs JOB --download DIR', () => {
     expect(lists.map((l) => l.query['prefix']).sort()).toEqual(['dl/metrics/', 'dl/model/']);
     for (const l of lists) expect(l.signature).toMatchObject({ algorithm: 'oss-v1', ok: true });
     const manifest = JSON.parse(readFileSync(join(dir, '.pai-process-download.json'), 'utf8'));
-    expect(manifest.files['model/model.bin']).toEqual({ etag: emu.oss.get('dl/model/model.bin')!.etag.replace(/"/g, ''), size: 300_000, uri: `oss://${emu.bucket}/dl/model/model.bin` });
+    expect(manifest.files['model/model.bin']).toEqual({
+      etag: emu.oss.get('dl/model/model.bin')!.etag.replace(/"/g, ''),
+      size: 300_000,
+      uri: `oss://${emu.bucket}/dl/model/model.bin`,
+    });
   });
 
   it('resumes: files there with the same size and ETag are skipped; a changed object or a changed file is fetched again', async () => {
-    const job = finishedJob('resume', { 'resume/model/a.txt': 'aaaa', 'resume/model/b.txt': 'bbbb', 'resume/model/c.txt': 'cccc', 'resume/metrics/m.txt': 'm' });
+    const job = finishedJob('resume', {
+      'resume/model/a.txt': 'aaaa',
+      'resume/model/b.txt': 'bbbb',
+      'resume/model/c.txt': 'cccc',
+      'resume/metrics/m.txt': 'm',
+    });
     const dir = tempDir('resume-');
     expect((await cli(['outputs', job.id, '--download', dir])).code).toBe(0);
     emu.journal.clear();
@@ -132,7 +146,12 @@ describe('outputs JOB --download DIR', () => {
     emu.journal.clear();
     const third = await cli(['outputs', job.id, '--download', dir, '--json']);
     expect(third.code).toBe(0);
-    expect(emu.journal.filter('GetObject').map((e) => e.key).sort()).toEqual(['resume/model/a.txt', 'resume/model/b.txt']);
+    expect(
+      emu.journal
+        .filter('GetObject')
+        .map((e) => e.key)
+        .sort(),
+    ).toEqual(['resume/model/a.txt', 'resume/model/b.txt']);
     expect(readFileSync(join(dir, 'model/a.txt'), 'utf8')).toBe('AAAA');
     expect(readFileSync(join(dir, 'model/b.txt'), 'utf8')).toBe('bbbb');
     expect(JSON.parse(third.stdout).download).toEqual({ dir, files: 2, bytes: 8, skipped: 2, skippedBytes: 5 });
@@ -216,7 +235,16 @@ describe('outputs JOB --download DIR', () => {
 
   it('a GET the credentials may not make (RAM refuses GetObject, hence HEAD): exit 4 naming the call, not a service failure', async () => {
     const job = finishedJob('denied', { 'denied/model/a.txt': 'a' });
-    const faults = ['GetObject', 'HeadObject'].map((action) => emu.faults.add({ action, kind: 'status', status: 403, code: 'AccessDenied', message: 'You have no right to access this object because of bucket acl.', times: Infinity }));
+    const faults = ['GetObject', 'HeadObject'].map((action) =>
+      emu.faults.add({
+        action,
+        kind: 'status',
+        status: 403,
+        code: 'AccessDenied',
+        message: 'You have no right to access this object because of bucket acl.',
+        times: Infinity,
+      }),
+    );
     const r = await cli(['outputs', job.id, '--download', tempDir('denied-'), '--channel', 'model']);
     for (const f of faults) emu.faults.remove(f);
     expect(r.code).toBe(4);
@@ -260,14 +288,18 @@ describe('outputs JOB --download DIR', () => {
 
   it('wrong credentials: exit 4, the secret never printed', async () => {
     const job = finishedJob('cred', { 'cred/model/a.txt': 'a' });
-    const r = await runCli(['outputs', job.id, '--download', tempDir('cred-')], { env: { ...emu.env(), ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'not-the-right-secret' }, context: { retry: FAST_RETRY } });
+    const r = await runCli(['outputs', job.id, '--download', tempDir('cred-')], {
+      env: { ...emu.env(), ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'not-the-right-secret' },
+      context: { retry: FAST_RETRY },
+    });
     expect(r.code).toBe(4);
     expect(r.stderr + r.stdout).not.toContain('not-the-right-secret');
   });
 });
 
 describe('run --download DIR', () => {
-  const JOB = (name: string) => `image_uri: python:3.11\ncommand: python train.py\ninstance_type: ecs.c6.large\nsource_dir: src\nbase_job_name: ${name}\noutputs:\n  model: oss://${'pai-emulator-bucket'}/runs/${name}/model/\n`;
+  const JOB = (name: string) =>
+    `image_uri: python:3.11\ncommand: python train.py\ninstance_type: ecs.c6.large\nsource_dir: src\nbase_job_name: ${name}\noutputs:\n  model: oss://${'pai-emulator-bucket'}/runs/${name}/model/\n`;
 
   it('after a job that succeeded: its outputs in DIR; with --json a download event after the result', async () => {
     emu.jobs.script(
@@ -282,7 +314,10 @@ describe('run --download DIR', () => {
     const r = await cli(['run', '-f', 'job.yaml', '--download', 'out', '--json'], cwd);
     expect(r.code).toBe(0);
     expect(files(join(cwd, 'out'))).toEqual(['.pai-process-download.json', 'model/meta/info.txt', 'model/weights.bin']);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(events.at(-2).event).toBe('result');
     expect(events.at(-1)).toMatchObject({ event: 'download', status: 'Succeed', download: { dir: resolve(cwd, 'out'), files: 2, bytes: 1008, skipped: 0 } });
   });
@@ -305,7 +340,7 @@ describe('run --download DIR', () => {
   });
 
   it('with --detach, or a DIR that is a file: exit 2 and nothing submitted', async () => {
-    const cwd = project({ 'job.yaml': JOB('runbad'), 'src/train.py': 'print(1)\n', 'afile': 'x' });
+    const cwd = project({ 'job.yaml': JOB('runbad'), 'src/train.py': 'print(1)\n', afile: 'x' });
     const detach = await cli(['run', '-f', 'job.yaml', '--download', 'out', '--detach'], cwd);
     expect(detach.code).toBe(2);
     expect(detach.stderr).toContain('--download waits for the job to succeed, and --detach does not wait');

@@ -15,7 +15,9 @@ describe('help', () => {
   it('the root --help ends with the environment variables; docs/commands.md lists them per command', async () => {
     const r = await runCli(['--help']);
     expect(r.code).toBe(0);
-    expect(r.stdout.trimEnd()).toMatch(/\nEnvironment \(docs\/commands\.md lists what each command reads\):\n {2}session {6}PAI_REGION_ID, .*\n(?: {2}\S.*\n)*? {2}CI {11}CI, GITHUB_ACTIONS, GITHUB_STEP_SUMMARY$/);
+    expect(r.stdout.trimEnd()).toMatch(
+      /\nEnvironment \(docs\/commands\.md lists what each command reads\):\n {2}session {6}PAI_REGION_ID, .*\n(?: {2}\S.*\n)*? {2}CI {11}CI, GITHUB_ACTIONS, GITHUB_STEP_SUMMARY$/,
+    );
     const doc = readFileSync(new URL('../../docs/commands.md', import.meta.url), 'utf8');
     const section = (name: string) => doc.split(`## pai-process ${name}\n`)[1]!.split('\n## ')[0]!;
     expect(section('list')).toContain('- session (below flags, above the job config and ~/.pai/config.json): `PAI_REGION_ID`');
@@ -58,7 +60,9 @@ describe('errors of commands that submit nothing', () => {
     const r = await runCli(['status', 'train123', '--profile', 'nope'], { env });
     expect(r.code).toBe(4);
     expect(r.stderr).toContain('No credentials profile "nope" found');
-    expect(r.stderr).toContain('or leave out --profile to use the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET already set in the environment.');
+    expect(r.stderr).toContain(
+      'or leave out --profile to use the ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET already set in the environment.',
+    );
     expect(r.stderr).not.toMatch(/Export ALIBABA_CLOUD_ACCESS_KEY_ID/);
     expect(r.stderr).not.toContain('not-a-real-secret');
   });
@@ -66,7 +70,10 @@ describe('errors of commands that submit nothing', () => {
 
 describe('logs with no line yet', () => {
   it('says so on stderr, stdout stays empty', async () => {
-    const job = emu.jobs.create({ TrainingJobName: 'quiet', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status: 'Queuing' }] });
+    const job = emu.jobs.create(
+      { TrainingJobName: 'quiet', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+      { script: [{ at: 0, status: 'Queuing' }] },
+    );
     const r = await runCli(['logs', job.id], { env: emu.env(), context: { cadence: FAST_CADENCE } });
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
@@ -76,7 +83,10 @@ describe('logs with no line yet', () => {
 
 describe('--verbose on success', () => {
   it('names the credentials source and each call with its time', async () => {
-    const job = emu.jobs.create({ TrainingJobName: 'verbose', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status: 'Succeed' }] });
+    const job = emu.jobs.create(
+      { TrainingJobName: 'verbose', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+      { script: [{ at: 0, status: 'Succeed' }] },
+    );
     const r = await runCli(['status', job.id, '--verbose'], { env: emu.env() });
     expect(r.code).toBe(0);
     expect(r.stderr).toMatch(/^· credentials: \S.*\n· PAI getJob \d+ ms\n· PAI listEvents \d+ ms\n$/);
@@ -87,7 +97,10 @@ describe('--verbose on success', () => {
 
 describe('run output', () => {
   it('"1 file", and the code URI printed once', async () => {
-    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n', 'code/main.py': 'print("one")\n' });
+    const dir = project({
+      'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n',
+      'code/main.py': 'print("one")\n',
+    });
     const r = await runCli(['run', '-f', 'job.yaml', '--detach'], { cwd: dir, env: emu.env() });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toMatch(/Code: 1 file, 13 B → oss:\/\/\S+\/pai\/processing_src\/sha256-[0-9a-f]{64}\//);

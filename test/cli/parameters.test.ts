@@ -28,11 +28,21 @@ describe('list and map parameters', () => {
 
   it('are accepted from a JSON config and a JavaScript config, and --set keeps the text typed', async () => {
     const dir = project({
-      'job.json': JSON.stringify({ image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large', parameters: { hidden: [64, 32], m: { a: 1 } } }),
-      'job.mjs': "export default { image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large', parameters: { hidden: [64, 32], m: { a: 'é' } } };\n",
+      'job.json': JSON.stringify({
+        image_uri: 'python:3.11',
+        command: 'python main.py',
+        instance_type: 'ecs.c6.large',
+        parameters: { hidden: [64, 32], m: { a: 1 } },
+      }),
+      'job.mjs':
+        "export default { image_uri: 'python:3.11', command: 'python main.py', instance_type: 'ecs.c6.large', parameters: { hidden: [64, 32], m: { a: 'é' } } };\n",
     });
     for (const file of ['job.json', 'job.mjs']) {
-      const r = await runCli(['run', '-f', file, '--dry-run', '--json', '--set', 'parameters.s=[1,2]'], { cwd: dir, env: SESSION_ENV, context: { importFile: (p: string) => import(p) } });
+      const r = await runCli(['run', '-f', file, '--dry-run', '--json', '--set', 'parameters.s=[1,2]'], {
+        cwd: dir,
+        env: SESSION_ENV,
+        context: { importFile: (p: string) => import(p) },
+      });
       expect(r.code, r.stderr).toBe(0);
       const hp = Object.fromEntries((JSON.parse(r.stdout) as { request: Body }).request.HyperParameters.map((h) => [h.Name, h.Value]));
       expect(hp['hidden']).toBe('[64, 32]');
@@ -44,7 +54,8 @@ describe('list and map parameters', () => {
   it('reach a run --local job as the same text (hyperparameters.json, PAI_HPS_*)', async () => {
     const dir = project({
       'job.yaml': 'image_uri: python:3.11\ncommand: [python3, main.py]\nsource_dir: src\nparameters: {hidden: [64, 32]}\n',
-      'src/main.py': 'import json, os\nprint(os.environ["PAI_HPS_HIDDEN"])\nprint(json.loads(json.load(open(os.environ["PAI_CONFIG_DIR"] + "hyperparameters.json"))["hidden"]))\n',
+      'src/main.py':
+        'import json, os\nprint(os.environ["PAI_HPS_HIDDEN"])\nprint(json.loads(json.load(open(os.environ["PAI_CONFIG_DIR"] + "hyperparameters.json"))["hidden"]))\n',
     });
     const r = await runCli(['run', '-f', 'job.yaml', '--local'], { cwd: dir, env: { PATH: process.env['PATH'] } });
     expect(r.code, r.stderr).toBe(0);

@@ -9,7 +9,10 @@ const JOB = 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs
 let emu: Emulator;
 beforeAll(async () => {
   emu = await startEmulator();
-  emu.jobs.setDefaultScript([{ at: 0, status: 'Running', instances: ['worker-0'], logs: ['hello\n'] }, { at: 30, status: 'Succeed' }]);
+  emu.jobs.setDefaultScript([
+    { at: 0, status: 'Running', instances: ['worker-0'], logs: ['hello\n'] },
+    { at: 30, status: 'Succeed' },
+  ]);
 });
 afterAll(async () => emu?.close());
 
@@ -47,7 +50,10 @@ describe('--quiet', () => {
     expect(await cli(['status', done.id, '-q'])).toMatchObject({ code: 0, stdout: 'Succeed\n', stderr: '' });
     expect(await cli(['logs', done.id, '-q'])).toMatchObject({ code: 0, stdout: 'hello\n', stderr: '' });
 
-    const running = emu.jobs.create({ TrainingJobName: 'q-run', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status: 'Running' }] });
+    const running = emu.jobs.create(
+      { TrainingJobName: 'q-run', WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+      { script: [{ at: 0, status: 'Running' }] },
+    );
     const stop = await cli(['stop', running.id, '--yes', '--quiet']);
     expect(stop.code, stop.stderr).toBe(0);
     expect(stop.stderr).toBe('');

@@ -14,7 +14,9 @@ describe('the region', () => {
     expect(r.stderr).toContain('--region');
     expect(r.stderr).toContain('"cn-hangzou" is not a region PAI runs in; did you mean "cn-hangzhou"?');
     expect(r.stdout).toBe('');
-    const env = await runCli(['list'], { env: { ...ENV, PAI_REGION_ID: 'ap-southeast1', ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tX', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' } });
+    const env = await runCli(['list'], {
+      env: { ...ENV, PAI_REGION_ID: 'ap-southeast1', ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tX', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' },
+    });
     expect(env.code).toBe(2);
     expect(env.stderr).toContain('env PAI_REGION_ID');
     expect(env.stderr).toContain('did you mean "ap-southeast-1"?');
@@ -32,12 +34,17 @@ describe('the region', () => {
       const r = await runCli(['run', '-f', 'job.yaml', '--dry-run', '--region', region], { cwd: dir(), env: ENV });
       expect(r.code, `${region}: ${r.stderr}`).toBe(0);
     }
-    const privateEndpoint = await runCli(['run', '-f', 'job.yaml', '--dry-run', '--region', 'cn-private-1'], { cwd: dir(), env: { ...ENV, PAI_ENDPOINT: 'https://pai.internal.example:8443' } });
+    const privateEndpoint = await runCli(['run', '-f', 'job.yaml', '--dry-run', '--region', 'cn-private-1'], {
+      cwd: dir(),
+      env: { ...ENV, PAI_ENDPOINT: 'https://pai.internal.example:8443' },
+    });
     expect(privateEndpoint.code, privateEndpoint.stderr).toBe(0);
   });
 
   it('config show flags it as a problem with the suggestion', async () => {
-    const r = await runCli(['config', 'show', '--region', 'cn-shangai'], { env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tX', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' } });
+    const r = await runCli(['config', 'show', '--region', 'cn-shangai'], {
+      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tX', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 's' },
+    });
     expect(r.stderr).toContain('did you mean "cn-shanghai"?');
   });
 });

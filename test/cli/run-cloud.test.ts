@@ -38,7 +38,7 @@ describe('run against the emulator', () => {
     expect(r.stderr).toContain('Console  https://');
   });
 
-  it('prefixes each worker\'s lines when the job has several, each stream complete and in order', async () => {
+  it("prefixes each worker's lines when the job has several, each stream complete and in order", async () => {
     script('multi', [
       { at: 0, status: 'Running', instances: ['master-0', 'worker-0', 'worker-1'] },
       { at: 10, logs: { 'master-0': ['m1\n', 'm2\n'], 'worker-0': ['a1\n', 'a2\n', 'a3\n', 'a4\n', 'a5\n'], 'worker-1': ['b1\n'] } },
@@ -97,7 +97,10 @@ describe('run against the emulator', () => {
     ]);
     const r = await run(['--json', '--name', 'json']);
     expect(r.code).toBe(1);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(events.map((e) => e['event'])).toContain('submitted');
     expect(events.filter((e) => e['event'] === 'log').map((e) => e['line'])).toEqual(['hello']);
     expect(events.at(-1)).toMatchObject({ event: 'result', status: 'Failed', exitCode: 1, reasonCode: 'E', reasonMessage: 'boom' });
@@ -208,7 +211,7 @@ describe('credentials that stop working', () => {
     }
   });
 
-  it('a rejected key: exit 4 with the service\'s request id', async () => {
+  it("a rejected key: exit 4 with the service's request id", async () => {
     const r = await run([], undefined, { ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAIunknownkey0001' });
     expect(r.code).toBe(4);
     expect(r.stderr).toMatch(/InvalidAccessKeyId.*\(request id [\w-]+\)/);

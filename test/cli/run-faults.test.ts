@@ -12,13 +12,17 @@ const JOB = 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs
 
 function run(name: string, args: string[] = []) {
   const dir = project({ 'job.yaml': JOB, 'main.py': `print("${name}")\n` });
-  return runCli(['run', '-f', 'job.yaml', '--name', name, ...args], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY, lostCreateGraceMs: 300 } });
+  return runCli(['run', '-f', 'job.yaml', '--name', name, ...args], {
+    cwd: dir,
+    env: emu.env(),
+    context: { cadence: FAST_CADENCE, retry: FAST_RETRY, lostCreateGraceMs: 300 },
+  });
 }
 
 const jobsNamed = (name: string) => emu.jobs.all().filter((j) => j.name.startsWith(`${name}_`));
 
 describe('run through faults', () => {
-  it('prints every line exactly once through throttling, 5xx, dropped connections and a proxy\'s HTML page', async () => {
+  it("prints every line exactly once through throttling, 5xx, dropped connections and a proxy's HTML page", async () => {
     const lines = Array.from({ length: 14 }, (_, i) => `l${i}\n`);
     emu.jobs.script(
       [
@@ -73,7 +77,7 @@ describe('run through faults', () => {
     expect(r.stderr).toContain(`pai-process logs ${id} --follow`);
   });
 
-  it('a bad request is not retried: exit 5 at once with the service\'s message', async () => {
+  it("a bad request is not retried: exit 5 at once with the service's message", async () => {
     emu.faults.add({ action: 'CreateTrainingJob', kind: 'status', status: 400, code: 'InvalidParameter', message: 'EcsSpec is not supported' });
     const before = emu.journal.count('CreateTrainingJob');
     const r = await run('invalid');

@@ -39,7 +39,9 @@ async function uploadedEntries(): Promise<string[]> {
   expect(object, `oss://${Bucket}/${Key} was uploaded`).toBeDefined();
   const entries: string[] = [];
   await new Promise<void>((resolve, reject) => {
-    const parser = list({ onReadEntry: (e) => void (e.type !== 'Directory' && entries.push(e.type === 'SymbolicLink' ? `${e.path} -> ${e.linkpath}` : e.path)) });
+    const parser = list({
+      onReadEntry: (e) => void (e.type !== 'Directory' && entries.push(e.type === 'SymbolicLink' ? `${e.path} -> ${e.linkpath}` : e.path)),
+    });
     parser.on('end', resolve).on('error', reject);
     Readable.from(object!.data).pipe(parser as unknown as NodeJS.WritableStream);
   });
@@ -115,7 +117,9 @@ describe('what run uploads', () => {
       'code/other/build/kept.txt': '',
     });
     expect((await run(dir)).code).toBe(0);
-    expect(Object.keys(uploadedFiles()).sort()).toEqual(['.gitignore', 'local.cfg', 'main.py', 'other/build/kept.txt', 'sub/.gitignore', 'sub/keep.tmp'].sort());
+    expect(Object.keys(uploadedFiles()).sort()).toEqual(
+      ['.gitignore', 'local.cfg', 'main.py', 'other/build/kept.txt', 'sub/.gitignore', 'sub/keep.tmp'].sort(),
+    );
   });
 
   it('the same tree in two places gives the same prefix; a second run sends nothing; a one-byte change sends one file', async () => {
@@ -135,7 +139,9 @@ describe('what run uploads', () => {
     expect((await run(b)).code).toBe(0);
     expect(lastCodeDir().Key).not.toBe(keyA);
     // A new prefix: both files go up (content-addressed), then the marker.
-    const puts = ossSince(third).filter((e) => e.action === 'PutObject').map((e) => e.key!.split('/').pop());
+    const puts = ossSince(third)
+      .filter((e) => e.action === 'PutObject')
+      .map((e) => e.key!.split('/').pop());
     expect(puts.sort()).toEqual(['a.py', 'main.py', `${lastCodeDir().Key.split('/').at(-2)}.json`].sort());
   });
 
@@ -207,10 +213,18 @@ describe('what run uploads', () => {
   });
 
   it('the dry run shows the prefix, counts, marker and keys the real run uses', async () => {
-    const dir = project({ 'job.yaml': JOB + 'inputs:\n  train: data/train.csv\n', 'code/main.py': 'print(3)\n', 'code/lib/c.py': 'C = 3\n', 'data/train.csv': 'x,y\n' });
+    const dir = project({
+      'job.yaml': JOB + 'inputs:\n  train: data/train.csv\n',
+      'code/main.py': 'print(3)\n',
+      'code/lib/c.py': 'C = 3\n',
+      'data/train.csv': 'x,y\n',
+    });
     const dry = await runCli(['run', '-f', 'job.yaml', '--dry-run', '--json', '--verbose'], { cwd: dir, env: emu.env() });
     expect(dry.code).toBe(0);
-    const doc = JSON.parse(dry.stdout) as { request: Record<string, unknown>; uploads: { code: { uri: string; files: number; bytes: number; marker: string; objects: { uri: string; size: number }[] } } };
+    const doc = JSON.parse(dry.stdout) as {
+      request: Record<string, unknown>;
+      uploads: { code: { uri: string; files: number; bytes: number; marker: string; objects: { uri: string; size: number }[] } };
+    };
     expect((await run(dir)).code).toBe(0);
     const sent = emu.journal.last('CreateTrainingJob')!.body as Record<string, unknown>;
     // The whole request is the same but for the job name's time and the submission label added at submit.
@@ -269,17 +283,31 @@ describe('what run uploads', () => {
 
   it('a throttled upload with Retry-After: 1 is retried after the second the service asked for, not the backoff', async () => {
     const dir = project({ 'job.yaml': JOB, 'code/main.py': 'print("throttled")\n' });
-    const fault = emu.faults.add({ action: 'PutObject', kind: 'status', status: 503, code: 'SlowDown', message: 'Please reduce your request rate.', retryAfter: 1 });
+    const fault = emu.faults.add({
+      action: 'PutObject',
+      kind: 'status',
+      status: 503,
+      code: 'SlowDown',
+      message: 'Please reduce your request rate.',
+      retryAfter: 1,
+    });
     const from = emu.journal.count();
     const r = await run(dir, ['--json']);
     emu.faults.remove(fault);
     expect(r.code, r.stderr).toBe(0);
     expect(fault.hits).toBe(1);
     // The retry policy was told to wait 1000 ms (FAST_RETRY's own backoff is at most 20 ms)...
-    const retries = r.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; code?: string; delayMs?: number }).filter((e) => e.event === 'retry');
+    const retries = r.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { event: string; code?: string; delayMs?: number })
+      .filter((e) => e.event === 'retry');
     expect(retries).toEqual([expect.objectContaining({ code: 'SlowDown', delayMs: 1000 })]);
     // ...and did: the same key was sent again at least a second after the throttled attempt arrived.
-    const puts = emu.journal.all().slice(from).filter((e) => e.action === 'PutObject');
+    const puts = emu.journal
+      .all()
+      .slice(from)
+      .filter((e) => e.action === 'PutObject');
     const throttled = puts.find((e) => e.fault === 'status')!;
     const again = puts.find((e) => e.seq > throttled.seq && e.key === throttled.key)!;
     expect(again.status).toBe(200);

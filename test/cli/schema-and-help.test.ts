@@ -29,14 +29,52 @@ describe('schema', () => {
   it('covers every key of a job config (docs/config.md)', () => {
     const keys = Object.keys(jobConfigSchema.properties);
     for (const key of [
-      'image_uri', 'command', 'source_dir', 'job_type', 'parameters', 'environments', 'requirements', 'max_run_time', 'base_job_name',
-      'output_path', 'instance_type', 'instance_count', 'spot_spec', 'resource_type', 'user_vpc_config', 'experiment_config', 'settings',
-      'labels', 'inputs', 'outputs', 'wait', 'show_logs', 'description', 'priority', 'role_arn', 'resource_id', 'instance_spec', 'session',
+      'image_uri',
+      'command',
+      'source_dir',
+      'job_type',
+      'parameters',
+      'environments',
+      'requirements',
+      'max_run_time',
+      'base_job_name',
+      'output_path',
+      'instance_type',
+      'instance_count',
+      'spot_spec',
+      'resource_type',
+      'user_vpc_config',
+      'experiment_config',
+      'settings',
+      'labels',
+      'inputs',
+      'outputs',
+      'wait',
+      'show_logs',
+      'description',
+      'priority',
+      'role_arn',
+      'resource_id',
+      'instance_spec',
+      'session',
     ]) {
       expect(keys).toContain(key);
     }
-    expect(Object.keys(jobConfigSchema.properties.session.properties)).toEqual(['region_id', 'workspace_id', 'oss_bucket_name', 'oss_endpoint', 'endpoint', 'workspace_endpoint']);
-    expect(Object.keys(jobConfigSchema.properties.user_vpc_config.properties)).toEqual(['vpc_id', 'security_group_id', 'switch_id', 'extended_cidrs', 'default_route']);
+    expect(Object.keys(jobConfigSchema.properties.session.properties)).toEqual([
+      'region_id',
+      'workspace_id',
+      'oss_bucket_name',
+      'oss_endpoint',
+      'endpoint',
+      'workspace_endpoint',
+    ]);
+    expect(Object.keys(jobConfigSchema.properties.user_vpc_config.properties)).toEqual([
+      'vpc_id',
+      'security_group_id',
+      'switch_id',
+      'extended_cidrs',
+      'default_route',
+    ]);
   });
 });
 
@@ -46,12 +84,15 @@ describe('help and version', () => {
     expect(result).toEqual({ code: 0, stdout: `${packageVersion()}\n`, stderr: '' });
   });
 
-  it.each([[[]], [['run']], [['logs']], [['status']], [['stop']], [['list']], [['validate']], [['config']], [['config', 'show']], [['schema']]])('%j --help has examples and exits 0', async (args) => {
-    const result = await runCli([...args, '--help']);
-    expect(result.code).toBe(0);
-    expect(result.stdout).toContain('Examples:');
-    expect(result.stdout).toMatch(/\$ pai-process /);
-  });
+  it.each([[[]], [['run']], [['logs']], [['status']], [['stop']], [['list']], [['validate']], [['config']], [['config', 'show']], [['schema']]])(
+    '%j --help has examples and exits 0',
+    async (args) => {
+      const result = await runCli([...args, '--help']);
+      expect(result.code).toBe(0);
+      expect(result.stdout).toContain('Examples:');
+      expect(result.stdout).toMatch(/\$ pai-process /);
+    },
+  );
 
   it('every command takes --json, --no-color and --verbose', async () => {
     for (const args of [['run'], ['logs'], ['status'], ['stop'], ['list'], ['validate'], ['config', 'show'], ['schema']]) {

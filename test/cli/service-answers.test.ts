@@ -6,7 +6,10 @@ import { ManualClock, startEmulator, type Emulator } from '../emulator/index.js'
 import { FAST_CADENCE, FAST_RETRY, project, runCli } from '../helpers/run-cli.js';
 
 const JOB = 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n';
-const QUICK = [{ at: 0, status: 'Running', instances: ['worker-0'], logs: ['hi\n'] }, { at: 50, status: 'Succeed' }];
+const QUICK = [
+  { at: 0, status: 'Running', instances: ['worker-0'], logs: ['hi\n'] },
+  { at: 50, status: 'Succeed' },
+];
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -18,7 +21,8 @@ function run(name: string, env: Record<string, string | undefined> = {}) {
   const dir = project({ 'job.yaml': JOB, 'main.py': 'print(1)\n' });
   return runCli(['run', '-f', 'job.yaml', '--name', name], { cwd: dir, env: { ...emu.env(), ...env }, context: { cadence: FAST_CADENCE, retry: FAST_RETRY } });
 }
-const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, { env: { ...emu.env(), ...env }, context: { cadence: FAST_CADENCE, retry: FAST_RETRY } });
+const cli = (args: string[], env: Record<string, string | undefined> = {}) =>
+  runCli(args, { env: { ...emu.env(), ...env }, context: { cadence: FAST_CADENCE, retry: FAST_RETRY } });
 const created = (name: string) => emu.jobs.all().filter((j) => j.name.startsWith(`${name}_`));
 const calls = (action: string, since: number) => emu.journal.all().filter((e) => e.seq > since && e.action === action);
 const lastSeq = () => emu.journal.all().at(-1)?.seq ?? 0;
@@ -45,9 +49,15 @@ describe('endpoints', () => {
     const r = await cli(['config', 'show', '--json']);
     const shown = JSON.parse(r.stdout) as Record<string, { value: string; origin: string }>;
     expect(shown['workspace_endpoint']).toEqual({ value: emu.workspaceEndpoint, origin: 'env PAI_WORKSPACE_ENDPOINT' });
-    const derived = JSON.parse((await cli(['config', 'show', '--json'], { PAI_WORKSPACE_ENDPOINT: undefined })).stdout) as Record<string, { value: string; origin: string }>;
+    const derived = JSON.parse((await cli(['config', 'show', '--json'], { PAI_WORKSPACE_ENDPOINT: undefined })).stdout) as Record<
+      string,
+      { value: string; origin: string }
+    >;
     expect(derived['workspace_endpoint']).toEqual({ value: 'https://aiworkspace.cn-hangzhou.aliyuncs.com', origin: 'derived from region cn-hangzhou' });
-    const flag = JSON.parse((await cli(['config', 'show', '--json', '--workspace-endpoint', 'http://127.0.0.1:1'])).stdout) as Record<string, { value: string; origin: string }>;
+    const flag = JSON.parse((await cli(['config', 'show', '--json', '--workspace-endpoint', 'http://127.0.0.1:1'])).stdout) as Record<
+      string,
+      { value: string; origin: string }
+    >;
     expect(flag['workspace_endpoint']).toEqual({ value: 'http://127.0.0.1:1', origin: '--workspace-endpoint' });
   });
 });
@@ -65,7 +75,13 @@ describe('a bucket in another region', () => {
   });
 
   it('says the same from the first object call when GetBucketInfo is not allowed', async () => {
-    const fault = emu.faults.add({ action: 'GetBucketInfo', kind: 'status', status: 403, code: 'AccessDenied', message: 'You have no right to access this bucket.' });
+    const fault = emu.faults.add({
+      action: 'GetBucketInfo',
+      kind: 'status',
+      status: 403,
+      code: 'AccessDenied',
+      message: 'You have no right to access this bucket.',
+    });
     const from = lastSeq();
     const r = await run('shdenied', { PAI_OSS_BUCKET_NAME: 'sh-bucket' });
     emu.faults.remove(fault);
@@ -88,7 +104,11 @@ describe('a bucket in another region', () => {
 
 describe('not found', () => {
   it('a job id that does not exist: status, logs and stop exit 2 naming it and how to find the right one', async () => {
-    for (const args of [['status', 'train-nope'], ['logs', 'train-nope'], ['stop', 'train-nope', '--yes']]) {
+    for (const args of [
+      ['status', 'train-nope'],
+      ['logs', 'train-nope'],
+      ['stop', 'train-nope', '--yes'],
+    ]) {
       const r = await cli(args);
       expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(2);
       expect(r.stderr).toContain('No training job train-nope in region cn-hangzhou');
@@ -109,7 +129,14 @@ describe('not found', () => {
 
   it('the new job answering not-found right after its create is waited through and followed normally', async () => {
     emu.jobs.script(QUICK, { name: /^lagging_/ });
-    const fault = emu.faults.add({ action: 'GetTrainingJob', times: 2, kind: 'status', status: 404, code: 'TRAINING_JOB_NOT_EXIST', message: 'Training job does not exist.' });
+    const fault = emu.faults.add({
+      action: 'GetTrainingJob',
+      times: 2,
+      kind: 'status',
+      status: 404,
+      code: 'TRAINING_JOB_NOT_EXIST',
+      message: 'Training job does not exist.',
+    });
     const r = await run('lagging');
     emu.faults.remove(fault);
     expect(fault.hits).toBe(2);
@@ -122,7 +149,13 @@ describe('not found', () => {
 describe('refused and skewed', () => {
   it('Forbidden.RAM and NoPermission: exit 4 naming the refused call', async () => {
     for (const code of ['Forbidden.RAM', 'NoPermission', 'Forbidden']) {
-      const fault = emu.faults.add({ action: 'ListTrainingJobs', kind: 'status', status: 403, code, message: 'User not authorized to operate on the specified resource.' });
+      const fault = emu.faults.add({
+        action: 'ListTrainingJobs',
+        kind: 'status',
+        status: 403,
+        code,
+        message: 'User not authorized to operate on the specified resource.',
+      });
       const r = await cli(['list']);
       emu.faults.remove(fault);
       expect(r.code, r.stderr).toBe(4);
@@ -161,7 +194,10 @@ describe('list', () => {
       listEmu.jobs.create({ TrainingJobName: name, WorkspaceId: listEmu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: steps });
     make('old_job', [{ at: 0, status: 'Succeed' }]);
     clock.advance(10 * DAY);
-    make('train_a', [{ at: 0, status: 'Running' }, { at: 95_000, status: 'Succeed' }]);
+    make('train_a', [
+      { at: 0, status: 'Running' },
+      { at: 95_000, status: 'Succeed' },
+    ]);
     clock.advance(1000);
     make('train_a_2', [{ at: 0, status: 'Running' }]);
     clock.advance(5 * 60_000);
@@ -185,7 +221,9 @@ describe('list', () => {
     const r = await list(['--since', '1m']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toMatch(/^No jobs in workspace \d+ since 2026-11-30T\d\d:\d\d:\d\dZ \(use --since to look further back, e\.g\. --since 30d; --workspace or PAI_WORKSPACE_ID for another workspace\)/);
+    expect(r.stderr).toMatch(
+      /^No jobs in workspace \d+ since 2026-11-30T\d\d:\d\d:\d\dZ \(use --since to look further back, e\.g\. --since 30d; --workspace or PAI_WORKSPACE_ID for another workspace\)/,
+    );
   });
 
   it('--status is checked: case fixed, a typo gets exit 2 and a guess', async () => {

@@ -17,23 +17,40 @@ const LINES = ['mine 1\n', 'mine 2\n'];
 /** Both runs use the same --name and the same clock (runCli's fixed now): their jobs get the same name. */
 function run(name: string, args: string[] = []) {
   const dir = project({ 'job.yaml': JOB });
-  return runCli(['run', '-f', 'job.yaml', '--name', name, ...args], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY, lostCreateGraceMs: 300 } });
+  return runCli(['run', '-f', 'job.yaml', '--name', name, ...args], {
+    cwd: dir,
+    env: emu.env(),
+    context: { cadence: FAST_CADENCE, retry: FAST_RETRY, lostCreateGraceMs: 300 },
+  });
 }
 
 const jobsNamed = (name: string) => emu.jobs.all().filter((j) => j.name.startsWith(`${name}_`));
 const submittedId = (stderr: string) => /Submitted (\S+)/.exec(stderr)?.[1];
 
 describe('a create whose answer is uncertain', () => {
-  it('is looked up by its submission label: another run\'s job of the same name is not adopted', async () => {
+  it("is looked up by its submission label: another run's job of the same name is not adopted", async () => {
     // Another run's job, same name, still running.
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 60, logs: ['not mine\n'] }], { name: /^twin_/, once: true });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 60, logs: ['not mine\n'] },
+      ],
+      { name: /^twin_/, once: true },
+    );
     const other = await run('twin', ['--detach']);
     expect(other.code, other.stderr).toBe(0);
     const [theirs] = jobsNamed('twin');
     expect(theirs).toBeDefined();
 
     // This run's create is cut off before the service acts: its fate is unknown to the client, so it looks.
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 20, logs: LINES }, { at: 100, status: 'Succeed' }], { name: /^twin_/, once: true });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 20, logs: LINES },
+        { at: 100, status: 'Succeed' },
+      ],
+      { name: /^twin_/, once: true },
+    );
     const creates = emu.journal.count('CreateTrainingJob');
     const lists = emu.journal.count('ListTrainingJobs');
     emu.faults.add({ action: 'CreateTrainingJob', kind: 'drop' });
@@ -51,7 +68,14 @@ describe('a create whose answer is uncertain', () => {
   });
 
   it('a create carried out but answered with a 500 is looked up, not sent again: one job, and the run follows it', async () => {
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 20, logs: LINES }, { at: 100, status: 'Succeed' }], { name: /^done500_/, once: true });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 20, logs: LINES },
+        { at: 100, status: 'Succeed' },
+      ],
+      { name: /^done500_/, once: true },
+    );
     const creates = emu.journal.count('CreateTrainingJob');
     const fault = emu.faults.add({ action: 'CreateTrainingJob', kind: 'status-after', status: 500, code: 'InternalError' });
     const r = await run('done500');

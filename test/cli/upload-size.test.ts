@@ -45,13 +45,20 @@ describe('an object already in OSS with another size', () => {
     expect(putsOf(key, since)).toBe(0);
   });
 
-  it('files: an object of another size whose metadata claims the file\'s SHA-256 is sent again', async () => {
+  it("files: an object of another size whose metadata claims the file's SHA-256 is sent again", async () => {
     const content = 'print("files")\n';
     const dir = project({ 'job.yaml': JOB, 'code/main.py': content });
     const prefix = await codeKey(dir);
     const sha256 = createHash('sha256').update(content).digest('hex');
     // As a multipart upload leaves it (an ETag that is no MD5 of the bytes), with the right digest in its metadata.
-    emu.oss.store(emu.bucket, `${prefix}main.py`, Buffer.from('print("files")\n# and more\n'), 'text/plain', { 'content-sha256': sha256 }, '5B0E0E1C1F3A6D1A2B3C4D5E6F708192-2');
+    emu.oss.store(
+      emu.bucket,
+      `${prefix}main.py`,
+      Buffer.from('print("files")\n# and more\n'),
+      'text/plain',
+      { 'content-sha256': sha256 },
+      '5B0E0E1C1F3A6D1A2B3C4D5E6F708192-2',
+    );
     const since = mark();
     expect((await run(dir)).code).toBe(0);
     expect(putsOf(`${prefix}main.py`, since)).toBe(1);

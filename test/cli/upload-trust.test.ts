@@ -17,7 +17,10 @@ type CodeDirBody = { AlgorithmSpec: { CodeDir: { LocationValue: { Bucket: string
 
 function uploadedPaths(): string[] {
   const { Bucket, Key } = (emu.journal.last('CreateTrainingJob')!.body as CodeDirBody).AlgorithmSpec.CodeDir.LocationValue;
-  return emu.oss.list(Key, Bucket).map((o) => o.key.slice(Key.length)).sort();
+  return emu.oss
+    .list(Key, Bucket)
+    .map((o) => o.key.slice(Key.length))
+    .sort();
 }
 
 describe('run with credentials in the code folder', () => {
@@ -41,7 +44,13 @@ describe('run with credentials in the code folder', () => {
   });
 
   it('uploads one that .paiignore brings back', async () => {
-    const dir = project({ 'job.yaml': JOB, 'code/main.py': 'print(1)\n', 'code/.paiignore': '!.env.example\n', 'code/.env.example': 'TOKEN=\n', 'code/.env.local': 'TOKEN=x\n' });
+    const dir = project({
+      'job.yaml': JOB,
+      'code/main.py': 'print(1)\n',
+      'code/.paiignore': '!.env.example\n',
+      'code/.env.example': 'TOKEN=\n',
+      'code/.env.local': 'TOKEN=x\n',
+    });
     const r = await runCli(['run', '-f', 'job.yaml'], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY } });
     expect(r.code, r.stderr).toBe(0);
     expect(uploadedPaths()).toEqual(['.env.example', '.paiignore', 'main.py']);

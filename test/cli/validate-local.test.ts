@@ -25,7 +25,11 @@ describe('validate --local', () => {
     expect(run.stderr).toContain('→ Fix each one and run `pai-process validate --local -f job.yaml` to check again.');
     const check = await runCli(['validate', '--local', '-f', 'job.yaml'], { cwd: dir });
     expect(check.code).toBe(2);
-    const problems = (s: string) => s.split('\n').filter((l) => /^\s+job\.yaml:\d+/.test(l)).map((l) => l.trim());
+    const problems = (s: string) =>
+      s
+        .split('\n')
+        .filter((l) => /^\s+job\.yaml:\d+/.test(l))
+        .map((l) => l.trim());
     expect(problems(check.stderr)).toEqual(problems(run.stderr));
     expect(problems(check.stderr)).toHaveLength(1);
   });

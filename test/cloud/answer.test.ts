@@ -50,7 +50,9 @@ describe('GetTrainingJob', () => {
   });
 
   it('a whole answer that is not an object is refused without a request id', () => {
-    expect(refusal(() => Answer.of('GetTrainingJob', ['x'])).message).toBe('unexpected answer from PAI (GetTrainingJob, no request id): the answer is an array, not an object');
+    expect(refusal(() => Answer.of('GetTrainingJob', ['x'])).message).toBe(
+      'unexpected answer from PAI (GetTrainingJob, no request id): the answer is an array, not an object',
+    );
   });
 });
 
@@ -58,7 +60,10 @@ describe('ListTrainingJobs', () => {
   const list = (body: Record<string, unknown>) => toJobList(Answer.of('ListTrainingJobs', { RequestId: 'R-2', ...body }));
 
   it('reads TotalCount as a number or a numeric string; an absent list is empty', () => {
-    expect(list({ TrainingJobs: [{ TrainingJobId: 't', Status: 'Succeed' }], TotalCount: 1 })).toMatchObject({ jobs: [{ id: 't', status: 'Succeed' }], totalCount: 1 });
+    expect(list({ TrainingJobs: [{ TrainingJobId: 't', Status: 'Succeed' }], TotalCount: 1 })).toMatchObject({
+      jobs: [{ id: 't', status: 'Succeed' }],
+      totalCount: 1,
+    });
     expect(list({ TotalCount: '3' })).toEqual({ jobs: [], totalCount: 3 });
     expect(list({})).toEqual({ jobs: [], totalCount: 0 });
   });
@@ -97,7 +102,15 @@ describe('ListTrainingJobLogs', () => {
 describe('ListConfigs and CreateTrainingJob', () => {
   it('finds the config value, refuses configs of the wrong shape', () => {
     const configs = (c: unknown) => Answer.of('ListConfigs', { RequestId: 'R-4', Configs: c });
-    expect(toConfigValue(configs([{ ConfigKey: 'other', ConfigValue: 'x' }, { ConfigKey: 'modelExportPath', ConfigValue: 'oss://b/p/' }]), 'modelExportPath')).toBe('oss://b/p/');
+    expect(
+      toConfigValue(
+        configs([
+          { ConfigKey: 'other', ConfigValue: 'x' },
+          { ConfigKey: 'modelExportPath', ConfigValue: 'oss://b/p/' },
+        ]),
+        'modelExportPath',
+      ),
+    ).toBe('oss://b/p/');
     expect(toConfigValue(configs(undefined), 'modelExportPath')).toBeUndefined();
     expect(toConfigValue(configs([{ ConfigKey: 'modelExportPath', ConfigValue: '' }]), 'modelExportPath')).toBeUndefined();
     expect(refusal(() => toConfigValue(configs([{ ConfigKey: 'modelExportPath', ConfigValue: { uri: 'x' } }]), 'modelExportPath')).message).toBe(
@@ -112,7 +125,9 @@ describe('ListConfigs and CreateTrainingJob', () => {
     expect(absent.message).toBe('unexpected answer from PAI (CreateTrainingJob, request id R-5): TrainingJobId is absent');
     expect(absent.retryable).toBe(false);
     expect(absent.hint).toContain('pai-process list');
-    expect(refusal(() => toCreatedId(Answer.of('CreateTrainingJob', { RequestId: 'R-5', TrainingJobId: 9 }))).message).toContain('TrainingJobId is the number 9, not a string');
+    expect(refusal(() => toCreatedId(Answer.of('CreateTrainingJob', { RequestId: 'R-5', TrainingJobId: 9 }))).message).toContain(
+      'TrainingJobId is the number 9, not a string',
+    );
   });
 
   it('never repeats a refused string value, nor a request id that is not one', () => {

@@ -74,8 +74,29 @@ describe('the built CLI', () => {
     const packed = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' });
     // Without the bundled dependencies (package.json bundleDependencies): node_modules is linked below instead.
     const files = (JSON.parse(packed) as { files: { path: string }[] }[])[0]!.files.map((f) => f.path).filter((f) => !f.startsWith('node_modules/'));
-    expect(files).toEqual(expect.arrayContaining(['bin/pai-process.cjs', 'bin/load-bundle.cjs', 'dist/bundle/main.cjs', 'dist/bundle/main.cjs.v8-cache', 'dist/bundle/help.txt', 'dist/bundle/command-help.json', 'dist/bundle/ali-oss.cjs', 'dist/bundle/ali-oss.cjs.v8-cache', 'dist/bundle/alicloud.cjs', 'dist/bundle/alicloud.cjs.v8-cache', 'schema/job-config.schema.json']));
-    expect(files).toEqual(expect.arrayContaining(['dist/bundle/yaml.cjs', 'dist/bundle/yaml.cjs.v8-cache', 'dist/bundle/job-config-validator.cjs', 'dist/bundle/job-config-validator.cjs.v8-cache']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'bin/pai-process.cjs',
+        'bin/load-bundle.cjs',
+        'dist/bundle/main.cjs',
+        'dist/bundle/main.cjs.v8-cache',
+        'dist/bundle/help.txt',
+        'dist/bundle/command-help.json',
+        'dist/bundle/ali-oss.cjs',
+        'dist/bundle/ali-oss.cjs.v8-cache',
+        'dist/bundle/alicloud.cjs',
+        'dist/bundle/alicloud.cjs.v8-cache',
+        'schema/job-config.schema.json',
+      ]),
+    );
+    expect(files).toEqual(
+      expect.arrayContaining([
+        'dist/bundle/yaml.cjs',
+        'dist/bundle/yaml.cjs.v8-cache',
+        'dist/bundle/job-config-validator.cjs',
+        'dist/bundle/job-config-validator.cjs.v8-cache',
+      ]),
+    );
     const pkg = tempDir('package-');
     for (const file of files) {
       mkdirSync(dirname(join(pkg, file)), { recursive: true });
@@ -87,11 +108,20 @@ describe('the built CLI', () => {
     // The bundles main.cjs requires by name (yaml, the validator) run from their caches too.
     const apart = `const l = require(${JSON.stringify(join(pkg, 'bin', 'load-bundle.cjs'))}); console.log(['yaml', './job-config-validator.cjs'].map((n) => l.loadLibrary(n).cacheUsed).join())`;
     expect(spawnSync(process.execPath, ['-e', apart], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } }).stdout.trim()).toBe('true,true');
-    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n', 'main.py': 'print(1)\n' });
+    const dir = project({
+      'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n',
+      'main.py': 'print(1)\n',
+    });
     const r = spawnSync(process.execPath, [join(pkg, 'bin', 'pai-process.cjs'), 'run', '-f', 'job.yaml', '--dry-run', '--json'], {
       cwd: dir,
       encoding: 'utf8',
-      env: { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12345' },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: tempDir('home-'),
+        ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+        PAI_REGION_ID: 'cn-hangzhou',
+        PAI_WORKSPACE_ID: '12345',
+      },
     });
     expect(r.stderr).toContain('nothing was uploaded or submitted');
     expect(r.status).toBe(0);
@@ -136,7 +166,11 @@ describe('the built CLI', () => {
     // At exit, the modules the process required: the bundle's loader is not among them.
     const preload = join(tempDir('preload-'), 'modules.cjs');
     writeFileSync(preload, "process.on('exit', () => process.stderr.write(JSON.stringify(Object.keys(require.cache))));\n");
-    for (const args of [['run', '--help'], ['status', '-h'], ['config', 'show', '--help']]) {
+    for (const args of [
+      ['run', '--help'],
+      ['status', '-h'],
+      ['config', 'show', '--help'],
+    ]) {
       const r = spawnSync(process.execPath, ['-r', preload, bin, ...args], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
       expect(r.status).toBe(0);
       expect(r.stdout).toBe(rendered[args.slice(0, -1).join(' ')]);
@@ -193,8 +227,14 @@ describe('the built CLI', () => {
   });
 
   it('run --dry-run needs no credentials and prints the request', () => {
-    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n', 'main.py': 'print(1)\n' });
-    const r = cli(['run', '-f', 'job.yaml', '--dry-run', '--json'], { cwd: dir, env: { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12345', PAI_OSS_BUCKET_NAME: 'b' } });
+    const dir = project({
+      'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n',
+      'main.py': 'print(1)\n',
+    });
+    const r = cli(['run', '-f', 'job.yaml', '--dry-run', '--json'], {
+      cwd: dir,
+      env: { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12345', PAI_OSS_BUCKET_NAME: 'b' },
+    });
     expect(r.stderr).toContain('nothing was uploaded or submitted');
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout);

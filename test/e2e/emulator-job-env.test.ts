@@ -8,13 +8,24 @@ import { spawnCli } from '../helpers/spawn-cli.js';
 const HOST_SECRET = 'emulator-host-secret-4242';
 let emu: Emulator;
 beforeAll(async () => {
-  emu = await startEmulator({ execute: { env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', ALIBABA_CLOUD_ACCESS_KEY_SECRET: HOST_SECRET, ALIBABA_CLOUD_SECURITY_TOKEN: 'emulator-host-token', HOST_THING: 'kept' } } });
+  emu = await startEmulator({
+    execute: {
+      env: {
+        PATH: process.env['PATH'] ?? '/usr/bin:/bin',
+        ALIBABA_CLOUD_ACCESS_KEY_SECRET: HOST_SECRET,
+        ALIBABA_CLOUD_SECURITY_TOKEN: 'emulator-host-token',
+        HOST_THING: 'kept',
+      },
+    },
+  });
 });
 afterAll(async () => emu?.close());
 
-describe('an executed job\'s environment', () => {
-  it('has the job\'s Environments and the host\'s other variables, never the host\'s cloud credentials', async () => {
-    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: env\ninstance_type: ecs.c6.large\nbase_job_name: envjob\nenvironments:\n  MINE: "yes"\n' });
+describe("an executed job's environment", () => {
+  it("has the job's Environments and the host's other variables, never the host's cloud credentials", async () => {
+    const dir = project({
+      'job.yaml': 'image_uri: python:3.11\ncommand: env\ninstance_type: ecs.c6.large\nbase_job_name: envjob\nenvironments:\n  MINE: "yes"\n',
+    });
     const r = await spawnCli(['run', '-f', 'job.yaml'], dir, emu.env());
     expect(r.code).toBe(0);
     const lines = r.stdout.split('\n');

@@ -28,7 +28,15 @@ function sh(command: string, cwd: string, env: Record<string, string> = {}): Pro
     const child = spawn('sh', ['-c', command], {
       cwd,
       // The real HOME: npm's cache lives under it. Nothing cloud-related is passed on.
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', npm_config_offline: 'true', npm_config_fund: 'false', npm_config_audit: 'false', ...env },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '',
+        ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+        npm_config_offline: 'true',
+        npm_config_fund: 'false',
+        npm_config_audit: 'false',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let out = '';
@@ -69,7 +77,15 @@ describe("the README's set-up commands, in a fresh clone", () => {
     expect(second.code, second.out).toBe(0);
     // npm test's stages, in order: format check, lint, layer rules, the typecheck, the build, then vitest on the
     // named file, which passed.
-    const stages = ['> biome format .', '> biome lint .', '> node scripts/layer-rules.mjs', '> tsc -p tsconfig.json --noEmit', '> tsc -p tsconfig.build.json && node scripts/bundle.mjs', INNER_TEST_FILE, 'Test Files  1 passed'];
+    const stages = [
+      '> biome format .',
+      '> biome lint .',
+      '> node scripts/layer-rules.mjs',
+      '> tsc -p tsconfig.json --noEmit',
+      '> tsc -p tsconfig.build.json && node scripts/bundle.mjs',
+      INNER_TEST_FILE,
+      'Test Files  1 passed',
+    ];
     // npm ci's `prepare` runs the build too, so each stage is looked for after the one before it.
     const out = second.out.replace(/\x1b\[[0-9;]*m/g, '');
     let from = 0;
@@ -80,11 +96,16 @@ describe("the README's set-up commands, in a fresh clone", () => {
     }
   }, 600_000);
 
-  it('CI (.ci/run) runs the steps of the README\'s test command', () => {
+  it("CI (.ci/run) runs the steps of the README's test command", () => {
     const steps = commandSteps(readmeSetupCommands().test);
-    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8').split('\n').map((l) => l.trim());
+    const ci = readFileSync(join(ROOT, '.ci', 'run'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim());
     const at = steps.map((s) => ci.indexOf(s));
-    expect(at.every((i) => i >= 0), `.ci/run lacks one of ${steps.join(', ')}`).toBe(true);
+    expect(
+      at.every((i) => i >= 0),
+      `.ci/run lacks one of ${steps.join(', ')}`,
+    ).toBe(true);
     expect([...at].sort((a, b) => a - b)).toEqual(at);
   });
 });

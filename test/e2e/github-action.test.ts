@@ -155,7 +155,13 @@ describe('action.yml', () => {
   });
 
   it('a job that succeeds: the step passes; job-id, status, url and exit-code are set; the summary is written', async () => {
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'], logs: ['step 1\n'] }, { at: 100, status: 'Succeed' }], { name: /^gha_ok_/ });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'], logs: ['step 1\n'] },
+        { at: 100, status: 'Succeed' },
+      ],
+      { name: /^gha_ok_/ },
+    );
     const workspace = project({ 'ml/job.yaml': JOB('gha_ok'), 'ml/src/train.py': 'print(1)\n' });
     const r = await runAction(workspace, { config: 'job.yaml', 'working-directory': 'ml', args: '--label ci=yes   --timeout 10m' }, emu.env());
     expect(r.skipped).toEqual(['actions/setup-node@v4', 'install']);
@@ -173,7 +179,13 @@ describe('action.yml', () => {
   });
 
   it('a job that fails: the step fails with exit 1, and the outputs are still set; the error is annotated', async () => {
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 100, status: 'Failed', reasonCode: 'JobFailed', reasonMessage: 'loss was NaN' }], { name: /^gha_fail_/ });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 100, status: 'Failed', reasonCode: 'JobFailed', reasonMessage: 'loss was NaN' },
+      ],
+      { name: /^gha_fail_/ },
+    );
     // No config input: pai-process finds pai-process.config.yaml itself.
     const workspace = project({ 'pai-process.config.yaml': JOB('gha_fail'), 'src/train.py': 'print(1)\n' });
     const r = await runAction(workspace, {}, emu.env());
@@ -196,8 +208,15 @@ describe('action.yml', () => {
   it('GITHUB_OUTPUT set without GITHUB_ACTIONS=true: the CLI writes no outputs (only under GitHub Actions)', async () => {
     const workspace = project({ 'job.yaml': JOB('gha_plain'), 'src/train.py': 'print(1)\n' });
     mkdirSync(join(workspace, 'o'));
-    writeFileSync(join(workspace, "go.sh"), `node ${ROOT}bin/pai-process.cjs run -f job.yaml --detach\n`);
-    const r = await bash(join(workspace, "go.sh"), workspace, { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), CI: 'true', ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', GITHUB_OUTPUT: join(workspace, 'o', 'out'), ...emu.env() });
+    writeFileSync(join(workspace, 'go.sh'), `node ${ROOT}bin/pai-process.cjs run -f job.yaml --detach\n`);
+    const r = await bash(join(workspace, 'go.sh'), workspace, {
+      PATH: process.env['PATH'] ?? '',
+      HOME: tempDir('home-'),
+      CI: 'true',
+      ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true',
+      GITHUB_OUTPUT: join(workspace, 'o', 'out'),
+      ...emu.env(),
+    });
     expect(r.code).toBe(0);
     expect(existsSync(join(workspace, 'o', 'out'))).toBe(false);
   });

@@ -22,7 +22,14 @@ function run(cmd: string, args: string[], cwd: string, env: Record<string, strin
   return new Promise((resolve) => {
     const child = spawn(cmd, args, {
       cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', npm_config_offline: 'true', npm_config_fund: 'false', npm_config_audit: 'false', ...env },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '',
+        npm_config_offline: 'true',
+        npm_config_fund: 'false',
+        npm_config_audit: 'false',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -61,7 +68,14 @@ describe('npm pack, then npm install -g from the tarball', () => {
     const files = listed.stdout.split('\n').map((f) => f.replace(/^package\//, ''));
     // bin/ runs dist/bundle, built by `prepare`; neither src/ nor the tests ship; the dependencies (and theirs, e.g. ali-oss's urllib) travel inside,
     // the versions the lockfile pinned, and no dev dependency does.
-    for (const f of ['bin/pai-process.cjs', 'dist/bundle/main.cjs', 'schema/job-config.schema.json', 'node_modules/@alicloud/credentials/package.json', 'node_modules/ali-oss/package.json', 'node_modules/urllib/package.json']) {
+    for (const f of [
+      'bin/pai-process.cjs',
+      'dist/bundle/main.cjs',
+      'schema/job-config.schema.json',
+      'node_modules/@alicloud/credentials/package.json',
+      'node_modules/ali-oss/package.json',
+      'node_modules/urllib/package.json',
+    ]) {
       expect(files).toContain(f);
     }
     expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || /^node_modules\/(vitest|typescript|esbuild|tsx)\//.test(f))).toEqual([]);
@@ -88,7 +102,11 @@ describe('npm pack, then npm install -g from the tarball', () => {
     expect(doc.request.AlgorithmSpec.Image).toContain('pytorch-training');
     expect(dry.stderr).toContain('Dry run: nothing was uploaded or submitted.');
 
-    const show = await run(bin, ['config', 'show', '--region', 'cn-hangzhou', '--json'], home, { ...clean, ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tPackTest0001', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'pack-test-secret' });
+    const show = await run(bin, ['config', 'show', '--region', 'cn-hangzhou', '--json'], home, {
+      ...clean,
+      ALIBABA_CLOUD_ACCESS_KEY_ID: 'LTAI5tPackTest0001',
+      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'pack-test-secret',
+    });
     expect(show.code, show.stderr).toBe(0);
     expect((JSON.parse(show.stdout) as { credentials: { accessKeyId: string } }).credentials.accessKeyId).toBe('LTAI****0001');
   }, 600_000);

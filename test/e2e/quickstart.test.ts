@@ -6,7 +6,6 @@ import { tempDir } from '../helpers/run-cli.js';
 import { ROOT as root, spawnCli, spawnNode } from '../helpers/spawn-cli.js';
 import { commandSteps, readmeSetupCommands } from '../helpers/readme-commands.js';
 
-
 /** A copy of examples/quickstart, so runs never write into the repository; without what the README's run left there. */
 function quickstart(): string {
   const dir = join(tempDir('quickstart-'), 'quickstart');
@@ -27,7 +26,7 @@ function readmeFirstCommand(): string[] {
   return commandSteps(readmeSetupCommands().quickstart).at(-1)!.split(/\s+/);
 }
 
-describe('the quickstart (the README\'s first command)', () => {
+describe("the quickstart (the README's first command)", () => {
   it('works exactly as the README prints it, from the top of a clone', async () => {
     const [program, script, ...args] = readmeFirstCommand();
     expect(program).toBe('node');

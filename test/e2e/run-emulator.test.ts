@@ -3,7 +3,6 @@ import { startEmulator, type Emulator } from '../emulator/index.js';
 import { project } from '../helpers/run-cli.js';
 import { spawnCli } from '../helpers/spawn-cli.js';
 
-
 let emu: Emulator;
 beforeAll(async () => {
   emu = await startEmulator();
@@ -23,7 +22,10 @@ describe('the built CLI against the emulator', () => {
       ],
       { name: /^e2e_/ },
     );
-    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python train.py\ninstance_type: ecs.c6.large\nsource_dir: src\nbase_job_name: e2e\n', 'src/train.py': 'print("hi")\n' });
+    const dir = project({
+      'job.yaml': 'image_uri: python:3.11\ncommand: python train.py\ninstance_type: ecs.c6.large\nsource_dir: src\nbase_job_name: e2e\n',
+      'src/train.py': 'print("hi")\n',
+    });
     const r = await cli(['run', '-f', 'job.yaml'], dir, emu.env());
     expect(r.stderr).toContain('Submitted');
     expect(r.code).toBe(0);
@@ -44,8 +46,15 @@ describe('the built CLI against the emulator', () => {
 
 describe('the executed job finds the code in /ml/usercode', () => {
   // The job lists its working folder (usercode/) and prints a file, so the logs show what it was given.
-  const JOB = 'image_uri: python:3.11\ncommand: "find . -type f | LC_ALL=C sort; cat lib/util.py"\ninstance_type: ecs.c6.large\nsource_dir: src\nbase_job_name: usercode\n';
-  const FILES = { 'job.yaml': JOB, 'src/train.py': 'print("hi")\n', 'src/lib/util.py': 'UTIL = 1\n', 'src/.paiignore': 'notes.txt\n', 'src/notes.txt': 'left out\n' };
+  const JOB =
+    'image_uri: python:3.11\ncommand: "find . -type f | LC_ALL=C sort; cat lib/util.py"\ninstance_type: ecs.c6.large\nsource_dir: src\nbase_job_name: usercode\n';
+  const FILES = {
+    'job.yaml': JOB,
+    'src/train.py': 'print("hi")\n',
+    'src/lib/util.py': 'UTIL = 1\n',
+    'src/.paiignore': 'notes.txt\n',
+    'src/notes.txt': 'left out\n',
+  };
 
   describe('with the default emulator (a CodeDir is used as it is)', () => {
     let emu: Emulator;
@@ -62,7 +71,11 @@ describe('the executed job finds the code in /ml/usercode', () => {
     });
 
     it('code_upload: archive: the job finds the archive itself (nothing unpacks it)', async () => {
-      const r = await cli(['run', '-f', 'job.yaml', '--set', 'code_upload=archive'], project({ ...FILES, 'job.yaml': JOB.replace('; cat lib/util.py', '') }), emu.env());
+      const r = await cli(
+        ['run', '-f', 'job.yaml', '--set', 'code_upload=archive'],
+        project({ ...FILES, 'job.yaml': JOB.replace('; cat lib/util.py', '') }),
+        emu.env(),
+      );
       expect(r.code).toBe(0);
       expect(r.stdout).toBe('./source.tar.gz\n');
     });

@@ -177,14 +177,24 @@ describe('the built CLI following a cloud job into a reader that stops reading',
   });
 
   it('SIGHUP to a following `run`: exit 130, the job keeps running (as SIGTERM)', async () => {
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 60_000, status: 'Succeed' }], { name: /^hup_/ });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 60_000, status: 'Succeed' },
+      ],
+      { name: /^hup_/ },
+    );
     const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: "true"\ninstance_type: ecs.c6.large\nbase_job_name: hup\n' });
     const child = start(['run', '-f', 'job.yaml'], dir, emu.env());
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     child.stdout.resume();
     const done = ended(child);
-    await waitFor(() => (emu.jobs.all().some((j) => /^hup_/.test(j.name)) && stderr.includes('Submitted') ? true : undefined), 20_000, 'the job to be submitted');
+    await waitFor(
+      () => (emu.jobs.all().some((j) => /^hup_/.test(j.name)) && stderr.includes('Submitted') ? true : undefined),
+      20_000,
+      'the job to be submitted',
+    );
     child.kill('SIGHUP');
     const { code, signal } = await done;
     expect(signal).toBeNull();
@@ -212,7 +222,11 @@ describe('the built CLI and a second Ctrl-C', () => {
     const done = ended(child);
     const job = () => emu.jobs.all().find((j) => /^twice_/.test(j.name));
     // Each signal on an event (the CLI following the job, then its stop sent), never after a fixed sleep.
-    await waitFor(() => (job() && emu.journal.all().some((e) => e.action === 'ListTrainingJobLogs' && e.path.includes(job()!.id)) ? true : undefined), 20_000, 'the CLI to follow the job');
+    await waitFor(
+      () => (job() && emu.journal.all().some((e) => e.action === 'ListTrainingJobLogs' && e.path.includes(job()!.id)) ? true : undefined),
+      20_000,
+      'the CLI to follow the job',
+    );
     child.kill('SIGINT');
     await waitFor(() => (emu.journal.last('StopTrainingJob') ? true : undefined), 20_000, 'the stop to be sent');
     child.kill('SIGINT');

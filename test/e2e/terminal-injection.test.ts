@@ -107,7 +107,10 @@ describe('the service and the job cannot drive the terminal', () => {
     const dir = project({ 'job.yaml': JOB, 'main.py': '' });
     const r = await runCli(['run', '-f', 'job.yaml', '--json'], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE } });
     expect(r.code).toBe(1);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(events.filter((e) => e['event'] === 'log').map((e) => e['line'])).toEqual(LINES);
     const result = events.find((e) => e['event'] === 'result')!;
     expect(result['reasonMessage']).toBe(REASON);
@@ -116,13 +119,13 @@ describe('the service and the job cannot drive the terminal', () => {
     expect(r.stdout).toContain(`"reasonMessage":${JSON.stringify(REASON)}`);
     expect(r.stdout).toContain(`"previous":${JSON.stringify(STATUS)}`);
 
-    const id = (events.find((e) => e['event'] === 'submitted')!['jobId'] as string);
+    const id = events.find((e) => e['event'] === 'submitted')!['jobId'] as string;
     const status = await runCli(['status', id, '--json'], { env: emu.env() });
     expect(status.stdout).toBe(JSON.stringify(JSON.parse(status.stdout)) + '\n');
     expect(status.stdout).toContain(`"reasonMessage":${JSON.stringify(REASON)}`);
   });
 
-  it('logs --raw prints the job\'s lines byte for byte; without it they are made visible', async () => {
+  it("logs --raw prints the job's lines byte for byte; without it they are made visible", async () => {
     const dir = project({ 'job.yaml': JOB, 'main.py': '' });
     const run = await runCli(['run', '-f', 'job.yaml', '--detach', '--json'], { cwd: dir, env: emu.env() });
     const id = (JSON.parse(run.stdout.trim().split('\n').at(-1)!) as { jobId: string }).jobId;

@@ -117,7 +117,8 @@ function expectAligned(header: string, rows: string[]): void {
 describe('a terminal after run, status and list', () => {
   it('run: styles closed before each newline, each URI once, the job output and the summary on screen', async () => {
     const dir = project({
-      'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\nbase_job_name: ttyout\ninputs: {train: data/}\n',
+      'job.yaml':
+        'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\nbase_job_name: ttyout\ninputs: {train: data/}\n',
       'code/main.py': 'print(1)\n',
       'code/lib.py': 'X = 1\n',
       'data/a.csv': 'x\n',

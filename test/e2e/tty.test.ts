@@ -24,7 +24,10 @@ afterAll(async () => emu?.close());
 
 /** Runs the built CLI, in a pseudo-terminal (through util-linux `script`) or with plain pipes. */
 function cli(args: string[], tty: boolean): Promise<{ code: number | null; out: string; err: string }> {
-  const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\nbase_job_name: tty\n', 'main.py': '' });
+  const dir = project({
+    'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\nbase_job_name: tty\n',
+    'main.py': '',
+  });
   const env = { PATH: process.env['PATH'] ?? '', HOME: tempDir('home-'), TERM: 'xterm-256color', ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true', ...emu.env() };
   const command = [process.execPath, `${root}bin/pai-process.cjs`, ...args].map((a) => `'${a}'`).join(' ');
   // Its own process group, so a run that never ends is killed with everything `script` started under it.

@@ -23,7 +23,11 @@ describe('npm run -s emulator -- --execute --write-env-file FILE', () => {
   it('writes the export lines to FILE (0600) and stdout without a banner; sourced, the quickstart runs for real', async () => {
     const envFile = join(tempDir('emu-env-'), 'emu.env');
     // Its own process group: npm does not pass a signal on to its child, so the group is signalled at the end.
-    const child = spawn('npm', ['run', '-s', 'emulator', '--', '--execute', '--write-env-file', envFile], { cwd: ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npm', ['run', '-s', 'emulator', '--', '--execute', '--write-env-file', envFile], {
+      cwd: ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -37,7 +41,10 @@ describe('npm run -s emulator -- --execute --write-env-file FILE', () => {
         child.on('exit', (code) => reject(new Error(`emulator exited early with ${String(code)}: ${stderr}`)));
       });
       const lines = stdout.split('\n').filter(Boolean);
-      expect(lines.every((l) => l.startsWith('export ')), stdout).toBe(true);
+      expect(
+        lines.every((l) => l.startsWith('export ')),
+        stdout,
+      ).toBe(true);
       // The file was in place before the lines were printed, whole.
       expect(readFileSync(envFile, 'utf8')).toBe(`${lines.join('\n')}\n`);
       expect(statSync(envFile).mode & 0o777).toBe(0o600);
@@ -64,7 +71,10 @@ describe('npm run -s emulator -- --execute --write-env-file FILE', () => {
   }, 120_000);
 
   it('without --execute says on stderr that jobs play canned logs', async () => {
-    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'test', 'emulator', 'cli.ts'), '--quiet'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), [join(ROOT, 'test', 'emulator', 'cli.ts'), '--quiet'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stderr = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     await new Promise<void>((resolve, reject) => {

@@ -22,7 +22,10 @@ const EXPECTED = [
 
 describe('cli.ts', () => {
   it('prints the export lines, logs requests on stderr and exits 0 on SIGTERM', async () => {
-    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(here, 'cli.ts'), '--workspace-id', '777'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(here, 'cli.ts'), '--workspace-id', '777'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
@@ -59,7 +62,17 @@ describe('cli.ts', () => {
           protocol: 'HTTP',
         }),
       );
-      const params = new Params({ action: 'ListTrainingJobs', version: '2022-01-12', protocol: 'HTTP', pathname: '/api/v1/trainingjobs', method: 'GET', authType: 'AK', style: 'ROA', reqBodyType: 'json', bodyType: 'json' });
+      const params = new Params({
+        action: 'ListTrainingJobs',
+        version: '2022-01-12',
+        protocol: 'HTTP',
+        pathname: '/api/v1/trainingjobs',
+        method: 'GET',
+        authType: 'AK',
+        style: 'ROA',
+        reqBodyType: 'json',
+        bodyType: 'json',
+      });
       const res = (await client.callApi(params, new OpenApiRequest({ query: { WorkspaceId: '777' } }), new RuntimeOptions({}))) as { statusCode: number };
       expect(res.statusCode).toBe(200);
       for (let i = 0; i < 50 && !stderr.includes('ListTrainingJobs'); i++) await new Promise((r) => setTimeout(r, 20));

@@ -84,8 +84,11 @@ async function main(): Promise<void> {
   }
   process.stdout.write(exports);
   if (!values.quiet) emu.journal.onEntry((e) => process.stderr.write(`${describe(e)}\n`));
-  process.stderr.write(`pai-process emulator: PAI ${emu.paiEndpoint}, AIWorkspace ${emu.workspaceEndpoint}, OSS ${emu.ossEndpoint}${emu.runsRoot ? `; jobs run for real in ${emu.runsRoot}` : ''}; Ctrl-C to stop\n`);
-  if (!emu.runsRoot) process.stderr.write('pai-process emulator: jobs play a canned script (statuses and log lines), whatever their code does; --execute runs them for real\n');
+  process.stderr.write(
+    `pai-process emulator: PAI ${emu.paiEndpoint}, AIWorkspace ${emu.workspaceEndpoint}, OSS ${emu.ossEndpoint}${emu.runsRoot ? `; jobs run for real in ${emu.runsRoot}` : ''}; Ctrl-C to stop\n`,
+  );
+  if (!emu.runsRoot)
+    process.stderr.write('pai-process emulator: jobs play a canned script (statuses and log lines), whatever their code does; --execute runs them for real\n');
 
   let closing = false;
   const stop = (signal: string): void => {

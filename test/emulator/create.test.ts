@@ -71,7 +71,13 @@ describe('CreateTrainingJob', () => {
     const res = await create(
       minimalJob(emu, 'settings', {
         Settings: { AIMasterType: 'default', Priority: 3, EnableErrorMonitoringInAIMaster: true, ErrorMonitoringArgs: '--x', Tags: { a: 'b' } },
-        ComputeResource: { ResourceId: 'quota123', InstanceCount: 2, InstanceSpec: { CPU: '4', GPU: '0', Memory: '16', SharedMemory: '8', GPUType: '' }, SpotSpec: { SpotStrategy: 'SpotWithPriceLimit', SpotDiscountLimit: 0.5 }, UseSpotInstance: true },
+        ComputeResource: {
+          ResourceId: 'quota123',
+          InstanceCount: 2,
+          InstanceSpec: { CPU: '4', GPU: '0', Memory: '16', SharedMemory: '8', GPUType: '' },
+          SpotSpec: { SpotStrategy: 'SpotWithPriceLimit', SpotDiscountLimit: 0.5 },
+          UseSpotInstance: true,
+        },
         UserVpc: { VpcId: 'vpc-1', SwitchId: 'vsw-1', SecurityGroupId: 'sg-1', ExtendedCIDRs: ['10.0.0.0/8'], DefaultRoute: 'eth1' },
         Environments: { A: '1' },
         PythonRequirements: ['numpy'],
@@ -91,7 +97,9 @@ describe('CreateTrainingJob', () => {
   });
 
   it('refuses wrong types', async () => {
-    expect((await refusal(minimalJob(emu, 't1', { ComputeResource: { EcsCount: '1', EcsSpec: 'ecs.c6.large' } }))).message).toContain('ComputeResource.EcsCount must be a number');
+    expect((await refusal(minimalJob(emu, 't1', { ComputeResource: { EcsCount: '1', EcsSpec: 'ecs.c6.large' } }))).message).toContain(
+      'ComputeResource.EcsCount must be a number',
+    );
     expect((await refusal(minimalJob(emu, 't2', { Environments: { A: 1 } }))).message).toContain('Environments.A must be a string');
     expect((await refusal(minimalJob(emu, 't3', { HyperParameters: [{ Name: 'lr', Value: 0.1 }] }))).message).toContain('HyperParameters[0].Value');
     expect((await refusal(minimalJob(emu, 't4', { PythonRequirements: 'numpy' }))).message).toContain('PythonRequirements must be an array');

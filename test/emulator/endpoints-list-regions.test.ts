@@ -21,7 +21,10 @@ describe('AIWorkspace on its own port', () => {
     expect(emu.workspacePort).not.toBe(emu.paiPort);
     expect(emu.env()['PAI_WORKSPACE_ENDPOINT']).toBe(emu.workspaceEndpoint);
     const path = `/api/v1/workspaces/${emu.workspaceId}/configs`;
-    const ok = await paiClient(emu, { endpoint: emu.workspaceEndpoint, signatureAlgorithm: 'v2' }).call('ListConfigs', 'GET', path, { version: '2021-02-04', query: { ConfigKeys: 'modelExportPath' } });
+    const ok = await paiClient(emu, { endpoint: emu.workspaceEndpoint, signatureAlgorithm: 'v2' }).call('ListConfigs', 'GET', path, {
+      version: '2021-02-04',
+      query: { ConfigKeys: 'modelExportPath' },
+    });
     expect(ok.body['Configs']).toEqual([{ ConfigKey: 'modelExportPath', ConfigValue: `oss://${emu.bucket}/pai/model_export/` }]);
     // A tool that sent ListConfigs to the PaiStudio host would fail, as it would on the service.
     const wrongHost = await failure(paiClient(emu, { signatureAlgorithm: 'v2' }).call('ListConfigs', 'GET', path, { version: '2021-02-04' }));

@@ -21,8 +21,10 @@ describe('ListTrainingJobEvents', () => {
   });
   afterAll(async () => emu.close());
 
-  const create = async (name: string, extra: Record<string, unknown> = {}) => String((await pai.call('CreateTrainingJob', 'POST', JOBS, { body: minimalJob(emu, name, extra) })).body['TrainingJobId']);
-  const events = async (id: string, query: Record<string, string> = {}) => (await pai.call('ListTrainingJobEvents', 'GET', `${JOBS}/${id}/events`, { query })).body;
+  const create = async (name: string, extra: Record<string, unknown> = {}) =>
+    String((await pai.call('CreateTrainingJob', 'POST', JOBS, { body: minimalJob(emu, name, extra) })).body['TrainingJobId']);
+  const events = async (id: string, query: Record<string, string> = {}) =>
+    (await pai.call('ListTrainingJobEvents', 'GET', `${JOBS}/${id}/events`, { query })).body;
 
   it('answers Events (strings), TotalCount (a string) and RequestId; the canned kinds name the job, its image and workspace', async () => {
     clock.set(T0);
@@ -52,7 +54,7 @@ describe('ListTrainingJobEvents', () => {
     ]);
   });
 
-  it('pages 1-based with the model\'s default PageSize of 100, capped by the server', async () => {
+  it("pages 1-based with the model's default PageSize of 100, capped by the server", async () => {
     clock.set(T0);
     const many = Array.from({ length: 149 }, (_, i) => `event ${i + 1}`);
     emu.jobs.script([{ at: 0, status: 'Queuing', events: many }], { once: true });
@@ -69,21 +71,33 @@ describe('ListTrainingJobEvents', () => {
     const capped = await startEmulator({ clock, maxLogPageSize: 20 });
     try {
       const job = capped.jobs.create(minimalJob(capped, 'capped'), { script: [{ at: 0, events: many }] });
-      const body = (await paiClient(capped, { signatureAlgorithm: 'v2' }).call('ListTrainingJobEvents', 'GET', `${JOBS}/${job.id}/events`, { query: { PageSize: '100' } })).body;
+      const body = (
+        await paiClient(capped, { signatureAlgorithm: 'v2' }).call('ListTrainingJobEvents', 'GET', `${JOBS}/${job.id}/events`, { query: { PageSize: '100' } })
+      ).body;
       expect(body['Events']).toHaveLength(20);
     } finally {
       await capped.close();
     }
   });
 
-  it('filters by StartTime and EndTime, in the model\'s minute form or with seconds; takes Token; refuses a bad time or page', async () => {
+  it("filters by StartTime and EndTime, in the model's minute form or with seconds; takes Token; refuses a bad time or page", async () => {
     clock.set(T0);
-    emu.jobs.script([{ at: 0, status: 'Queuing' }, { at: 90_000, events: ['late'] }, { at: 200_000, events: ['later'] }], { once: true });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Queuing' },
+        { at: 90_000, events: ['late'] },
+        { at: 200_000, events: ['later'] },
+      ],
+      { once: true },
+    );
     const id = await create('events-window');
     clock.advance(200_000);
     const minute = (ms: number) => iso(ms).slice(0, 16) + 'Z';
     expect((await events(id, { StartTime: minute(60_000) }))['Events']).toEqual([`${iso(90_000)} late`, `${iso(200_000)} later`]);
-    expect((await events(id, { StartTime: iso(90_000), EndTime: iso(90_000), Token: 'abc' }))).toMatchObject({ Events: [`${iso(90_000)} late`], TotalCount: '1' });
+    expect(await events(id, { StartTime: iso(90_000), EndTime: iso(90_000), Token: 'abc' })).toMatchObject({
+      Events: [`${iso(90_000)} late`],
+      TotalCount: '1',
+    });
     expect((await failure(events(id, { StartTime: 'yesterday' })))['code']).toBe('InvalidParameter');
     expect((await failure(events(id, { PageNumber: '0' })))['code']).toBe('InvalidParameter');
   });

@@ -32,12 +32,25 @@ describe('faults', () => {
     expect((await pai.call('GetTrainingJob', 'GET', `${JOBS}/${id}`)).statusCode).toBe(200);
     expect(fault.hits).toBe(1);
     expect(emu.faults.pending()).toHaveLength(0);
-    expect(emu.journal.filter('GetTrainingJob').map((e) => e.status).slice(-3)).toEqual([200, 503, 200]);
+    expect(
+      emu.journal
+        .filter('GetTrainingJob')
+        .map((e) => e.status)
+        .slice(-3),
+    ).toEqual([200, 503, 200]);
   });
 
   it('throttles with a Retry-After header, repeated `times` times', async () => {
     const pai = paiClient(emu);
-    emu.faults.add({ action: 'ListTrainingJobs', kind: 'status', status: 429, code: 'Throttling.User', message: 'Request was denied due to user flow control.', retryAfter: 2, times: 2 });
+    emu.faults.add({
+      action: 'ListTrainingJobs',
+      kind: 'status',
+      status: 429,
+      code: 'Throttling.User',
+      message: 'Request was denied due to user flow control.',
+      retryAfter: 2,
+      times: 2,
+    });
     const first = await failure(pai.call('ListTrainingJobs', 'GET', JOBS));
     expect(first).toMatchObject({ code: 'Throttling.User', statusCode: 429 });
     // The same fault seen on the wire: JSON error body and Retry-After.
@@ -146,7 +159,9 @@ describe('faults', () => {
     const emu2 = await startEmulator();
     // An answer delayed ten minutes: a close() that waited for it would time the test out, so no clock is read here.
     const fault = emu2.faults.add({ action: 'ListTrainingJobs', kind: 'delay', delayMs: 600_000 });
-    const pending = paiClient(emu2, { timeout: 1_200_000 }).call('ListTrainingJobs', 'GET', JOBS).catch((e: unknown) => e);
+    const pending = paiClient(emu2, { timeout: 1_200_000 })
+      .call('ListTrainingJobs', 'GET', JOBS)
+      .catch((e: unknown) => e);
     // Close once the request has arrived and is being delayed (the fault counts its hit on arrival).
     while (fault.hits === 0) await new Promise((r) => setImmediate(r));
     await emu2.close();

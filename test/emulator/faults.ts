@@ -186,7 +186,9 @@ export class RandomFaults {
     const base = { id: 0, hits: 1, action, call: n };
     switch (kind) {
       case '5xx':
-        return draw() < 0.5 ? { ...base, kind: 'status', status: 500, code: 'InternalError' } : { ...base, kind: 'status', status: 503, code: 'ServiceUnavailable' };
+        return draw() < 0.5
+          ? { ...base, kind: 'status', status: 500, code: 'InternalError' }
+          : { ...base, kind: 'status', status: 503, code: 'ServiceUnavailable' };
       case 'throttle':
         return service === 'oss'
           ? { ...base, kind: 'status', status: 503, code: 'SlowDown', message: 'Please reduce your request rate.' }

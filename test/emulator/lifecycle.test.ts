@@ -126,14 +126,26 @@ describe('job lifecycle (manual clock)', () => {
     emu.jobs.script([{ at: 0, status: 'CreateFailed', reasonCode: 'QuotaNotEnough', reasonMessage: 'no quota' }], { once: true });
     const a = await createJob('create-failed');
     expect(await get(a)).toMatchObject({ Status: 'CreateFailed', ReasonCode: 'QuotaNotEnough' });
-    emu.jobs.script([{ at: 0, status: 'Initializing', instances: ['worker-0'] }, { at: 10, status: 'InitializeFailed', reasonCode: 'ImagePullFailed', reasonMessage: 'pull failed' }], { once: true });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Initializing', instances: ['worker-0'] },
+        { at: 10, status: 'InitializeFailed', reasonCode: 'ImagePullFailed', reasonMessage: 'pull failed' },
+      ],
+      { once: true },
+    );
     const b = await createJob('init-failed');
     clock.advance(10);
     expect(await get(b)).toMatchObject({ Status: 'InitializeFailed', ReasonCode: 'ImagePullFailed', Instances: [{ Status: 'Failed' }] });
   });
 
   it('stops a running job: Stopping, then Stopped, and the rest of the script never happens', async () => {
-    emu.jobs.script([{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 60_000, status: 'Succeed' }], { once: true });
+    emu.jobs.script(
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 60_000, status: 'Succeed' },
+      ],
+      { once: true },
+    );
     const id = await createJob('to-stop');
     const res = await pai.call('StopTrainingJob', 'PUT', `${JOBS}/${id}/stop`);
     expect(res.statusCode).toBe(200);
@@ -276,7 +288,15 @@ describe('job lifecycle: behaviours off by default (manual clock)', () => {
 
   it('reserving: Settings.JobReservedMinutes holds SucceededReserving / FailedReserving that long, then the terminal status', async () => {
     const ok = await run(emu, 'reserve-ok', ending, { Settings: { JobReservedMinutes: 2 } });
-    const failed = await run(emu, 'reserve-fail', [{ at: 0, status: 'Running', instances: ['worker-0'] }, { at: 1_000, status: 'Failed', reasonCode: 'Boom' }], { Settings: { JobReservedMinutes: 2 } });
+    const failed = await run(
+      emu,
+      'reserve-fail',
+      [
+        { at: 0, status: 'Running', instances: ['worker-0'] },
+        { at: 1_000, status: 'Failed', reasonCode: 'Boom' },
+      ],
+      { Settings: { JobReservedMinutes: 2 } },
+    );
     const unreserved = await run(emu, 'no-reserve', ending);
     const stopped = await run(emu, 'reserve-stop', ending, { Settings: { JobReservedMinutes: 2 } });
     clock.advance(1_000);

@@ -71,7 +71,9 @@ describe('OSS signatures', () => {
     const res = await rawRequest(`${emu.ossEndpoint}/exists.txt`, 'GET', { host: `${emu.bucket}.oss-cn-hangzhou.aliyuncs.com` });
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toBe('application/xml');
-    expect(res.body).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>AccessDenied<\/Code><Message>[^<]+<\/Message><RequestId>[0-9A-F-]+<\/RequestId><HostId>[^<]+<\/HostId><\/Error>$/);
+    expect(res.body).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<Error><Code>AccessDenied<\/Code><Message>[^<]+<\/Message><RequestId>[0-9A-F-]+<\/RequestId><HostId>[^<]+<\/HostId><\/Error>$/,
+    );
     expect(res.headers['x-oss-request-id']).toBe(/<RequestId>([^<]+)</.exec(res.body)?.[1]);
   });
 

@@ -169,10 +169,14 @@ describe('OSS operations', () => {
     await writeFile(file, 'part bytes');
     const oss = ossClient(emu);
     const init = await oss.initMultipartUpload('md5-part.bin');
-    const bad = await failure(oss.uploadPart('md5-part.bin', init.uploadId, 1, file, 0, 10, { headers: { 'Content-MD5': '1B2M2Y8AsgTpgAmY7PhCfg==' } } as never));
+    const bad = await failure(
+      oss.uploadPart('md5-part.bin', init.uploadId, 1, file, 0, 10, { headers: { 'Content-MD5': '1B2M2Y8AsgTpgAmY7PhCfg==' } } as never),
+    );
     expect(bad['code']).toBe('InvalidDigest');
     expect(bad['status']).toBe(400);
-    const good = await oss.uploadPart('md5-part.bin', init.uploadId, 1, file, 0, 10, { headers: { 'Content-MD5': createHash('md5').update('part bytes').digest('base64') } } as never);
+    const good = await oss.uploadPart('md5-part.bin', init.uploadId, 1, file, 0, 10, {
+      headers: { 'Content-MD5': createHash('md5').update('part bytes').digest('base64') },
+    } as never);
     expect(good.etag).toBeTruthy();
     await oss.abortMultipartUpload('md5-part.bin', init.uploadId);
     await rm(folder, { recursive: true, force: true });

@@ -42,7 +42,9 @@ describe('PAI signatures', () => {
       });
 
       it('refuses an unknown access key id with InvalidAccessKeyId.NotFound (404)', async () => {
-        const err = await failure(paiClient(emu, { signatureAlgorithm: alg, accessKeyId: 'AKNOBODY', accessKeySecret: 'x' }).call('ListTrainingJobs', 'GET', LIST));
+        const err = await failure(
+          paiClient(emu, { signatureAlgorithm: alg, accessKeyId: 'AKNOBODY', accessKeySecret: 'x' }).call('ListTrainingJobs', 'GET', LIST),
+        );
         expect(err['code']).toBe('InvalidAccessKeyId.NotFound');
         expect(err['statusCode']).toBe(404);
       });
@@ -50,7 +52,9 @@ describe('PAI signatures', () => {
       it('refuses a date more than 15 minutes off with InvalidTimeStamp.Expired (400)', async () => {
         emu.serverTimeOffsetMs = 16 * 60 * 1000;
         try {
-          const err = await failure(paiClient(emu, { signatureAlgorithm: alg, accessKeyId: 'AKPERMANENT', accessKeySecret: 'permanent-secret' }).call('ListTrainingJobs', 'GET', LIST));
+          const err = await failure(
+            paiClient(emu, { signatureAlgorithm: alg, accessKeyId: 'AKPERMANENT', accessKeySecret: 'permanent-secret' }).call('ListTrainingJobs', 'GET', LIST),
+          );
           expect(err['code']).toBe('InvalidTimeStamp.Expired');
           expect(err['statusCode']).toBe(400);
         } finally {
@@ -79,7 +83,11 @@ describe('PAI signatures', () => {
         expect(missing['code']).toBe('InvalidAccessKeyId.NotFound');
 
         const expired = await failure(
-          paiClient(emu, { signatureAlgorithm: alg, accessKeyId: 'STS.AKOLD', accessKeySecret: 'old-secret', securityToken: 'token-old' }).call('ListTrainingJobs', 'GET', LIST),
+          paiClient(emu, { signatureAlgorithm: alg, accessKeyId: 'STS.AKOLD', accessKeySecret: 'old-secret', securityToken: 'token-old' }).call(
+            'ListTrainingJobs',
+            'GET',
+            LIST,
+          ),
         );
         expect(expired['code']).toBe('InvalidSecurityToken.Expired');
 
@@ -105,16 +113,23 @@ describe('PAI signatures', () => {
 
       it('verifies query values that need encoding', async () => {
         const weird = "a b*c!(x)'~+/é%20&=?#";
-        const res = await paiClient(emu, { signatureAlgorithm: alg }).call('ListTrainingJobs', 'GET', LIST, { query: { TrainingJobName: weird, StartTime: '2020-11-08T16:00:00Z' } });
+        const res = await paiClient(emu, { signatureAlgorithm: alg }).call('ListTrainingJobs', 'GET', LIST, {
+          query: { TrainingJobName: weird, StartTime: '2020-11-08T16:00:00Z' },
+        });
         expect(res.statusCode).toBe(200);
         expect(emu.journal.last()?.query).toEqual({ TrainingJobName: weird, StartTime: '2020-11-08T16:00:00Z' });
       });
 
       it('serves aiworkspace ListConfigs (2021-02-04) on its own port', async () => {
-        const res = await paiClient(emu, { signatureAlgorithm: alg, endpoint: emu.workspaceEndpoint }).call('ListConfigs', 'GET', `/api/v1/workspaces/${emu.workspaceId}/configs`, {
-          query: { ConfigKeys: 'modelExportPath' },
-          version: '2021-02-04',
-        });
+        const res = await paiClient(emu, { signatureAlgorithm: alg, endpoint: emu.workspaceEndpoint }).call(
+          'ListConfigs',
+          'GET',
+          `/api/v1/workspaces/${emu.workspaceId}/configs`,
+          {
+            query: { ConfigKeys: 'modelExportPath' },
+            version: '2021-02-04',
+          },
+        );
         expect(res.body['Configs']).toEqual([{ ConfigKey: 'modelExportPath', ConfigValue: `oss://${emu.bucket}/pai/model_export/` }]);
       });
     });
@@ -144,7 +159,9 @@ describe('PAI signatures', () => {
   });
 
   it('answers 404 WorkspaceNotFound for an unknown workspace in ListConfigs', async () => {
-    const err = await failure(paiClient(emu, { endpoint: emu.workspaceEndpoint }).call('ListConfigs', 'GET', '/api/v1/workspaces/999/configs', { version: '2021-02-04' }));
+    const err = await failure(
+      paiClient(emu, { endpoint: emu.workspaceEndpoint }).call('ListConfigs', 'GET', '/api/v1/workspaces/999/configs', { version: '2021-02-04' }),
+    );
     expect(err['code']).toBe('WorkspaceNotFound');
     expect(err['statusCode']).toBe(404);
   });

@@ -77,7 +77,9 @@ const NOT_CHECKED: SignatureCheck = { algorithm: 'none', ok: false, reason: 'not
 function faultAnswer<R extends Route>(adapter: ServiceAdapter<R>, call: Call, route: R, fault: ActiveFault): Answer {
   if (fault.kind === 'html') {
     const status = fault.status ?? 502;
-    const body = fault.body ?? `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n`;
+    const body =
+      fault.body ??
+      `<html>\r\n<head><title>${status} Bad Gateway</title></head>\r\n<body>\r\n<center><h1>${status} Bad Gateway</h1></center>\r\n<hr><center>Tengine</center>\r\n</body>\r\n</html>\r\n`;
     return { status, headers: { 'content-type': fault.contentType ?? 'text/html' }, body };
   }
   const status = fault.status ?? 503;
@@ -154,7 +156,12 @@ async function serve<R extends Route>(adapter: ServiceAdapter<R>, env: ServiceEn
     if (!(await env.sleeper.sleep(fault.delayMs ?? 1000))) return drop();
   }
   if (fault?.kind === 'status' || fault?.kind === 'html') return send(faultAnswer(adapter, call, route, fault));
-  if (fault?.kind === 'body') return send({ status: fault.status ?? 200, headers: { 'content-type': fault.contentType ?? 'application/json;charset=utf-8' }, body: fault.body ?? 'null' });
+  if (fault?.kind === 'body')
+    return send({
+      status: fault.status ?? 200,
+      headers: { 'content-type': fault.contentType ?? 'application/json;charset=utf-8' },
+      body: fault.body ?? 'null',
+    });
 
   let answer: Answer;
   try {
@@ -164,7 +171,8 @@ async function serve<R extends Route>(adapter: ServiceAdapter<R>, env: ServiceEn
     if (route.error) throw route.error;
     answer = await adapter.handle(call, route);
   } catch (err) {
-    const error = err instanceof ServiceError ? err : new ServiceError(500, 'InternalError', `The request processing has failed due to some unknown error: ${String(err)}`);
+    const error =
+      err instanceof ServiceError ? err : new ServiceError(500, 'InternalError', `The request processing has failed due to some unknown error: ${String(err)}`);
     answer = adapter.errorAnswer(call, route, error);
   }
   // The work is done (a job created, an object stored); the answer is lost on the way back.

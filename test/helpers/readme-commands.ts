@@ -18,5 +18,8 @@ export function readmeSetupCommands(root: string = ROOT): { quickstart: string; 
 
 /** A command line without its trailing `# comment`, split on `&&` into the steps a shell runs in turn. */
 export function commandSteps(line: string): string[] {
-  return line.replace(/\s+#.*$/, '').split('&&').map((s) => s.trim());
+  return line
+    .replace(/\s+#.*$/, '')
+    .split('&&')
+    .map((s) => s.trim());
 }

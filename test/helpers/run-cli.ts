@@ -61,7 +61,18 @@ export function project(files: Record<string, string>): string {
 export const SESSION_ENV = { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '12345', PAI_OSS_BUCKET_NAME: 'mybucket' };
 
 /** Follow-loop timings short enough for tests against the emulator. */
-export const FAST_CADENCE = { logActiveMs: 20, logIdleMs: 40, statusMinMs: 40, statusMaxMs: 120, drainIntervalMs: 60, drainMaxMs: 1000, heartbeatMs: 60_000, callSpacingMs: 2, maxWaitFloorMs: 200, maxWaitPerStreamMs: 10 };
+export const FAST_CADENCE = {
+  logActiveMs: 20,
+  logIdleMs: 40,
+  statusMinMs: 40,
+  statusMaxMs: 120,
+  drainIntervalMs: 60,
+  drainMaxMs: 1000,
+  heartbeatMs: 60_000,
+  callSpacingMs: 2,
+  maxWaitFloorMs: 200,
+  maxWaitPerStreamMs: 10,
+};
 
 /** Retry backoff short enough for fault tests. */
 export const FAST_RETRY = { baseDelayMs: 5, maxDelayMs: 20 };

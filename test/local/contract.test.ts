@@ -30,7 +30,9 @@ describe('the container contract', () => {
 
   it.runIf(python3Available())('PAI_HPS and hyperparameters.json are what Python json.dumps writes (values strings, non-ASCII escaped)', () => {
     const params = { lr: '0.1', epochs: '3', name: 'café "x"', 'a.b': 'ü\\n' };
-    const py = spawnSync('python3', ['-c', 'import json,sys; print(json.dumps(json.loads(sys.argv[1])), end="")', JSON.stringify(params)], { encoding: 'utf8' }).stdout;
+    const py = spawnSync('python3', ['-c', 'import json,sys; print(json.dumps(json.loads(sys.argv[1])), end="")', JSON.stringify(params)], {
+      encoding: 'utf8',
+    }).stdout;
     expect(pythonJson(params)).toBe(py);
     expect(JSON.parse(hyperparametersFile(params))).toEqual(params);
   });
@@ -38,7 +40,12 @@ describe('the container contract', () => {
   it('builds every variable from the paths it is given; folders end in "/", a file input is the file', () => {
     const env = contractEnv(
       { lr: '0.1', 'batch-size': '32' },
-      { usercode: '/r/usercode', config: '/r/input/config', inputs: { train: '/r/input/data/train/', test: '/r/input/data/test/test.csv' }, outputs: { model: '/r/output/model' } },
+      {
+        usercode: '/r/usercode',
+        config: '/r/input/config',
+        inputs: { train: '/r/input/data/train/', test: '/r/input/data/test/test.csv' },
+        outputs: { model: '/r/output/model' },
+      },
     );
     expect(env).toEqual({
       PAI_CONFIG_DIR: '/r/input/config/',

@@ -32,23 +32,56 @@ describe('docker run arguments', () => {
     const { args, env } = dockerRunArgs(dockerInput('worker-1', spec, layout, staged, distributed, false));
     const R = '/p/.pai-process/runs/train_20250101_120000';
     expect(args).toEqual([
-      'run', '--rm', '--init',
-      '--name', 'pai-process-train_20250101_120000-worker-1',
-      '--workdir', '/ml/usercode/',
-      '--network', 'host',
-      '--env', 'MASTER_ADDR', '--env', 'MASTER_PORT',
-      '--env', 'PAI_CONFIG_DIR', '--env', 'PAI_HPS', '--env', 'PAI_HPS_LR',
-      '--env', 'PAI_INPUT_TEST', '--env', 'PAI_INPUT_TRAIN', '--env', 'PAI_OUTPUT_MODEL',
-      '--env', 'PAI_USER_ARGS', '--env', 'PAI_WORKING_DIR',
-      '--env', 'RANK', '--env', 'TOKEN', '--env', 'WORLD_SIZE',
-      '--volume', `${R}/usercode:/ml/usercode`,
-      '--volume', `${R}/input/config:/ml/input/config`,
-      '--volume', '/data/train:/ml/input/data/train:ro',
-      '--volume', '/data/test.csv:/ml/input/data/test/test.csv:ro',
-      '--volume', `${R}/output/model:/ml/output/model`,
-      '--entrypoint', 'sh',
+      'run',
+      '--rm',
+      '--init',
+      '--name',
+      'pai-process-train_20250101_120000-worker-1',
+      '--workdir',
+      '/ml/usercode/',
+      '--network',
+      'host',
+      '--env',
+      'MASTER_ADDR',
+      '--env',
+      'MASTER_PORT',
+      '--env',
+      'PAI_CONFIG_DIR',
+      '--env',
+      'PAI_HPS',
+      '--env',
+      'PAI_HPS_LR',
+      '--env',
+      'PAI_INPUT_TEST',
+      '--env',
+      'PAI_INPUT_TRAIN',
+      '--env',
+      'PAI_OUTPUT_MODEL',
+      '--env',
+      'PAI_USER_ARGS',
+      '--env',
+      'PAI_WORKING_DIR',
+      '--env',
+      'RANK',
+      '--env',
+      'TOKEN',
+      '--env',
+      'WORLD_SIZE',
+      '--volume',
+      `${R}/usercode:/ml/usercode`,
+      '--volume',
+      `${R}/input/config:/ml/input/config`,
+      '--volume',
+      '/data/train:/ml/input/data/train:ro',
+      '--volume',
+      '/data/test.csv:/ml/input/data/test/test.csv:ro',
+      '--volume',
+      `${R}/output/model:/ml/output/model`,
+      '--entrypoint',
+      'sh',
       'registry.cn-hangzhou.aliyuncs.com/pai-dlc/pytorch-training:2.3-cpu',
-      '-c', 'python train.py --epochs 2',
+      '-c',
+      'python train.py --epochs 2',
     ]);
     // Values travel in the docker client's environment, never on its command line (visible to `ps`).
     expect(args.join(' ')).not.toContain('s3cret');
@@ -77,9 +110,14 @@ describe('docker run arguments', () => {
 
     const withReqs = dockerRunArgs(dockerInput('worker-0', single, layout, staged, distributed, true)).args;
     expect(withReqs.slice(withReqs.indexOf('--entrypoint'))).toEqual([
-      '--entrypoint', 'sh', spec.image,
-      '-c', 'if [ -f requirements.txt ]; then python -m pip install --disable-pip-version-check -r requirements.txt || exit $?; fi; python -m pip install --disable-pip-version-check numpy==1.26 || exit $?; exec "$@"',
-      'sh', 'python', 'train.py',
+      '--entrypoint',
+      'sh',
+      spec.image,
+      '-c',
+      'if [ -f requirements.txt ]; then python -m pip install --disable-pip-version-check -r requirements.txt || exit $?; fi; python -m pip install --disable-pip-version-check numpy==1.26 || exit $?; exec "$@"',
+      'sh',
+      'python',
+      'train.py',
     ]);
   });
 });
@@ -92,7 +130,9 @@ describe('--local-runtime docker without a Docker engine', () => {
     chmodSync(docker, 0o755);
     const r = await runLocal({ 'job.yaml': jobYaml({ command: 'echo never' }) }, ['--local-runtime', 'docker'], { env: { PATH: `${bin}:/usr/bin:/bin` } });
     expect(r.code).toBe(5);
-    expect(r.stderr).toContain('--local-runtime docker needs a Docker engine, and none answers (Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?); nothing was run');
+    expect(r.stderr).toContain(
+      '--local-runtime docker needs a Docker engine, and none answers (Cannot connect to the Docker daemon at unix:///var/run/docker.sock. Is the docker daemon running?); nothing was run',
+    );
     expect(r.stderr).toContain('leave out --local-runtime docker: the default runtime runs the job as a plain process');
     expect(r.stdout).toBe('');
     expect(r.stderr).not.toMatch(/\n\s+at /);

@@ -15,7 +15,17 @@ function helloCopy(): string {
   return dir;
 }
 
-const EXPECTED_REPORT = { files: 1, words: 16, top: [['the', 4], ['fox', 2], ['dog', 2], ['quick', 1], ['brown', 1]] };
+const EXPECTED_REPORT = {
+  files: 1,
+  words: 16,
+  top: [
+    ['the', 4],
+    ['fox', 2],
+    ['dog', 2],
+    ['quick', 1],
+    ['brown', 1],
+  ],
+};
 
 const cli = spawnCli;
 
@@ -46,7 +56,11 @@ describe.runIf(python3Available())('the hello example', () => {
     it('`pai-process run` submits it, the emulator runs it, its logs come back through ListTrainingJobLogs and its report lands in OSS', async () => {
       const dir = helloCopy();
       const logCalls = emu.journal.count('ListTrainingJobLogs');
-      const r = await runCli(['run', '-f', 'job.yaml'], { cwd: dir, env: { ...emu.env(), PATH: process.env['PATH'] ?? '' }, context: { cadence: FAST_CADENCE } });
+      const r = await runCli(['run', '-f', 'job.yaml'], {
+        cwd: dir,
+        env: { ...emu.env(), PATH: process.env['PATH'] ?? '' },
+        context: { cadence: FAST_CADENCE },
+      });
       expect(r.stderr).toContain('✔ Submitted');
       expect(r.code).toBe(0);
       expect(r.stdout).toContain('"words": 16');
@@ -64,10 +78,15 @@ describe.runIf(python3Available())('the hello example', () => {
     it('a job that fails there fails here: exit 1, with the reason; StopTrainingJob stops a running one', async () => {
       const dir = tempDir('job-');
       cpSync(join(root, 'examples', 'hello', 'main.py'), join(dir, 'main.py'));
-      const yaml = (command: string, name: string) => `image_uri: python:3.11\ncommand: ${JSON.stringify(command)}\ninstance_type: ecs.c6.large\nsource_dir: .\nbase_job_name: ${name}\n`;
+      const yaml = (command: string, name: string) =>
+        `image_uri: python:3.11\ncommand: ${JSON.stringify(command)}\ninstance_type: ecs.c6.large\nsource_dir: .\nbase_job_name: ${name}\n`;
       const { writeFileSync } = await import('node:fs');
       writeFileSync(join(dir, 'job.yaml'), yaml('echo failing; exit 4', 'fails'));
-      const failed = await runCli(['run', '-f', 'job.yaml'], { cwd: dir, env: { ...emu.env(), PATH: process.env['PATH'] ?? '' }, context: { cadence: FAST_CADENCE } });
+      const failed = await runCli(['run', '-f', 'job.yaml'], {
+        cwd: dir,
+        env: { ...emu.env(), PATH: process.env['PATH'] ?? '' },
+        context: { cadence: FAST_CADENCE },
+      });
       expect(failed.code).toBe(1);
       expect(failed.stdout).toBe('failing\n');
       expect(failed.stderr).toContain('Reason   WorkerFailed: the command exited with code 4');

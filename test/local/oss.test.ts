@@ -21,7 +21,7 @@ function ossEnv(): Record<string, string> {
 }
 
 describe('run --local with oss:// locations', () => {
-  it('downloads a single object and a prefix as the job\'s inputs, and uploads an output channel', async () => {
+  it("downloads a single object and a prefix as the job's inputs, and uploads an output channel", async () => {
     emu.oss.put('data/one.csv', 'a,b\n');
     emu.oss.put('data/set/x.txt', 'x\n');
     emu.oss.put('data/set/deep/y.txt', 'y\n');
@@ -63,7 +63,7 @@ describe('run --local with oss:// locations', () => {
     expect(r.stderr).toContain(`inputs.train: there is nothing at oss://${emu.bucket}/nothing/here/`);
   });
 
-  it('an output bucket that does not exist: the job\'s files stay in the run folder, exit 5 says so', async () => {
+  it("an output bucket that does not exist: the job's files stay in the run folder, exit 5 says so", async () => {
     const dir = project({ 'job.yaml': jobYaml({ command: 'echo r > "$PAI_OUTPUT_OUT/r.txt"', outputs: { out: 'oss://no-such-bucket/x/' } }) });
     const r = await runCli(['run', '-f', 'job.yaml', '--local'], { cwd: dir, env: ossEnv(), context: { retry: { maxAttempts: 1 } } });
     expect(r.code).toBe(5);

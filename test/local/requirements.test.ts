@@ -36,24 +36,28 @@ print(path)
 }
 
 describe('--install-requirements', () => {
-  it.skipIf(!venv.ok)(`installs requirements.txt into a virtualenv under the run folder, not into the user's Python${venv.ok ? '' : ` (skipped: ${venv.why})`}`, async () => {
-    const wheel = buildWheel(tempDir('wheel-'));
-    const files = {
-      'job.yaml': jobYaml({ command: 'python -c "import sys, paiprocesstestpkg; print(paiprocesstestpkg.VALUE); print(sys.prefix)"' }),
-      'requirements.txt': `${wheel}\n`,
-    };
-    const r = await runLocal(files, ['--install-requirements'], { env: { PIP_NO_INDEX: '1' } });
-    expect(r.stderr).toContain('succeeded');
-    expect(r.code).toBe(0);
-    const [run] = runFolders(r.dir);
-    expect(existsSync(join(run!, 'venv', 'bin', 'python'))).toBe(true);
-    expect(r.stdout).toContain('installed in the venv\n');
-    expect(r.stdout).toContain(`${join(run!, 'venv')}\n`);
-    expect(r.stdout).toMatch(/Successfully installed paiprocesstestpkg-1\.0/);
-    // The user's Python never saw it.
-    const mine = spawnSync('python3', ['-c', 'import paiprocesstestpkg'], { encoding: 'utf8', cwd: tempDir() });
-    expect(mine.status).not.toBe(0);
-  }, 120_000);
+  it.skipIf(!venv.ok)(
+    `installs requirements.txt into a virtualenv under the run folder, not into the user's Python${venv.ok ? '' : ` (skipped: ${venv.why})`}`,
+    async () => {
+      const wheel = buildWheel(tempDir('wheel-'));
+      const files = {
+        'job.yaml': jobYaml({ command: 'python -c "import sys, paiprocesstestpkg; print(paiprocesstestpkg.VALUE); print(sys.prefix)"' }),
+        'requirements.txt': `${wheel}\n`,
+      };
+      const r = await runLocal(files, ['--install-requirements'], { env: { PIP_NO_INDEX: '1' } });
+      expect(r.stderr).toContain('succeeded');
+      expect(r.code).toBe(0);
+      const [run] = runFolders(r.dir);
+      expect(existsSync(join(run!, 'venv', 'bin', 'python'))).toBe(true);
+      expect(r.stdout).toContain('installed in the venv\n');
+      expect(r.stdout).toContain(`${join(run!, 'venv')}\n`);
+      expect(r.stdout).toMatch(/Successfully installed paiprocesstestpkg-1\.0/);
+      // The user's Python never saw it.
+      const mine = spawnSync('python3', ['-c', 'import paiprocesstestpkg'], { encoding: 'utf8', cwd: tempDir() });
+      expect(mine.status).not.toBe(0);
+    },
+    120_000,
+  );
 
   it('without the flag, requirements.txt is left alone and a warning says how to install it', async () => {
     const r = await runLocal({ 'job.yaml': jobYaml({ command: 'echo ran' }), 'requirements.txt': 'numpy\n' });
@@ -63,10 +67,18 @@ describe('--install-requirements', () => {
     expect(existsSync(join(run!, 'venv'))).toBe(false);
   });
 
-  it.skipIf(!venv.ok)('a requirement pip cannot install fails the job with exit 1, saying it was the install', async () => {
-    const r = await runLocal({ 'job.yaml': jobYaml({ command: 'echo never' }), 'requirements.txt': './no-such-wheel-1.0-py3-none-any.whl\n' }, ['--install-requirements'], { env: { PIP_NO_INDEX: '1' } });
-    expect(r.code).toBe(1);
-    expect(r.stdout).not.toContain('never');
-    expect(r.stderr).toMatch(/Reason {3}RequirementsFailed: installing the requirements \(python -m pip\) exited with code \d+/);
-  }, 120_000);
+  it.skipIf(!venv.ok)(
+    'a requirement pip cannot install fails the job with exit 1, saying it was the install',
+    async () => {
+      const r = await runLocal(
+        { 'job.yaml': jobYaml({ command: 'echo never' }), 'requirements.txt': './no-such-wheel-1.0-py3-none-any.whl\n' },
+        ['--install-requirements'],
+        { env: { PIP_NO_INDEX: '1' } },
+      );
+      expect(r.code).toBe(1);
+      expect(r.stdout).not.toContain('never');
+      expect(r.stderr).toMatch(/Reason {3}RequirementsFailed: installing the requirements \(python -m pip\) exited with code \d+/);
+    },
+    120_000,
+  );
 });

@@ -51,8 +51,23 @@ describe('run --local', () => {
     // The contract wins over `environments`; the shell's own PAI_* never reach the job.
     expect(env['PAI_HPS_LR']).toBe('0.1');
     expect(env['PAI_INPUT_STALE']).toBeUndefined();
-    expect(Object.keys(env).filter((k) => k.startsWith('PAI_')).sort()).toEqual(
-      ['PAI_CONFIG_DIR', 'PAI_HPS', 'PAI_HPS_BATCH_SIZE', 'PAI_HPS_LR', 'PAI_HPS_MSG', 'PAI_INPUT_TEST_SET', 'PAI_INPUT_TRAIN', 'PAI_OUTPUT_MODEL', 'PAI_USER_ARGS', 'PAI_WORKING_DIR'].sort(),
+    expect(
+      Object.keys(env)
+        .filter((k) => k.startsWith('PAI_'))
+        .sort(),
+    ).toEqual(
+      [
+        'PAI_CONFIG_DIR',
+        'PAI_HPS',
+        'PAI_HPS_BATCH_SIZE',
+        'PAI_HPS_LR',
+        'PAI_HPS_MSG',
+        'PAI_INPUT_TEST_SET',
+        'PAI_INPUT_TRAIN',
+        'PAI_OUTPUT_MODEL',
+        'PAI_USER_ARGS',
+        'PAI_WORKING_DIR',
+      ].sort(),
     );
   });
 
@@ -101,7 +116,8 @@ describe('run --local', () => {
   it('copies each output channel to the local path given in outputs, and the summary lists where', async () => {
     const r = await runLocal({
       'job.yaml': jobYaml({
-        command: 'mkdir -p "$PAI_OUTPUT_MODEL/sub" && echo w > "$PAI_OUTPUT_MODEL/weights.bin" && echo n > "$PAI_OUTPUT_MODEL/sub/notes.txt" && echo l > "$PAI_OUTPUT_LOGS/log.txt"',
+        command:
+          'mkdir -p "$PAI_OUTPUT_MODEL/sub" && echo w > "$PAI_OUTPUT_MODEL/weights.bin" && echo n > "$PAI_OUTPUT_MODEL/sub/notes.txt" && echo l > "$PAI_OUTPUT_LOGS/log.txt"',
         outputs: { model: './out/model', logs: 'out/logs/' },
       }),
     });
@@ -157,8 +173,16 @@ describe('run --local', () => {
   it('--json: NDJSON events on stdout, log lines and the result with its exit code', async () => {
     const r = await runLocal({ 'job.yaml': jobYaml({ command: 'echo one; echo two >&2' }) }, ['--json']);
     expect(r.code).toBe(0);
-    const events = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(events.filter((e) => e['event'] === 'log').map((e) => e['line']).sort()).toEqual(['one', 'two']);
+    const events = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(
+      events
+        .filter((e) => e['event'] === 'log')
+        .map((e) => e['line'])
+        .sort(),
+    ).toEqual(['one', 'two']);
     expect(events.filter((e) => e['event'] === 'status').map((e) => e['status'])).toEqual(['Running', 'Succeed']);
     expect(events.at(-1)).toMatchObject({ event: 'result', status: 'Succeed', exitCode: 0 });
   });

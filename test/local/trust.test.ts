@@ -17,9 +17,11 @@ const CREDENTIALS = {
   ALIBABA_CLOUD_OIDC_TOKEN_FILE: '/var/run/oidc/token',
 };
 
-describe('run --local and the shell\'s cloud credentials', () => {
-  it('the job does not see them; the rest of the environment and the job\'s own variables it does', async () => {
-    const r = await runLocal({ 'job.yaml': jobYaml({ command: 'env', environments: { MINE: 'yes' } }) }, [], { env: { ...CREDENTIALS, KEEP_ME: 'kept', ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' } });
+describe("run --local and the shell's cloud credentials", () => {
+  it("the job does not see them; the rest of the environment and the job's own variables it does", async () => {
+    const r = await runLocal({ 'job.yaml': jobYaml({ command: 'env', environments: { MINE: 'yes' } }) }, [], {
+      env: { ...CREDENTIALS, KEEP_ME: 'kept', ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' },
+    });
     expect(r.code).toBe(0);
     const seen = parseEnv(r.stdout);
     for (const name of Object.keys(CREDENTIALS)) expect(seen[name], name).toBeUndefined();
@@ -59,7 +61,9 @@ describe('run --local and the shell\'s cloud credentials', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--pass-env expects a variable name, got "A=B"');
     expect(bad.stderr).not.toMatch(/\n\s+at /);
-    const cloud = await runCli(['run', '--image', 'python:3.11', '--command', 'true', '--instance-type', 'ecs.c6.large', '--pass-env', 'HOME', '--dry-run'], { env: { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '1' } });
+    const cloud = await runCli(['run', '--image', 'python:3.11', '--command', 'true', '--instance-type', 'ecs.c6.large', '--pass-env', 'HOME', '--dry-run'], {
+      env: { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '1' },
+    });
     expect(cloud.code).toBe(2);
     expect(cloud.stderr).toContain('--pass-env applies to local runs only');
   });
@@ -67,12 +71,16 @@ describe('run --local and the shell\'s cloud credentials', () => {
   it('the rule itself: credentials and PAI_* withheld, names in passEnv let through, empty values dropped', () => {
     const env = { ...CREDENTIALS, ALICLOUD_SECRET_KEY: 'old-form', PAI_INPUT_STALE: '/x', HOME: '/h', UNSET: undefined };
     expect(jobEnvironment(env)).toEqual({ HOME: '/h' });
-    expect(jobEnvironment(env, ['ALIBABA_CLOUD_ROLE_ARN', 'PAI_INPUT_STALE'])).toEqual({ HOME: '/h', ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::1:role/x', PAI_INPUT_STALE: '/x' });
+    expect(jobEnvironment(env, ['ALIBABA_CLOUD_ROLE_ARN', 'PAI_INPUT_STALE'])).toEqual({
+      HOME: '/h',
+      ALIBABA_CLOUD_ROLE_ARN: 'acs:ram::1:role/x',
+      PAI_INPUT_STALE: '/x',
+    });
   });
 });
 
-describe('run --local and the user\'s input files', () => {
-  it('a job that writes into its input folder and input file leaves the user\'s files untouched', async () => {
+describe("run --local and the user's input files", () => {
+  it("a job that writes into its input folder and input file leaves the user's files untouched", async () => {
     const data = tempDir('data-');
     writeFileSync(join(data, 'a.txt'), 'original\n');
     const r = await runLocal({

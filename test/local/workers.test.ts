@@ -102,7 +102,12 @@ describe('local workers', () => {
   it('a process that ignores SIGTERM is killed after the grace period; a second Ctrl-C kills at once', async () => {
     const dir = tempDir('pids-');
     const file = join(dir, 'pids');
-    const stubborn = { name: 'worker-0', argv: ['sh', '-c', `trap '' TERM; echo $$ > "${file}"; while :; do sleep 0.1; done`], cwd: dir, env: { PATH: process.env['PATH'] ?? '' } };
+    const stubborn = {
+      name: 'worker-0',
+      argv: ['sh', '-c', `trap '' TERM; echo $$ > "${file}"; while :; do sleep 0.1; done`],
+      cwd: dir,
+      env: { PATH: process.env['PATH'] ?? '' },
+    };
 
     const stop = new AbortController();
     const graceful = runWorkers([stubborn], { signal: stop.signal, graceMs: 300 }, () => {});

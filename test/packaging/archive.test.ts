@@ -15,8 +15,8 @@ const tree: Record<string, Node> = {
   'pkg/mod.py': 'x = 1\n',
   'pkg/data.bin': Buffer.alloc(70_000, 7),
   [`long/${'n'.repeat(120)}/file-名前.txt`]: 'long\n',
-  'link': { link: 'main.py' },
-  'empty': { dir: true },
+  link: { link: 'main.py' },
+  empty: { dir: true },
 };
 
 async function pack(root: string) {
@@ -55,7 +55,19 @@ async function headers(file: string): Promise<Header[]> {
   await list({
     file,
     onReadEntry: (e: ReadEntry) => {
-      out.push({ path: e.path, type: e.type, mode: e.mode, uid: e.uid, gid: e.gid, uname: e.uname, gname: e.gname, mtime: e.mtime, atime: e.atime, ctime: e.ctime, linkpath: e.linkpath });
+      out.push({
+        path: e.path,
+        type: e.type,
+        mode: e.mode,
+        uid: e.uid,
+        gid: e.gid,
+        uname: e.uname,
+        gname: e.gname,
+        mtime: e.mtime,
+        atime: e.atime,
+        ctime: e.ctime,
+        linkpath: e.linkpath,
+      });
     },
   });
   return out;
@@ -109,7 +121,7 @@ describe('archive headers', () => {
   it('normalises modes, owners and times; links stay links; names are relative with no ./', async () => {
     const root = writeTree(tempDir(), tree);
     const archive = await pack(root);
-    const byPath = new Map((await headers(archive.path)).map(h => [h.path, h]));
+    const byPath = new Map((await headers(archive.path)).map((h) => [h.path, h]));
     const longName = `long/${'n'.repeat(120)}/file-名前.txt`;
     expect([...byPath.keys()]).toEqual([
       'empty/',
@@ -147,7 +159,7 @@ describe('archive headers', () => {
     const root = writeTree(tempDir(), { 'a.txt': 'same\n' });
     linkSync(join(root, 'a.txt'), join(root, 'b.txt'));
     const archive = await pack(root);
-    expect((await headers(archive.path)).map(h => `${h.type}:${h.path}`)).toEqual(['File:a.txt', 'File:b.txt']);
+    expect((await headers(archive.path)).map((h) => `${h.type}:${h.path}`)).toEqual(['File:a.txt', 'File:b.txt']);
   });
 });
 
@@ -157,7 +169,7 @@ describe('packArchive placement and edge cases', () => {
     const archive = await packArchive(await selectFiles(root), join(root, '.pai-process', 'code.tar.gz'));
     const again = await packArchive(await selectFiles(root), join(root, '.pai-process', 'code2.tar.gz'));
     expect(again.sha256).toBe(archive.sha256);
-    expect((await headers(archive.path)).map(h => h.path)).toEqual(['a.py']);
+    expect((await headers(archive.path)).map((h) => h.path)).toEqual(['a.py']);
   });
 
   it('packs a folder where everything is ignored as an empty archive', async () => {

@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { PackagingError, hashTree, packArchive, selectFiles, type Selection } from '../../src/core/packaging/index.js';
 import { tempDir, writeTree, type Node } from './tree.js';
 
-const kept = (selection: Selection) => selection.files.filter(e => e.type !== 'directory').map(e => e.path);
+const kept = (selection: Selection) => selection.files.filter((e) => e.type !== 'directory').map((e) => e.path);
 
 /** Each credential file, where a project might hold it, and the `.paiignore` rule that brings it back. */
 const CREDENTIALS: [path: string, bringBack: string][] = [
@@ -68,8 +68,8 @@ describe('a private key under another name', () => {
       'docs/readme.md': 'A key starts with -----BEGIN PRIVATE KEY----- but this file does not.\n',
     });
     const tree = await hashTree(await selectFiles(root));
-    expect(tree.files.map(f => f.path)).toContain('conf/deploy_identity');
-    const named = tree.warnings.filter(w => w.includes('private key'));
+    expect(tree.files.map((f) => f.path)).toContain('conf/deploy_identity');
+    const named = tree.warnings.filter((w) => w.includes('private key'));
     expect(named).toHaveLength(2);
     expect(named[0]).toMatch(/^conf\/deploy_identity looks like a private key/);
     expect(named[1]).toMatch(/^conf\/legacy\.txt looks like a private key/);

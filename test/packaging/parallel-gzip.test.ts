@@ -39,7 +39,7 @@ const tree: Record<string, Node> = {
   'ünïcödé/数据 file.txt': 'unicode\n',
   'link-in': { link: 'src/a.py' },
   [`long-link-${'x'.repeat(90)}`]: { link: `long/${'directory-name-'.repeat(6)}/${'file-name-'.repeat(12)}.py` },
-  'outputs': { dir: true },
+  outputs: { dir: true },
 };
 
 /**
@@ -56,7 +56,7 @@ function referenceTar(selection: Selection): Promise<Buffer> {
     mtime: ARCHIVE_MTIME,
     statCache,
     strict: true,
-    onWriteEntry: entry => {
+    onWriteEntry: (entry) => {
       if (entry.type === 'Directory') entry.noMtime = false;
     },
   });
@@ -144,7 +144,7 @@ describe('the archive in parallel gzip blocks', () => {
     const input = Buffer.concat([Buffer.from(text(200_000)), noise(200_000), Buffer.from(text(100_001, 5)), noise(70_000, 'b'), Buffer.alloc(1024)]);
     for (const blockSize of [32 * 1024, 64 * 1024 + 7, 1024 * 1024]) {
       const parts: Buffer[] = [];
-      const gzip = new ParallelGzip({ blockSize, output: chunk => void parts.push(Buffer.from(chunk)) });
+      const gzip = new ParallelGzip({ blockSize, output: (chunk) => void parts.push(Buffer.from(chunk)) });
       // Odd write sizes, so that writes straddle blocks.
       for (let at = 0; at < input.length; at += 9_973) await gzip.write(input.subarray(at, at + 9_973));
       await gzip.end();

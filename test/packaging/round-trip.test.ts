@@ -5,7 +5,13 @@ import { packArchive, selectFiles, unpackArchive } from '../../src/core/packagin
 import { readTree, tempDir, writeTree } from './tree.js';
 
 // A path of more than 150 characters (and more than 255 bytes), with a file name longer than tar's 100-byte field.
-const LONG_DIR = ['segment-one-of-a-long-path', 'segment-two-of-a-long-path', 'ünïcödé-segment-three-数据数据', 'segment-four', 'segment-five-of-a-long-path-and-then-some'].join('/');
+const LONG_DIR = [
+  'segment-one-of-a-long-path',
+  'segment-two-of-a-long-path',
+  'ünïcödé-segment-three-数据数据',
+  'segment-four',
+  'segment-five-of-a-long-path-and-then-some',
+].join('/');
 const LONG_FILE = `${'a-very-long-file-name-'.repeat(5)}end.py`;
 const LONG_PATH = `${LONG_DIR}/${LONG_FILE}`;
 
@@ -57,11 +63,11 @@ function codeFolder(): string {
     ' spaced name .txt': 'spaces\n',
     'line\nbreak.txt': 'newline in the name\n',
     [LONG_PATH]: 'print("long")\n',
-    'outputs': { dir: true },
+    outputs: { dir: true },
     'link-to-main.py': { link: 'main.py' },
     'data-link': { link: '数据' },
     'pkg/up-link.py': { link: '../main.py' },
-    'dangling': { link: 'not-there.txt' },
+    dangling: { link: 'not-there.txt' },
     'outside-absolute': { link: join(outside, 'secret.txt') },
     'outside-relative': { link: '../../../../../../../../../../etc/hostname' },
     'escape-dir': { link: outside },
@@ -82,32 +88,32 @@ describe('a code folder, packed and unpacked', () => {
       '.env.example': 'file:SECRET=\n',
       '.gitignore': 'file:*.py\n',
       '.paiignore': 'file:# code only\n*.log\n!keep.log\n.env.*\n!.env.example\n!vendor/node_modules/\ndata/\n',
-      'dangling': 'link:not-there.txt',
+      dangling: 'link:not-there.txt',
       'data-link': 'link:数据',
       'keep.log': 'file:kept log\n',
       'link-to-main.py': 'link:main.py',
-      'logs': 'dir',
+      logs: 'dir',
       'logs/keep.log': 'file:kept log too\n',
       'main.py': 'file:print("main")\n',
-      'outputs': 'dir',
-      'pkg': 'dir',
+      outputs: 'dir',
+      pkg: 'dir',
       'pkg/__init__.py': 'file:',
       'pkg/mod.py': 'file:x = 1\n',
       'pkg/up-link.py': 'link:../main.py',
       'run.sh': 'file:#!/bin/sh\necho run\n',
-      'tools': 'dir',
+      tools: 'dir',
       'tools/env': 'dir',
       'tools/env/readme.txt': 'file:not a virtualenv, only named like one\n',
-      'vendor': 'dir',
+      vendor: 'dir',
       'vendor/node_modules': 'dir',
       'vendor/node_modules/kept.js': 'file:kept\n',
       'émoji-😀.txt': 'file:emoji\n',
       '...': 'file:dots\n',
       ' spaced name .txt': 'file:spaces\n',
       'line\nbreak.txt': 'file:newline in the name\n',
-      '数据': 'dir',
+      数据: 'dir',
       '数据/文件 名.py': 'file:print("数据")\n',
-      ...Object.fromEntries(longDirs.map(d => [d, 'dir'])),
+      ...Object.fromEntries(longDirs.map((d) => [d, 'dir'])),
       [LONG_PATH]: 'file:print("long")\n',
     };
     expect(readTree(unpacked)).toEqual(Object.fromEntries(Object.entries(expected).sort(([a], [b]) => (a < b ? -1 : 1))));
@@ -131,14 +137,14 @@ describe('a code folder, packed and unpacked', () => {
   it('reports what it chose: sorted entries, counts, bytes, the ignore source and the links it left out', async () => {
     const root = codeFolder();
     const selection = await selectFiles(root);
-    const paths = selection.files.map(e => e.path);
-    expect(paths).toEqual([...paths].sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b)))));
+    const paths = selection.files.map((e) => e.path);
+    expect(paths).toEqual([...paths].sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b))));
     expect(selection.root).toBe(root);
     expect(selection.ignoreSource).toBe('.paiignore');
-    const files = selection.files.filter(e => e.type !== 'directory');
+    const files = selection.files.filter((e) => e.type !== 'directory');
     expect(selection.fileCount).toBe(files.length);
     expect(selection.totalBytes).toBe(files.reduce((sum, e) => sum + e.size, 0));
-    expect(selection.files.find(e => e.path === 'link-to-main.py')).toMatchObject({ type: 'symlink', target: 'main.py', size: 0 });
+    expect(selection.files.find((e) => e.path === 'link-to-main.py')).toMatchObject({ type: 'symlink', target: 'main.py', size: 0 });
     expect(selection.warnings).toEqual([
       expect.stringMatching(/^left out the link escape-dir -> .*: it points outside the code folder$/),
       expect.stringMatching(/^left out the link outside-absolute -> .*secret\.txt: it points outside the code folder$/),

@@ -6,7 +6,7 @@ import { PackagingError, listSelection, selectFiles, type Selection } from '../.
 import { rebaseGitignoreRule } from '../../src/core/packaging/ignore-rules.js';
 import { isRoot, tempDir, writeTree, type Node } from './tree.js';
 
-const kept = (selection: Selection) => selection.files.filter(e => e.type !== 'directory').map(e => e.path);
+const kept = (selection: Selection) => selection.files.filter((e) => e.type !== 'directory').map((e) => e.path);
 
 /** A tree whose nested .gitignore files exercise git's precedence rules. */
 const gitTree: Record<string, Node> = {
@@ -68,9 +68,7 @@ describe('selectFiles with .gitignore files', () => {
       // No user or system config: a global excludesFile must not change git's answer.
       const env = { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' };
       execFileSync('git', ['init', '-q'], { cwd: root, env });
-      gitFiles = execFileSync('git', ['ls-files', '-z', '--others', '--exclude-standard'], { cwd: root, env, encoding: 'utf8' })
-        .split('\0')
-        .filter(Boolean);
+      gitFiles = execFileSync('git', ['ls-files', '-z', '--others', '--exclude-standard'], { cwd: root, env, encoding: 'utf8' }).split('\0').filter(Boolean);
     } catch {
       ctx.skip('git is not installed');
       return;
@@ -116,7 +114,7 @@ describe('selectFiles with .gitignore files', () => {
       gitFiles = execFileSync('git', ['ls-files', '-z', '--others', '--exclude-standard'], { cwd: join(repo, 'pkg'), env, encoding: 'utf8' })
         .split('\0')
         .filter(Boolean)
-        .map(p => p.replace(/^pkg\//, ''));
+        .map((p) => p.replace(/^pkg\//, ''));
     } catch {
       ctx.skip('git is not installed');
       return;
@@ -126,7 +124,7 @@ describe('selectFiles with .gitignore files', () => {
     expect(kept(await selectFiles(join(repo, 'pkg')))).toEqual([...gitFiles].sort());
   });
 
-  it('keeps applying only the folder\'s own rules when a parent rule would leave out the whole code folder', async () => {
+  it("keeps applying only the folder's own rules when a parent rule would leave out the whole code folder", async () => {
     const repo = writeTree(tempDir(), { '.git/HEAD': 'x', '.gitignore': 'build/\n', 'build/app/a.py': 'x' });
     const selection = await selectFiles(join(repo, 'build/app'));
     expect(kept(selection)).toEqual(['a.py']);
@@ -142,7 +140,7 @@ describe('selectFiles with .gitignore files', () => {
     const root = writeTree(tempDir(), { 'a.py': 'x', 'b/__pycache__/c.pyc': 'x', 'b/.DS_Store': 'x', 'b/.git': 'gitdir: ../.git/modules/b\n' });
     const selection = await selectFiles(root);
     expect(selection.ignoreSource).toBe('defaults');
-    expect(selection.files.map(e => `${e.type}:${e.path}`)).toEqual(['file:a.py', 'directory:b']);
+    expect(selection.files.map((e) => `${e.type}:${e.path}`)).toEqual(['file:a.py', 'directory:b']);
   });
 });
 
@@ -171,7 +169,7 @@ describe('selectFiles with a .paiignore', () => {
 
 describe('selectFiles edge cases', () => {
   it('keeps empty folders as folder entries, with normalised modes', async () => {
-    const root = writeTree(tempDir(), { 'empty': { dir: true }, 'x/y': { dir: true }, 'run': { content: 'x', mode: 0o700 }, 'f': { content: 'x', mode: 0o600 } });
+    const root = writeTree(tempDir(), { empty: { dir: true }, 'x/y': { dir: true }, run: { content: 'x', mode: 0o700 }, f: { content: 'x', mode: 0o600 } });
     const selection = await selectFiles(root);
     expect(listSelection(selection)).toEqual([
       { path: 'empty', type: 'directory', size: 0, mode: 0o755 },
@@ -185,7 +183,7 @@ describe('selectFiles edge cases', () => {
 
   it('sorts by code point (UTF-8 byte order), not by UTF-16 unit', async () => {
     const root = writeTree(tempDir(), { '\u{1F600}.txt': 'x', '\uFF21.txt': 'x', 'b.txt': 'x', 'B.txt': 'x', 'a-b': 'x', 'a/c': 'x' });
-    expect((await selectFiles(root)).files.map(e => e.path)).toEqual(['B.txt', 'a', 'a-b', 'a/c', 'b.txt', '\uFF21.txt', '\u{1F600}.txt']);
+    expect((await selectFiles(root)).files.map((e) => e.path)).toEqual(['B.txt', 'a', 'a-b', 'a/c', 'b.txt', '\uFF21.txt', '\u{1F600}.txt']);
   });
 
   it('refuses a code folder that does not exist or is a file', async () => {
@@ -238,12 +236,12 @@ describe('selectFiles edge cases', () => {
   });
 
   it('follows a code folder given as a link, and keeps links inside it', async () => {
-    const real = writeTree(tempDir(), { 'a.py': 'x', 'l': { link: 'a.py' } });
+    const real = writeTree(tempDir(), { 'a.py': 'x', l: { link: 'a.py' } });
     const alias = join(tempDir(), 'alias');
     mkdirSync(join(alias, '..'), { recursive: true });
     writeTree(join(alias, '..'), { alias: { link: real } });
     const selection = await selectFiles(alias);
-    expect(selection.files.map(e => `${e.type}:${e.path}`)).toEqual(['file:a.py', 'symlink:l']);
+    expect(selection.files.map((e) => `${e.type}:${e.path}`)).toEqual(['file:a.py', 'symlink:l']);
     expect(selection.warnings).toEqual([]);
   });
 });

@@ -12,7 +12,7 @@ import {
 const file = (path: string, size: number): Entry => ({ path, type: 'file', size, mode: 0o644 });
 
 function selection(entries: Entry[]): Selection {
-  const files = entries.filter(e => e.type !== 'directory');
+  const files = entries.filter((e) => e.type !== 'directory');
   return {
     root: '/code',
     files: entries,
@@ -45,7 +45,7 @@ describe('parseSize', () => {
     expect(parseSize(text)).toBe(bytes);
   });
 
-  it.each(['', 'MB', '-1', '1e9', '12 parsecs', '1.2.3MB', '0x10', '1 000', '99999999999999TB'])('%j → undefined', text => {
+  it.each(['', 'MB', '-1', '1e9', '12 parsecs', '1.2.3MB', '0x10', '1 000', '99999999999999TB'])('%j → undefined', (text) => {
     expect(parseSize(text)).toBeUndefined();
   });
 });
@@ -60,7 +60,7 @@ describe('largestEntries', () => {
       file('model.pt', 9000),
       { path: 'l', type: 'symlink', size: 0, mode: 0o755, target: 'model.pt' },
     ]);
-    expect(largestEntries(s, 3).map(e => e.path)).toEqual(['model.pt', 'a.bin', 'b.bin']);
+    expect(largestEntries(s, 3).map((e) => e.path)).toEqual(['model.pt', 'a.bin', 'b.bin']);
     expect(largestEntries(s, 10)).toHaveLength(4);
     expect(largestEntries(s, 0)).toEqual([]);
   });

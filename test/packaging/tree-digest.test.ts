@@ -15,7 +15,7 @@ async function digestOf(nodes: Record<string, Node>) {
 
 describe('the tree digest', () => {
   it('is the sha256 of one JSON line [path, executable, size, sha256] per file, in code-point order', async () => {
-    const { tree } = await digestOf({ 'b.py': 'B\n', 'a/x.sh': { content: '#!/bin/sh\n', mode: 0o755 }, 'empty': { dir: true } });
+    const { tree } = await digestOf({ 'b.py': 'B\n', 'a/x.sh': { content: '#!/bin/sh\n', mode: 0o755 }, empty: { dir: true } });
     const lines = [JSON.stringify(['a/x.sh', true, 10, sha('#!/bin/sh\n')]), JSON.stringify(['b.py', false, 2, sha('B\n')])];
     expect(tree.digest).toBe(sha(lines.map((l) => l + '\n').join('')));
     // Folders are not objects: the empty one is left out, as the SDK's upload leaves it out.
@@ -40,7 +40,10 @@ describe('the tree digest', () => {
 
   it('cannot be fooled by a path that holds the separator of another encoding', async () => {
     // With "path\0sha" lines these two trees could collide; JSON lines cannot.
-    const a = treeDigest([{ path: 'a', executable: false, size: 1, sha256: '0' }, { path: 'b', executable: false, size: 1, sha256: '1' }]);
+    const a = treeDigest([
+      { path: 'a', executable: false, size: 1, sha256: '0' },
+      { path: 'b', executable: false, size: 1, sha256: '1' },
+    ]);
     const b = treeDigest([{ path: 'a",false,1,"0"]\n["b', executable: false, size: 1, sha256: '1' }]);
     expect(a).not.toBe(b);
   });
@@ -54,7 +57,13 @@ describe('the tree digest', () => {
   });
 
   it('sends a link inside the tree as the file it points at, and reports one that cannot be an object', async () => {
-    const { tree } = await digestOf({ 'main.py': 'print(1)\n', 'link.py': { link: 'main.py' }, 'dir/x.py': '', 'dirlink': { link: 'dir' }, 'dangling': { link: 'nope' } });
+    const { tree } = await digestOf({
+      'main.py': 'print(1)\n',
+      'link.py': { link: 'main.py' },
+      'dir/x.py': '',
+      dirlink: { link: 'dir' },
+      dangling: { link: 'nope' },
+    });
     expect(tree.files.map((f) => [f.path, f.sha256])).toEqual([
       ['dir/x.py', sha('')],
       ['link.py', sha('print(1)\n')],
@@ -71,7 +80,10 @@ describe('the multipart ETag', () => {
   it('is the MD5 of the parts\u2019 binary MD5s, -<count>, as OSS (and the emulator) give it', () => {
     const parts = [Buffer.from('first part'), Buffer.from('second')];
     const md5 = (b: Buffer) => createHash('md5').update(b).digest();
-    const expected = `${createHash('md5').update(Buffer.concat(parts.map(md5))).digest('hex').toUpperCase()}-2`;
+    const expected = `${createHash('md5')
+      .update(Buffer.concat(parts.map(md5)))
+      .digest('hex')
+      .toUpperCase()}-2`;
     expect(multipartEtag(parts.map((p) => md5(p).toString('base64')))).toBe(expected);
   });
 });

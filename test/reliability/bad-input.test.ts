@@ -37,30 +37,101 @@ interface Case {
 const CONFIGS: Record<string, Case> = {
   'invalid YAML': { files: { 'job.yaml': 'image_uri: x\n  command: [a\n' }, args: [], message: /job\.yaml:\d+:\d+/ },
   'invalid JSON': { files: { 'job.json': '{"image_uri": "x",, }' }, args: ['-f', 'job.json'], message: /job\.json:\d+:\d+/ },
-  'wrong types': { files: { 'job.yaml': 'image_uri: [1]\ncommand: {a: 1}\ninstance_type: t\ninstance_count: "2"\nwait: maybe\n' }, args: [], message: /instance_count: must be an integer/ },
+  'wrong types': {
+    files: { 'job.yaml': 'image_uri: [1]\ncommand: {a: 1}\ninstance_type: t\ninstance_count: "2"\nwait: maybe\n' },
+    args: [],
+    message: /instance_count: must be an integer/,
+  },
   'unknown key': { files: { 'job.yaml': `${GOOD}gpu: 1\n` }, args: [], message: /unknown key "gpu"/ },
   'misspelled key': { files: { 'job.yaml': `${GOOD}paramters: {a: 1}\n` }, args: [], message: /did you mean "parameters"/ },
   'misspelled nested key': { files: { 'job.yaml': `${GOOD}session: {regoin_id: cn-hangzhou}\n` }, args: [], message: /did you mean "region_id"/ },
   empty: { files: { 'job.yaml': '' }, args: [], message: /^✖ The job config job\.yaml is empty$/m },
-  'only a comment': { files: { 'job.yaml': '# nothing\n' }, args: [], message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m },
-  'a list, not a mapping': { files: { 'job.yaml': '- image_uri: x\n' }, args: [], message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m },
-  'a scalar, not a mapping': { files: { 'job.yaml': 'just text\n' }, args: [], message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m },
+  'only a comment': {
+    files: { 'job.yaml': '# nothing\n' },
+    args: [],
+    message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m,
+  },
+  'a list, not a mapping': {
+    files: { 'job.yaml': '- image_uri: x\n' },
+    args: [],
+    message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m,
+  },
+  'a scalar, not a mapping': {
+    files: { 'job.yaml': 'just text\n' },
+    args: [],
+    message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m,
+  },
   // Fixed bytes (NULs and high bytes included) rather than random ones, so that the message can be matched exactly.
-  binary: { files: { 'job.yaml': Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)) }, args: [], message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m },
+  binary: {
+    files: { 'job.yaml': Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)) },
+    args: [],
+    message: /^✖ job\.yaml must be a mapping of keys \(image_uri: \.\.\., command: \.\.\.\)$/m,
+  },
   '10 MB': { files: { 'job.yaml': GOOD + 'description: ' + 'x'.repeat(10 * 1024 * 1024) + '\n' }, args: [], message: /at most 1 MiB/ },
-  'deeply nested': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings: ${'['.repeat(5000)}${']'.repeat(5000)}\n` }, args: [], message: /^✖ job\.yaml is not valid YAML or JSON\n  job\.yaml:5:\d+  Maximum call stack size exceeded$/m },
-  'nested mappings over 1 MiB': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(4 + i)}k${i}:`).join('\n')} 1\n` }, args: [], message: /^✖ The job config job\.yaml is larger than 1 MiB; a job config is at most 1 MiB(, nothing was submitted)?$/m },
-  'deeply nested mappings (block)': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings:\n${Array.from({ length: 1200 }, (_, i) => `${' '.repeat(4 + i)}k${i}:`).join('\n')} 1\n` }, args: [], message: /^✖ job\.yaml is not valid YAML or JSON\n  job\.yaml:\d+:\d+  Maximum call stack size exceeded$/m },
-  'deeply nested mappings (flow)': { files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}\n` }, args: [], message: /^✖ job\.yaml is not valid YAML or JSON\n  job\.yaml:5:\d+  Maximum call stack size exceeded$/m },
+  'deeply nested': {
+    files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings: ${'['.repeat(5000)}${']'.repeat(5000)}\n` },
+    args: [],
+    message: /^✖ job\.yaml is not valid YAML or JSON\n  job\.yaml:5:\d+  Maximum call stack size exceeded$/m,
+  },
+  'nested mappings over 1 MiB': {
+    files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings:\n${Array.from({ length: 3000 }, (_, i) => `${' '.repeat(4 + i)}k${i}:`).join('\n')} 1\n` },
+    args: [],
+    message: /^✖ The job config job\.yaml is larger than 1 MiB; a job config is at most 1 MiB(, nothing was submitted)?$/m,
+  },
+  'deeply nested mappings (block)': {
+    files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings:\n${Array.from({ length: 1200 }, (_, i) => `${' '.repeat(4 + i)}k${i}:`).join('\n')} 1\n` },
+    args: [],
+    message: /^✖ job\.yaml is not valid YAML or JSON\n  job\.yaml:\d+:\d+  Maximum call stack size exceeded$/m,
+  },
+  'deeply nested mappings (flow)': {
+    files: { 'job.yaml': `${GOOD}settings:\n  AdvancedSettings: ${'{a: '.repeat(5000)}1${'}'.repeat(5000)}\n` },
+    args: [],
+    message: /^✖ job\.yaml is not valid YAML or JSON\n  job\.yaml:5:\d+  Maximum call stack size exceeded$/m,
+  },
   'duplicate keys': { files: { 'job.yaml': `${GOOD}image_uri: other\n` }, args: [], message: /Map keys must be unique/ },
-  'an alias bomb': { files: { 'job.yaml': `${GOOD}x: &a [1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nw: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n` }, args: [], message: /^✖ job\.yaml could not be read: Excessive alias count indicates a resource exhaustion attack\n→ Use fewer YAML aliases \(\*name\); write the values out\.$/m },
-  'a __proto__ key in a map': { files: { 'job.yaml': `${GOOD}parameters:\n  __proto__: {source_dir: /etc/ssl}\n` }, args: [], message: /parameters\.__proto__: "__proto__" is not allowed as a key/ },
-  'a constructor key at the top': { files: { 'job.yaml': `${GOOD}constructor: {prototype: {x: 1}}\n` }, args: [], message: /"constructor" is not allowed as a key/ },
-  'an integer past 2^53': { files: { 'job.yaml': `${GOOD}instance_count: 9007199254740993\n` }, args: [], message: /instance_count: is 9007199254740992, beyond the largest integer/ },
-  'a workspace id past 2^53': { files: { 'job.yaml': `${GOOD}session: {workspace_id: 100000000000000000000000}\n` }, args: [], message: /session\.workspace_id: is 1e\+23/ },
-  'an environment name starting with a digit': { files: { 'job.yaml': `${GOOD}environments: {1BAD: x}\n` }, args: [], message: /environments\["1BAD"\]: is not a valid environment variable name/ },
-  'an environment name with "="': { files: { 'job.yaml': `${GOOD}environments: {"FOO=bar": 1}\n` }, args: [], message: /environments\["FOO=bar"\]: is not a valid environment variable name/ },
-  'an unset variable': { files: { 'job.yaml': GOOD.replace('python:3.11', '${NO_SUCH_VARIABLE_HERE}') }, args: [], message: /NO_SUCH_VARIABLE_HERE is not set/ },
+  'an alias bomb': {
+    files: {
+      'job.yaml': `${GOOD}x: &a [1,1,1,1,1,1,1,1,1]\ny: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\nz: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\nw: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n`,
+    },
+    args: [],
+    message:
+      /^✖ job\.yaml could not be read: Excessive alias count indicates a resource exhaustion attack\n→ Use fewer YAML aliases \(\*name\); write the values out\.$/m,
+  },
+  'a __proto__ key in a map': {
+    files: { 'job.yaml': `${GOOD}parameters:\n  __proto__: {source_dir: /etc/ssl}\n` },
+    args: [],
+    message: /parameters\.__proto__: "__proto__" is not allowed as a key/,
+  },
+  'a constructor key at the top': {
+    files: { 'job.yaml': `${GOOD}constructor: {prototype: {x: 1}}\n` },
+    args: [],
+    message: /"constructor" is not allowed as a key/,
+  },
+  'an integer past 2^53': {
+    files: { 'job.yaml': `${GOOD}instance_count: 9007199254740993\n` },
+    args: [],
+    message: /instance_count: is 9007199254740992, beyond the largest integer/,
+  },
+  'a workspace id past 2^53': {
+    files: { 'job.yaml': `${GOOD}session: {workspace_id: 100000000000000000000000}\n` },
+    args: [],
+    message: /session\.workspace_id: is 1e\+23/,
+  },
+  'an environment name starting with a digit': {
+    files: { 'job.yaml': `${GOOD}environments: {1BAD: x}\n` },
+    args: [],
+    message: /environments\["1BAD"\]: is not a valid environment variable name/,
+  },
+  'an environment name with "="': {
+    files: { 'job.yaml': `${GOOD}environments: {"FOO=bar": 1}\n` },
+    args: [],
+    message: /environments\["FOO=bar"\]: is not a valid environment variable name/,
+  },
+  'an unset variable': {
+    files: { 'job.yaml': GOOD.replace('python:3.11', '${NO_SUCH_VARIABLE_HERE}') },
+    args: [],
+    message: /NO_SUCH_VARIABLE_HERE is not set/,
+  },
 };
 
 const FLAGS: Record<string, Case> = {
@@ -73,12 +144,28 @@ const FLAGS: Record<string, Case> = {
   'bad --instance-count': { files: { 'job.yaml': GOOD }, args: ['--instance-count', '-1'], message: /instance_count/ },
   'bad --max-code-size': { files: { 'job.yaml': GOOD }, args: ['--max-code-size', 'huge'], message: /--max-code-size expects a size/ },
   '--set __proto__': { files: { 'job.yaml': GOOD }, args: ['--set', '__proto__.x=1'], message: /"__proto__" is not allowed as a key/ },
-  '--set __proto__.source_dir': { files: { 'job.yaml': GOOD }, args: ['--set', '__proto__.source_dir=/etc/ssl'], message: /"__proto__" is not allowed as a key/ },
-  '--set constructor.prototype': { files: { 'job.yaml': GOOD }, args: ['--set', 'constructor.prototype.x=1'], message: /"constructor" is not allowed as a key/ },
-  '--set a mapping holding __proto__': { files: { 'job.yaml': GOOD }, args: ['--set', 'settings={__proto__: {x: 1}}'], message: /"__proto__" is not allowed as a key/ },
+  '--set __proto__.source_dir': {
+    files: { 'job.yaml': GOOD },
+    args: ['--set', '__proto__.source_dir=/etc/ssl'],
+    message: /"__proto__" is not allowed as a key/,
+  },
+  '--set constructor.prototype': {
+    files: { 'job.yaml': GOOD },
+    args: ['--set', 'constructor.prototype.x=1'],
+    message: /"constructor" is not allowed as a key/,
+  },
+  '--set a mapping holding __proto__': {
+    files: { 'job.yaml': GOOD },
+    args: ['--set', 'settings={__proto__: {x: 1}}'],
+    message: /"__proto__" is not allowed as a key/,
+  },
   '--env __proto__': { files: { 'job.yaml': GOOD }, args: ['--env', '__proto__=x'], message: /"__proto__" is not allowed as a key/ },
   '--env with a bad name': { files: { 'job.yaml': GOOD }, args: ['--env', '1BAD=x'], message: /is not a valid environment variable name/ },
-  '--instance-count past 2^53': { files: { 'job.yaml': GOOD }, args: ['--instance-count', '99999999999999999999'], message: /instance_count: is 100000000000000000000, beyond the largest integer/ },
+  '--instance-count past 2^53': {
+    files: { 'job.yaml': GOOD },
+    args: ['--instance-count', '99999999999999999999'],
+    message: /instance_count: is 100000000000000000000, beyond the largest integer/,
+  },
   'a flag without its value': { files: { 'job.yaml': GOOD }, args: ['--image'], message: /option '--image <uri>' argument missing/ },
 };
 
@@ -89,7 +176,11 @@ const PATHS: Record<string, Case> = {
   'a file for source_dir': { files: { 'job.yaml': `${GOOD}source_dir: main.py\n`, 'main.py': '' }, args: [], message: /source_dir: is not a folder/ },
   'missing input': { files: { 'job.yaml': `${GOOD}inputs: {data: ./data.csv}\n` }, args: [], message: /inputs\.data: local input not found/ },
   '-f /dev/zero': { args: ['-f', '/dev/zero'], message: /\/dev\/zero is larger than 1 MiB/ },
-  'source_dir at the home folder': { files: { 'job.yaml': `${GOOD}source_dir: \${HOME}\n` }, args: [], message: /source_dir: is .*, your home folder: all of it would be uploaded/ },
+  'source_dir at the home folder': {
+    files: { 'job.yaml': `${GOOD}source_dir: \${HOME}\n` },
+    args: [],
+    message: /source_dir: is .*, your home folder: all of it would be uploaded/,
+  },
   'source_dir at /': { files: { 'job.yaml': `${GOOD}source_dir: /\n` }, args: [], message: /source_dir: is \/, the root of the file system/ },
   'a code file name that is not UTF-8': {
     files: { 'job.yaml': `${GOOD}source_dir: src\n`, 'src/main.py': 'x' },
@@ -116,7 +207,11 @@ const PATHS: Record<string, Case> = {
       renameSync(join(dir, 'deep'), join(dir, 'src', 'deep'));
     },
   },
-  'config symlink loop': { args: ['-f', 'loop-a'], message: /^✖ Could not read the job config loop-a: a symbolic link loop$/m, setup: (dir) => (symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a')), symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'))) },
+  'config symlink loop': {
+    args: ['-f', 'loop-a'],
+    message: /^✖ Could not read the job config loop-a: a symbolic link loop$/m,
+    setup: (dir) => (symlinkSync(join(dir, 'loop-b'), join(dir, 'loop-a')), symlinkSync(join(dir, 'loop-a'), join(dir, 'loop-b'))),
+  },
   'source_dir symlink loop': {
     files: { 'job.yaml': `${GOOD}source_dir: ./loop\n` },
     args: [],
@@ -139,7 +234,10 @@ function check(name: string, c: Case, command: 'run' | 'validate') {
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.stderr).not.toContain('Internal error');
     if (c.readsOnly) {
-      const sent = emu.journal.all().slice(before).map((e) => e.action);
+      const sent = emu.journal
+        .all()
+        .slice(before)
+        .map((e) => e.action);
       expect(sent.filter((a) => !/^(Get|List)/.test(a))).toEqual([]);
     } else {
       expect(emu.journal.all().length).toBe(before);

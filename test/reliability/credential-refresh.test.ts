@@ -26,7 +26,15 @@ beforeAll(async () => {
     emu.credentials.set(id, { secret: `rotating-secret-${issued}`, securityToken: `rotating-token-${issued}` });
     res.setHeader('content-type', 'application/json');
     // Ten minutes left is inside the library's 15-minute refresh window: every use asks for a new one.
-    res.end(JSON.stringify({ Code: 'Success', AccessKeyId: id, AccessKeySecret: `rotating-secret-${issued}`, SecurityToken: `rotating-token-${issued}`, Expiration: new Date(Date.now() + 10 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z') }));
+    res.end(
+      JSON.stringify({
+        Code: 'Success',
+        AccessKeyId: id,
+        AccessKeySecret: `rotating-secret-${issued}`,
+        SecurityToken: `rotating-token-${issued}`,
+        Expiration: new Date(Date.now() + 10 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z'),
+      }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
 });

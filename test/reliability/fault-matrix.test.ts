@@ -62,11 +62,17 @@ async function exercise(command: (typeof CALLS)[number]['command']): Promise<{ r
   const name = `m${++counter}`;
   const env = emu.env();
   if (command === 'stop') {
-    const job = emu.jobs.create({ TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status: 'Running' }] });
+    const job = emu.jobs.create(
+      { TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+      { script: [{ at: 0, status: 'Running' }] },
+    );
     return { result: await runCli(['stop', job.id, '--yes'], { env, context: TUNING }), name };
   }
   if (command === 'list') return { result: await runCli(['list', '--limit', '5'], { env, context: TUNING }), name };
-  const dir = project({ 'job.yaml': `image_uri: x\ncommand: x\ninstance_type: ecs.c6.large\nsource_dir: code\nbase_job_name: ${name}\n`, 'code/main.py': `# ${name}\n` });
+  const dir = project({
+    'job.yaml': `image_uri: x\ncommand: x\ninstance_type: ecs.c6.large\nsource_dir: code\nbase_job_name: ${name}\n`,
+    'code/main.py': `# ${name}\n`,
+  });
   if (command === 'run-big') writeFileSync(join(dir, 'code', 'weights.bin'), randomBytes(350 * 1024));
   return { result: await runCli(['run', '-f', 'job.yaml'], { cwd: dir, env, context: TUNING }), name };
 }

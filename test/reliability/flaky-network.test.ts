@@ -27,7 +27,11 @@ const jobsNamed = (name: string) => emu.jobs.all().filter((j) => j.name.startsWi
 
 function run(name: string, context: Record<string, unknown>, args: string[] = []) {
   const dir = project({ 'job.yaml': 'image_uri: x\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n', 'main.py': `print("${name}")\n` });
-  return runCli(['run', '-f', 'job.yaml', '--name', name, ...args], { cwd: dir, env: emu.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY, ...context } });
+  return runCli(['run', '-f', 'job.yaml', '--name', name, ...args], {
+    cwd: dir,
+    env: emu.env(),
+    context: { cadence: FAST_CADENCE, retry: FAST_RETRY, ...context },
+  });
 }
 
 describe('a slow answer to CreateTrainingJob', () => {
@@ -61,7 +65,19 @@ describe('a slow answer to CreateTrainingJob', () => {
 });
 
 /** Every action a run makes, PAI and OSS. */
-const ACTIONS = ['ListConfigs', 'HeadObject', 'PutObject', 'GetObject', 'ListObjects', 'ListObjectsV2', 'CreateTrainingJob', 'ListTrainingJobs', 'GetTrainingJob', 'ListTrainingJobLogs', 'ListTrainingJobEvents'];
+const ACTIONS = [
+  'ListConfigs',
+  'HeadObject',
+  'PutObject',
+  'GetObject',
+  'ListObjects',
+  'ListObjectsV2',
+  'CreateTrainingJob',
+  'ListTrainingJobs',
+  'GetTrainingJob',
+  'ListTrainingJobLogs',
+  'ListTrainingJobEvents',
+];
 /** The ways a call fails, in turn: the work done but the answer lost, 503, a reset before any work, throttling. */
 const KINDS: Omit<FaultSpec, 'action' | 'call'>[] = [
   { kind: 'drop-after' },

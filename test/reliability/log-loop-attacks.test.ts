@@ -28,7 +28,10 @@ function attack(options: EmulatorOptions) {
 /** A project whose jobs are named `name_...`, with this script. */
 function projectFor(emu: Emulator, name: string, steps: ScriptStep[]): string {
   emu.jobs.script(steps, { name: new RegExp(`^${name}_`) });
-  return project({ 'job.yaml': `image_uri: x\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\nbase_job_name: ${name}\n`, 'main.py': `print("${name}")\n` });
+  return project({
+    'job.yaml': `image_uri: x\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\nbase_job_name: ${name}\n`,
+    'main.py': `print("${name}")\n`,
+  });
 }
 
 /**
@@ -183,7 +186,10 @@ describe('a TotalCount far ahead of the lines served (logTotalCountAhead)', () =
   });
 
   it('logs JOB of a finished job: every line once, exactly 5 reads', async () => {
-    const job = t.emu.jobs.create({ TrainingJobName: 'ahead-snapshot_1', WorkspaceId: t.emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [...RUNNING_WITH(LINES), { at: 0, status: 'Succeed' }] });
+    const job = t.emu.jobs.create(
+      { TrainingJobName: 'ahead-snapshot_1', WorkspaceId: t.emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+      { script: [...RUNNING_WITH(LINES), { at: 0, status: 'Succeed' }] },
+    );
     const r = await runCli(['logs', job.id], { env: t.emu.env(), context: { cadence: FAST_CADENCE, retry: FAST_RETRY } });
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe(LINES.join(''));

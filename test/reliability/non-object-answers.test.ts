@@ -16,7 +16,10 @@ const cli = (args: string[], cwd?: string) => runCli(args, { env: emu.env(), ...
 const BODIES = { 'an array': '[]', 'a string': '"x"', null: 'null', 'a number': '5' };
 
 function runningJob(name: string) {
-  return emu.jobs.create({ TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } }, { script: [{ at: 0, status: 'Running', instances: ['worker-0'], logs: ['hello\n'] }] });
+  return emu.jobs.create(
+    { TrainingJobName: name, WorkspaceId: emu.workspaceId, AlgorithmSpec: { Image: 'x', Command: ['true'] } },
+    { script: [{ at: 0, status: 'Running', instances: ['worker-0'], logs: ['hello\n'] }] },
+  );
 }
 
 function expectUnexpected(r: { code: number; stdout: string; stderr: string }, action: string) {
@@ -50,7 +53,10 @@ describe('other calls', () => {
   });
 
   it('CreateTrainingJob answered null: exit 5, the hint to look for the job, never a second create', async () => {
-    const dir = project({ 'job.yaml': 'image_uri: x\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\nbase_job_name: nonobjcreate\n', 'main.py': 'print(1)\n' });
+    const dir = project({
+      'job.yaml': 'image_uri: x\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\nbase_job_name: nonobjcreate\n',
+      'main.py': 'print(1)\n',
+    });
     const f = emu.faults.add({ action: 'CreateTrainingJob', kind: 'body', body: 'null', times: Infinity });
     const before = emu.faults.calls('CreateTrainingJob');
     const r = await cli(['run', '-f', 'job.yaml', '--detach'], dir);

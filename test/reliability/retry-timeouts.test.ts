@@ -5,8 +5,10 @@ import { describe, expect, it } from 'vitest';
 import { withRetry } from '../../src/core/ports/retry.js';
 import { ApiError } from '../../src/core/errors.js';
 
-const timedOut = (action: string) => new ApiError(`${action}: could not reach the service (ReadTimeout)`, { code: 'RequestTimeoutError', action, retryable: true, ambiguous: true });
-const unavailable = () => new ApiError('GetTrainingJob failed: ServiceUnavailable', { code: 'ServiceUnavailable', status: 503, action: 'GetTrainingJob', retryable: true });
+const timedOut = (action: string) =>
+  new ApiError(`${action}: could not reach the service (ReadTimeout)`, { code: 'RequestTimeoutError', action, retryable: true, ambiguous: true });
+const unavailable = () =>
+  new ApiError('GetTrainingJob failed: ServiceUnavailable', { code: 'ServiceUnavailable', status: 503, action: 'GetTrainingJob', retryable: true });
 
 /** A fake clock: each attempt takes `took[i]` ms and fails with `fail[i]` (undefined = answers 'ok'). */
 function scripted(steps: Array<{ took: number; error?: ApiError }>) {
@@ -25,7 +27,12 @@ function scripted(steps: Array<{ took: number; error?: ApiError }>) {
 
 describe('attempts that got no answer do not use up the time cap', () => {
   it('a PAI read that stalls past its 30 s read timeout three times, then answers: answered', async () => {
-    const s = scripted([{ took: 30_000, error: timedOut('GetTrainingJob') }, { took: 30_000, error: timedOut('GetTrainingJob') }, { took: 30_000, error: timedOut('GetTrainingJob') }, { took: 5 }]);
+    const s = scripted([
+      { took: 30_000, error: timedOut('GetTrainingJob') },
+      { took: 30_000, error: timedOut('GetTrainingJob') },
+      { took: 30_000, error: timedOut('GetTrainingJob') },
+      { took: 5 },
+    ]);
     await expect(withRetry(s.call, s.options)).resolves.toBe('ok');
     expect(s.attempts()).toBe(4);
   });

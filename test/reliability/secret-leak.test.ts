@@ -22,7 +22,11 @@ afterAll(async () => emu?.close());
 const JOB = 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: .\n';
 const context = { cadence: FAST_CADENCE, retry: FAST_RETRY, lostCreateGraceMs: 200 };
 
-async function scenario(name: string, args: string[], options: { env?: Record<string, string>; files?: Record<string, string>; setup?: () => void; githubActions?: boolean } = {}) {
+async function scenario(
+  name: string,
+  args: string[],
+  options: { env?: Record<string, string>; files?: Record<string, string>; setup?: () => void; githubActions?: boolean } = {},
+) {
   options.setup?.();
   const dir = project(options.files ?? { 'job.yaml': JOB, 'main.py': 'print(1)\n' });
   const summaryFile = join(tempDir('summary-'), 'summary.md');
@@ -35,7 +39,8 @@ async function scenario(name: string, args: string[], options: { env?: Record<st
 }
 
 // A local job that prints the credentials it was handed on purpose (--pass-env): the tool masks them.
-const LOCAL_JOB = 'image_uri: python:3.11\ncommand: echo "secret $ALIBABA_CLOUD_ACCESS_KEY_SECRET token $ALIBABA_CLOUD_SECURITY_TOKEN"; exit 3\nsource_dir: .\n';
+const LOCAL_JOB =
+  'image_uri: python:3.11\ncommand: echo "secret $ALIBABA_CLOUD_ACCESS_KEY_SECRET token $ALIBABA_CLOUD_SECURITY_TOKEN"; exit 3\nsource_dir: .\n';
 
 describe('no secret in any output', () => {
   it('across runs, job commands and error paths', async () => {
@@ -51,11 +56,21 @@ describe('no secret in any output', () => {
     const actions = await scenario('run under GitHub Actions', ['run', '-f', 'job.yaml'], { githubActions: true });
     expect(actions.code).toBe(1);
     expect(actions.summary).toContain('failed with ****');
-    const local = await scenario('run --local', ['run', '-f', 'job.yaml', '--local', '--pass-env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', '--pass-env', 'ALIBABA_CLOUD_SECURITY_TOKEN'], { files: { 'job.yaml': LOCAL_JOB } });
+    const local = await scenario(
+      'run --local',
+      ['run', '-f', 'job.yaml', '--local', '--pass-env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET', '--pass-env', 'ALIBABA_CLOUD_SECURITY_TOKEN'],
+      { files: { 'job.yaml': LOCAL_JOB } },
+    );
     expect(local.stdout).toContain('secret **** token ****');
-    const localActions = await scenario('run --local under GitHub Actions', ['run', '-f', 'job.yaml', '--local', '--pass-env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'], { files: { 'job.yaml': LOCAL_JOB }, githubActions: true });
+    const localActions = await scenario(
+      'run --local under GitHub Actions',
+      ['run', '-f', 'job.yaml', '--local', '--pass-env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'],
+      { files: { 'job.yaml': LOCAL_JOB }, githubActions: true },
+    );
     expect(localActions.summary).toContain('### PAI job');
-    await scenario('run --local --json', ['run', '-f', 'job.yaml', '--local', '--json', '--pass-env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'], { files: { 'job.yaml': LOCAL_JOB } });
+    await scenario('run --local --json', ['run', '-f', 'job.yaml', '--local', '--json', '--pass-env', 'ALIBABA_CLOUD_ACCESS_KEY_SECRET'], {
+      files: { 'job.yaml': LOCAL_JOB },
+    });
     await scenario('run --detach', ['run', '-f', 'job.yaml', '--detach']);
     await scenario('dry run', ['run', '-f', 'job.yaml', '--dry-run']);
     await scenario('dry run --json', ['run', '-f', 'job.yaml', '--dry-run', '--json']);
@@ -71,7 +86,9 @@ describe('no secret in any output', () => {
     await scenario('stop', ['stop', id, '--yes']);
     await scenario('a refused token', ['run', '-f', 'job.yaml'], { env: { ALIBABA_CLOUD_SECURITY_TOKEN: `${TOKEN}-wrong` } });
     await scenario('a refused secret', ['run', '-f', 'job.yaml'], { env: { ALIBABA_CLOUD_ACCESS_KEY_SECRET: `${SECRET}-wrong` } });
-    await scenario('the service failing', ['run', '-f', 'job.yaml'], { setup: () => void emu.faults.add({ action: 'CreateTrainingJob', times: 10, kind: 'status', status: 500, code: 'InternalError' }) });
+    await scenario('the service failing', ['run', '-f', 'job.yaml'], {
+      setup: () => void emu.faults.add({ action: 'CreateTrainingJob', times: 10, kind: 'status', status: 500, code: 'InternalError' }),
+    });
     await scenario('an unreachable endpoint', ['status', id], { env: { PAI_ENDPOINT: 'http://127.0.0.1:1' } });
     await scenario('a bad config', ['run', '-f', 'job.yaml'], { files: { 'job.yaml': 'image_uri: [\n' } });
     for (const [name, r] of results) {

@@ -16,6 +16,9 @@ describe('the 60-second soak', () => {
     expect(r.exitCode).toBe(0);
     expect(r.jobs).toBe(1);
     expect(r.lines).toBe(r.expectedLines);
-    expect(Object.values(r.injected).reduce((a, b) => a + b, 0), 'faults were injected').toBeGreaterThan(0);
+    expect(
+      Object.values(r.injected).reduce((a, b) => a + b, 0),
+      'faults were injected',
+    ).toBeGreaterThan(0);
   }, 300_000);
 });

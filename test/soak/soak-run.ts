@@ -101,7 +101,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
     // even seed's first create is slow (the random faults still apply to any further create).
     const slowCreate = options.seed % 2 === 0 ? emu.faults.add({ action: 'CreateTrainingJob', kind: 'delay', delayMs: 12_000 }) : undefined;
     const dir = project({
-      'job.yaml': 'image_uri: registry.cn-hangzhou.aliyuncs.com/pai-dlc/pytorch:1.12\ncommand: python main.py\ninstance_type: ecs.c6.large\n' + `instance_count: ${SOAK_WORKERS}\nsource_dir: .\nbase_job_name: soak\n`,
+      'job.yaml':
+        'image_uri: registry.cn-hangzhou.aliyuncs.com/pai-dlc/pytorch:1.12\ncommand: python main.py\ninstance_type: ecs.c6.large\n' +
+        `instance_count: ${SOAK_WORKERS}\nsource_dir: .\nbase_job_name: soak\n`,
       'main.py': 'print("soak")\n',
     });
     const run = await runCli(options.bin ?? `${ROOT}bin/pai-process.cjs`, ['run', '-f', 'job.yaml'], dir, emu.env(), options.durationMs * 2 + 10 * 60_000);
@@ -130,7 +132,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakResult> {
       writeFileSync(join(evidence, 'stdout'), run.stdout);
       writeFileSync(join(evidence, 'stderr'), run.stderr);
       writeFileSync(join(evidence, 'faults.json'), JSON.stringify(faults.log, null, 1));
-      writeFileSync(join(evidence, 'journal.tsv'), emu.journal.all().map((e) => [e.seq, new Date(e.time).toISOString(), e.action, e.status, e.errorCode ?? '', e.fault ?? '', e.durationMs ?? ''].join('\t')).join('\n'));
+      writeFileSync(
+        join(evidence, 'journal.tsv'),
+        emu.journal
+          .all()
+          .map((e) => [e.seq, new Date(e.time).toISOString(), e.action, e.status, e.errorCode ?? '', e.fault ?? '', e.durationMs ?? ''].join('\t'))
+          .join('\n'),
+      );
       result.evidence = evidence;
     }
     return result;
@@ -173,7 +181,9 @@ function runCli(bin: string, args: string[], cwd: string, env: Record<string, st
 
 /** One line per seed: seed, exit, calls, faults by kind, lines, duration. */
 export function describeResult(r: SoakResult): string {
-  const kinds = Object.entries(r.injected).map(([k, n]) => `${k} ${n}`).join(', ');
+  const kinds = Object.entries(r.injected)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
   const total = Object.values(r.injected).reduce((a, b) => a + b, 0);
   return (
     `seed ${r.seed}: ${r.ok ? 'PASS' : 'FAIL'} exit ${r.exitCode}, ${r.jobs} job(s), ${r.calls} calls, ${total} faults (${kinds}), ` +

@@ -9,7 +9,9 @@ describe('awaitCreated', () => {
     let calls = 0;
     const sleeps: number[] = [];
     let now = 0;
-    const jobs = { getJob: async () => (++calls < 4 ? Promise.reject(new NotFoundError('job', 'j', 'no job j', '')) : ({ id: 'j' } as TrainingJob)) } as unknown as JobsApi;
+    const jobs = {
+      getJob: async () => (++calls < 4 ? Promise.reject(new NotFoundError('job', 'j', 'no job j', '')) : ({ id: 'j' } as TrainingJob)),
+    } as unknown as JobsApi;
     const job = await awaitCreated(jobs, 'j', { now: () => now, sleep: async (ms: number) => void (sleeps.push(ms), (now += ms)) });
     expect(job.id).toBe('j');
     expect(sleeps).toEqual([250, 500, 1000]);
@@ -26,7 +28,9 @@ describe('awaitCreated', () => {
   it('still not found after the grace: a clear error naming the id, not retryable', async () => {
     let now = 0;
     const jobs = { getJob: async () => Promise.reject(new NotFoundError('job', 'j', 'no job j', '')) } as unknown as JobsApi;
-    const error = await awaitCreated(jobs, 'train-9', { graceMs: 3_000, now: () => now, sleep: async (ms: number) => void (now += ms) }).catch((e: unknown) => e);
+    const error = await awaitCreated(jobs, 'train-9', { graceMs: 3_000, now: () => now, sleep: async (ms: number) => void (now += ms) }).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).code).toBe('CreatedJobNotFound');
     expect((error as ApiError).retryable).toBe(false);

@@ -45,10 +45,14 @@ describe('CallBudget', () => {
   it('a sleep that ends early (woken) does not let the call start before its slot', async () => {
     let now = 0;
     const sleeps: number[] = [];
-    const budget = new CallBudget(100, () => now, async (ms) => {
-      sleeps.push(ms);
-      now += Math.min(ms, 30); // woken after 30 ms each time
-    });
+    const budget = new CallBudget(
+      100,
+      () => now,
+      async (ms) => {
+        sleeps.push(ms);
+        now += Math.min(ms, 30); // woken after 30 ms each time
+      },
+    );
     await budget.take();
     await budget.take();
     expect(now).toBe(100);
@@ -95,7 +99,14 @@ describe('CallBudget', () => {
 
   it('wrap: no listEvents when the API has none', () => {
     const t = fakeTime();
-    const jobs = { createJob: async () => '', listJobs: async () => ({ jobs: [], totalCount: 0 }), stopJob: async () => {}, defaultStorage: async () => undefined, getJob: async () => ({}) as never, listLogs: async () => ({ lines: [], totalCount: 0, notStarted: false }) } as JobsApi;
+    const jobs = {
+      createJob: async () => '',
+      listJobs: async () => ({ jobs: [], totalCount: 0 }),
+      stopJob: async () => {},
+      defaultStorage: async () => undefined,
+      getJob: async () => ({}) as never,
+      listLogs: async () => ({ lines: [], totalCount: 0, notStarted: false }),
+    } as JobsApi;
     expect(new CallBudget(1, t.now, t.sleep).wrap(jobs).listEvents).toBeUndefined();
   });
 });

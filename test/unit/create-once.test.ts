@@ -11,9 +11,22 @@ const SUBMISSION = 'sub-1';
 const JOB = { id: 'train-1', name: NAME, labels: { [SUBMISSION_LABEL]: SUBMISSION } } as unknown as TrainingJob;
 const OTHER = { id: 'train-0', name: NAME, labels: { [SUBMISSION_LABEL]: 'someone-else' } } as unknown as TrainingJob;
 
-const lost = () => new ApiError('CreateTrainingJob: could not reach the PAI service (ECONNRESET: socket hang up)', { code: 'ECONNRESET', action: 'CreateTrainingJob', retryable: true, ambiguous: true });
-const refused = () => new ApiError('CreateTrainingJob: could not reach the PAI service (ECONNREFUSED)', { code: 'ECONNREFUSED', action: 'CreateTrainingJob', retryable: true, ambiguous: false });
-const unavailable = () => new ApiError('ListTrainingJobs failed: ServiceUnavailable', { code: 'ServiceUnavailable', action: 'ListTrainingJobs', status: 503, retryable: true });
+const lost = () =>
+  new ApiError('CreateTrainingJob: could not reach the PAI service (ECONNRESET: socket hang up)', {
+    code: 'ECONNRESET',
+    action: 'CreateTrainingJob',
+    retryable: true,
+    ambiguous: true,
+  });
+const refused = () =>
+  new ApiError('CreateTrainingJob: could not reach the PAI service (ECONNREFUSED)', {
+    code: 'ECONNREFUSED',
+    action: 'CreateTrainingJob',
+    retryable: true,
+    ambiguous: false,
+  });
+const unavailable = () =>
+  new ApiError('ListTrainingJobs failed: ServiceUnavailable', { code: 'ServiceUnavailable', action: 'ListTrainingJobs', status: 503, retryable: true });
 
 /** The retry policy as submitJob uses it, with 3 attempts a call and no waiting. */
 const runtime = (lostCreateGraceMs = 60_000) => createRuntime({ retry: { maxAttempts: 3, baseDelayMs: 0 }, sleep: async () => {}, lostCreateGraceMs });

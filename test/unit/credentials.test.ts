@@ -22,7 +22,11 @@ function home(files: Record<string, string> = {}): string {
 
 describe('resolveCredentials', () => {
   it('takes an AccessKey from the environment', async () => {
-    const c = await resolveCredentials({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET }, homedir: home(), probeMetadata: noMetadata });
+    const c = await resolveCredentials({
+      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET },
+      homedir: home(),
+      probeMetadata: noMetadata,
+    });
     expect(c).toMatchObject({ accessKeyId: AK, accessKeySecret: SECRET, securityToken: undefined });
     expect(c.source).toContain('env ALIBABA_CLOUD_ACCESS_KEY_ID');
     expect((await c.credential.getCredential()).accessKeyId).toBe(AK);
@@ -62,7 +66,8 @@ describe('resolveCredentials', () => {
   });
 
   it('reads a profile file, a quoted value and a comment among it, without touching process.env', async () => {
-    const ini = '; written by hand\n[other]\ntype = access_key\naccess_key_id = LTAIotherother01\naccess_key_secret = x\n\n[default]\ntype = access_key\naccess_key_id = "LTAIiniinini002"\naccess_key_secret = ini-secret-2\n';
+    const ini =
+      '; written by hand\n[other]\ntype = access_key\naccess_key_id = LTAIotherother01\naccess_key_secret = x\n\n[default]\ntype = access_key\naccess_key_id = "LTAIiniinini002"\naccess_key_secret = ini-secret-2\n';
     const real = process.env;
     // Any write to the process environment while the file is read fails the lookup (and so this test).
     process.env = new Proxy(real, {
@@ -85,7 +90,11 @@ describe('resolveCredentials', () => {
 
   it('prefers the environment over the files, as the default chain does', async () => {
     const ini = '[default]\ntype = access_key\naccess_key_id = LTAIiniinini001\naccess_key_secret = ini-secret-1\n';
-    const c = await resolveCredentials({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET }, homedir: home({ '.alibabacloud/credentials': ini }), probeMetadata: noMetadata });
+    const c = await resolveCredentials({
+      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET },
+      homedir: home({ '.alibabacloud/credentials': ini }),
+      probeMetadata: noMetadata,
+    });
     expect(c.accessKeyId).toBe(AK);
   });
 
@@ -106,25 +115,40 @@ describe('resolveCredentials', () => {
   });
 
   it('says which half of an env AccessKey is missing', async () => {
-    const e = (await resolveCredentials({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK }, homedir: home(), probeMetadata: noMetadata }).catch((x: unknown) => x)) as CredentialsError;
+    const e = (await resolveCredentials({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK }, homedir: home(), probeMetadata: noMetadata }).catch(
+      (x: unknown) => x,
+    )) as CredentialsError;
     expect(e.details[0]).toContain('ALIBABA_CLOUD_ACCESS_KEY_SECRET is not set');
   });
 
   it('reports a profile that is there but unusable, with the reason', async () => {
-    const e = (await resolveCredentials({ env: {}, homedir: home({ '.alibabacloud/credentials': '[default]\nenable = true\n' }), probeMetadata: noMetadata }).catch((x: unknown) => x)) as CredentialsError;
+    const e = (await resolveCredentials({
+      env: {},
+      homedir: home({ '.alibabacloud/credentials': '[default]\nenable = true\n' }),
+      probeMetadata: noMetadata,
+    }).catch((x: unknown) => x)) as CredentialsError;
     expect(e).toBeInstanceOf(CredentialsError);
     expect(e.details.join('\n')).toContain('Can not find credential type for "default"');
   });
 
   it('honours ALIBABA_CLOUD_ECS_METADATA_DISABLED without probing', async () => {
     let probed = false;
-    const e = (await resolveCredentials({ env: { ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' }, homedir: home(), probeMetadata: async () => ((probed = true), false) }).catch((x: unknown) => x)) as CredentialsError;
+    const e = (await resolveCredentials({
+      env: { ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' },
+      homedir: home(),
+      probeMetadata: async () => ((probed = true), false),
+    }).catch((x: unknown) => x)) as CredentialsError;
     expect(probed).toBe(false);
     expect(e.details.join('\n')).toContain('disabled by ALIBABA_CLOUD_ECS_METADATA_DISABLED');
   });
 
   it('with --profile, reads only that profile and says when it is not there', async () => {
-    const e = (await resolveCredentials({ env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET }, homedir: home(), profile: 'ci', probeMetadata: noMetadata }).catch((x: unknown) => x)) as CredentialsError;
+    const e = (await resolveCredentials({
+      env: { ALIBABA_CLOUD_ACCESS_KEY_ID: AK, ALIBABA_CLOUD_ACCESS_KEY_SECRET: SECRET },
+      homedir: home(),
+      profile: 'ci',
+      probeMetadata: noMetadata,
+    }).catch((x: unknown) => x)) as CredentialsError;
     expect(e).toBeInstanceOf(CredentialsError);
     expect(e.message).toBe('No credentials profile "ci" found');
   });

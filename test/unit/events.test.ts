@@ -5,7 +5,6 @@ import { toEventList } from '../../src/cloud/pai/mappers.js';
 import { ApiError } from '../../src/core/errors.js';
 import { EventLog, EventWatch, lastEvents, listEvents, parseEvent } from '../../src/core/follow/events.js';
 
-
 /** A JobsApi whose ListTrainingJobEvents serves `all`, `cap` at a time, recording each query. */
 function eventsApi(all: string[], opts: { cap?: number; totalCount?: (n: number) => number | undefined; ignorePage?: boolean } = {}) {
   const queries: EventsQuery[] = [];
@@ -69,7 +68,15 @@ describe('events: reading pages', () => {
 
 describe('events: when a follow reads them', () => {
   const cadence = { eventsAfterMs: 30_000, eventsIntervalMs: 10_000 };
-  const job = (status: string, transitions: { status: string; startTime?: string }[] = []): TrainingJob => ({ id: 'j', name: 'n', status, instances: [], outputs: [], transitions, labels: {} });
+  const job = (status: string, transitions: { status: string; startTime?: string }[] = []): TrainingJob => ({
+    id: 'j',
+    name: 'n',
+    status,
+    instances: [],
+    outputs: [],
+    transitions,
+    labels: {},
+  });
 
   it('after 30 s in Creating, Queuing or EnvPreparing together, then every 10 s, never within 10 s of a line', () => {
     const w = new EventWatch(cadence);
@@ -90,7 +97,13 @@ describe('events: when a follow reads them', () => {
   it('a job that has waited long by its own status times is explained at once (the second the service rounds to added)', () => {
     const now = Date.parse('2026-12-01T10:10:00Z');
     const w = new EventWatch(cadence);
-    w.observe(job('Queuing', [{ status: 'Creating', startTime: '2026-12-01T10:00:00Z' }, { status: 'Queuing', startTime: '2026-12-01T10:00:10Z' }]), now);
+    w.observe(
+      job('Queuing', [
+        { status: 'Creating', startTime: '2026-12-01T10:00:00Z' },
+        { status: 'Queuing', startTime: '2026-12-01T10:00:10Z' },
+      ]),
+      now,
+    );
     expect(w.dueAt()).toBe(Date.parse('2026-12-01T10:00:01Z') + 30_000);
     const fresh = new EventWatch(cadence);
     fresh.observe(job('Queuing', [{ status: 'Queuing', startTime: '2026-12-01T10:09:59Z' }]), now);

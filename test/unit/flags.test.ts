@@ -16,8 +16,17 @@ function parsed(args: string[]): Record<string, unknown> {
 
 describe('the flag table', () => {
   it('turns job flags into overrides by config key, with the flag as typed for origin', () => {
-    const opts = parsed(['--image', 'img', '--source-dir', '.', '--instance-count', '2', '--max-run-time', '90m']
-      .concat(['--param', 'lr=0.1', '--env', 'A=b=c', '--set', 'spot_spec.spot_strategy=SpotAsPriceGo', '--local']));
+    const opts = parsed(
+      ['--image', 'img', '--source-dir', '.', '--instance-count', '2', '--max-run-time', '90m'].concat([
+        '--param',
+        'lr=0.1',
+        '--env',
+        'A=b=c',
+        '--set',
+        'spot_spec.spot_strategy=SpotAsPriceGo',
+        '--local',
+      ]),
+    );
     expect(jobOverrides(opts)).toEqual([
       { path: ['image_uri'], value: 'img', origin: '--image' },
       { path: ['source_dir'], value: '.', origin: '--source-dir' },

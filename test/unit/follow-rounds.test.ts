@@ -8,7 +8,15 @@ const WORKERS = ['job1-worker-0', 'job1-worker-1', 'job1-worker-2'];
 /** A running job of three workers whose log reads each take `delayMs`; it records how many were in flight at once. */
 function slowLogs(delayMs: number, linesOf: (instance: string) => string[]) {
   const seen = { inFlight: 0, maxInFlight: 0, calls: 0 };
-  const job: TrainingJob = { id: 'job1', name: 'n', status: 'Running', instances: WORKERS.map((name) => ({ name, status: 'Running' })), outputs: [], transitions: [], labels: {} };
+  const job: TrainingJob = {
+    id: 'job1',
+    name: 'n',
+    status: 'Running',
+    instances: WORKERS.map((name) => ({ name, status: 'Running' })),
+    outputs: [],
+    transitions: [],
+    labels: {},
+  };
   const jobs: JobsApi = {
     createJob: () => Promise.reject(new Error('unused')),
     getJob: () => Promise.resolve(job),
@@ -46,7 +54,16 @@ describe('following on one budget', () => {
     jobs.getJob = (id) => (starts.push(Date.now()), getJob(id));
     jobs.listLogs = (id, q) => (starts.push(Date.now()), listLogs(id, q));
     const { events } = collect();
-    const cadence = { logActiveMs: 50, logIdleMs: 150, statusMinMs: 200, statusMaxMs: 200, callSpacingMs: 40, overlapAfterMs: 60, maxWaitFloorMs: 1_000, maxWaitPerStreamMs: 10 };
+    const cadence = {
+      logActiveMs: 50,
+      logIdleMs: 150,
+      statusMinMs: 200,
+      statusMaxMs: 200,
+      callSpacingMs: 40,
+      overlapAfterMs: 60,
+      maxWaitFloorMs: 1_000,
+      maxWaitPerStreamMs: 10,
+    };
     const result = await followJob('job1', deps(jobs), events, { showLogs: true, timeoutMs: 1_000, cadence });
     expect(result.outcome).toBe('timeout');
     const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
@@ -61,7 +78,16 @@ describe('following on one budget', () => {
   it('makes one call at a time while calls are quick', async () => {
     const { jobs, seen } = slowLogs(20, () => []);
     const { events } = collect();
-    const cadence = { logActiveMs: 10, logIdleMs: 10, statusMinMs: 50, statusMaxMs: 50, callSpacingMs: 1, overlapAfterMs: 1_000, maxWaitFloorMs: 1_000, maxWaitPerStreamMs: 10 };
+    const cadence = {
+      logActiveMs: 10,
+      logIdleMs: 10,
+      statusMinMs: 50,
+      statusMaxMs: 50,
+      callSpacingMs: 1,
+      overlapAfterMs: 1_000,
+      maxWaitFloorMs: 1_000,
+      maxWaitPerStreamMs: 10,
+    };
     await followJob('job1', deps(jobs), events, { showLogs: true, timeoutMs: 500, cadence });
     expect(seen.calls).toBeGreaterThan(5);
     expect(seen.maxInFlight).toBe(1);
@@ -74,7 +100,15 @@ describe('following on one budget', () => {
     const listLogs = jobs.listLogs;
     jobs.listLogs = (id, q) => (per.set(q.instanceId ?? '', (per.get(q.instanceId ?? '') ?? 0) + 1), listLogs(id, q));
     const { events } = collect();
-    const cadence = { logActiveMs: 30, logIdleMs: 150, statusMinMs: 1_000, statusMaxMs: 1_000, callSpacingMs: 10, maxWaitFloorMs: 1_000, maxWaitPerStreamMs: 10 };
+    const cadence = {
+      logActiveMs: 30,
+      logIdleMs: 150,
+      statusMinMs: 1_000,
+      statusMaxMs: 1_000,
+      callSpacingMs: 10,
+      maxWaitFloorMs: 1_000,
+      maxWaitPerStreamMs: 10,
+    };
     await followJob('job1', deps(jobs), events, { showLogs: true, timeoutMs: 800, cadence });
     expect(seen.calls).toBeGreaterThan(0);
     expect(per.get(WORKERS[0]!)!).toBeGreaterThan(2 * per.get(WORKERS[1]!)!);

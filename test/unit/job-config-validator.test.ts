@@ -29,7 +29,8 @@ describe('the job config validator compiled ahead of time', () => {
       const ok = live(config);
       const okGenerated = validate(config);
       expect(okGenerated).toBe(ok);
-      const strip = (errors: typeof live.errors) => (errors ?? []).map((e) => ({ ...e, schema: JSON.stringify(e.schema), parentSchema: JSON.stringify(e.parentSchema) }));
+      const strip = (errors: typeof live.errors) =>
+        (errors ?? []).map((e) => ({ ...e, schema: JSON.stringify(e.schema), parentSchema: JSON.stringify(e.parentSchema) }));
       expect(strip(validate.errors)).toEqual(strip(live.errors));
     }
   });

@@ -4,7 +4,13 @@ import { createIO } from '../../src/ui/io.js';
 function capture() {
   let out = '';
   let err = '';
-  const io = createIO({ stdout: { write: (t: string) => void (out += t) }, stderr: { write: (t: string) => void (err += t) }, env: {}, colorFlag: false, verbose: false });
+  const io = createIO({
+    stdout: { write: (t: string) => void (out += t) },
+    stderr: { write: (t: string) => void (err += t) },
+    env: {},
+    colorFlag: false,
+    verbose: false,
+  });
   return { io, out: () => out, err: () => err };
 }
 

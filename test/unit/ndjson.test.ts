@@ -12,14 +12,31 @@ const TIME = '2026-12-02T05:00:00.000Z';
 function records(events: RunEvent[]): { out: string[]; err: string } {
   let out = '';
   let err = '';
-  const io = createIO({ stdout: { write: (s: string) => ((out += s), true), isTTY: false }, stderr: { write: (s: string) => ((err += s), true), isTTY: false }, env: {}, colorFlag: false, verbose: false });
+  const io = createIO({
+    stdout: { write: (s: string) => ((out += s), true), isTTY: false },
+    stderr: { write: (s: string) => ((err += s), true), isTTY: false },
+    env: {},
+    colorFlag: false,
+    verbose: false,
+  });
   const reporter = ndjsonReporter(io, () => new Date(TIME));
   for (const e of events) reporter.emit(e);
   reporter.close();
   return { out: out.split('\n').filter(Boolean), err };
 }
 
-const job: TrainingJob = { id: 'train1', name: 'n', status: 'Failed', reasonCode: 'E', reasonMessage: 'boom', url: 'https://x/1', instances: [], outputs: [], transitions: [], labels: {} };
+const job: TrainingJob = {
+  id: 'train1',
+  name: 'n',
+  status: 'Failed',
+  reasonCode: 'E',
+  reasonMessage: 'boom',
+  url: 'https://x/1',
+  instances: [],
+  outputs: [],
+  transitions: [],
+  labels: {},
+};
 const head = (event: string) => `{"event":"${event}","time":"${TIME}","v":1`;
 
 describe('the NDJSON records', () => {
@@ -66,7 +83,18 @@ describe('the NDJSON records', () => {
       interruptedEvent('train1', 'Stopped', true),
       timedOutEvent({ ...job, status: 'Running' }, 6000),
       resultEvent({ ...job, status: 'SucceededReserving', reservedMinutes: 30 }, 0, 0, []),
-      { type: 'local-interrupted', jobId: 'j', status: 'Stopped', exitCode: 130, durationSeconds: 1, reasonCode: 'Interrupted', reasonMessage: 'm', url: null, outputs: [], detail: { name: 'j', durationMs: 900 } },
+      {
+        type: 'local-interrupted',
+        jobId: 'j',
+        status: 'Stopped',
+        exitCode: 130,
+        durationSeconds: 1,
+        reasonCode: 'Interrupted',
+        reasonMessage: 'm',
+        url: null,
+        outputs: [],
+        detail: { name: 'j', durationMs: 900 },
+      },
     ]);
     expect(out).toEqual([
       `${head('result')},"jobId":"train1","status":"Creating","exitCode":0,"detached":true,"url":null}`,

@@ -22,7 +22,11 @@ describe('which network failures may have reached the service', () => {
   });
 
   it('a read timeout and a reset are ambiguous', () => {
-    for (const error of [timeoutError('ReadTimeout(30000). POST http://h/api/v1/trainingjobs failed.'), nodeError('ECONNRESET', 'socket hang up'), nodeError('ETIMEDOUT', 'connect ETIMEDOUT 10.0.0.1:443')]) {
+    for (const error of [
+      timeoutError('ReadTimeout(30000). POST http://h/api/v1/trainingjobs failed.'),
+      nodeError('ECONNRESET', 'socket hang up'),
+      nodeError('ETIMEDOUT', 'connect ETIMEDOUT 10.0.0.1:443'),
+    ]) {
       expect((fromPaiError(error, 'CreateTrainingJob') as ApiError).ambiguous, error.message).toBe(true);
     }
   });

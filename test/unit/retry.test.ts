@@ -131,7 +131,7 @@ describe('withRetry', () => {
     expect(call.calls()).toBe(0);
   });
 
-  it('does not retry once the signal is aborted during an attempt: the attempt\'s own error is thrown', async () => {
+  it("does not retry once the signal is aborted during an attempt: the attempt's own error is thrown", async () => {
     const controller = new AbortController();
     const h = harness({ signal: controller.signal });
     const error = throttled();
@@ -150,7 +150,14 @@ describe('withRetry', () => {
       calls++;
       throw throttled();
     };
-    const pending = withRetry(fn, { idempotent: true, baseDelayMs: 60_000, maxDelayMs: 60_000, random: () => 1, maxTotalMs: 600_000, signal: controller.signal });
+    const pending = withRetry(fn, {
+      idempotent: true,
+      baseDelayMs: 60_000,
+      maxDelayMs: 60_000,
+      random: () => 1,
+      maxTotalMs: 600_000,
+      signal: controller.signal,
+    });
     // The first attempt has failed and the real sleep of a minute has begun: the abort ends it.
     await new Promise((r) => setImmediate(r));
     controller.abort();
@@ -181,7 +188,7 @@ describe('withRetry', () => {
     expect(slow.calls()).toBe(1);
   });
 
-  it('waits as long as the service\'s Retry-After says, instead of its own backoff', async () => {
+  it("waits as long as the service's Retry-After says, instead of its own backoff", async () => {
     const h = harness({ random: () => 0 });
     const call = scripted(h.clock, [throttled({ retryAfterMs: 1_500 }), throttled()]);
     await expect(withRetry(call.fn, h.opts)).resolves.toBe('ok');
@@ -231,7 +238,10 @@ describe('Retry-After', () => {
   });
 
   it('is carried by an OSS error whose answer had it, and absent otherwise', () => {
-    const slowDown = fromOssError(Object.assign(new Error('Please reduce your request rate.'), { code: 'SlowDown', status: 503, retryAfter: '2' }), 'PutObject oss://b/k');
+    const slowDown = fromOssError(
+      Object.assign(new Error('Please reduce your request rate.'), { code: 'SlowDown', status: 503, retryAfter: '2' }),
+      'PutObject oss://b/k',
+    );
     expect(slowDown).toBeInstanceOf(ApiError);
     expect(slowDown).toMatchObject({ code: 'SlowDown', retryable: true, retryAfterMs: 2_000 });
     const plain = fromOssError(Object.assign(new Error('Please reduce your request rate.'), { code: 'SlowDown', status: 503 }), 'PutObject oss://b/k');

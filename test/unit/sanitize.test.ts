@@ -33,7 +33,13 @@ describe('making controls visible', () => {
   it('the IO lets only newlines, tabs and colour codes through out and err; outExact writes as it is, masked', () => {
     let out = '';
     let err = '';
-    const io = createIO({ stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, env: {}, colorFlag: true, verbose: false });
+    const io = createIO({
+      stdout: { write: (t: string) => (out += t) },
+      stderr: { write: (t: string) => (err += t) },
+      env: {},
+      colorFlag: true,
+      verbose: false,
+    });
     io.addSecret('s3cr3t-value');
     io.out('\u001b[32mgreen\u001b[39m\t\u001b]52;c;x\u0007 \u001b[2J s3cr3t-value\n');
     io.err('\r\u009b1m\n');
@@ -46,7 +52,18 @@ describe('making controls visible', () => {
 });
 
 describe('the step summary', () => {
-  const job = { id: 'train`x', name: '<b>n</b>', status: 'Failed<script>', reasonCode: 'E', reasonMessage: '``a|b``', url: 'https://evil.example/a)[x](https://b', instances: [], outputs: [], transitions: [], labels: {} };
+  const job = {
+    id: 'train`x',
+    name: '<b>n</b>',
+    status: 'Failed<script>',
+    reasonCode: 'E',
+    reasonMessage: '``a|b``',
+    url: 'https://evil.example/a)[x](https://b',
+    instances: [],
+    outputs: [],
+    transitions: [],
+    labels: {},
+  };
   it('shows values from the service as code spans, never as Markdown, HTML or a link', () => {
     const md = jobSummary(resultEvent(job, 1, 1000, [{ name: 'model', uri: 'oss://b/`m`/' }]));
     expect(md).toContain('| Job | ``train`x`` (`<b>n</b>`) |');

@@ -36,13 +36,30 @@ describe('--status', () => {
 });
 
 describe('durationOf', () => {
-  const job = (over: Partial<TrainingJob>): TrainingJob => ({ id: 'j', name: 'n', status: 'Running', instances: [], outputs: [], transitions: [], labels: {}, ...over });
+  const job = (over: Partial<TrainingJob>): TrainingJob => ({
+    id: 'j',
+    name: 'n',
+    status: 'Running',
+    instances: [],
+    outputs: [],
+    transitions: [],
+    labels: {},
+    ...over,
+  });
   it('keeps a duration the service gave', () => {
     expect(durationOf(job({ duration: 42, createTime: '2026-12-02T09:00:00Z' }), NOW)).toBe(42);
   });
   it('runs to now while the job runs, and to its terminal status otherwise', () => {
     expect(durationOf(job({ createTime: '2026-12-02T09:00:00Z' }), NOW)).toBe(3600);
-    const done = job({ status: 'Failed', createTime: '2026-12-02T09:00:00Z', modifiedTime: '2026-12-02T09:59:00Z', transitions: [{ status: 'Running', startTime: '2026-12-02T09:00:10Z' }, { status: 'Failed', startTime: '2026-12-02T09:10:00Z' }] });
+    const done = job({
+      status: 'Failed',
+      createTime: '2026-12-02T09:00:00Z',
+      modifiedTime: '2026-12-02T09:59:00Z',
+      transitions: [
+        { status: 'Running', startTime: '2026-12-02T09:00:10Z' },
+        { status: 'Failed', startTime: '2026-12-02T09:10:00Z' },
+      ],
+    });
     expect(durationOf(done, NOW)).toBe(600);
     expect(durationOf(job({ status: 'Succeed', createTime: '2026-12-02T09:00:00Z', modifiedTime: '2026-12-02T09:01:00Z' }), NOW)).toBe(60);
     expect(durationOf(job({}), NOW)).toBeUndefined();
@@ -84,11 +101,22 @@ describe('error classes', () => {
   it('clock skew says by how much when known, and that it is off when not', () => {
     expect(fromPaiError(pai('InvalidTimeStamp.Expired', 400), 'ListTrainingJobs', 25 * 60_000).message).toContain("clock is about 25 minutes ahead of PAI's");
     expect(fromPaiError(pai('InvalidTimeStamp.Expired', 400), 'ListTrainingJobs').message).toContain("this machine's clock is off");
-    const oss = Object.assign(new Error('too skewed'), { code: 'RequestTimeTooSkewed', status: 403, requestTime: '2026-12-02T10:00:00.000Z', serverTime: '2026-12-02T13:00:00.000Z' });
+    const oss = Object.assign(new Error('too skewed'), {
+      code: 'RequestTimeTooSkewed',
+      status: 403,
+      requestTime: '2026-12-02T10:00:00.000Z',
+      serverTime: '2026-12-02T13:00:00.000Z',
+    });
     expect(fromOssError(oss, 'PutObject oss://b/k').message).toContain("clock is about 3 hours behind OSS's");
   });
-  it('OSS AccessDenied naming another endpoint is the bucket\'s region (exit 2); without one, a refusal (exit 4)', () => {
-    const moved = Object.assign(new Error('must be addressed'), { code: 'AccessDenied', status: 403, ossEndpoint: 'oss-eu-central-1.aliyuncs.com', bucket: 'b', clientRegion: 'oss-cn-hangzhou' });
+  it("OSS AccessDenied naming another endpoint is the bucket's region (exit 2); without one, a refusal (exit 4)", () => {
+    const moved = Object.assign(new Error('must be addressed'), {
+      code: 'AccessDenied',
+      status: 403,
+      ossEndpoint: 'oss-eu-central-1.aliyuncs.com',
+      bucket: 'b',
+      clientRegion: 'oss-cn-hangzhou',
+    });
     const e = fromOssError(moved, 'HeadObject oss://b/k');
     expect(e).toBeInstanceOf(UsageError);
     expect(e.message).toBe('Bucket b is in region eu-central-1, but the job runs in cn-hangzhou; nothing was uploaded or created');
@@ -117,7 +145,13 @@ describe('awaitCreated', () => {
     let t = 0;
     const waits: number[] = [];
     const { jobs, reads } = fake(3);
-    const got = await awaitCreated(jobs, 'train-1', { now: () => t, sleep: async (ms) => { waits.push(ms); t += ms; } });
+    const got = await awaitCreated(jobs, 'train-1', {
+      now: () => t,
+      sleep: async (ms) => {
+        waits.push(ms);
+        t += ms;
+      },
+    });
     expect(got).toBe(job);
     expect(reads()).toBe(4);
     expect(waits).toEqual([250, 500, 1000]);
@@ -126,7 +160,13 @@ describe('awaitCreated', () => {
   it('gives up after the grace period with the id Create returned, not "lost"', async () => {
     let t = 0;
     const { jobs, reads } = fake(Infinity);
-    const error = await awaitCreated(jobs, 'train-1', { graceMs: 5_000, now: () => t, sleep: async (ms) => { t += ms; } }).catch((e: unknown) => e);
+    const error = await awaitCreated(jobs, 'train-1', {
+      graceMs: 5_000,
+      now: () => t,
+      sleep: async (ms) => {
+        t += ms;
+      },
+    }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).message).toBe('CreateTrainingJob returned the id train-1, but GetTrainingJob still does not find that job after 5 s');
     expect(t).toBe(5_000);
@@ -134,7 +174,11 @@ describe('awaitCreated', () => {
   });
 
   it('passes any other error straight on', async () => {
-    const jobs = { getJob: async () => { throw new ApiError('boom', { code: 'InternalError', retryable: false }); } } as unknown as JobsApi;
+    const jobs = {
+      getJob: async () => {
+        throw new ApiError('boom', { code: 'InternalError', retryable: false });
+      },
+    } as unknown as JobsApi;
     await expect(awaitCreated(jobs, 'x', { now: Date.now, sleep: async () => {} })).rejects.toThrow('boom');
   });
 });

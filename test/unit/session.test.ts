@@ -6,12 +6,23 @@ import { readSdkConfig } from '../../src/core/session/sdk-config.js';
 import { nameOf, sessionFlags } from '../../src/cli/flags.js';
 import { project } from '../helpers/run-cli.js';
 
-const sdkConfig = { path: '~/.pai/config.json', region_id: 'cn-beijing', workspace_id: '111', oss_bucket_name: 'sdk-bucket', oss_endpoint: 'oss-cn-beijing-internal.aliyuncs.com' };
+const sdkConfig = {
+  path: '~/.pai/config.json',
+  region_id: 'cn-beijing',
+  workspace_id: '111',
+  oss_bucket_name: 'sdk-bucket',
+  oss_endpoint: 'oss-cn-beijing-internal.aliyuncs.com',
+};
 const job = { config: { region_id: 'cn-shanghai', workspace_id: '222', oss_bucket_name: 'job-bucket' }, label: 'job.yaml' };
 
 describe('resolveSession precedence: flags > env > job config > SDK config file', () => {
   it('takes flags first', () => {
-    const { session } = resolveSession({ flags: sessionFlags({ region: 'cn-shenzhen', workspace: '333' }), env: { PAI_REGION_ID: 'cn-hongkong', PAI_WORKSPACE_ID: '444' }, job, sdkConfig });
+    const { session } = resolveSession({
+      flags: sessionFlags({ region: 'cn-shenzhen', workspace: '333' }),
+      env: { PAI_REGION_ID: 'cn-hongkong', PAI_WORKSPACE_ID: '444' },
+      job,
+      sdkConfig,
+    });
     expect(session.region).toEqual({ value: 'cn-shenzhen', origin: '--region' });
     expect(session.workspaceId).toEqual({ value: '333', origin: '--workspace' });
   });
@@ -24,7 +35,7 @@ describe('resolveSession precedence: flags > env > job config > SDK config file'
     expect(b.region).toEqual({ value: 'ap-southeast-1', origin: 'env ALIBABA_CLOUD_REGION_ID' });
   });
 
-  it('then the job config\'s session block, then ~/.pai/config.json', () => {
+  it("then the job config's session block, then ~/.pai/config.json", () => {
     const a = resolveSession({ flags: {}, env: {}, job, sdkConfig }).session;
     expect(a.region).toEqual({ value: 'cn-shanghai', origin: 'job.yaml session.region_id' });
     expect(a.ossEndpoint).toEqual({ value: { protocol: 'https', host: 'oss-cn-beijing-internal.aliyuncs.com' }, origin: '~/.pai/config.json' });
@@ -45,7 +56,10 @@ describe('resolveSession precedence: flags > env > job config > SDK config file'
   });
 
   it('takes endpoint overrides as a host or a URL; the scheme picks http or https', () => {
-    const { session } = resolveSession({ flags: sessionFlags({ region: 'cn-hangzhou' }), env: { PAI_ENDPOINT: 'http://127.0.0.1:8080', PAI_OSS_ENDPOINT: 'oss-cn-hangzhou-internal.aliyuncs.com' } });
+    const { session } = resolveSession({
+      flags: sessionFlags({ region: 'cn-hangzhou' }),
+      env: { PAI_ENDPOINT: 'http://127.0.0.1:8080', PAI_OSS_ENDPOINT: 'oss-cn-hangzhou-internal.aliyuncs.com' },
+    });
     expect(session.endpoint).toEqual({ value: { protocol: 'http', host: '127.0.0.1:8080' }, origin: 'env PAI_ENDPOINT' });
     expect(session.ossEndpoint?.value).toEqual({ protocol: 'https', host: 'oss-cn-hangzhou-internal.aliyuncs.com' });
   });
@@ -54,14 +68,23 @@ describe('resolveSession precedence: flags > env > job config > SDK config file'
     const region = { region: 'cn-hangzhou' };
     const flags = sessionFlags(region);
     const onlyPai = resolveSession({ flags, env: { PAI_ENDPOINT: 'http://127.0.0.1:8080' } }).session;
-    expect(onlyPai.workspaceEndpoint).toEqual({ value: { protocol: 'https', host: 'aiworkspace.cn-hangzhou.aliyuncs.com' }, origin: 'derived from region cn-hangzhou' });
+    expect(onlyPai.workspaceEndpoint).toEqual({
+      value: { protocol: 'https', host: 'aiworkspace.cn-hangzhou.aliyuncs.com' },
+      origin: 'derived from region cn-hangzhou',
+    });
     const vpc = resolveSession({ flags, env: { PAI_NETWORK_TYPE: 'VPC' } }).session;
     expect(vpc.workspaceEndpoint?.value.host).toBe('aiworkspace-vpc.cn-hangzhou.aliyuncs.com');
     const jobBlock = { config: { workspace_endpoint: 'aiworkspace-vpc.cn-shanghai.aliyuncs.com' }, label: 'job.yaml' };
-    expect(resolveSession({ flags, env: {}, job: jobBlock }).session.workspaceEndpoint).toEqual({ value: { protocol: 'https', host: 'aiworkspace-vpc.cn-shanghai.aliyuncs.com' }, origin: 'job.yaml session.workspace_endpoint' });
+    expect(resolveSession({ flags, env: {}, job: jobBlock }).session.workspaceEndpoint).toEqual({
+      value: { protocol: 'https', host: 'aiworkspace-vpc.cn-shanghai.aliyuncs.com' },
+      origin: 'job.yaml session.workspace_endpoint',
+    });
     const env = resolveSession({ flags, env: { PAI_WORKSPACE_ENDPOINT: 'http://127.0.0.1:9090' }, job: jobBlock }).session;
     expect(env.workspaceEndpoint).toEqual({ value: { protocol: 'http', host: '127.0.0.1:9090' }, origin: 'env PAI_WORKSPACE_ENDPOINT' });
-    const flag = resolveSession({ flags: sessionFlags({ ...region, workspaceEndpoint: 'http://127.0.0.1:7070' }), env: { PAI_WORKSPACE_ENDPOINT: 'http://127.0.0.1:9090' } }).session;
+    const flag = resolveSession({
+      flags: sessionFlags({ ...region, workspaceEndpoint: 'http://127.0.0.1:7070' }),
+      env: { PAI_WORKSPACE_ENDPOINT: 'http://127.0.0.1:9090' },
+    }).session;
     expect(flag.workspaceEndpoint).toEqual({ value: { protocol: 'http', host: '127.0.0.1:7070' }, origin: '--workspace-endpoint' });
     const bad = resolveSession({ flags, env: { PAI_WORKSPACE_ENDPOINT: 'ftp://x' } });
     expect(bad.problems.map((p) => p.path)).toEqual(['session.workspace_endpoint']);
@@ -107,8 +130,23 @@ describe('parseEndpoint', () => {
 
 describe('readSdkConfig', () => {
   it('keeps the four session keys and ignores credentials written there', () => {
-    const dir = project({ 'config.json': JSON.stringify({ region_id: 'cn-beijing', workspace_id: 12345, oss_bucket_name: 'b', oss_endpoint: 'e', access_key_id: 'x', access_key_secret: 'y' }) });
-    expect(readSdkConfig(`${dir}/config.json`)).toEqual({ path: `${dir}/config.json`, region_id: 'cn-beijing', workspace_id: '12345', oss_bucket_name: 'b', oss_endpoint: 'e' });
+    const dir = project({
+      'config.json': JSON.stringify({
+        region_id: 'cn-beijing',
+        workspace_id: 12345,
+        oss_bucket_name: 'b',
+        oss_endpoint: 'e',
+        access_key_id: 'x',
+        access_key_secret: 'y',
+      }),
+    });
+    expect(readSdkConfig(`${dir}/config.json`)).toEqual({
+      path: `${dir}/config.json`,
+      region_id: 'cn-beijing',
+      workspace_id: '12345',
+      oss_bucket_name: 'b',
+      oss_endpoint: 'e',
+    });
   });
 
   it('is absent when there is no file, and an error when the file is not JSON', () => {

@@ -51,7 +51,12 @@ export async function configShowAction(opts: SessionFlagValues & CommonOptions &
     }
   }
 
-  if (opts.json) writeJson(io, { ...sessionJson(session, credentials), problems, ...(checked && !checkFailure ? { check: Object.fromEntries(checked.map((c) => [c.check, c.message])) } : {}) });
+  if (opts.json)
+    writeJson(io, {
+      ...sessionJson(session, credentials),
+      problems,
+      ...(checked && !checkFailure ? { check: Object.fromEntries(checked.map((c) => [c.check, c.message])) } : {}),
+    });
   else if (opts.quiet) {
     // Nothing to print but what is wrong: the exit code says whether the session can be used.
   } else {

@@ -18,7 +18,13 @@ export async function connect(inv: Invocation, session: Session): Promise<Backen
   const { createBackends } = await import('../../cloud/index.js');
   const { loadLibrary } = inv.ctx;
   const { runtime } = inv;
-  const adapters = createBackends(backendSite(session as CompleteSession), credentials.credential, packageInfo().version, runtime.timeouts, loadLibrary ? { load: loadLibrary } : {});
+  const adapters = createBackends(
+    backendSite(session as CompleteSession),
+    credentials.credential,
+    packageInfo().version,
+    runtime.timeouts,
+    loadLibrary ? { load: loadLibrary } : {},
+  );
   if (!inv.io.verbose) return retryingBackends(adapters, runtime.retrying);
   inv.io.err(`· credentials: ${credentials.source}\n`);
   const { traceCalls } = await import('./verbose-calls.js');
@@ -45,6 +51,11 @@ export async function connectStore(inv: Invocation, credentials: ResolvedCredent
   const { OssObjectStore } = await import('../../cloud/oss/store.js');
   const { loadLibrary } = inv.ctx;
   const endpoint = `${site.endpoint.protocol}://${site.endpoint.host}`;
-  const store = new OssObjectStore({ endpoint, region: `oss-${site.region}`, credential: credentials.credential, ...(loadLibrary ? { loadLibrary: () => loadLibrary('ali-oss') } : {}) });
+  const store = new OssObjectStore({
+    endpoint,
+    region: `oss-${site.region}`,
+    credential: credentials.credential,
+    ...(loadLibrary ? { loadLibrary: () => loadLibrary('ali-oss') } : {}),
+  });
   return retryingStore(store, inv.runtime.retrying);
 }

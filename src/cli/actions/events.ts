@@ -24,7 +24,11 @@ export async function eventsAction(jobId: string, opts: EventsOptions, inv: Invo
     io.err(`${error.message}; trying again in ${Math.round(delayMs / 100) / 10}s (attempt ${attempt + 1})\n`),
   );
   try {
-    const job = await watchEvents(jobId, { jobs, now: runtime.now, sleep: runtime.sleep }, reporter.emit, { follow: opts.follow === true, signal: interrupt.signal, cadence: runtime.cadence });
+    const job = await watchEvents(jobId, { jobs, now: runtime.now, sleep: runtime.sleep }, reporter.emit, {
+      follow: opts.follow === true,
+      signal: interrupt.signal,
+      cadence: runtime.cadence,
+    });
     if (count === 0 && !opts.json) io.err(`No events for job ${jobId}.\n`);
     if (job) {
       inv.exitCode = exitCodeForStatus(job.status);

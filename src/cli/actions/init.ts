@@ -30,5 +30,8 @@ export async function initAction(opts: CommonOptions & { file: string; force?: b
   writeFileSync(path, starterConfig(schemaReference(path)));
   if (opts.json) writeJson(inv.io, { file: path });
   else if (opts.quiet) inv.io.out(`${path}\n`);
-  else inv.io.err(`Wrote ${opts.file}. Next: edit image_uri and command, then \`pai-process validate${opts.file === 'pai-process.config.yaml' ? '' : ` -f ${opts.file}`}\`.\n`);
+  else
+    inv.io.err(
+      `Wrote ${opts.file}. Next: edit image_uri and command, then \`pai-process validate${opts.file === 'pai-process.config.yaml' ? '' : ` -f ${opts.file}`}\`.\n`,
+    );
 }

@@ -29,7 +29,14 @@ export async function listAction(opts: ListOptions, inv: Invocation): Promise<vo
   const found: TrainingJob[] = [];
   for (let page = 1; found.length < limit; page++) {
     const size = opts.name ? PAGE_SIZE : Math.min(PAGE_SIZE, limit);
-    const answer = await jobs.listJobs({ workspaceId: session.workspaceId.value, pageNumber: page, pageSize: size, startTime, ...(status ? { status } : {}), ...(opts.name ? { name: opts.name } : {}) });
+    const answer = await jobs.listJobs({
+      workspaceId: session.workspaceId.value,
+      pageNumber: page,
+      pageSize: size,
+      startTime,
+      ...(status ? { status } : {}),
+      ...(opts.name ? { name: opts.name } : {}),
+    });
     found.push(...answer.jobs.filter((j) => opts.name === undefined || j.name === opts.name));
     if (answer.jobs.length < size || page * size >= answer.totalCount) break;
   }
@@ -49,7 +56,9 @@ export async function listAction(opts: ListOptions, inv: Invocation): Promise<vo
   if (shown.length === 0) {
     const filters = [status ? `in status ${status}` : '', opts.name ? `named ${opts.name}` : ''].filter(Boolean).join(' and ');
     // The two reasons a list is empty that a user can act on: the time window and the workspace.
-    io.err(`No jobs${filters ? ` ${filters}` : ''} in workspace ${session.workspaceId.value} since ${startTime} (use --since to look further back, e.g. --since 30d; --workspace or PAI_WORKSPACE_ID for another workspace).\n`);
+    io.err(
+      `No jobs${filters ? ` ${filters}` : ''} in workspace ${session.workspaceId.value} since ${startTime} (use --since to look further back, e.g. --since 30d; --workspace or PAI_WORKSPACE_ID for another workspace).\n`,
+    );
     return;
   }
   io.out(renderJobList(shown, createStyle(io.color && io.stdoutIsTTY)) + '\n');

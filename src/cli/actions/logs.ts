@@ -24,10 +24,18 @@ export async function logsAction(jobId: string, opts: LogsOptions, inv: Invocati
       // A finished job's pods may be gone from Instances while its lines are still kept: ask by name.
       const name = opts.worker.startsWith(`${jobId}-`) ? opts.worker : `${jobId}-${opts.worker}`;
       const probe = await jobs.listLogs(jobId, { pageNumber: 1, pageSize: 1, instanceId: name });
-      if (probe.notStarted) throw new UsageError(`Job ${jobId} has ended and the service knows no worker "${opts.worker}" of it`, `Leave out --worker to read every line of the job: pai-process logs ${jobId}`);
+      if (probe.notStarted)
+        throw new UsageError(
+          `Job ${jobId} has ended and the service knows no worker "${opts.worker}" of it`,
+          `Leave out --worker to read every line of the job: pai-process logs ${jobId}`,
+        );
       instance = name;
     }
-    if (!instance) throw new UsageError(`Job ${jobId} has no worker "${opts.worker}"`, names.length ? `Its workers: ${names.map((n) => n.replace(`${jobId}-`, '')).join(', ')}` : 'It has no workers yet.');
+    if (!instance)
+      throw new UsageError(
+        `Job ${jobId} has no worker "${opts.worker}"`,
+        names.length ? `Its workers: ${names.map((n) => n.replace(`${jobId}-`, '')).join(', ')}` : 'It has no workers yet.',
+      );
   }
   await watch(
     inv,

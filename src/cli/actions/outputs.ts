@@ -26,7 +26,10 @@ export async function outputsAction(jobId: string, opts: OutputsOptions, inv: In
   const all = outputChannels(job);
   const channels = selectChannels(all, opts.channel);
   if (!channels) {
-    throw new UsageError(`Job ${jobId} has no output channel named "${opts.channel}"`, all.length > 0 ? `Its channels: ${all.map((c) => c.name).join(', ')}.` : 'It has no output channels.');
+    throw new UsageError(
+      `Job ${jobId} has no output channel named "${opts.channel}"`,
+      all.length > 0 ? `Its channels: ${all.map((c) => c.name).join(', ')}.` : 'It has no output channels.',
+    );
   }
   if (dir === undefined) {
     if (opts.json) writeJson(io, outputsJson(job.id, job.status, channels));
@@ -60,11 +63,16 @@ export async function downloadJobOutputs(inv: Invocation, backends: Backends, ch
   const progress = downloadProgress(io, style, { interactive: io.stderrIsTTY && !ctx.env['CI'], now: inv.runtime.now });
   const interrupt = interruptSignal(inv);
   try {
-    const summary = await downloadOutputs(channels, dir, {
-      store: downloadStore,
-      signal: interrupt.signal,
-      nameOf,
-    }, progress);
+    const summary = await downloadOutputs(
+      channels,
+      dir,
+      {
+        store: downloadStore,
+        signal: interrupt.signal,
+        nameOf,
+      },
+      progress,
+    );
     progress.close();
     io.err(renderDownloadSummary(summary, style));
     return summary;

@@ -15,7 +15,9 @@ export async function reporterFor(inv: Invocation, essential: Essential): Promis
   if (inv.options.json) return withGitHubActions(ndjsonReporter(io, inv.runtime.date), io, ctx.env, { wrapLogs: false });
   if (inv.options.quiet) return withGitHubActions(quietReporter(io, essential, { raw: inv.options.raw === true }), io, ctx.env, { wrapLogs: true });
   const interactive = io.stderrIsTTY && !ctx.env['CI'];
-  const human = humanReporter(io, await createActivity(io, ctx.stderr, { now: inv.runtime.date, interactive }), createStyle(io.color), inv.runtime.now, { raw: inv.options.raw === true });
+  const human = humanReporter(io, await createActivity(io, ctx.stderr, { now: inv.runtime.date, interactive }), createStyle(io.color), inv.runtime.now, {
+    raw: inv.options.raw === true,
+  });
   return withGitHubActions(human, io, ctx.env, { wrapLogs: true });
 }
 

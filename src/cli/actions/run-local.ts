@@ -42,12 +42,14 @@ export async function runLocal(inv: Invocation, opts: RunOptions, loaded: Loaded
   // With --quiet a local job's essential output is its own log lines.
   const reporter = await reporterFor(inv, 'logs');
   return reported(inv, reporter, interrupt, () =>
-    runLocalJob(
-      spec,
-      { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: inv.runtime.now },
-      reporter.emit,
-      { runs: runsFolder(base), runtime, installRequirements: opts.installRequirements === true, passEnv, nameOf, ...(maxCodeSize !== undefined ? { maxCodeSize } : {}) },
-    ),
+    runLocalJob(spec, { env: ctx.env, ...access, signal: interrupt.signal, force: interrupt.force, clock: inv.runtime.now }, reporter.emit, {
+      runs: runsFolder(base),
+      runtime,
+      installRequirements: opts.installRequirements === true,
+      passEnv,
+      nameOf,
+      ...(maxCodeSize !== undefined ? { maxCodeSize } : {}),
+    }),
   );
 }
 
@@ -68,7 +70,11 @@ function refuseCloudFlags(opts: RunOptions): void {
 
 function passEnvFlag(names: string[] | undefined): string[] {
   for (const name of names ?? []) {
-    if (!isEnvName(name)) throw new UsageError(`--pass-env expects a variable name, got "${name}"`, 'Name one variable per --pass-env, such as --pass-env ALIBABA_CLOUD_ACCESS_KEY_ID; to set a value, use --env KEY=VALUE.');
+    if (!isEnvName(name))
+      throw new UsageError(
+        `--pass-env expects a variable name, got "${name}"`,
+        'Name one variable per --pass-env, such as --pass-env ALIBABA_CLOUD_ACCESS_KEY_ID; to set a value, use --env KEY=VALUE.',
+      );
   }
   return names ?? [];
 }
@@ -76,7 +82,10 @@ function passEnvFlag(names: string[] | undefined): string[] {
 function runtimeFlag(value: string | undefined): LocalRuntime {
   if (value === undefined || value === 'plain') return 'plain';
   if (value === 'docker') return 'docker';
-  throw new UsageError(`--local-runtime expects plain or docker, got "${value}"`, 'plain runs the command as a process here (the default); docker runs it in the job\'s image.');
+  throw new UsageError(
+    `--local-runtime expects plain or docker, got "${value}"`,
+    "plain runs the command as a process here (the default); docker runs it in the job's image.",
+  );
 }
 
 /**
@@ -93,16 +102,23 @@ async function ossAccess(inv: Invocation, state: SessionState, downloads: string
     const reason = !region ? 'no region is set (--region or PAI_REGION_ID)' : 'the session has problems (see `pai-process config show`)';
     if (downloads.length === 0) return { noStoreReason: reason };
     const diagnostics: Diagnostic[] = [...problems];
-    if (!region) diagnostics.push({ path: 'session.region_id', message: 'no region: pass --region, export PAI_REGION_ID, or set session.region_id in the job config' });
-    throw new ConfigError(`${what} ${!region ? 'a region' : 'a complete session'}; nothing was run`, diagnostics, 'Set a region and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use local paths.');
+    if (!region)
+      diagnostics.push({ path: 'session.region_id', message: 'no region: pass --region, export PAI_REGION_ID, or set session.region_id in the job config' });
+    throw new ConfigError(
+      `${what} ${!region ? 'a region' : 'a complete session'}; nothing was run`,
+      diagnostics,
+      'Set a region and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use local paths.',
+    );
   }
   let credentials: ResolvedCredentials;
   try {
     credentials = await credentialsFor(inv, session);
   } catch (error) {
     if (!(error instanceof CliError)) throw error;
-    if (downloads.length === 0) return { noStoreReason: 'no credentials were found (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile)' };
-    if (error instanceof CredentialsError) throw new CredentialsError(`${what} credentials: ${lowerFirst(error.message)}; nothing was run`, error.details, error.hint);
+    if (downloads.length === 0)
+      return { noStoreReason: 'no credentials were found (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or a profile)' };
+    if (error instanceof CredentialsError)
+      throw new CredentialsError(`${what} credentials: ${lowerFirst(error.message)}; nothing was run`, error.details, error.hint);
     throw error;
   }
   return { store: await connectStore(inv, credentials, { region, endpoint }) };

@@ -25,15 +25,35 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   const warn = warner(inv.io);
   // The check the hint names must judge the job as this run does: a --local job may write to local paths.
   const checkCommand = `pai-process validate${opts.local ? ' --local' : ''}${opts.file !== undefined ? ` -f ${opts.file}` : ''}`;
-  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, env: ctx.env, overrides, importFile: ctx.importFile, warn, checkCommand });
+  const loaded = await loadJob({
+    file: opts.file,
+    cwd: ctx.cwd,
+    homedir: ctx.homedir,
+    env: ctx.env,
+    overrides,
+    importFile: ctx.importFile,
+    warn,
+    checkCommand,
+  });
   const { job } = loaded;
   if (opts.download !== undefined && (opts.local || job.instance_type === 'local')) {
-    throw new UsageError('--download applies to cloud runs: a local run writes its outputs on this machine already', 'Drop --download; the outputs are in the run folder (docs/local.md), or where its outputs name.');
+    throw new UsageError(
+      '--download applies to cloud runs: a local run writes its outputs on this machine already',
+      'Drop --download; the outputs are in the run folder (docs/local.md), or where its outputs name.',
+    );
   }
   if (opts.download !== undefined && opts.detach) {
-    throw new UsageError('--download waits for the job to succeed, and --detach does not wait', 'Drop one of them; download later with: pai-process outputs JOB_ID --download DIR');
+    throw new UsageError(
+      '--download waits for the job to succeed, and --detach does not wait',
+      'Drop one of them; download later with: pai-process outputs JOB_ID --download DIR',
+    );
   }
-  const { session, problems, sdkConfigShown } = loadSession(ctx, opts, job.session ? { config: job.session, label: loaded.file ?? 'the job config', discovered: loaded.discovered } : undefined, warn);
+  const { session, problems, sdkConfigShown } = loadSession(
+    ctx,
+    opts,
+    job.session ? { config: job.session, label: loaded.file ?? 'the job config', discovered: loaded.discovered } : undefined,
+    warn,
+  );
   if (job.instance_type === 'local') {
     // A local run needs no region, workspace or credentials, unless an oss:// location does (run-local.ts asks then).
     const { runLocal } = await import('./run-local.js');
@@ -60,7 +80,13 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   });
 }
 
-async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnType<typeof loadJob>>, session: CompleteSession, maxCodeSize: number | undefined): Promise<void> {
+async function dryRun(
+  inv: Invocation,
+  opts: RunOptions,
+  loaded: Awaited<ReturnType<typeof loadJob>>,
+  session: CompleteSession,
+  maxCodeSize: number | undefined,
+): Promise<void> {
   const { io } = inv;
   const { job } = loaded;
   // Hash the code (and local inputs) here too, so the request shows the exact prefix, keys and counts the
@@ -87,9 +113,11 @@ async function dryRun(inv: Invocation, opts: RunOptions, loaded: Awaited<ReturnT
           ...(code.tree ? { marker: markerKey(code.tree.digest), objects: code.tree.files.map((f) => ({ key: codeKey + f.path, size: f.size })) } : {}),
         },
       };
-      io.err(code.kind === 'files'
-        ? `Code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → oss://${bucket}/${codeKey}\n`
-        : `Code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive oss://${bucket}/${codeKey}\n`);
+      io.err(
+        code.kind === 'files'
+          ? `Code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → oss://${bucket}/${codeKey}\n`
+          : `Code: ${plural(code.fileCount, 'file')}, ${formatBytes(code.totalBytes)} → ${formatBytes(code.bytes)} archive oss://${bucket}/${codeKey}\n`,
+      );
     } finally {
       await rm(work, { recursive: true, force: true });
     }

@@ -28,7 +28,10 @@ export function loadSession(
   const resolved = resolveSession(inputs);
   if (job?.discovered && warn) {
     const keys = routingKeysFrom(resolved.session, job.label);
-    if (keys.length > 0) warn(`${keys.join(', ')} from ${relative(ctx.cwd, job.label) || job.label} (a job config found by search; -f FILE names another, PAI_* variables override it)`);
+    if (keys.length > 0)
+      warn(
+        `${keys.join(', ')} from ${relative(ctx.cwd, job.label) || job.label} (a job config found by search; -f FILE names another, PAI_* variables override it)`,
+      );
   }
   return { ...resolved, sdkConfigShown };
 }

@@ -16,7 +16,8 @@ export async function stopAction(jobId: string, opts: StopOptions, inv: Invocati
   const { io, ctx } = inv;
   if (!opts.yes) {
     // Never prompt without a terminal: a script that forgot --yes fails loudly instead of hanging.
-    if (!ctx.confirm || !io.stderrIsTTY) throw new UsageError(`stop asks for confirmation, and this is not an interactive terminal`, `Pass --yes: pai-process stop ${jobId} --yes`);
+    if (!ctx.confirm || !io.stderrIsTTY)
+      throw new UsageError(`stop asks for confirmation, and this is not an interactive terminal`, `Pass --yes: pai-process stop ${jobId} --yes`);
     if (!(await ctx.confirm(`Stop job ${jobId}?`))) {
       io.err('Not stopped.\n');
       return;

@@ -16,7 +16,12 @@ import { interruptSignal, reported, reporterFor } from './reporter.js';
  * `run` for real: credentials, the cloud adapters, a reporter for the terminal or NDJSON, Ctrl-C wiring
  * (the first detaches or stops, the second exits at once), and the exit code core decides.
  */
-export async function submitAndFollow(inv: Invocation, job: Job, session: CompleteSession, options: RunOptions & { maxCodeSize?: number; download?: string }): Promise<number> {
+export async function submitAndFollow(
+  inv: Invocation,
+  job: Job,
+  session: CompleteSession,
+  options: RunOptions & { maxCodeSize?: number; download?: string },
+): Promise<number> {
   const { ctx, io, runtime } = inv;
   const backends = await connect(inv, session);
   const interrupt = interruptSignal(inv);
@@ -54,7 +59,11 @@ async function downloadAfterRun(inv: Invocation, backends: Backends, ended: RunE
 `);
     return;
   }
-  const [{ downloadJobOutputs }, { outputChannels }, { downloadEvent }] = await Promise.all([import('./outputs.js'), import('../../core/outputs/channels.js'), import('../../ui/render-outputs.js')]);
+  const [{ downloadJobOutputs }, { outputChannels }, { downloadEvent }] = await Promise.all([
+    import('./outputs.js'),
+    import('../../core/outputs/channels.js'),
+    import('../../ui/render-outputs.js'),
+  ]);
   // The channels as the service answered them, or as they were sent when it answered none (core/run-job.ts).
   const channels = outputChannels({ outputs: ended.outputs });
   const summary = await downloadJobOutputs(inv, backends, channels, dir);

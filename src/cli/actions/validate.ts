@@ -12,7 +12,16 @@ export async function validateAction(opts: JobFlagValues & CommonOptions & { loc
   // --local judges the job as `run --local` does (instance_type: local, so outputs may be local paths).
   const overrides = jobOverrides(opts);
   const checkCommand = `pai-process validate${opts.local ? ' --local' : ''}${opts.file !== undefined ? ` -f ${opts.file}` : ''}`;
-  const loaded = await loadJob({ file: opts.file, cwd: ctx.cwd, homedir: ctx.homedir, env: ctx.env, overrides, importFile: ctx.importFile, warn: warner(io), checkCommand });
+  const loaded = await loadJob({
+    file: opts.file,
+    cwd: ctx.cwd,
+    homedir: ctx.homedir,
+    env: ctx.env,
+    overrides,
+    importFile: ctx.importFile,
+    warn: warner(io),
+    checkCommand,
+  });
   if (opts.json) {
     writeJson(io, { valid: true, file: loaded.file ?? null, job: loaded.job });
     return;

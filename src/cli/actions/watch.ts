@@ -10,7 +10,13 @@ import { interruptSignal, reported, reporterFor } from './reporter.js';
  * `logs` and `status --wait`: follow an existing job with the invocation's reporter, Ctrl-C wiring and
  * timings, and set the exit code from how it ended. `quiet` drops status lines and the summary.
  */
-export async function watch(inv: Invocation, jobs: JobsApi, jobId: string, options: Omit<FollowOptions, 'signal' | 'cadence' | 'jobEvents'>, quiet = false): Promise<void> {
+export async function watch(
+  inv: Invocation,
+  jobs: JobsApi,
+  jobId: string,
+  options: Omit<FollowOptions, 'signal' | 'cadence' | 'jobEvents'>,
+  quiet = false,
+): Promise<void> {
   const { runtime } = inv;
   const interrupt = interruptSignal(inv);
   const reporter = await reporterFor(inv, options.showLogs ? 'logs' : 'status');

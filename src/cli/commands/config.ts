@@ -18,7 +18,10 @@ Examples:
     .command('show')
     .description('Print the resolved session (region, workspace, storage, endpoints, credentials) and where each value came from')
     .option('-f, --file <path>', 'a job config whose session block to include; default: found by searching from the current folder')
-    .option('--check', 'also ask the service: the credentials are accepted, the workspace exists, the bucket exists and is in the region (exit 0 only if all hold)');
+    .option(
+      '--check',
+      'also ask the service: the credentials are accepted, the workspace exists, the bucket exists and is in the region (exit 0 only if all hold)',
+    );
   addSessionOptions(show);
   addCommonOptions(show);
   show.addHelpText(

@@ -8,9 +8,9 @@ export function registerLogs(program: Command, inv: Invocation): void {
     .command('logs')
     .description("Print a job's logs; with --follow, keep printing until the job ends and exit with its result")
     .argument('<job-id>', 'the training job id (train...)')
-    .option('--follow', 'keep printing new lines until the job ends; exit with the job\'s exit code')
+    .option('--follow', "keep printing new lines until the job ends; exit with the job's exit code")
     .option('--tail <n>', 'start with only the last N lines of each worker')
-    .option('--worker <name>', 'only this worker\'s lines (worker-0, or the full instance name)')
+    .option('--worker <name>', "only this worker's lines (worker-0, or the full instance name)")
     .option('--timeout <duration>', 'with --follow: stop after this long (exit 6)');
   addSessionOptions(cmd);
   addRawOption(cmd);

@@ -8,7 +8,9 @@ export function registerOutputs(program: Command, inv: Invocation): void {
     .command('outputs')
     .description("List a job's output channels (their URIs); with --download, copy the OSS ones into a folder")
     .argument('<job-id>', 'the training job id (train...)')
-    .addOption(commandOption('download', 'copy each OSS output channel into <dir>/<channel>/, resuming: files already there with the same size and ETag are skipped'))
+    .addOption(
+      commandOption('download', 'copy each OSS output channel into <dir>/<channel>/, resuming: files already there with the same size and ETag are skipped'),
+    )
     .addOption(commandOption('channel'));
   addSessionOptions(cmd);
   addCommonOptions(cmd);

@@ -17,7 +17,11 @@ export function registerRun(program: Command, inv: Invocation): void {
     .addOption(localOption('run the job on this machine (as instance_type: local does), in .pai-process/runs/<job-name>/; no cloud account needed'))
     .addOption(commandOption('local_runtime'))
     .addOption(commandOption('install_requirements'))
-    .option('--pass-env <NAME>', 'with --local: let the job inherit this variable although it is withheld (cloud credentials, PAI_*); repeatable', (value: string, previous: string[] = []) => [...previous, value]);
+    .option(
+      '--pass-env <NAME>',
+      'with --local: let the job inherit this variable although it is withheld (cloud credentials, PAI_*); repeatable',
+      (value: string, previous: string[] = []) => [...previous, value],
+    );
   addJobOptions(cmd);
   addRawOption(cmd);
   addSessionOptions(cmd);

@@ -8,7 +8,7 @@ export function registerStatus(program: Command, inv: Invocation): void {
     .command('status')
     .description('Show a job: status, reason, times, workers, console link; with --wait, block until it ends')
     .argument('<job-id>', 'the training job id (train...)')
-    .option('--wait', "wait for the job to end and exit with its exit code (0 succeeded, 1 failed, 3 stopped)")
+    .option('--wait', 'wait for the job to end and exit with its exit code (0 succeeded, 1 failed, 3 stopped)')
     .option('--timeout <duration>', 'with --wait: give up after this long (exit 6)');
   addSessionOptions(cmd);
   addCommonOptions(cmd);

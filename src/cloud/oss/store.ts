@@ -109,7 +109,15 @@ export class OssObjectStore implements ObjectStore {
    * because its multipartUpload cannot give each part its own Content-MD5. Parts go `PARALLEL_PARTS` at a time,
    * streamed from the file; on any failure (or abort) the upload is aborted so no parts are left to bill.
    */
-  async #putParts(client: OSSType, bucket: string, key: string, path: string, total: number, parts: NonNullable<PutOptions['parts']>, options: PutOptions): Promise<void> {
+  async #putParts(
+    client: OSSType,
+    bucket: string,
+    key: string,
+    path: string,
+    total: number,
+    parts: NonNullable<PutOptions['parts']>,
+    options: PutOptions,
+  ): Promise<void> {
     const count = Math.max(1, Math.ceil(total / parts.size));
     if (parts.contentMd5s.length !== count) throw new Error(`internal: ${parts.contentMd5s.length} part digests for ${count} parts of oss://${bucket}/${key}`);
     let uploadId: string | undefined;
@@ -127,14 +135,20 @@ export class OssObjectStore implements ObjectStore {
           const i = next++;
           const start = i * parts.size;
           const end = Math.min(total, start + parts.size);
-          const res = await client.uploadPart(key, uploadId!, i + 1, path, start, end, { headers: { 'Content-MD5': parts.contentMd5s[i]! } } as OSSType.RequestOptions);
+          const res = await client.uploadPart(key, uploadId!, i + 1, path, start, end, {
+            headers: { 'Content-MD5': parts.contentMd5s[i]! },
+          } as OSSType.RequestOptions);
           done.push({ number: i + 1, etag: res.etag });
           sent += end - start;
           options.onProgress?.({ sent, total });
         }
       };
       await Promise.all(Array.from({ length: Math.min(count, this.options.parallel ?? PARALLEL_PARTS) }, worker));
-      await client.completeMultipartUpload(key, uploadId, done.sort((a, b) => a.number - b.number));
+      await client.completeMultipartUpload(
+        key,
+        uploadId,
+        done.sort((a, b) => a.number - b.number),
+      );
     } catch (error) {
       if (uploadId) await client.abortMultipartUpload(key, uploadId).catch(() => undefined);
       throw fromOssError(error, `Upload of oss://${bucket}/${key}`);
@@ -157,7 +171,12 @@ export class OssObjectStore implements ObjectStore {
    * GetObject streamed into a file: the body is counted as it arrives and the file closed before this returns.
    * The caller names a temporary file and renames it once the size is checked (core/outputs/download.ts).
    */
-  async download(bucket: string, key: string, path: string, options: { onBytes?: (n: number) => void; signal?: AbortSignal } = {}): Promise<{ size: number; etag?: string; written: number }> {
+  async download(
+    bucket: string,
+    key: string,
+    path: string,
+    options: { onBytes?: (n: number) => void; signal?: AbortSignal } = {},
+  ): Promise<{ size: number; etag?: string; written: number }> {
     const client = await this.#client(bucket);
     let result: { stream: NodeJS.ReadableStream; res: { headers: Record<string, string> } };
     // ali-oss's requests take no AbortSignal: on Ctrl-C its connections are closed instead, so a GET still
@@ -202,7 +221,7 @@ export class OssObjectStore implements ObjectStore {
     let writeFailed = false;
     file.on('error', () => (writeFailed = true));
     try {
-      await pipeline(result.stream, count, file, ...(options.signal ? [{ signal: options.signal }] as const : []));
+      await pipeline(result.stream, count, file, ...(options.signal ? ([{ signal: options.signal }] as const) : []));
     } catch (error) {
       // A local write failure (ENOSPC, EACCES) is the caller's to name; a broken body is OSS's.
       if (writeFailed || options.signal?.aborted) throw error;
@@ -307,7 +326,10 @@ async function streamedErrorCode(client: OSSType, key: string, error: unknown): 
 
 /** The headers and metadata of a PUT, as ali-oss takes them. */
 function putOptions(options: Omit<PutOptions, 'parts'>): OSSType.PutObjectOptions {
-  return { ...(options.contentMd5 ? { headers: { 'Content-MD5': options.contentMd5 } } : {}), ...(options.meta ? { meta: options.meta } : {}) } as OSSType.PutObjectOptions;
+  return {
+    ...(options.contentMd5 ? { headers: { 'Content-MD5': options.contentMd5 } } : {}),
+    ...(options.meta ? { meta: options.meta } : {}),
+  } as OSSType.PutObjectOptions;
 }
 
 /** `"0A1B…"` → `0A1B…`: OSS quotes ETags; the tool compares them bare and in upper case. */

@@ -113,8 +113,8 @@ function unexpected(action: string, requestId: string | undefined, detail: strin
     retryable: false,
     hint:
       action === 'CreateTrainingJob'
-        ? 'The job may have been created all the same: `pai-process list` shows the workspace\'s recent jobs. Report the request id to Alibaba Cloud support if this goes on.'
-        : 'The service\'s answer does not match the PAI API; try again later, and report the request id to Alibaba Cloud support if this goes on.',
+        ? "The job may have been created all the same: `pai-process list` shows the workspace's recent jobs. Report the request id to Alibaba Cloud support if this goes on."
+        : "The service's answer does not match the PAI API; try again later, and report the request id to Alibaba Cloud support if this goes on.",
   });
 }
 

@@ -29,7 +29,12 @@ export class PaiJobsApi implements JobsApi {
       // A workspace that does not exist: a not-found, or (as the emulator answers, following the model's
       // required WorkspaceId) an InvalidParameter that names WorkspaceId as not existing.
       const workspaceId = workspaceOf(body);
-      if (workspaceId && error instanceof ApiError && (error.notFound || (error.code === 'InvalidParameter' && /WorkspaceId/.test(error.message) && /not exist|does not exist|not found/i.test(error.message)))) {
+      if (
+        workspaceId &&
+        error instanceof ApiError &&
+        (error.notFound ||
+          (error.code === 'InvalidParameter' && /WorkspaceId/.test(error.message) && /not exist|does not exist|not found/i.test(error.message)))
+      ) {
         throw this.#workspaceNotFound(workspaceId, 'CreateTrainingJob', error);
       }
       throw error;
@@ -52,7 +57,13 @@ export class PaiJobsApi implements JobsApi {
    * gives one, since without it the service lists only the last 7 days.
    */
   async listJobs(query: ListJobsQuery): Promise<{ jobs: TrainingJob[]; totalCount: number }> {
-    const q: Record<string, string> = { WorkspaceId: query.workspaceId, PageNumber: String(query.pageNumber), PageSize: String(query.pageSize), SortBy: 'GmtCreateTime', Order: 'DESC' };
+    const q: Record<string, string> = {
+      WorkspaceId: query.workspaceId,
+      PageNumber: String(query.pageNumber),
+      PageSize: String(query.pageSize),
+      SortBy: 'GmtCreateTime',
+      Order: 'DESC',
+    };
     if (query.status) q['Status'] = query.status;
     if (query.name) q['TrainingJobName'] = query.name;
     if (query.startTime) q['StartTime'] = query.startTime;
@@ -73,7 +84,13 @@ export class PaiJobsApi implements JobsApi {
     if (query.endTime) q['EndTime'] = query.endTime;
     let body: unknown;
     try {
-      body = await this.pai.call<unknown>({ action: 'ListTrainingJobLogs', version: PAI_STUDIO, method: 'GET', pathname: `${JOBS}/${encodeURIComponent(id)}/logs`, query: q });
+      body = await this.pai.call<unknown>({
+        action: 'ListTrainingJobLogs',
+        version: PAI_STUDIO,
+        method: 'GET',
+        pathname: `${JOBS}/${encodeURIComponent(id)}/logs`,
+        query: q,
+      });
     } catch (error) {
       // Before any instance exists the service answers this error: it means "no logs yet".
       if (error instanceof ApiError && error.code === 'TRAINING_JOB_INSTANCE_NOT_FOUND') return { lines: [], totalCount: 0, notStarted: true };
@@ -100,9 +117,11 @@ export class PaiJobsApi implements JobsApi {
   }
 
   async stopJob(id: string): Promise<void> {
-    await this.pai.call({ action: 'StopTrainingJob', version: PAI_STUDIO, method: 'PUT', pathname: `${JOBS}/${encodeURIComponent(id)}/stop` }).catch((error: unknown) => {
-      throw this.#jobNotFound(id, error);
-    });
+    await this.pai
+      .call({ action: 'StopTrainingJob', version: PAI_STUDIO, method: 'PUT', pathname: `${JOBS}/${encodeURIComponent(id)}/stop` })
+      .catch((error: unknown) => {
+        throw this.#jobNotFound(id, error);
+      });
   }
 
   async defaultStorage(workspaceId: string): Promise<string | undefined> {
@@ -139,7 +158,7 @@ export class PaiJobsApi implements JobsApi {
       'workspace',
       workspaceId,
       `No PAI workspace ${workspaceId}${where} (${action} answered ${error.code})`,
-      'Find the workspace id in the PAI console (the workspace list of the job\'s region), and `pai-process config show` says where this one came from.',
+      "Find the workspace id in the PAI console (the workspace list of the job's region), and `pai-process config show` says where this one came from.",
     ).from(error.answer);
   }
 }

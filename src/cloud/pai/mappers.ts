@@ -14,7 +14,11 @@ export function toTrainingJob(body: Record<string, unknown>, answer: Answer = An
     name: str(body['TrainingJobName'], 'TrainingJobName') ?? '',
     status: str(body['Status'], 'Status') ?? 'Unknown',
     instances: list('Instances')
-      .map((i, n) => ({ name: str(i['Name'], `Instances[${n}].Name`) ?? '', ...opt('role', str(i['Role'], `Instances[${n}].Role`)), ...opt('status', str(i['Status'], `Instances[${n}].Status`)) }))
+      .map((i, n) => ({
+        name: str(i['Name'], `Instances[${n}].Name`) ?? '',
+        ...opt('role', str(i['Role'], `Instances[${n}].Role`)),
+        ...opt('status', str(i['Status'], `Instances[${n}].Status`)),
+      }))
       .filter((i) => i.name),
     outputs: list('OutputChannels').map((o, n) => ({
       name: str(o['Name'], `OutputChannels[${n}].Name`) ?? '',

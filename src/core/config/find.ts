@@ -117,8 +117,20 @@ async function loadNamed(path: string, shown: string, importFile: ImportFile): P
     if (error instanceof ConfigError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why =
-      code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a folder, not a file' : code === 'ELOOP' ? 'a symbolic link loop' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
-    throw new ConfigError(`Could not read the job config ${shown}: ${why}`, [], 'Check the path given to -f, or run `pai-process init` to write a starter config.');
+      code === 'ENOENT'
+        ? 'file not found'
+        : code === 'EISDIR'
+          ? 'is a folder, not a file'
+          : code === 'ELOOP'
+            ? 'a symbolic link loop'
+            : code === 'EACCES'
+              ? 'permission denied'
+              : (error as Error).message;
+    throw new ConfigError(
+      `Could not read the job config ${shown}: ${why}`,
+      [],
+      'Check the path given to -f, or run `pai-process init` to write a starter config.',
+    );
   }
   if (text.trim() === '') throw new ConfigError(`The job config ${shown} is empty`, [], 'Run `pai-process init` to write a starter config.');
   return parseConfigText(text, shown);
@@ -132,7 +144,10 @@ function readCandidate(path: string, cwd: string, me: Identity | undefined, skip
   const shown = relative(cwd, path) || path;
   const skip = (reason: string): undefined => void skipped.push({ file: path, message: `Ignored ${shown}: ${reason}` });
   const distrust = (reason: string): undefined =>
-    void skipped.push({ file: path, message: `Ignored ${shown}: ${reason}; a job config must be yours and writable only by you (chown, chmod go-w), or named with -f` });
+    void skipped.push({
+      file: path,
+      message: `Ignored ${shown}: ${reason}; a job config must be yours and writable only by you (chown, chmod go-w), or named with -f`,
+    });
   let link: Stats;
   try {
     link = lstatSync(path);
@@ -170,7 +185,10 @@ function readCandidate(path: string, cwd: string, me: Identity | undefined, skip
     if (reason) return distrust(reason);
     const ext = extname(path).toLowerCase();
     if (ext === '.js' || ext === '.mjs') {
-      skipped.push({ file: path, message: `Found ${shown} and did not run it: a JavaScript config runs only when named with -f, as in \`pai-process run -f ${shown}\`` });
+      skipped.push({
+        file: path,
+        message: `Found ${shown} and did not run it: a JavaScript config runs only when named with -f, as in \`pai-process run -f ${shown}\``,
+      });
       return undefined;
     }
     const text = readCappedFd(fd, path, 'It was found by search as a job config: move or rename it, or name the right file with -f FILE.');

@@ -54,13 +54,21 @@ export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
   const origins = new Map<string, string>();
 
   if (source && (typeof source.data !== 'object' || source.data === null || Array.isArray(source.data))) {
-    throw new ConfigError(`${source.file ?? 'The job config'} must be a mapping of keys (image_uri: ..., command: ...)`, [], 'Run `pai-process init` to see a starter config.');
+    throw new ConfigError(
+      `${source.file ?? 'The job config'} must be a mapping of keys (image_uri: ..., command: ...)`,
+      [],
+      'Run `pai-process init` to see a starter config.',
+    );
   }
   // Before any copy: copying `__proto__` as a key would already set a prototype (interpolate builds new objects).
   const forbidden = source ? forbiddenKeyPaths(source.data) : [];
   if (forbidden.length > 0) {
     const found = forbidden.map((path) => diagnosticAt(path, forbiddenKeyMessage(String(path[path.length - 1])), source, origins, { key: true }));
-    throw new ConfigError(`${source?.file ?? 'The job config'} uses a key that is not allowed; nothing was submitted`, found, 'Remove or rename the key; `pai-process schema` lists the keys a job config has.');
+    throw new ConfigError(
+      `${source?.file ?? 'The job config'} uses a key that is not allowed; nothing was submitted`,
+      found,
+      'Remove or rename the key; `pai-process schema` lists the keys a job config has.',
+    );
   }
   const interpolationProblems: Problem[] = [];
   const fromFile = source ? interpolate(source.data, input.env, interpolationProblems) : {};
@@ -84,7 +92,11 @@ export async function loadJob(input: LoadJobInput): Promise<LoadedJob> {
   if (diagnostics.length > 0) {
     const where = source?.file ?? 'The job';
     const count = diagnostics.length === 1 ? 'a problem' : `${diagnostics.length} problems`;
-    throw new ConfigError(`${where} has ${count}; nothing was submitted`, sortByLine(diagnostics), `Fix each one and run \`${input.checkCommand ?? 'pai-process validate'}\` to check again.`);
+    throw new ConfigError(
+      `${where} has ${count}; nothing was submitted`,
+      sortByLine(diagnostics),
+      `Fix each one and run \`${input.checkCommand ?? 'pai-process validate'}\` to check again.`,
+    );
   }
   return { job, file: source?.file, discovered: lookup.discovered && source !== undefined, originOf: (key) => describeOrigin(key, source, origins) };
 }

@@ -8,7 +8,9 @@
 export function structuredText(value: unknown, numberText: (n: number) => string = String): string {
   if (Array.isArray(value)) return `[${value.map((v) => structuredText(v, numberText)).join(', ')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).map(([k, v]) => `${JSON.stringify(k)}: ${structuredText(v, numberText)}`).join(', ')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .map(([k, v]) => `${JSON.stringify(k)}: ${structuredText(v, numberText)}`)
+      .join(', ')}}`;
   }
   if (typeof value === 'number') return numberText(value);
   // A Date (YAML timestamps are not parsed as such here) or anything else that JSON writes as it likes.

@@ -33,7 +33,20 @@ export function resolveJob(data: Raw, baseDir: string, options: { local?: boolea
     show_logs: (data['show_logs'] as boolean | undefined) ?? true,
     code_upload: (data['code_upload'] as 'files' | 'archive' | undefined) ?? 'files',
   };
-  copy(data, job, ['output_path', 'instance_type', 'spot_spec', 'resource_type', 'resource_id', 'user_vpc_config', 'experiment_config', 'settings', 'requirements', 'description', 'priority', 'role_arn']);
+  copy(data, job, [
+    'output_path',
+    'instance_type',
+    'spot_spec',
+    'resource_type',
+    'resource_id',
+    'user_vpc_config',
+    'experiment_config',
+    'settings',
+    'requirements',
+    'description',
+    'priority',
+    'role_arn',
+  ]);
   const environments = stringMap(data['environments']);
   if (environments) job.environments = environments;
   const labels = stringMap(data['labels']);
@@ -61,15 +74,23 @@ function checkMachines(job: Job, problems: Problem[]): void {
   const quota = job.resource_id !== undefined;
   if (!job.instance_type && !(quota && job.instance_spec)) {
     if (quota) problems.push({ path: ['instance_spec'], message: 'is required with resource_id, unless instance_type names the machine type' });
-    else problems.push({ path: ['instance_type'], message: 'is required: name a machine type such as ecs.c6.large, or run on a quota with resource_id and instance_spec' });
+    else
+      problems.push({
+        path: ['instance_type'],
+        message: 'is required: name a machine type such as ecs.c6.large, or run on a quota with resource_id and instance_spec',
+      });
   }
   if (job.instance_spec && !quota) problems.push({ path: ['instance_spec'], message: 'needs resource_id: an instance_spec is a share of a resource quota' });
   if (job.resource_type === 'Lingjun' && !(quota && job.instance_spec)) {
     // The API has no ResourceType field; the SDK drops it silently and the job lands on general machines.
-    problems.push({ path: ['resource_type'], message: 'Lingjun jobs need resource_id and instance_spec (the API has no resource type field; a Lingjun job runs on a Lingjun quota)' });
+    problems.push({
+      path: ['resource_type'],
+      message: 'Lingjun jobs need resource_id and instance_spec (the API has no resource type field; a Lingjun job runs on a Lingjun quota)',
+    });
   }
   if (job.spot_spec) {
-    if (quota && !job.instance_type) problems.push({ path: ['spot_spec'], message: 'applies to pay-as-you-go machines (instance_type), not to a resource quota' });
+    if (quota && !job.instance_type)
+      problems.push({ path: ['spot_spec'], message: 'applies to pay-as-you-go machines (instance_type), not to a resource quota' });
     if (job.spot_spec.spot_strategy === 'SpotAsPriceGo' && job.spot_spec.spot_discount_limit !== undefined) {
       problems.push({ path: ['spot_spec', 'spot_discount_limit'], message: 'applies only with spot_strategy SpotWithPriceLimit' });
     }
@@ -96,7 +117,11 @@ function resolveSourceDir(value: string | undefined, baseDir: string, job: Job, 
   else if (!stat.isDirectory()) problems.push({ path: ['source_dir'], message: `is not a folder: ${abs}` });
   else {
     const tooWide = wholeTree(abs, home);
-    if (tooWide) problems.push({ path: ['source_dir'], message: `is ${abs}, ${tooWide}: all of it would be uploaded (keys, shell history, other projects); point source_dir at the project's own folder` });
+    if (tooWide)
+      problems.push({
+        path: ['source_dir'],
+        message: `is ${abs}, ${tooWide}: all of it would be uploaded (keys, shell history, other projects); point source_dir at the project's own folder`,
+      });
   }
   job.source_dir = abs;
 }
@@ -121,7 +146,10 @@ function resolveChannels(value: unknown, key: 'inputs' | 'outputs', baseDir: str
     } else if (key === 'outputs' && local) {
       out[name] = absolute(loc, baseDir);
     } else if (key === 'outputs') {
-      problems.push({ path, message: `"${loc}" is a local path; a cloud job writes its outputs to oss://, nas://, cpfs://, bmcpfs:// or odps:// (a local path works with run --local)` });
+      problems.push({
+        path,
+        message: `"${loc}" is a local path; a cloud job writes its outputs to oss://, nas://, cpfs://, bmcpfs:// or odps:// (a local path works with run --local)`,
+      });
       out[name] = loc;
     } else {
       const abs = absolute(loc, baseDir);

@@ -58,20 +58,33 @@ export const jobConfigSchema = {
         { type: 'array', items: { type: 'string' }, minItems: 1 },
       ],
     },
-    source_dir: text('The code folder, relative to this file, uploaded to OSS (see `code_upload`) and found by the job in /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.', { minLength: 1 }),
+    source_dir: text(
+      'The code folder, relative to this file, uploaded to OSS (see `code_upload`) and found by the job in /ml/usercode/; or an oss:// URI used as it is. Wire: AlgorithmSpec.CodeDir.',
+      { minLength: 1 },
+    ),
     job_type: text('The PAI job type. Default PyTorchJob; also TFJob, XGBoostJob, MPIJob, ... Wire: AlgorithmSpec.JobType.', {
       minLength: 1,
       examples: ['PyTorchJob', 'TFJob', 'XGBoostJob', 'MPIJob'],
     }),
     parameters: {
       type: 'object',
-      description: 'Hyperparameters, in order. Values reach the job as strings, exactly as written (1.0 stays "1.0"); a list or map as JSON text with Python\'s separators ([64, 32], {"a": 1}). Wire: HyperParameters[{Name, Value}].',
-      additionalProperties: { type: ['string', 'number', 'boolean', 'array', 'object'], description: 'A hyperparameter value; sent as the text you wrote, a list or map as JSON text.' },
+      description:
+        'Hyperparameters, in order. Values reach the job as strings, exactly as written (1.0 stays "1.0"); a list or map as JSON text with Python\'s separators ([64, 32], {"a": 1}). Wire: HyperParameters[{Name, Value}].',
+      additionalProperties: {
+        type: ['string', 'number', 'boolean', 'array', 'object'],
+        description: 'A hyperparameter value; sent as the text you wrote, a list or map as JSON text.',
+      },
     },
     environments: {
-      ...scalarMap('Environment variables set in the job container. Names are letters, digits and "_", not starting with a digit. Wire: Environments.', 'An environment variable value; sent as a string.'),
+      ...scalarMap(
+        'Environment variables set in the job container. Names are letters, digits and "_", not starting with a digit. Wire: Environments.',
+        'An environment variable value; sent as a string.',
+      ),
       // A shell cannot export any other name; `FOO=bar` as a name would reach the job as FOO='bar=…'.
-      propertyNames: { pattern: '^[A-Za-z_][A-Za-z0-9_]*$', 'x-message': 'is not a valid environment variable name: use letters, digits and "_", not starting with a digit' },
+      propertyNames: {
+        pattern: '^[A-Za-z_][A-Za-z0-9_]*$',
+        'x-message': 'is not a valid environment variable name: use letters, digits and "_", not starting with a digit',
+      },
     },
     requirements: {
       type: 'array',
@@ -79,7 +92,7 @@ export const jobConfigSchema = {
       items: { type: 'string', minLength: 1 },
     },
     max_run_time: duration('The longest the job may run: seconds, or a duration such as 90m or 2h30m. Wire: Scheduler.MaxRunningTimeInSeconds.'),
-    base_job_name: text('The job name\'s prefix; the job is named <base_job_name>_<YYYYmmdd_HHMMSS>. Default: processor. Wire: TrainingJobName.', {
+    base_job_name: text("The job name's prefix; the job is named <base_job_name>_<YYYYmmdd_HHMMSS>. Default: processor. Wire: TrainingJobName.", {
       minLength: 1,
       pattern: '^[A-Za-z0-9_.-]+$',
       'x-message': 'may only contain letters, digits, "_", "." and "-"',
@@ -88,8 +101,14 @@ export const jobConfigSchema = {
       pattern: '^oss://',
       'x-message': 'must be an oss:// URI',
     }),
-    instance_type: text('The ECS instance type of each machine, such as ecs.c6.large or ecs.gn6i-c4g1.xlarge. Wire: ComputeResource.EcsSpec.', { minLength: 1 }),
-    instance_count: { type: 'integer', minimum: 1, description: 'How many machines. Default 1. Wire: ComputeResource.EcsCount (or InstanceCount with a quota).' },
+    instance_type: text('The ECS instance type of each machine, such as ecs.c6.large or ecs.gn6i-c4g1.xlarge. Wire: ComputeResource.EcsSpec.', {
+      minLength: 1,
+    }),
+    instance_count: {
+      type: 'integer',
+      minimum: 1,
+      description: 'How many machines. Default 1. Wire: ComputeResource.EcsCount (or InstanceCount with a quota).',
+    },
     spot_spec: {
       type: 'object',
       description: 'Run on spot (preemptible) instances. Wire: ComputeResource.SpotSpec.',
@@ -111,7 +130,8 @@ export const jobConfigSchema = {
     resource_type: {
       type: 'string',
       enum: ['General', 'Lingjun'],
-      description: 'General (default) or Lingjun. The API has no field for it: Lingjun jobs run on a Lingjun quota, so they need resource_id and instance_spec.',
+      description:
+        'General (default) or Lingjun. The API has no field for it: Lingjun jobs run on a Lingjun quota, so they need resource_id and instance_spec.',
     },
     resource_id: text('A resource quota id to run on instead of pay-as-you-go machines. Wire: ComputeResource.ResourceId.', { minLength: 1 }),
     instance_spec: {
@@ -135,7 +155,11 @@ export const jobConfigSchema = {
         vpc_id: text('The VPC id (vpc-...). Wire: VpcId.', { minLength: 1 }),
         security_group_id: text('The security group id (sg-...). Wire: SecurityGroupId.', { minLength: 1 }),
         switch_id: text('The vSwitch id (vsw-...). Wire: SwitchId.', { minLength: 1 }),
-        extended_cidrs: { type: 'array', items: { type: 'string', minLength: 1 }, description: 'Extra CIDR blocks routed through the VPC. Wire: ExtendedCIDRs.' },
+        extended_cidrs: {
+          type: 'array',
+          items: { type: 'string', minLength: 1 },
+          description: 'Extra CIDR blocks routed through the VPC. Wire: ExtendedCIDRs.',
+        },
         default_route: text('Which interface carries the default route: eth0 (PAI) or eth1 (your VPC). Wire: DefaultRoute.', { enum: ['eth0', 'eth1'] }),
       },
     },
@@ -148,7 +172,7 @@ export const jobConfigSchema = {
     },
     settings: {
       type: 'object',
-      description: 'Job settings, with the API\'s own key names; all are sent (the SDK keeps only four). Wire: Settings.',
+      description: "Job settings, with the API's own key names; all are sent (the SDK keeps only four). Wire: Settings.",
       additionalProperties: false,
       properties: {
         AIMasterType: text('The AIMaster type for fault tolerance.'),
@@ -163,7 +187,7 @@ export const jobConfigSchema = {
         EnableRDMA: { type: 'boolean', description: 'Let the job use RDMA.' },
         EnableSanityCheck: { type: 'boolean', description: 'Check the health of the machines before the job runs.' },
         EnableTideResource: { type: 'boolean', description: 'Let the job use tide (idle) resources.' },
-        JobReservedMinutes: { type: 'integer', minimum: 0, description: 'Minutes to keep the job\'s machines after it ends.' },
+        JobReservedMinutes: { type: 'integer', minimum: 0, description: "Minutes to keep the job's machines after it ends." },
         JobReservedPolicy: text('When to keep the machines after the job ends, such as Always.'),
         OversoldType: text('Whether the job accepts oversold quota, such as AcceptQuotaOverSold.'),
         PipelineId: text('The workflow the job belongs to.'),
@@ -187,14 +211,18 @@ export const jobConfigSchema = {
     code_upload: {
       type: 'string',
       enum: ['files', 'archive'],
-      description: 'How a local source_dir goes up: "files" (default) one object per file under a content-addressed prefix, as the PAI SDK uploads code; "archive" one source.tar.gz, which works only where the service unpacks it.',
+      description:
+        'How a local source_dir goes up: "files" (default) one object per file under a content-addressed prefix, as the PAI SDK uploads code; "archive" one source.tar.gz, which works only where the service unpacks it.',
       'x-message': 'must be "files" or "archive"',
     },
     wait: { type: 'boolean', description: 'Follow the job until it ends (default true); false returns once it is submitted.' },
-    show_logs: { type: 'boolean', description: 'Print the job\'s logs while following it (default true).' },
+    show_logs: { type: 'boolean', description: "Print the job's logs while following it (default true)." },
     description: text('A description of the job. Wire: TrainingJobDescription.'),
-    priority: { type: 'integer', minimum: 1, description: 'The job\'s priority. Wire: Priority.' },
-    role_arn: text('The RAM role the job runs as (acs:ram::<account>:role/<name>). Wire: RoleArn.', { pattern: '^acs:ram::', 'x-message': 'must be a RAM role ARN: acs:ram::<account id>:role/<role name>' }),
+    priority: { type: 'integer', minimum: 1, description: "The job's priority. Wire: Priority." },
+    role_arn: text('The RAM role the job runs as (acs:ram::<account>:role/<name>). Wire: RoleArn.', {
+      pattern: '^acs:ram::',
+      'x-message': 'must be a RAM role ARN: acs:ram::<account id>:role/<role name>',
+    }),
     session: {
       type: 'object',
       description: 'Where the job runs. Flags and PAI_* environment variables override these; these override ~/.pai/config.json.',
@@ -202,10 +230,15 @@ export const jobConfigSchema = {
       properties: {
         region_id: text('The region, such as cn-hangzhou. Env: PAI_REGION_ID.', { minLength: 1 }),
         workspace_id: { type: ['string', 'integer'], description: 'The PAI workspace id. Env: PAI_WORKSPACE_ID.' },
-        oss_bucket_name: text('The OSS bucket for code and uploaded inputs; default: the workspace\'s default storage. Env: PAI_OSS_BUCKET_NAME.', { minLength: 1 }),
+        oss_bucket_name: text("The OSS bucket for code and uploaded inputs; default: the workspace's default storage. Env: PAI_OSS_BUCKET_NAME.", {
+          minLength: 1,
+        }),
         oss_endpoint: text('The OSS endpoint, a host or a URL; default oss-<region>.aliyuncs.com. Env: PAI_OSS_ENDPOINT.', { minLength: 1 }),
         endpoint: text('The PAI API endpoint, a host or a URL; default pai.<region>.aliyuncs.com. Env: PAI_ENDPOINT.', { minLength: 1 }),
-        workspace_endpoint: text('The AI workspace API endpoint (asked for the default bucket), a host or a URL; default aiworkspace.<region>.aliyuncs.com. Env: PAI_WORKSPACE_ENDPOINT.', { minLength: 1 }),
+        workspace_endpoint: text(
+          'The AI workspace API endpoint (asked for the default bucket), a host or a URL; default aiworkspace.<region>.aliyuncs.com. Env: PAI_WORKSPACE_ENDPOINT.',
+          { minLength: 1 },
+        ),
       },
     },
   },

@@ -35,7 +35,8 @@ export function searchScope(cwd: string, homedir: string | undefined, me: Identi
       if (reason) return { folders: [start], why: `${join(dir, marker)} would mark a project's root, but ${reason}` };
       return { folders, root: { dir, marker } };
     }
-    if (dir === home) return { folders: [start], why: `no folder from it up to your home folder ${home} has .git or package.json, which mark a project's root` };
+    if (dir === home)
+      return { folders: [start], why: `no folder from it up to your home folder ${home} has .git or package.json, which mark a project's root` };
     if (dirname(dir) === dir) return { folders: [start], why: `no folder from it up to ${dir} has .git or package.json, which mark a project's root` };
   }
 }

@@ -105,7 +105,8 @@ function nodeText(node: Node, js: unknown): string {
       })
       .join(', ')}}`;
   }
-  if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'number' && typeof node.source === 'string' && isJsonNumber(node.source)) return node.source;
+  if (isScalar(node) && node.type === 'PLAIN' && typeof node.value === 'number' && typeof node.source === 'string' && isJsonNumber(node.source))
+    return node.source;
   // Anything else (an alias, a quoted string, true, null): its value.
   return structuredText(js);
 }

@@ -39,7 +39,12 @@ export function unsafeNumbers(data: unknown, path: (string | number)[] = []): Pr
   if (typeof data === 'number') {
     if (!Number.isFinite(data)) return [{ path, message: `must be a finite number, not ${String(data)}` }];
     if (Number.isInteger(data) && !Number.isSafeInteger(data)) {
-      return [{ path, message: `is ${String(data)}, beyond the largest integer that is sent exactly (${MAX_SAFE}); a value this large is a mistake, or an id to write as a string in quotes` }];
+      return [
+        {
+          path,
+          message: `is ${String(data)}, beyond the largest integer that is sent exactly (${MAX_SAFE}); a value this large is a mistake, or an id to write as a string in quotes`,
+        },
+      ];
     }
     return [];
   }

@@ -70,7 +70,7 @@ function toProblem(e: ErrorObject, source: ConfigSource | undefined, origins: Re
       target = [...segments, key];
       atKey = true;
       const schema = (e.schema ?? {}) as Record<string, unknown>;
-      message = String(schema["x-message"] ?? "is not a valid name");
+      message = String(schema['x-message'] ?? 'is not a valid name');
       break;
     }
     case 'type':
@@ -114,7 +114,9 @@ function pointerSegments(pointer: string): string[] {
 }
 
 function article(types: string): string {
-  const names = types.split(',').map((t) => ({ string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', object: 'a mapping', array: 'a list' })[t] ?? t);
+  const names = types
+    .split(',')
+    .map((t) => ({ string: 'a string', integer: 'an integer', number: 'a number', boolean: 'true or false', object: 'a mapping', array: 'a list' })[t] ?? t);
   return names.join(' or ');
 }
 

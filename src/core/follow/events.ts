@@ -161,7 +161,11 @@ export class EventWatch {
     if (this.#off || this.#sawWaiting === undefined) return Infinity;
     // The service's own time of the status, when it has one: a job followed after a long wait is explained at once.
     const since = Math.min(this.#sawWaiting, this.#serviceWaiting ?? Infinity);
-    return Math.max(since + this.cadence.eventsAfterMs, this.#readAt + this.cadence.eventsIntervalMs, (this.#lineAt ?? -Infinity) + this.cadence.eventsIntervalMs);
+    return Math.max(
+      since + this.cadence.eventsAfterMs,
+      this.#readAt + this.cadence.eventsIntervalMs,
+      (this.#lineAt ?? -Infinity) + this.cadence.eventsIntervalMs,
+    );
   }
 
   /** Reads the events and returns those not shown yet. */

@@ -91,7 +91,9 @@ export class LogStream {
     // TotalCount: a full page past the count cannot be new lines (otherwise such a job loops without end).
     const pastTotal = total !== undefined && (pageNumber - 1) * size + n > total;
     if (last && last.size === size && last.number === pageNumber - 1 && n > 0 && sameLines(last.lines, page.lines) && (!uniform(page.lines) || pastTotal)) {
-      throw protocolError(`ListTrainingJobLogs served page ${last.number} again when asked for page ${pageNumber}${this.#where()}: the service ignores PageNumber`);
+      throw protocolError(
+        `ListTrainingJobLogs served page ${last.number} again when asked for page ${pageNumber}${this.#where()}: the service ignores PageNumber`,
+      );
     }
     if (!this.#adopted && n > 0 && n < size) {
       const holdsMore = total !== undefined ? !this.#totalAhead && total > (pageNumber - 1) * size + n : skip >= n;

@@ -92,7 +92,11 @@ export async function killContainer(name: string, env: Readonly<Record<string, s
   await runQuiet(['docker', 'kill', name], env, 20_000);
 }
 
-function runQuiet(argv: string[], env: Readonly<Record<string, string | undefined>>, timeoutMs: number): Promise<{ code: number | null; signal: string | null; stderr: string; startError?: string }> {
+function runQuiet(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  timeoutMs: number,
+): Promise<{ code: number | null; signal: string | null; stderr: string; startError?: string }> {
   return new Promise((resolve) => {
     const [file, ...args] = argv;
     let stderr = '';

@@ -4,13 +4,17 @@ import type { ObjectStore } from '../ports/backends.js';
 import { ConfigError } from '../errors.js';
 import { asDirUri, parseOssUri } from '../uris.js';
 
-
 /**
  * Downloads an oss:// location into `folder`, the way PAI mounts it: an object becomes `folder/<its name>`
  * (a single-file input), a prefix (a URI ending in "/", or a key with objects under `key/`) becomes the
  * folder's contents. Returns the channel's path: the file, or the folder.
  */
-export async function downloadLocation(store: ObjectStore, uri: string, folder: string, label: string): Promise<{ path: string; file: boolean; files: number }> {
+export async function downloadLocation(
+  store: ObjectStore,
+  uri: string,
+  folder: string,
+  label: string,
+): Promise<{ path: string; file: boolean; files: number }> {
   const { bucket, key } = ossParts(uri, label);
   await mkdir(folder, { recursive: true });
   if (key !== '' && !key.endsWith('/')) {
@@ -24,7 +28,11 @@ export async function downloadLocation(store: ObjectStore, uri: string, folder: 
   const prefix = key === '' || key.endsWith('/') ? key : `${key}/`;
   const objects = (await store.list(bucket, prefix)).filter((o) => !o.key.endsWith('/'));
   if (objects.length === 0) {
-    throw new ConfigError(`${label}: there is nothing at ${uri}`, [], `Check the URI: no object is named ${key || '(the bucket root)'}, and none is under oss://${bucket}/${prefix}.`);
+    throw new ConfigError(
+      `${label}: there is nothing at ${uri}`,
+      [],
+      `Check the URI: no object is named ${key || '(the bucket root)'}, and none is under oss://${bucket}/${prefix}.`,
+    );
   }
   for (const o of objects) {
     const path = inside(folder, o.key.slice(prefix.length));

@@ -66,11 +66,24 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, emit: 
     await preflight(spec, deps, warn, options);
     const layout = runLayout(await createRunFolder(options.runs, spec.name));
     emit({ type: 'local-started', jobId: spec.name, runDir: layout.root, runtime: options.runtime, image: spec.image });
-    const staged = await stageJob(spec, layout, { ...(deps.store ? { store: deps.store } : {}), signal: deps.signal, nameOf: options.nameOf, ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}), ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}) }, emit);
+    const staged = await stageJob(
+      spec,
+      layout,
+      {
+        ...(deps.store ? { store: deps.store } : {}),
+        signal: deps.signal,
+        nameOf: options.nameOf,
+        ...(options.maxCodeSize !== undefined ? { maxCodeSize: options.maxCodeSize } : {}),
+        ...(options.unpackCodeArchive !== undefined ? { unpackCodeArchive: options.unpackCodeArchive } : {}),
+      },
+      emit,
+    );
     const requirements = requirementsFile(layout.usercode);
     if (!options.installRequirements && (requirements || spec.requirements.length > 0)) {
-      const what = [requirements, spec.requirements.length > 0 ? 'the job\'s requirements' : undefined].filter(Boolean).join(' and ');
-      warn(`${what} not installed: PAI installs them before the command; here, pass ${options.nameOf('install_requirements')} to install them into a virtualenv in ${layout.venv}`);
+      const what = [requirements, spec.requirements.length > 0 ? "the job's requirements" : undefined].filter(Boolean).join(' and ');
+      warn(
+        `${what} not installed: PAI installs them before the command; here, pass ${options.nameOf('install_requirements')} to install them into a virtualenv in ${layout.venv}`,
+      );
     }
     if (options.installRequirements && !requirements && spec.requirements.length === 0) {
       warn(`${options.nameOf('install_requirements')}: the code has no requirements.txt and the job no requirements; there is nothing to install`);
@@ -81,7 +94,12 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, emit: 
     const started = deps.clock();
     const deadline = spec.maxRunTime !== undefined ? started + spec.maxRunTime * 1000 : undefined;
     const budget = () => (deadline === undefined ? undefined : Math.max(0, deadline - deps.clock()));
-    const workerOptions = () => ({ signal: deps.signal, ...(deps.force ? { force: deps.force } : {}), graceMs: options.graceMs ?? DEFAULT_GRACE_MS, ...(deadline !== undefined ? { maxRunTimeMs: budget()! } : {}) });
+    const workerOptions = () => ({
+      signal: deps.signal,
+      ...(deps.force ? { force: deps.force } : {}),
+      graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
+      ...(deadline !== undefined ? { maxRunTimeMs: budget()! } : {}),
+    });
     const log = (worker: string, line: string) => emit({ type: 'log', worker: spec.instanceCount > 1 ? worker : null, line });
 
     let env = { ...jobEnvironment(deps.env, options.passEnv), ...spec.environments };
@@ -91,8 +109,23 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, emit: 
       if (options.installRequirements && (requirements || spec.requirements.length > 0)) {
         const python3 = onPath('python3', env)!;
         for (const argv of virtualenvCommands(layout, python3, requirements, spec.requirements)) {
-          const outcome = await runWorkers([{ name: 'setup', argv, cwd: layout.usercode, env }], workerOptions(), (_w, line) => emit({ type: 'log', worker: null, line }));
-          if (outcome.kind !== 'succeeded') return await finish(job, outcome, deps, started, staged, spec, emit, `installing the requirements (${argv.slice(0, 3).map((a) => a.split('/').pop()).join(' ')})`);
+          const outcome = await runWorkers([{ name: 'setup', argv, cwd: layout.usercode, env }], workerOptions(), (_w, line) =>
+            emit({ type: 'log', worker: null, line }),
+          );
+          if (outcome.kind !== 'succeeded')
+            return await finish(
+              job,
+              outcome,
+              deps,
+              started,
+              staged,
+              spec,
+              emit,
+              `installing the requirements (${argv
+                .slice(0, 3)
+                .map((a) => a.split('/').pop())
+                .join(' ')})`,
+            );
         }
         env = { ...env, ...virtualenvEnv(layout, env['PATH']) };
       }
@@ -111,7 +144,18 @@ export async function runLocalJob(spec: LocalJobSpec, deps: LocalRunDeps, emit: 
   } catch (error) {
     if (!(error instanceof InterruptedError)) throw error;
     const durationMs = deps.clock() - begun;
-    emit({ type: 'local-interrupted', jobId: spec.name, status: 'Stopped', exitCode: ExitCode.interrupted, durationSeconds: Math.round(durationMs / 1000), reasonCode: 'Interrupted', reasonMessage: 'Ctrl-C stopped the local job', url: null, outputs: [], detail: { name: spec.name, durationMs } });
+    emit({
+      type: 'local-interrupted',
+      jobId: spec.name,
+      status: 'Stopped',
+      exitCode: ExitCode.interrupted,
+      durationSeconds: Math.round(durationMs / 1000),
+      reasonCode: 'Interrupted',
+      reasonMessage: 'Ctrl-C stopped the local job',
+      url: null,
+      outputs: [],
+      detail: { name: spec.name, durationMs },
+    });
     return ExitCode.interrupted;
   }
 }
@@ -129,19 +173,37 @@ async function preflight(spec: LocalJobSpec, deps: LocalRunDeps, warn: (message:
   if (!deps.store) {
     for (const label of oss.uploads) {
       const channel = label.slice('outputs.'.length);
-      warn(`${label} (${spec.outputs[channel]}) will not be uploaded: ${deps.noStoreReason ?? 'no OSS session'}. It stays in the run folder's output/${channel}/`);
+      warn(
+        `${label} (${spec.outputs[channel]}) will not be uploaded: ${deps.noStoreReason ?? 'no OSS session'}. It stays in the run folder's output/${channel}/`,
+      );
     }
   }
   await checkOutputPaths(spec.outputs);
   if (options.runtime === 'docker') await requireDocker(deps.env, options.nameOf);
-  if (options.runtime === 'plain' && options.installRequirements && !onPath('python3', { ...jobEnvironment(deps.env, options.passEnv), ...spec.environments })) {
+  if (
+    options.runtime === 'plain' &&
+    options.installRequirements &&
+    !onPath('python3', { ...jobEnvironment(deps.env, options.passEnv), ...spec.environments })
+  ) {
     const flag = options.nameOf('install_requirements');
-    throw new UsageError(`${flag} makes a virtualenv with \`python3 -m venv\`, and there is no python3 on PATH; nothing was run`, `Install Python 3, or leave out ${flag}.`);
+    throw new UsageError(
+      `${flag} makes a virtualenv with \`python3 -m venv\`, and there is no python3 on PATH; nothing was run`,
+      `Install Python 3, or leave out ${flag}.`,
+    );
   }
 }
 
 /** How the run ended → status, outputs, summary, exit code. */
-async function finish(job: JobState, outcome: WorkersOutcome, deps: LocalRunDeps, started: number, staged: Staged, spec: LocalJobSpec, emit: Emit, setup?: string): Promise<number> {
+async function finish(
+  job: JobState,
+  outcome: WorkersOutcome,
+  deps: LocalRunDeps,
+  started: number,
+  staged: Staged,
+  spec: LocalJobSpec,
+  emit: Emit,
+  setup?: string,
+): Promise<number> {
   if (outcome.kind === 'interrupted') throw new InterruptedError('Interrupted');
   let outputs = Object.entries(staged.outputs).map(([name, folder]) => ({ name, uri: `${folder}/` }));
   if (outcome.kind === 'succeeded') {
@@ -159,7 +221,18 @@ async function finish(job: JobState, outcome: WorkersOutcome, deps: LocalRunDeps
   const exitCode = exitCodeForStatus(job.status);
   const durationMs = deps.clock() - started;
   const { reasonCode, reasonMessage } = job.current.detail;
-  emit({ type: 'result', jobId: spec.name, status: job.status, exitCode, durationSeconds: Math.round(durationMs / 1000), reasonCode: reasonCode ?? null, reasonMessage: reasonMessage ?? null, url: null, outputs, detail: { name: spec.name, durationMs } });
+  emit({
+    type: 'result',
+    jobId: spec.name,
+    status: job.status,
+    exitCode,
+    durationSeconds: Math.round(durationMs / 1000),
+    reasonCode: reasonCode ?? null,
+    reasonMessage: reasonMessage ?? null,
+    url: null,
+    outputs,
+    detail: { name: spec.name, durationMs },
+  });
   return exitCode;
 }
 
@@ -167,7 +240,10 @@ async function finish(job: JobState, outcome: WorkersOutcome, deps: LocalRunDeps
 class JobState {
   current: EventOf<'status'>;
 
-  constructor(private readonly jobId: string, private readonly emit: Emit) {
+  constructor(
+    private readonly jobId: string,
+    private readonly emit: Emit,
+  ) {
     this.current = { type: 'status', jobId, status: '', previous: null, detail: {} };
   }
 
@@ -196,16 +272,38 @@ function plainWorker(name: string, spec: LocalJobSpec, layout: RunLayout, staged
 }
 
 /** A worker as a container: the same job with the real /ml paths bound to the run folder. */
-function dockerWorker(name: string, spec: LocalJobSpec, layout: RunLayout, staged: Staged, distributed: Record<string, string>, installRequirements: boolean, hostEnv: LocalRunDeps['env']): WorkerSpec {
+function dockerWorker(
+  name: string,
+  spec: LocalJobSpec,
+  layout: RunLayout,
+  staged: Staged,
+  distributed: Record<string, string>,
+  installRequirements: boolean,
+  hostEnv: LocalRunDeps['env'],
+): WorkerSpec {
   const { args, env } = dockerRunArgs(dockerInput(name, spec, layout, staged, distributed, installRequirements));
   const container = containerName(spec.name, name);
   // The docker client needs DOCKER_* and PATH, never the cloud credentials; the container gets only the `-e` list.
   const clientEnv = { ...jobEnvironment(hostEnv, [], false), ...env };
-  return { name, argv: ['docker', ...args], cwd: layout.root, env: clientEnv, forceStop: () => killContainer(container, clientEnv), stopOnExit: ['docker', 'kill', container] };
+  return {
+    name,
+    argv: ['docker', ...args],
+    cwd: layout.root,
+    env: clientEnv,
+    forceStop: () => killContainer(container, clientEnv),
+    stopOnExit: ['docker', 'kill', container],
+  };
 }
 
 /** What dockerRunArgs needs for one worker: the run folder's parts bound at PAI's /ml paths. */
-export function dockerInput(name: string, spec: LocalJobSpec, layout: RunLayout, staged: Staged, distributed: Record<string, string>, installRequirements: boolean) {
+export function dockerInput(
+  name: string,
+  spec: LocalJobSpec,
+  layout: RunLayout,
+  staged: Staged,
+  distributed: Record<string, string>,
+  installRequirements: boolean,
+) {
   const mounts: Mount[] = [
     { host: layout.usercode, container: CONTAINER_PATHS.usercode, readOnly: false },
     { host: layout.config, container: CONTAINER_PATHS.config, readOnly: false },
@@ -215,7 +313,9 @@ export function dockerInput(name: string, spec: LocalJobSpec, layout: RunLayout,
   const paths: ContractPaths = {
     usercode: CONTAINER_PATHS.usercode,
     config: CONTAINER_PATHS.config,
-    inputs: Object.fromEntries(staged.inputs.map((i) => [i.channel, i.file === undefined ? `${containerInputPath(i.channel, undefined)}/` : containerInputPath(i.channel, i.file)])),
+    inputs: Object.fromEntries(
+      staged.inputs.map((i) => [i.channel, i.file === undefined ? `${containerInputPath(i.channel, undefined)}/` : containerInputPath(i.channel, i.file)]),
+    ),
     outputs: Object.fromEntries(Object.keys(staged.outputs).map((c) => [c, `${CONTAINER_PATHS.output}/${c}`])),
   };
   return {
@@ -236,6 +336,15 @@ function prependPath(dir: string, path: string | undefined): string {
 
 /** Seconds as the config writes durations: 90 → 1m30s, 3600 → 1h. */
 function durationText(seconds: number): string {
-  const parts: [number, string][] = [[Math.floor(seconds / 3600), 'h'], [Math.floor((seconds % 3600) / 60), 'm'], [seconds % 60, 's']];
-  return parts.filter(([n]) => n > 0).map(([n, u]) => `${n}${u}`).join('') || '0s';
+  const parts: [number, string][] = [
+    [Math.floor(seconds / 3600), 'h'],
+    [Math.floor((seconds % 3600) / 60), 'm'],
+    [seconds % 60, 's'],
+  ];
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, u]) => `${n}${u}`)
+      .join('') || '0s'
+  );
 }

@@ -44,7 +44,11 @@ export function localJobSpec(job: Job, name: string, nameOf: NameOf): LocalJobSp
       // Two channels that give one variable name would silently share PAI_INPUT_X.
       const variable = envName(channel);
       const other = seen.get(variable);
-      if (other !== undefined) problems.push({ path: `${key}.${channel}`, message: `gives the same variable as ${key}.${other} (PAI_${key === 'inputs' ? 'INPUT' : 'OUTPUT'}_${variable}); rename one of them` });
+      if (other !== undefined)
+        problems.push({
+          path: `${key}.${channel}`,
+          message: `gives the same variable as ${key}.${other} (PAI_${key === 'inputs' ? 'INPUT' : 'OUTPUT'}_${variable}); rename one of them`,
+        });
       seen.set(variable, channel);
     }
     return out;
@@ -88,7 +92,9 @@ export function ossLocations(spec: LocalJobSpec): { downloads: string[]; uploads
 
 function unsupported(loc: ChannelLocation): string | undefined {
   if (typeof loc !== 'string') {
-    return 'dataset_id' in loc ? `dataset ${loc.dataset_id} is mounted by PAI only; a local run needs a local path or an oss:// URI` : `file system ${loc.file_system_id} is mounted by PAI only; a local run needs a local path or an oss:// URI`;
+    return 'dataset_id' in loc
+      ? `dataset ${loc.dataset_id} is mounted by PAI only; a local run needs a local path or an oss:// URI`
+      : `file system ${loc.file_system_id} is mounted by PAI only; a local run needs a local path or an oss:// URI`;
   }
   const kind = classifyLocation(loc);
   if (kind.kind === 'path' || (kind.kind === 'uri' && kind.scheme === 'oss')) return undefined;

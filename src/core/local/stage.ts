@@ -87,7 +87,14 @@ async function stageCode(code: string, layout: RunLayout, deps: StageDeps, emit:
   const archive = join(layout.root, 'source.tar.gz');
   try {
     if (!/^oss:\/\//i.test(code)) {
-      const prepared = await prepareCode(code, 'files', layout.root, { maxBytes: deps.maxCodeSize, nameOf: deps.nameOf }, { warning: (message) => emit({ type: 'warning', message }) }, inputs);
+      const prepared = await prepareCode(
+        code,
+        'files',
+        layout.root,
+        { maxBytes: deps.maxCodeSize, nameOf: deps.nameOf },
+        { warning: (message) => emit({ type: 'warning', message }) },
+        inputs,
+      );
       for (const f of prepared.tree!.files) {
         const to = join(layout.usercode, ...f.path.split('/'));
         await mkdir(dirname(to), { recursive: true });
@@ -134,7 +141,11 @@ async function copyInput(channel: string, source: string, folder: string): Promi
 
 function needStore(deps: StageDeps, label: string, uri: string): ObjectStore {
   if (deps.store) return deps.store;
-  throw new ConfigError(`${label} is ${uri}, and there is no OSS session to download it with; nothing was run`, [], `Set a region (${deps.nameOf('session.region_id')} or PAI_REGION_ID) and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use a local path.`);
+  throw new ConfigError(
+    `${label} is ${uri}, and there is no OSS session to download it with; nothing was run`,
+    [],
+    `Set a region (${deps.nameOf('session.region_id')} or PAI_REGION_ID) and credentials (ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET), or use a local path.`,
+  );
 }
 
 function splitOss(uri: string): { bucket: string; key: string } {

@@ -30,7 +30,11 @@ export type WorkersOutcome =
  * In every case but success the remaining workers are stopped (SIGTERM to each process group, SIGKILL after
  * the grace period) before this returns, so no process of the job outlives it.
  */
-export async function runWorkers(workers: readonly WorkerSpec[], options: WorkerOptions, onLine: (worker: string, line: string) => void): Promise<WorkersOutcome> {
+export async function runWorkers(
+  workers: readonly WorkerSpec[],
+  options: WorkerOptions,
+  onLine: (worker: string, line: string) => void,
+): Promise<WorkersOutcome> {
   if (options.signal.aborted) return { kind: 'interrupted' };
   const started: { spec: WorkerSpec; process: GroupProcess }[] = [];
   for (const spec of workers) started.push({ spec, process: new GroupProcess(spec, (line) => onLine(spec.name, line)) });

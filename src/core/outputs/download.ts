@@ -12,7 +12,12 @@ import { localPathFor } from './safe-path.js';
 export interface DownloadStore {
   list(bucket: string, prefix: string): Promise<ListedObject[]>;
   /** Streams the object into `path` (created or replaced); `onBytes` is told of each chunk. Returns what GET said. */
-  download(bucket: string, key: string, path: string, options?: { onBytes?: (n: number) => void; signal?: AbortSignal }): Promise<{ size: number; etag?: string; written: number }>;
+  download(
+    bucket: string,
+    key: string,
+    path: string,
+    options?: { onBytes?: (n: number) => void; signal?: AbortSignal },
+  ): Promise<{ size: number; etag?: string; written: number }>;
 }
 
 /** One object and the file it becomes. */
@@ -91,7 +96,16 @@ export async function downloadOutputs(channels: OutputChannel[], root: string, d
   const refused: string[] = [];
   for (const c of channels) {
     if (!c.oss) {
-      perChannel.push({ name: c.name, uri: c.uri ?? null, kind: c.kind, downloaded: false, files: null, bytes: null, skipped: null, ...(c.note ? { note: c.note } : {}) });
+      perChannel.push({
+        name: c.name,
+        uri: c.uri ?? null,
+        kind: c.kind,
+        downloaded: false,
+        files: null,
+        bytes: null,
+        skipped: null,
+        ...(c.note ? { note: c.note } : {}),
+      });
       continue;
     }
     const { bucket, prefix } = c.oss;
@@ -114,7 +128,10 @@ export async function downloadOutputs(channels: OutputChannel[], root: string, d
     perChannel.push({ name: c.name, uri: c.uri ?? null, kind: c.kind, downloaded: true, files, bytes, skipped: 0 });
   }
   if (refused.length > 0) {
-    const shown = refused.slice(0, 5).map((r) => `  ${r}`).join('\n');
+    const shown = refused
+      .slice(0, 5)
+      .map((r) => `  ${r}`)
+      .join('\n');
     const more = refused.length > 5 ? `\n  … and ${refused.length - 5} more` : '';
     throw new ServiceError(
       `Refused to download: ${refused.length === 1 ? 'an object key' : `${refused.length} object keys`} would be written outside ${root}; nothing was downloaded\n${shown}${more}`,
@@ -129,7 +146,7 @@ export async function downloadOutputs(channels: OutputChannel[], root: string, d
   const manifest = await readManifest(root);
   const toFetch: PlannedFile[] = [];
   const skipped: PlannedFile[] = [];
-  for (const f of planned) (await alreadyThere(f, manifest) ? skipped : toFetch).push(f);
+  for (const f of planned) ((await alreadyThere(f, manifest)) ? skipped : toFetch).push(f);
   for (const f of skipped) {
     const ch = perChannel.find((c) => c.name === f.channel);
     if (ch && ch.skipped !== null) ch.skipped++;
@@ -204,13 +221,19 @@ async function fetchOne(f: PlannedFile, realRoot: string, deps: DownloadDeps, on
   const realFolder = await realpath(folder);
   const rel = relative(realRoot, realFolder);
   if (rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) {
-    throw new ServiceError(`Refused to download oss://${f.bucket}/${f.key}: its folder ${folder} leads outside the download folder (a symbolic link)`, 'Remove the link, or download into an empty folder.');
+    throw new ServiceError(
+      `Refused to download oss://${f.bucket}/${f.key}: its folder ${folder} leads outside the download folder (a symbolic link)`,
+      'Remove the link, or download into an empty folder.',
+    );
   }
   const temp = `${f.path}${PARTIAL_SUFFIX}`;
   try {
     const got = await deps.store.download(f.bucket, f.key, temp, { onBytes, ...(deps.signal ? { signal: deps.signal } : {}) });
     if (got.written !== got.size) {
-      throw new ServiceError(`The download of oss://${f.bucket}/${f.key} is incomplete: ${got.written} of ${got.size} bytes arrived`, 'Run the same command again: files already complete are skipped.');
+      throw new ServiceError(
+        `The download of oss://${f.bucket}/${f.key} is incomplete: ${got.written} of ${got.size} bytes arrived`,
+        'Run the same command again: files already complete are skipped.',
+      );
     }
     await rename(temp, f.path).catch((error: unknown) => {
       throw localError(error, f.path, deps.nameOf);
@@ -218,7 +241,8 @@ async function fetchOne(f: PlannedFile, realRoot: string, deps: DownloadDeps, on
     return { size: got.size, ...(got.etag ? { etag: got.etag } : {}) };
   } catch (error) {
     await rm(temp, { force: true }).catch(() => undefined);
-    if (deps.signal?.aborted) throw new InterruptedError('Interrupted: the download stopped', 'Run the same command again: files already complete are skipped.');
+    if (deps.signal?.aborted)
+      throw new InterruptedError('Interrupted: the download stopped', 'Run the same command again: files already complete are skipped.');
     // Writing the file failed (a full disk, no permission), not the GET.
     if ((error as NodeJS.ErrnoException).syscall) throw localError(error, temp, deps.nameOf);
     throw error;

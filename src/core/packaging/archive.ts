@@ -56,8 +56,8 @@ export async function packArchive(selection: Selection, destination: string, opt
   try {
     const gzip = new ParallelGzip({
       ...options,
-      onInput: chunk => tarHash.update(chunk),
-      output: chunk => {
+      onInput: (chunk) => tarHash.update(chunk),
+      output: (chunk) => {
         gzHash.update(chunk);
         bytes += chunk.length;
         // Synchronous: a few hundred KiB into the page cache, while the thread pool compresses the next blocks.
@@ -109,7 +109,7 @@ export async function unpackArchive(archive: string, destination: string): Promi
 async function holdsOnlyZeros(archive: string): Promise<boolean> {
   try {
     for await (const chunk of createReadStream(archive).pipe(createGunzip())) {
-      if ((chunk as Buffer).some(byte => byte !== 0)) return false;
+      if ((chunk as Buffer).some((byte) => byte !== 0)) return false;
     }
     return true;
   } catch {
@@ -181,7 +181,14 @@ function entryHeader(entry: Entry, abs: string): Buffer {
   const linkpath = entry.type === 'symlink' ? (entry.target ?? readlinkSync(abs)) : undefined;
   const size = entry.type === 'file' ? entry.size : 0;
   const type = entry.type === 'file' ? 'File' : isDirectory ? 'Directory' : 'SymbolicLink';
-  const header = new Header({ path, mode: portableMode(entry.mode, isDirectory), size, mtime: ARCHIVE_MTIME, type, ...(linkpath !== undefined ? { linkpath } : {}) });
+  const header = new Header({
+    path,
+    mode: portableMode(entry.mode, isDirectory),
+    size,
+    mtime: ARCHIVE_MTIME,
+    type,
+    ...(linkpath !== undefined ? { linkpath } : {}),
+  });
   const needsPax = header.encode();
   const block = header.block as Buffer;
   if (!needsPax) return block;

@@ -65,12 +65,12 @@ function ruleLines(text: string): string[] {
   return text
     .replace(/^\uFEFF/, '')
     .split(/\r?\n/)
-    .filter(line => line.trim() !== '' && !line.startsWith('#'));
+    .filter((line) => line.trim() !== '' && !line.startsWith('#'));
 }
 
 /** Escapes the glob characters of a literal folder name, so that `we[ird]` matches only itself. */
 function escapeGlob(literal: string): string {
-  return literal.replace(/[\\*?[\]]/g, ch => `\\${ch}`);
+  return literal.replace(/[\\*?[\]]/g, (ch) => `\\${ch}`);
 }
 
 /**
@@ -119,7 +119,9 @@ export class IgnoreRules {
       this.#git = matcher();
     } else {
       const rules = ruleLines(paiignore);
-      this.#combined = matcher().add([...DEFAULT_IGNORE_RULES]).add(rules);
+      this.#combined = matcher()
+        .add([...DEFAULT_IGNORE_RULES])
+        .add(rules);
       this.#paiOnly = matcher().add(rules);
     }
   }
@@ -153,11 +155,11 @@ export class IgnoreRules {
   addParentIgnores(base: string, files: readonly { dir: string; text: string; exclude?: boolean }[]): boolean {
     if (!this.#git || base === '' || files.length === 0) return true;
     const parents = matcher();
-    for (const f of files) parents.add(ruleLines(f.text).map(rule => rebaseGitignoreRule(rule, f.dir)));
+    for (const f of files) parents.add(ruleLines(f.text).map((rule) => rebaseGitignoreRule(rule, f.dir)));
     if (parents.ignores(`${base}/`)) return false;
     for (const f of files) {
       if (!f.exclude) this.#gitignoreFiles += 1;
-      this.#git.add(ruleLines(f.text).map(rule => rebaseGitignoreRule(rule, f.dir)));
+      this.#git.add(ruleLines(f.text).map((rule) => rebaseGitignoreRule(rule, f.dir)));
     }
     this.#base = base;
     return true;
@@ -167,7 +169,7 @@ export class IgnoreRules {
   addGitignore(dir: string, text: string): void {
     if (!this.#git) return;
     this.#gitignoreFiles += 1;
-    this.#git.add(ruleLines(text).map(rule => rebaseGitignoreRule(rule, this.#inRepo(dir))));
+    this.#git.add(ruleLines(text).map((rule) => rebaseGitignoreRule(rule, this.#inRepo(dir))));
   }
 
   /** A path relative to the code folder, as a path relative to the repository's root. */

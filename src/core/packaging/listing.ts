@@ -17,7 +17,5 @@ export interface ListingLine {
  * (they are entries, empty ones too) and marked by `type`.
  */
 export function listSelection(selection: Selection): ListingLine[] {
-  return selection.files.map(({ path, type, size, mode, target }) =>
-    target === undefined ? { path, type, size, mode } : { path, type, size, mode, target },
-  );
+  return selection.files.map(({ path, type, size, mode, target }) => (target === undefined ? { path, type, size, mode } : { path, type, size, mode, target }));
 }

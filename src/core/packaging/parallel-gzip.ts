@@ -137,9 +137,9 @@ export class ParallelGzip {
       ? Promise.resolve(storedBlocks(input, last))
       : last && this.#blocks === 0
         ? deflateNow(input)
-        : deflateBlock(input, dictionary, last).then(out => [out]);
+        : deflateBlock(input, dictionary, last).then((out) => [out]);
     this.#blocks += 1;
-    const job = pieces.then(p => ({ pieces: p, buffer }));
+    const job = pieces.then((p) => ({ pieces: p, buffer }));
     job.catch(() => {}); // seen when its turn comes; not an unhandled rejection meanwhile
     this.#inFlight.push(job);
     this.#block = this.#free.pop() ?? Buffer.allocUnsafe(this.#blockSize);

@@ -13,4 +13,3 @@ export function looksLikePrivateKey(firstChunk: Buffer): boolean {
 export function privateKeyWarning(path: string): string {
   return `${path} looks like a private key (it starts with "-----BEGIN ... PRIVATE KEY-----") and goes into the job's code; leave it out with a rule in .paiignore if the job does not need it`;
 }
-

@@ -112,7 +112,18 @@ export async function selectFiles(root: string, options: SelectOptions = {}): Pr
   const paiignore = await readIgnoreFile(fs, join(absRoot, '.paiignore'));
   const rules = paiignore === undefined ? IgnoreRules.fromGitignores() : IgnoreRules.fromPaiignore(paiignore);
   const inputs = await inputsInside(fs, absRoot, realRoot, options.inputs ?? []);
-  const walk: Walk = { fs, root: absRoot, realRoot, rules, entries: [], warnings: [], inputs, inputsLeftOut: [], inputsKept: [], checkReadable: options.checkReadable ?? true };
+  const walk: Walk = {
+    fs,
+    root: absRoot,
+    realRoot,
+    rules,
+    entries: [],
+    warnings: [],
+    inputs,
+    inputsLeftOut: [],
+    inputsKept: [],
+    checkReadable: options.checkReadable ?? true,
+  };
   if (rules.readsGitignores) await addRepositoryIgnores(fs, absRoot, rules, walk.warnings);
 
   await walkFolder(walk, absRoot, '');
@@ -125,7 +136,7 @@ export async function selectFiles(root: string, options: SelectOptions = {}): Pr
     fileCount += 1;
     totalBytes += entry.size;
   }
-  const warnings = walk.warnings.sort((a, b) => compareCodePoints(a.path, b.path)).map(w => w.text);
+  const warnings = walk.warnings.sort((a, b) => compareCodePoints(a.path, b.path)).map((w) => w.text);
   const inputsLeftOut = walk.inputsLeftOut.sort(compareCodePoints);
   const inputsKept = walk.inputsKept.sort(compareCodePoints);
   return { root: absRoot, files, fileCount, totalBytes, warnings, ignoreSource: rules.source, inputsLeftOut, inputsKept };
@@ -137,7 +148,10 @@ async function inputsInside(fs: TreeFs, absRoot: string, realRoot: string, paths
   for (const path of paths) {
     const abs = resolve(path);
     const real = await fs.realpath(abs).catch(() => abs);
-    for (const [root, p] of [[absRoot, abs], [realRoot, real]] as const) {
+    for (const [root, p] of [
+      [absRoot, abs],
+      [realRoot, real],
+    ] as const) {
       const rel = relative(root, p);
       if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) {
         inside.add(rel.split(sep).join('/'));
@@ -186,7 +200,7 @@ async function addRepositoryIgnores(fs: TreeFs, absRoot: string, rules: IgnoreRu
   const files: { dir: string; text: string; exclude?: boolean }[] = [];
   const exclude = await readIgnoreFile(fs, join(repo, '.git', 'info', 'exclude')).catch(() => undefined);
   if (exclude !== undefined) files.push({ dir: '', text: exclude, exclude: true });
-  for (const dir of parents.filter(p => p.length >= repo.length)) {
+  for (const dir of parents.filter((p) => p.length >= repo.length)) {
     const text = await readIgnoreFile(fs, join(dir, '.gitignore'));
     if (text !== undefined) files.push({ dir: relative(repo, dir).split(sep).join('/'), text });
   }
@@ -228,7 +242,7 @@ let lastYield = 0;
 
 async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<void> {
   if (Date.now() - lastYield >= YIELD_EVERY_MS) {
-    await new Promise(resolve => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
     lastYield = Date.now();
   }
   let names: string[];
@@ -241,7 +255,7 @@ async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<v
   }
   // Node decodes names as UTF-8 and puts U+FFFD for bytes that are not; such a name then opens nothing, and its
   // file would vanish from the upload without a word. Only then are the raw bytes read, to name it.
-  if (names.some(name => name.includes('\uFFFD'))) await refuseUndecodableNames(walk, dirAbs, dirRel);
+  if (names.some((name) => name.includes('\uFFFD'))) await refuseUndecodableNames(walk, dirAbs, dirRel);
   names.sort(compareCodePoints);
 
   if (walk.rules.readsGitignores && names.includes('.gitignore')) {
@@ -250,7 +264,7 @@ async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<v
   }
 
   // One batch of lstat calls per folder (synchronous ones with the default TreeFs; a replaced one may be async).
-  const stats = await Promise.all(names.map(name => lstatIfPresent(walk.fs, join(dirAbs, name))));
+  const stats = await Promise.all(names.map((name) => lstatIfPresent(walk.fs, join(dirAbs, name))));
 
   const candidates: { name: string; rel: string; abs: string; stat: FileStat }[] = [];
   names.forEach((name, i) => {
@@ -266,7 +280,7 @@ async function walkFolder(walk: Walk, dirAbs: string, dirRel: string): Promise<v
     candidates.push({ name, rel, abs: join(dirAbs, name), stat });
   });
 
-  const kept = await Promise.all(candidates.map(c => keep(walk, c.rel, c.abs, c.stat)));
+  const kept = await Promise.all(candidates.map((c) => keep(walk, c.rel, c.abs, c.stat)));
 
   const subfolders: { abs: string; rel: string }[] = [];
   kept.forEach((entry, i) => {

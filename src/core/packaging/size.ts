@@ -45,7 +45,7 @@ export function parseSize(text: string): number | undefined {
 /** The `n` largest regular files of a selection, largest first (ties by path). */
 export function largestEntries(selection: Selection, n: number): Entry[] {
   return selection.files
-    .filter(entry => entry.type === 'file')
+    .filter((entry) => entry.type === 'file')
     .sort((a, b) => b.size - a.size || compareCodePoints(a.path, b.path))
     .slice(0, Math.max(0, n));
 }

@@ -94,7 +94,9 @@ export async function hashTree(selection: Selection, options: HashOptions = {}):
     if (entry.type === 'symlink') {
       const target = statSync(abs, { throwIfNoEntry: false });
       if (!target?.isFile()) {
-        warnings.push(`left out the link ${entry.path} -> ${entry.target ?? ''}: ${target ? 'it points at a folder' : 'it points nowhere'}, and an object store has no links`);
+        warnings.push(
+          `left out the link ${entry.path} -> ${entry.target ?? ''}: ${target ? 'it points at a folder' : 'it points nowhere'}, and an object store has no links`,
+        );
         continue;
       }
       executable = (target.mode & 0o111) !== 0;

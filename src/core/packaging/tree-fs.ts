@@ -32,14 +32,14 @@ export interface TreeFs {
  * whole selection. The walk yields to the event loop between folders (select-files.ts), so a spinner keeps turning.
  */
 export const nodeTreeFs: TreeFs = {
-  readdir: path => attempt(() => readdirSync(path)),
-  readdirBytes: path => attempt(() => readdirSync(path, { encoding: 'buffer' })),
-  lstat: path => attempt(() => lstatSync(path)),
-  readlink: path => attempt(() => readlinkSync(path)),
-  realpath: path => attempt(() => realpathSync(path)),
-  readFile: path => attempt(() => readFileSync(path, 'utf8')),
+  readdir: (path) => attempt(() => readdirSync(path)),
+  readdirBytes: (path) => attempt(() => readdirSync(path, { encoding: 'buffer' })),
+  lstat: (path) => attempt(() => lstatSync(path)),
+  readlink: (path) => attempt(() => readlinkSync(path)),
+  realpath: (path) => attempt(() => realpathSync(path)),
+  readFile: (path) => attempt(() => readFileSync(path, 'utf8')),
   // access(R_OK) asks the same question as open(O_RDONLY) without opening a descriptor per file.
-  checkReadable: path => attempt(() => accessSync(path, constants.R_OK)),
+  checkReadable: (path) => attempt(() => accessSync(path, constants.R_OK)),
 };
 
 function attempt<T>(call: () => T): Promise<T> {

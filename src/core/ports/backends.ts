@@ -152,7 +152,12 @@ export interface ObjectStore {
    * ETag GET answered and the bytes written (`pai-process outputs --download`). Optional: stores that only upload
    * need not have it.
    */
-  download?(bucket: string, key: string, path: string, options?: { onBytes?: (n: number) => void; signal?: AbortSignal }): Promise<{ size: number; etag?: string; written: number }>;
+  download?(
+    bucket: string,
+    key: string,
+    path: string,
+    options?: { onBytes?: (n: number) => void; signal?: AbortSignal },
+  ): Promise<{ size: number; etag?: string; written: number }>;
   /** Every object whose key starts with `prefix`, in key order, across all pages. */
   list(bucket: string, prefix: string): Promise<ListedObject[]>;
   /** The bucket's region (`cn-hangzhou`), or undefined when the credentials may not ask (GetBucketInfo refused). Optional: a store without regions (the emulator's in-process one) is never asked. */

@@ -94,7 +94,17 @@ export class ApiError extends CliError {
 
   constructor(
     message: string,
-    details: { code: string; status?: number; requestId?: string; retryable: boolean; ambiguous?: boolean; hint?: string; action?: string; retryAfterMs?: number; notFound?: boolean },
+    details: {
+      code: string;
+      status?: number;
+      requestId?: string;
+      retryable: boolean;
+      ambiguous?: boolean;
+      hint?: string;
+      action?: string;
+      retryAfterMs?: number;
+      notFound?: boolean;
+    },
   ) {
     super(message, ExitCode.service, details.hint);
     this.action = details.action;

@@ -20,6 +20,6 @@ export function wrongRegionError(bucket: string, bucketRegion: string, jobRegion
   const where = jobRegion ? `, but the job runs in ${jobRegion}` : '';
   return new UsageError(
     `Bucket ${bucket} is in region ${bucketRegion}${where}; nothing was uploaded or created`,
-    `A job reads OSS in its own region: use a bucket in ${jobRegion ?? 'the job\'s region'} (PAI_OSS_BUCKET_NAME or session.oss_bucket_name), or run the job in ${bucketRegion} (--region ${bucketRegion}, with a workspace there).`,
+    `A job reads OSS in its own region: use a bucket in ${jobRegion ?? "the job's region"} (PAI_OSS_BUCKET_NAME or session.oss_bucket_name), or run the job in ${bucketRegion} (--region ${bucketRegion}, with a workspace there).`,
   );
 }

@@ -14,5 +14,7 @@ const ROUTING_KEYS: readonly [keyof Session, string][] = [
 
 /** The routing keys (`session.endpoint`, ...) whose resolved value came from the config labelled `label`. */
 export function routingKeysFrom(session: Session, label: string): string[] {
-  return ROUTING_KEYS.filter(([field, key]) => (session[field] as Setting<unknown> | undefined)?.origin === `${label} session.${key}`).map(([, key]) => `session.${key}`);
+  return ROUTING_KEYS.filter(([field, key]) => (session[field] as Setting<unknown> | undefined)?.origin === `${label} session.${key}`).map(
+    ([, key]) => `session.${key}`,
+  );
 }

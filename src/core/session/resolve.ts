@@ -70,7 +70,11 @@ export function resolveSession(inputs: SessionInputs): { session: Session; probl
     if (!raw) return undefined;
     const parsed = parseEndpoint(raw.value);
     if (typeof parsed === 'string') {
-      problems.push({ path: `session.${key}`, origin: raw.origin, message: `${parsed}; give a host such as oss-cn-hangzhou.aliyuncs.com or a URL such as https://host:port` });
+      problems.push({
+        path: `session.${key}`,
+        origin: raw.origin,
+        message: `${parsed}; give a host such as oss-cn-hangzhou.aliyuncs.com or a URL such as https://host:port`,
+      });
       return undefined;
     }
     return { value: parsed, origin: raw.origin };
@@ -80,9 +84,14 @@ export function resolveSession(inputs: SessionInputs): { session: Session; probl
   const workspaceId = pick(flags.workspace_id, ['PAI_WORKSPACE_ID'], 'workspace_id');
   const ossBucketName = pick(undefined, ['PAI_OSS_BUCKET_NAME'], 'oss_bucket_name');
   const networkType = (env['PAI_NETWORK_TYPE'] ?? '').toUpperCase();
-  const network: Setting<'public' | 'vpc'> = networkType === 'VPC' ? { value: 'vpc', origin: 'env PAI_NETWORK_TYPE' } : { value: 'public', origin: networkType ? 'env PAI_NETWORK_TYPE' : 'default' };
+  const network: Setting<'public' | 'vpc'> =
+    networkType === 'VPC' ? { value: 'vpc', origin: 'env PAI_NETWORK_TYPE' } : { value: 'public', origin: networkType ? 'env PAI_NETWORK_TYPE' : 'default' };
   if (networkType && networkType !== 'VPC' && networkType !== 'PUBLIC') {
-    problems.push({ path: 'session.network', origin: 'env PAI_NETWORK_TYPE', message: `"${env['PAI_NETWORK_TYPE']}" is not a network type: use VPC or PUBLIC` });
+    problems.push({
+      path: 'session.network',
+      origin: 'env PAI_NETWORK_TYPE',
+      message: `"${env['PAI_NETWORK_TYPE']}" is not a network type: use VPC or PUBLIC`,
+    });
   }
   const vpc = network.value === 'vpc';
 
@@ -102,7 +111,11 @@ export function resolveSession(inputs: SessionInputs): { session: Session; probl
     // Inside a VPC the internal OSS endpoint is the one that answers (the SDK always picks the public one).
     ossEndpoint ??= { value: { protocol: 'https', host: `oss-${r}${vpc ? '-internal' : ''}.aliyuncs.com` }, origin: derived };
   }
-  const profileName = flags.profile?.value ? flags.profile : env['ALIBABA_CLOUD_PROFILE'] ? { value: env['ALIBABA_CLOUD_PROFILE'], origin: 'env ALIBABA_CLOUD_PROFILE' } : undefined;
+  const profileName = flags.profile?.value
+    ? flags.profile
+    : env['ALIBABA_CLOUD_PROFILE']
+      ? { value: env['ALIBABA_CLOUD_PROFILE'], origin: 'env ALIBABA_CLOUD_PROFILE' }
+      : undefined;
 
   const session: Session = { network };
   if (region) session.region = region;
@@ -137,10 +150,16 @@ export function requireSession(
 ): CompleteSession {
   const all = [...problems];
   if (!session.region) {
-    all.push({ path: 'session.region_id', message: `no region: pass ${nameOf('session.region_id')}, export PAI_REGION_ID, set session.region_id in the job config, or set region_id in ${sdkConfigPath}` });
+    all.push({
+      path: 'session.region_id',
+      message: `no region: pass ${nameOf('session.region_id')}, export PAI_REGION_ID, set session.region_id in the job config, or set region_id in ${sdkConfigPath}`,
+    });
   }
   if (!session.workspaceId && needs.workspace) {
-    all.push({ path: 'session.workspace_id', message: `no workspace: pass ${nameOf('session.workspace_id')}, export PAI_WORKSPACE_ID, set session.workspace_id in the job config, or set workspace_id in ${sdkConfigPath}` });
+    all.push({
+      path: 'session.workspace_id',
+      message: `no workspace: pass ${nameOf('session.workspace_id')}, export PAI_WORKSPACE_ID, set session.workspace_id in the job config, or set workspace_id in ${sdkConfigPath}`,
+    });
   }
   if (all.length > 0) {
     throw new ConfigError('The session is incomplete; nothing was submitted', all, 'Run `pai-process config show` to see each value and where it came from.');

@@ -36,7 +36,11 @@ export function readSdkConfig(path: string): SdkConfig | undefined {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    throw new ConfigError(`The PAI config file ${path} is not valid JSON: ${(error as Error).message}`, [], 'Fix it, or write it again with `python -m pai.toolkit.config`.');
+    throw new ConfigError(
+      `The PAI config file ${path} is not valid JSON: ${(error as Error).message}`,
+      [],
+      'Fix it, or write it again with `python -m pai.toolkit.config`.',
+    );
   }
   const config: SdkConfig = { path };
   if (data && typeof data === 'object') {

@@ -67,14 +67,22 @@ export function authenticateOss(call: Call, bucket: string | undefined, key: str
     const canonical = ossV4CanonicalRequest(call.method, bucket, key, call.query, h, v4.additionalHeaders);
     const stringToSign = ossV4StringToSign(v4, dateLine, canonical);
     if (ossV4Signature(entry.secret, v4, stringToSign) !== v4.signature) {
-      return fail(check, 403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH, { CanonicalRequest: canonical, StringToSign: stringToSign, OSSAccessKeyId: accessKeyId });
+      return fail(check, 403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH, {
+        CanonicalRequest: canonical,
+        StringToSign: stringToSign,
+        OSSAccessKeyId: accessKeyId,
+      });
     }
   } else {
     const query = presigned ? call.query.filter(([k]) => k !== 'OSSAccessKeyId' && k !== 'Signature' && k !== 'Expires') : call.query;
     const stringToSign = ossV1StringToSign(call.method, h, canonicalizedResource(bucket, key, query), dateLine);
     const provided = presigned ? (q['Signature'] ?? '') : (v1?.signature ?? '');
     if (ossV1Signature(stringToSign, entry.secret) !== provided) {
-      return fail(check, 403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH, { StringToSign: stringToSign, SignatureProvided: provided, OSSAccessKeyId: accessKeyId });
+      return fail(check, 403, 'SignatureDoesNotMatch', SIGNATURE_MISMATCH, {
+        StringToSign: stringToSign,
+        SignatureProvided: provided,
+        OSSAccessKeyId: accessKeyId,
+      });
     }
   }
 
@@ -82,7 +90,9 @@ export function authenticateOss(call: Call, bucket: string | undefined, key: str
   switch (deps.credentials.checkToken(entry, token)) {
     case 'missing':
       // Without its token an STS key id is unknown to OSS.
-      return fail(check, 403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records (an STS key needs its security token).', { OSSAccessKeyId: accessKeyId });
+      return fail(check, 403, 'InvalidAccessKeyId', 'The OSS Access Key Id you provided does not exist in our records (an STS key needs its security token).', {
+        OSSAccessKeyId: accessKeyId,
+      });
     case 'mismatch':
     case 'unexpected':
       return fail(check, 403, 'InvalidSecurityToken', 'The security token you provided is invalid.');

@@ -26,7 +26,11 @@ export interface Upload {
 }
 
 function noSuchUpload(): ServiceError {
-  return new ServiceError(404, 'NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.');
+  return new ServiceError(
+    404,
+    'NoSuchUpload',
+    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
+  );
 }
 
 const bare = (etag: string): string => etag.replace(/"/g, '').toUpperCase();
@@ -60,7 +64,8 @@ export class MultipartUploads {
       throw new ServiceError(400, 'InvalidDigest', 'The Content-MD5 you specified was invalid.');
     }
     const n = Number(partNumber);
-    if (!Number.isInteger(n) || n < 1 || n > 10000) throw new ServiceError(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive.');
+    if (!Number.isInteger(n) || n < 1 || n > 10000)
+      throw new ServiceError(400, 'InvalidArgument', 'Part number must be an integer between 1 and 10000, inclusive.');
     const etag = etagOf(data);
     upload.parts.set(n, { data, etag, lastModified: Date.now() });
     return etag;
@@ -70,15 +75,21 @@ export class MultipartUploads {
     const upload = this.find(bucket, key, uploadId);
     const xml = body.toString('utf8');
     const listed = children(xml, 'Part').map((p) => ({ number: Number(text(p, 'PartNumber')), etag: text(p, 'ETag') ?? '' }));
-    if (listed.length === 0) throw new ServiceError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
+    if (listed.length === 0)
+      throw new ServiceError(400, 'MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema.');
     const chosen: Part[] = [];
     let previous = 0;
     for (const { number, etag } of listed) {
-      if (!(number > previous)) throw new ServiceError(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.');
+      if (!(number > previous))
+        throw new ServiceError(400, 'InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.');
       previous = number;
       const part = upload.parts.get(number);
       if (!part || bare(part.etag) !== bare(etag)) {
-        throw new ServiceError(400, 'InvalidPart', "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.");
+        throw new ServiceError(
+          400,
+          'InvalidPart',
+          "One or more of the specified parts could not be found or the specified entity tag might not have matched the part's entity tag.",
+        );
       }
       chosen.push(part);
     }
@@ -88,7 +99,9 @@ export class MultipartUploads {
       }
     });
     // A multipart ETag is the MD5 of the parts' binary MD5s, suffixed with the part count.
-    const etag = `"${md5(Buffer.concat(chosen.map((p) => md5(p.data)))).toString('hex').toUpperCase()}-${chosen.length}"`;
+    const etag = `"${md5(Buffer.concat(chosen.map((p) => md5(p.data))))
+      .toString('hex')
+      .toUpperCase()}-${chosen.length}"`;
     const obj = this.store.store(bucket, key, Buffer.concat(chosen.map((p) => p.data)), upload.contentType, upload.meta, etag);
     this.uploads.delete(upload.id);
     return obj;
@@ -130,9 +143,7 @@ export class MultipartUploads {
     const uploads = this.open(bucket)
       .filter((u) => u.key.startsWith(prefix))
       .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.initiated - b.initiated));
-    const items = uploads
-      .map((u) => raw('Upload', el('Key', u.key) + el('UploadId', u.id) + el('Initiated', new Date(u.initiated).toISOString())))
-      .join('');
+    const items = uploads.map((u) => raw('Upload', el('Key', u.key) + el('UploadId', u.id) + el('Initiated', new Date(u.initiated).toISOString()))).join('');
     return xmlDocument('ListMultipartUploadsResult', el('Bucket', bucket) + el('Prefix', prefix) + el('MaxUploads', 1000) + el('IsTruncated', false) + items);
   }
 }

@@ -89,7 +89,10 @@ export function getObject(store: OssStore, bucket: string, key: string, headers:
   const rangeHeader = headers['range'];
   const range = rangeHeader ? parseRange(rangeHeader, obj.data.length) : undefined;
   if (range === 'unsatisfiable') {
-    throw new ServiceError(416, 'InvalidRange', 'The requested range cannot be satisfied.', { RangeRequested: rangeHeader ?? '', ActualObjectSize: String(obj.data.length) });
+    throw new ServiceError(416, 'InvalidRange', 'The requested range cannot be satisfied.', {
+      RangeRequested: rangeHeader ?? '',
+      ActualObjectSize: String(obj.data.length),
+    });
   }
   if (range) {
     const [start, end] = range;

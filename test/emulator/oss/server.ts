@@ -64,9 +64,21 @@ function actionOf(method: string, q: Record<string, string>, hasKey: boolean, he
 }
 
 const SUPPORTED = new Set([
-  'PutObject', 'GetObject', 'HeadObject', 'DeleteObject', 'DeleteMultipleObjects', 'ListObjects', 'ListObjectsV2',
-  'InitiateMultipartUpload', 'UploadPart', 'CompleteMultipartUpload', 'AbortMultipartUpload', 'ListParts',
-  'ListMultipartUploads', 'PutBucket', 'GetBucketInfo',
+  'PutObject',
+  'GetObject',
+  'HeadObject',
+  'DeleteObject',
+  'DeleteMultipleObjects',
+  'ListObjects',
+  'ListObjectsV2',
+  'InitiateMultipartUpload',
+  'UploadPart',
+  'CompleteMultipartUpload',
+  'AbortMultipartUpload',
+  'ListParts',
+  'ListMultipartUploads',
+  'PutBucket',
+  'GetBucketInfo',
 ]);
 
 function xmlAnswer(body: string): Answer {
@@ -96,10 +108,15 @@ export function ossAdapter(ctx: OssContext): ServiceAdapter<OssRoute> {
         // endpoint to use (on HEAD only in x-oss-err). GetBucketInfo answers from any region here: it is
         // how a client learns where a bucket is.
         const region = otherRegion(address.bucket)!;
-        route.error = new ServiceError(403, 'AccessDenied', 'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.', {
-          Bucket: address.bucket,
-          Endpoint: `oss-${region}.aliyuncs.com`,
-        });
+        route.error = new ServiceError(
+          403,
+          'AccessDenied',
+          'The bucket you are attempting to access must be addressed using the specified endpoint. Please send all future requests to this endpoint.',
+          {
+            Bucket: address.bucket,
+            Endpoint: `oss-${region}.aliyuncs.com`,
+          },
+        );
       }
       return route;
     },
@@ -140,12 +157,18 @@ export function ossAdapter(ctx: OssContext): ServiceAdapter<OssRoute> {
           answer = xmlAnswer(ctx.multipart.initiate(bucket, key, h['content-type'] || 'application/octet-stream', metaFrom(h)));
           break;
         case 'UploadPart':
-          answer = { status: 200, headers: { etag: ctx.multipart.uploadPart(bucket, key, q['uploadId'], q['partNumber'], call.body, h['content-md5']) }, body: '' };
+          answer = {
+            status: 200,
+            headers: { etag: ctx.multipart.uploadPart(bucket, key, q['uploadId'], q['partNumber'], call.body, h['content-md5']) },
+            body: '',
+          };
           break;
         case 'CompleteMultipartUpload': {
           const obj = ctx.multipart.complete(bucket, key, q['uploadId'], call.body);
           const location = `http://${bucket}.oss-${ctx.region}.aliyuncs.com/${key}`;
-          answer = xmlAnswer(xmlDocument('CompleteMultipartUploadResult', el('Location', location) + el('Bucket', bucket) + el('Key', key) + el('ETag', obj.etag)));
+          answer = xmlAnswer(
+            xmlDocument('CompleteMultipartUploadResult', el('Location', location) + el('Bucket', bucket) + el('Key', key) + el('ETag', obj.etag)),
+          );
           answer.headers['etag'] = obj.etag;
           break;
         }
@@ -166,7 +189,10 @@ export function ossAdapter(ctx: OssContext): ServiceAdapter<OssRoute> {
         case 'GetBucketInfo': {
           const region = ctx.store.regionOf(bucket) ?? ctx.region;
           answer = xmlAnswer(
-            xmlDocument('BucketInfo', `<Bucket>${el('Name', bucket)}${el('Location', `oss-${region}`)}${el('ExtranetEndpoint', `oss-${region}.aliyuncs.com`)}${el('IntranetEndpoint', `oss-${region}-internal.aliyuncs.com`)}${el('StorageClass', 'Standard')}</Bucket>`),
+            xmlDocument(
+              'BucketInfo',
+              `<Bucket>${el('Name', bucket)}${el('Location', `oss-${region}`)}${el('ExtranetEndpoint', `oss-${region}.aliyuncs.com`)}${el('IntranetEndpoint', `oss-${region}-internal.aliyuncs.com`)}${el('StorageClass', 'Standard')}</Bucket>`,
+            ),
           );
           break;
         }

@@ -35,7 +35,12 @@ export function parseOssV4Authorization(value: string): OssV4Authorization | und
     date,
     region,
     product,
-    additionalHeaders: additional ? additional.split(';').map((h) => h.trim().toLowerCase()).filter(Boolean) : [],
+    additionalHeaders: additional
+      ? additional
+          .split(';')
+          .map((h) => h.trim().toLowerCase())
+          .filter(Boolean)
+      : [],
     signature: signature.toLowerCase(),
   };
 }

@@ -54,7 +54,12 @@ export function authenticatePai(req: PaiAuthRequest, deps: PaiAuthDeps): AuthRes
   const h = req.headers;
   const auth = h['authorization'];
   if (!auth) {
-    return fail({ algorithm: 'none', ok: false }, 400, 'IncompleteSignature', 'The request signature does not conform to Aliyun standards: no Authorization header.');
+    return fail(
+      { algorithm: 'none', ok: false },
+      400,
+      'IncompleteSignature',
+      'The request signature does not conform to Aliyun standards: no Authorization header.',
+    );
   }
   const v2 = auth.startsWith('acs ');
   const check: SignatureCheck = { algorithm: v2 ? 'v2' : 'acs3', ok: false };
@@ -88,7 +93,12 @@ export function authenticatePai(req: PaiAuthRequest, deps: PaiAuthDeps): AuthRes
     const missing = ACS3_REQUIRED_SIGNED.filter((name) => !acs3.signedHeaders.includes(name));
     const unsigned = Object.keys(h).filter((name) => name.startsWith('x-acs-') && !acs3.signedHeaders.includes(name));
     if (missing.length > 0 || unsigned.length > 0) {
-      return fail(check, 400, 'IncompleteSignature', `The request signature does not conform to Aliyun standards: headers not signed: ${[...missing, ...unsigned].join(', ')}.`);
+      return fail(
+        check,
+        400,
+        'IncompleteSignature',
+        `The request signature does not conform to Aliyun standards: headers not signed: ${[...missing, ...unsigned].join(', ')}.`,
+      );
     }
     const payloadHash = sha256Hex(req.body);
     if ((h['x-acs-content-sha256'] ?? '') !== payloadHash) {

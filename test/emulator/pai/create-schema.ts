@@ -4,14 +4,7 @@
 // AssignNodeSpec, CredentialConfig, CredentialConfigItem, JobSettings). Any field not here is
 // refused, so a client that invents a field (e.g. ComputeResource.ResourceType) finds out in tests.
 
-export type FieldType =
-  | 'string'
-  | 'number'
-  | 'boolean'
-  | 'any'
-  | { object: Record<string, FieldType> }
-  | { array: FieldType }
-  | { map: FieldType };
+export type FieldType = 'string' | 'number' | 'boolean' | 'any' | { object: Record<string, FieldType> } | { array: FieldType } | { map: FieldType };
 
 const str = 'string' as const;
 const num = 'number' as const;

@@ -12,11 +12,7 @@ import { isoTime, page, positiveInt } from './paging.js';
 export const EVENTS_DEFAULT_PAGE_SIZE = 100;
 
 /** A canned event kind, or an event spelled out. */
-export type EventSpec =
-  | 'scheduling'
-  | 'image-pull-failure'
-  | 'insufficient-quota'
-  | { type?: 'Normal' | 'Warning'; reason: string; message: string };
+export type EventSpec = 'scheduling' | 'image-pull-failure' | 'insufficient-quota' | { type?: 'Normal' | 'Warning'; reason: string; message: string };
 
 /** The text of an event a script step emits (the time is prefixed when it is stored). */
 export function eventText(job: Job, spec: EventSpec): string {

@@ -101,16 +101,22 @@ export class Executor implements JobExecutor {
     try {
       const spec = specOf(job);
       instances = Array.from({ length: spec.instanceCount }, (_, i) => `worker-${i}`);
-      await runLocalJob(
-        spec,
-        { env: this.options.env ?? process.env, store: emulatedStore(this.oss), signal, clock: Date.now },
-        events,
-        { runs: this.root, runtime: 'plain', installRequirements: this.options.installRequirements ?? false, nameOf, graceMs: this.options.graceMs ?? 2000, unpackCodeArchive: this.options.unpackCodeArchive ?? false },
-      );
+      await runLocalJob(spec, { env: this.options.env ?? process.env, store: emulatedStore(this.oss), signal, clock: Date.now }, events, {
+        runs: this.root,
+        runtime: 'plain',
+        installRequirements: this.options.installRequirements ?? false,
+        nameOf,
+        graceMs: this.options.graceMs ?? 2000,
+        unpackCodeArchive: this.options.unpackCodeArchive ?? false,
+      });
     } catch (error) {
       // What the runner refuses (no such input, a dataset channel) fails the job, as PAI would.
       if (signal.aborted) return;
-      jobs.push(job.id, { status: running ? 'Failed' : 'InitializeFailed', reasonCode: 'ExecutionFailed', reasonMessage: error instanceof Error ? error.message : String(error) });
+      jobs.push(job.id, {
+        status: running ? 'Failed' : 'InitializeFailed',
+        reasonCode: 'ExecutionFailed',
+        reasonMessage: error instanceof Error ? error.message : String(error),
+      });
     }
   }
 }

@@ -340,9 +340,7 @@ export class JobStore {
       inst.explicitStatus = true;
     }
     if (step.logs !== undefined) {
-      const groups: Array<[string, string[]]> = Array.isArray(step.logs)
-        ? [[job.instances[0]?.name ?? 'worker-0', step.logs]]
-        : Object.entries(step.logs);
+      const groups: Array<[string, string[]]> = Array.isArray(step.logs) ? [[job.instances[0]?.name ?? 'worker-0', step.logs]] : Object.entries(step.logs);
       for (const [ref, lines] of groups) {
         const inst = this.ensureInstance(job, ref);
         for (const text of lines) job.logs.push({ seq: ++this.seq, time, instance: inst.name, text });
@@ -382,7 +380,12 @@ export class JobStore {
     if (!Number.isFinite(minutes) || minutes <= 0) return step;
     const reserving = step.status === 'Succeed' ? 'SucceededReserving' : 'FailedReserving';
     const final = RESERVING_STATUSES.get(reserving) ?? step.status;
-    job.pending.unshift({ at: time - job.createdAt + minutes * 60_000, status: final, ...(step.reasonCode !== undefined ? { reasonCode: step.reasonCode } : {}), ...(step.reasonMessage !== undefined ? { reasonMessage: step.reasonMessage } : {}) });
+    job.pending.unshift({
+      at: time - job.createdAt + minutes * 60_000,
+      status: final,
+      ...(step.reasonCode !== undefined ? { reasonCode: step.reasonCode } : {}),
+      ...(step.reasonMessage !== undefined ? { reasonMessage: step.reasonMessage } : {}),
+    });
     return { ...step, status: reserving };
   }
 

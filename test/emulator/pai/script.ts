@@ -73,14 +73,7 @@ export function defaultScript(): Script {
  * (pai/job/_training_job.py: InitializeFailed, Succeed, Failed, Terminated), plus CreateFailed (in its
  * failed_status(), which the SDK forgets to count as completed) and Stopped (what StopTrainingJob leads to).
  */
-export const TERMINAL_STATUSES: ReadonlySet<string> = new Set([
-  'Succeed',
-  'Failed',
-  'InitializeFailed',
-  'CreateFailed',
-  'Terminated',
-  'Stopped',
-]);
+export const TERMINAL_STATUSES: ReadonlySet<string> = new Set(['Succeed', 'Failed', 'InitializeFailed', 'CreateFailed', 'Terminated', 'Stopped']);
 
 /**
  * With Settings.JobReservedMinutes (official PaiStudio 2022-01-12 model, JobSettings) a job that ends keeps

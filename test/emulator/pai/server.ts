@@ -128,7 +128,10 @@ export function paiAdapter(ctx: PaiContext, product: PaiProduct = 'paistudio'): 
         case 'ListTrainingJobEvents': {
           const job = ctx.jobs.get(id);
           if (!job) throw notFound(id);
-          body = route.action === 'ListTrainingJobLogs' ? listTrainingJobLogs(ctx.jobs, job, q, ctx.logs) : listTrainingJobEvents(job, q, { maxPageSize: ctx.logs.maxPageSize });
+          body =
+            route.action === 'ListTrainingJobLogs'
+              ? listTrainingJobLogs(ctx.jobs, job, q, ctx.logs)
+              : listTrainingJobEvents(job, q, { maxPageSize: ctx.logs.maxPageSize });
           if (route.action === 'ListTrainingJobLogs') ctx.jobs.logRead(job);
           break;
         }

@@ -6,12 +6,7 @@
 // "k="): a client sending an empty query parameter gets SignatureDoesNotMatch, as from the service.
 import { createHmac } from 'node:crypto';
 
-export function roaStringToSign(
-  method: string,
-  headers: Record<string, string>,
-  rawPath: string,
-  query: Array<[string, string]>,
-): string {
+export function roaStringToSign(method: string, headers: Record<string, string>, rawPath: string, query: Array<[string, string]>): string {
   const head = [method, headers['accept'] ?? '', headers['content-md5'] ?? '', headers['content-type'] ?? '', headers['date'] ?? ''].join('\n') + '\n';
   const acs = Object.keys(headers)
     .filter((k) => k.startsWith('x-acs-'))

@@ -62,16 +62,18 @@ export function listTrainingJobs(jobs: JobStore, query: Record<string, string>, 
   const order = (query['Order'] || 'desc').toLowerCase();
   if (order !== 'asc' && order !== 'desc') throw new ServiceError(400, 'InvalidParameter', `The parameter Order must be DESC or ASC.`);
   const name = query['TrainingJobName'];
-  const matches = jobs.all().filter(
-    (j) =>
-      (!query['WorkspaceId'] || j.workspaceId === query['WorkspaceId']) &&
-      (!name || j.name.includes(name)) &&
-      (!query['Status'] || j.status === query['Status']) &&
-      (!query['TrainingJobId'] || j.id === query['TrainingJobId']) &&
-      (!query['AlgorithmName'] || j.spec['AlgorithmName'] === query['AlgorithmName']) &&
-      (start === undefined || j.createdAt >= start) &&
-      (end === undefined || j.createdAt <= end),
-  );
+  const matches = jobs
+    .all()
+    .filter(
+      (j) =>
+        (!query['WorkspaceId'] || j.workspaceId === query['WorkspaceId']) &&
+        (!name || j.name.includes(name)) &&
+        (!query['Status'] || j.status === query['Status']) &&
+        (!query['TrainingJobId'] || j.id === query['TrainingJobId']) &&
+        (!query['AlgorithmName'] || j.spec['AlgorithmName'] === query['AlgorithmName']) &&
+        (start === undefined || j.createdAt >= start) &&
+        (end === undefined || j.createdAt <= end),
+    );
   matches.sort((a, b) => {
     const ka = key(a);
     const kb = key(b);

@@ -79,11 +79,7 @@ function checkLocation(loc: unknown, path: string, oss: OssLookup): void {
  * Validates a CreateTrainingJob body the way the service does; throws a 400 ServiceError
  * naming the offending field. Returns the body as an object.
  */
-export function validateCreateTrainingJob(
-  body: unknown,
-  oss: OssLookup,
-  knownWorkspaces?: ReadonlySet<string>,
-): Record<string, unknown> {
+export function validateCreateTrainingJob(body: unknown, oss: OssLookup, knownWorkspaces?: ReadonlySet<string>): Record<string, unknown> {
   if (!isPlainObject(body)) throw invalid('The request body must be a JSON object.');
   checkFields(body, createTrainingJobSchema, '');
   requireString(body['TrainingJobName'], 'TrainingJobName');

@@ -9,7 +9,12 @@ export function listConfigs(
 ): Record<string, unknown> {
   const configs = workspaces.get(workspaceId);
   if (!configs) throw new ServiceError(404, 'WorkspaceNotFound', `Workspace ${workspaceId} does not exist.`);
-  const wanted = query['ConfigKeys'] ? query['ConfigKeys'].split(',').map((k) => k.trim()).filter(Boolean) : Object.keys(configs);
+  const wanted = query['ConfigKeys']
+    ? query['ConfigKeys']
+        .split(',')
+        .map((k) => k.trim())
+        .filter(Boolean)
+    : Object.keys(configs);
   const list = wanted.filter((k) => configs[k] !== undefined).map((k) => ({ ConfigKey: k, ConfigValue: configs[k] }));
   return { Configs: list, TotalCount: list.length };
 }
