@@ -48,12 +48,40 @@ const validatorApart = {
     b.onResolve({ filter: /[\\/]job-config\.validator\.generated\.js$/ }, () => ({ path: VALIDATOR, external: true }));
   },
 };
+// Built-ins required only when first used (scripts/lazy-builtin.cjs): Node compiles a built-in outside its start-up
+// snapshot when it is first required, and these were required at load by code that a command reaching the cloud does
+// not run: child_process (commander, for executable subcommands; the credentials library, for an external credential
+// process; src/core/local, to start a local job; with it Node loads net's dgram and socket list), v8 (the upload's
+// garbage collections, src/core/upload-files.ts) and readline/promises (src/ui/prompt.ts). The code that uses one
+// requires it then, through the object that stands for it.
+const LAZY_BUILTINS = /^(node:)?(child_process|v8|readline\/promises)$/;
+const lazyBuiltins = {
+  name: 'lazy-builtins',
+  setup(b) {
+    b.onResolve({ filter: LAZY_BUILTINS }, (args) =>
+      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
+    );
+    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+      contents: `module.exports = require("./lazy-builtin.cjs")(() => require(${JSON.stringify(`node:${args.path}`)}));`,
+      resolveDir: join(root, 'scripts'),
+      loader: 'js',
+    }));
+    // The credentials library promisifies child_process.execFile at its top level: the same call, made when a
+    // credential process is first run, leaves child_process unrequired until then. The build fails if the line changed.
+    b.onLoad({ filter: /[\\/]@alicloud[\\/]credentials[\\/]dist[\\/]src[\\/]providers[\\/]external\.js$/ }, (args) => {
+      const line = 'const execFileAsync = (0, util_1.promisify)(child_process_1.execFile);';
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(line)) throw new Error(`${args.path} no longer holds \`${line}\`: see the plugin lazy-builtins in scripts/bundle.mjs`);
+      return { contents: source.replace(line, 'const execFileAsync = (...args) => (0, util_1.promisify)(child_process_1.execFile)(...args);'), loader: 'js' };
+    });
+  },
+};
 const mainBuild = await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
   outfile: bundle,
   ...common,
   external: ['@alicloud/*', 'ali-oss', 'yaml'],
-  plugins: [validatorApart],
+  plugins: [validatorApart, lazyBuiltins],
   inject: [shim],
   define: { 'import.meta.url': 'importMetaUrl' },
   metafile: true,
@@ -89,6 +117,7 @@ await build({
   },
   outfile: join(outdir, 'alicloud.cjs'),
   ...common,
+  plugins: [lazyBuiltins],
 });
 
 // yaml apart: only a command that reads a job config parses YAML, but its compiled code in main.cjs's cache was
