@@ -32,7 +32,16 @@ mkdirSync(outdir, { recursive: true });
 // start-up pays for a bundle grows with its text: Node reads it as UTF-8 (a file with one non-ASCII character, such
 // as a `→` in a comment, decodes some two times slower and makes a string of two bytes a character that V8 then
 // hashes and scans), and V8 checks the code cache against it. Names are kept: stack traces (--verbose) stay readable.
-const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, charset: 'ascii', logLevel: 'warning' };
+const common = {
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
+  minifyWhitespace: true,
+  minifySyntax: true,
+  charset: 'ascii',
+  logLevel: 'warning',
+};
 
 // import.meta.url has no CommonJS equivalent that esbuild fills in: give it the bundle's own file URL.
 const shim = join(outdir, 'import-meta-url.js');
@@ -111,7 +120,9 @@ await build({
 // by one copy is then used by the same copy.
 await build({
   stdin: {
-    contents: ['@alicloud/credentials', '@alicloud/openapi-client', '@alicloud/tea-util'].map((name) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(name)});`).join('\n'),
+    contents: ['@alicloud/credentials', '@alicloud/openapi-client', '@alicloud/tea-util']
+      .map((name) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(name)});`)
+      .join('\n'),
     resolveDir: root,
     sourcefile: 'alicloud-entry.cjs',
   },
@@ -169,7 +180,9 @@ try {
   writeFileSync(join(work, 'job.yaml'), 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
   // Only PATH of the caller's environment: no NODE_OPTIONS, proxies or Alibaba settings that the libraries read.
   const env = { PATH: process.env.PATH ?? '' };
-  const { top, commands } = JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'warm-code-caches.cjs'), work], { encoding: 'utf8', env, cwd: work }));
+  const { top, commands } = JSON.parse(
+    execFileSync(process.execPath, [join(root, 'scripts', 'warm-code-caches.cjs'), work], { encoding: 'utf8', env, cwd: work }),
+  );
   writeFileSync(join(outdir, 'help.txt'), top);
   writeFileSync(join(outdir, 'command-help.json'), `${JSON.stringify(commands, null, 1)}\n`);
 } finally {
