@@ -59,15 +59,19 @@ const validatorApart = {
 };
 // Built-ins required only when first used (scripts/lazy-builtin.cjs): Node compiles a built-in outside its start-up
 // snapshot when it is first required, and these were required at load by code that a command reaching the cloud does
-// not run: child_process (commander, for executable subcommands; the credentials library, for an external credential
-// process; src/core/local, to start a local job; with it Node loads net's dgram and socket list), v8 (the upload's
-// garbage collections, src/core/upload-files.ts) and readline/promises (src/ui/prompt.ts). The code that uses one
-// requires it then, through the object that stands for it.
-const LAZY_BUILTINS = /^(node:)?(child_process|v8|readline\/promises)$/;
-const lazyBuiltins = {
+// not run before its first request: child_process (commander, for executable subcommands; the credentials library,
+// for an external credential process; src/core/local, to start a local job; with it Node loads net's dgram and socket
+// list), v8 (the upload's garbage collections, src/core/upload-files.ts), readline/promises (src/ui/prompt.ts) and, in
+// alicloud.cjs, zlib (httpx, to inflate a compressed answer; main.cjs keeps it as it is: tar reads zlib's constants as
+// it loads, and only the commands that package or unpack code load tar). The code that uses one requires it then,
+// through the object that stands for it.
+const LAZY_IN_MAIN = ['child_process', 'v8', 'readline/promises'];
+const LAZY_IN_ALICLOUD = ['child_process', 'zlib'];
+const lazyBuiltins = (names) => ({
   name: 'lazy-builtins',
   setup(b) {
-    b.onResolve({ filter: LAZY_BUILTINS }, (args) =>
+    const filter = new RegExp(`^(node:)?(${names.map((name) => name.replace('/', '\\/')).join('|')})$`);
+    b.onResolve({ filter }, (args) =>
       args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
     );
     b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
@@ -84,13 +88,13 @@ const lazyBuiltins = {
       return { contents: source.replace(line, 'const execFileAsync = (...args) => (0, util_1.promisify)(child_process_1.execFile)(...args);'), loader: 'js' };
     });
   },
-};
+});
 const mainBuild = await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
   outfile: bundle,
   ...common,
   external: ['@alicloud/*', 'ali-oss', 'yaml'],
-  plugins: [validatorApart, lazyBuiltins],
+  plugins: [validatorApart, lazyBuiltins(LAZY_IN_MAIN)],
   inject: [shim],
   define: { 'import.meta.url': 'importMetaUrl' },
   metafile: true,
@@ -128,7 +132,7 @@ await build({
   },
   outfile: join(outdir, 'alicloud.cjs'),
   ...common,
-  plugins: [lazyBuiltins],
+  plugins: [lazyBuiltins(LAZY_IN_ALICLOUD)],
 });
 
 // yaml apart: only a command that reads a job config parses YAML, but its compiled code in main.cjs's cache was
