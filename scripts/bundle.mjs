@@ -57,44 +57,28 @@ const validatorApart = {
     b.onResolve({ filter: /[\\/]job-config\.validator\.generated\.js$/ }, () => ({ path: VALIDATOR, external: true }));
   },
 };
-// Built-ins required only when first used (scripts/lazy-builtin.cjs): Node compiles a built-in outside its start-up
-// snapshot when it is first required, and these were required at load by code that a command reaching the cloud does
-// not run before its first request: child_process (commander, for executable subcommands; the credentials library,
-// for an external credential process; src/core/local, to start a local job; with it Node loads net's dgram and socket
-// list), v8 (the upload's garbage collections, src/core/upload-files.ts), readline/promises (src/ui/prompt.ts) and, in
-// alicloud.cjs, zlib (httpx, to inflate a compressed answer; main.cjs keeps it as it is: tar reads zlib's constants as
-// it loads, and only the commands that package or unpack code load tar). The code that uses one requires it then,
-// through the object that stands for it.
-const LAZY_IN_MAIN = ['child_process', 'v8', 'readline/promises'];
-const LAZY_IN_ALICLOUD = ['child_process', 'zlib'];
-const lazyBuiltins = (names) => ({
-  name: 'lazy-builtins',
+// bin/load-bundle.cjs hands main.cjs and alicloud.cjs a stand-in for some modules they require at their top (its
+// LAZY), required on first use. The credentials library passes child_process.execFile to promisify at its top level,
+// which would require child_process there: this plugin makes the same call when a credential process is first run.
+const deferExecFile = {
+  name: 'defer-exec-file',
   setup(b) {
-    const filter = new RegExp(`^(node:)?(${names.map((name) => name.replace('/', '\\/')).join('|')})$`);
-    b.onResolve({ filter }, (args) =>
-      args.namespace === 'lazy-builtin' ? { path: args.path, external: true } : { path: args.path.replace(/^node:/, ''), namespace: 'lazy-builtin' },
-    );
-    b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-      contents: `module.exports = require("./lazy-builtin.cjs")(() => require(${JSON.stringify(`node:${args.path}`)}));`,
-      resolveDir: join(root, 'scripts'),
-      loader: 'js',
-    }));
     // The credentials library promisifies child_process.execFile at its top level: the same call, made when a
     // credential process is first run, leaves child_process unrequired until then. The build fails if the line changed.
     b.onLoad({ filter: /[\\/]@alicloud[\\/]credentials[\\/]dist[\\/]src[\\/]providers[\\/]external\.js$/ }, (args) => {
       const line = 'const execFileAsync = (0, util_1.promisify)(child_process_1.execFile);';
       const source = readFileSync(args.path, 'utf8');
-      if (!source.includes(line)) throw new Error(`${args.path} no longer holds \`${line}\`: see the plugin lazy-builtins in scripts/bundle.mjs`);
+      if (!source.includes(line)) throw new Error(`${args.path} no longer holds \`${line}\`: see the plugin defer-exec-file in scripts/bundle.mjs`);
       return { contents: source.replace(line, 'const execFileAsync = (...args) => (0, util_1.promisify)(child_process_1.execFile)(...args);'), loader: 'js' };
     });
   },
-});
+};
 const mainBuild = await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
   outfile: bundle,
   ...common,
   external: ['@alicloud/*', 'ali-oss', 'yaml'],
-  plugins: [validatorApart, lazyBuiltins(LAZY_IN_MAIN)],
+  plugins: [validatorApart],
   inject: [shim],
   define: { 'import.meta.url': 'importMetaUrl' },
   metafile: true,
@@ -132,7 +116,7 @@ await build({
   },
   outfile: join(outdir, 'alicloud.cjs'),
   ...common,
-  plugins: [lazyBuiltins(LAZY_IN_ALICLOUD)],
+  plugins: [deferExecFile],
 });
 
 // yaml apart: only a command that reads a job config parses YAML, but its compiled code in main.cjs's cache was

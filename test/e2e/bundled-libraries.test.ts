@@ -12,8 +12,10 @@ beforeAll(async () => {
 afterAll(async () => emu?.close());
 
 // Loaded with `node -r` before the CLI: at exit, writes every CommonJS module the process required.
-// And every Node built-in it loaded (process.moduleLoadList), for the built-ins the bundles require on first use.
-const PRELOAD = `process.on('exit', () => require('node:fs').writeFileSync(process.env.MODULES_OUT, JSON.stringify({ modules: Object.keys(require.cache), builtins: process.moduleLoadList })));\n`;
+// And every Node built-in it loaded (process.moduleLoadList), and every file it read whole (readFileSync: the bundles).
+const PRELOAD = `const fs = require('node:fs'); const read = fs.readFileSync; const files = [];
+fs.readFileSync = (file, ...rest) => (files.push(String(file)), read(file, ...rest));
+process.on('exit', () => fs.writeFileSync(process.env.MODULES_OUT, JSON.stringify({ modules: Object.keys(require.cache), builtins: process.moduleLoadList, files })));\n`;
 
 /** The built CLI, and the modules it required from files (not from the build's bundles). */
 async function run(args: string[], cwd: string, env: Record<string, string> = {}) {
@@ -22,8 +24,8 @@ async function run(args: string[], cwd: string, env: Record<string, string> = {}
   const out = join(dir, 'modules.json');
   writeFileSync(preload, PRELOAD);
   const r = await spawnNode(['-r', preload, `${ROOT}bin/pai-process.cjs`, ...args], cwd, { ...emu.env(), MODULES_OUT: out, ...env });
-  const { modules, builtins } = JSON.parse(readFileSync(out, 'utf8')) as { modules: string[]; builtins: string[] };
-  return { ...r, modules, builtins };
+  const { modules, builtins, files } = JSON.parse(readFileSync(out, 'utf8')) as { modules: string[]; builtins: string[]; files: string[] };
+  return { ...r, modules, builtins, files };
 }
 
 // bin/load-bundle.cjs runs the Alibaba libraries from the build's bundles and their code caches (docs/performance.md):
@@ -63,13 +65,14 @@ describe('the built CLI takes the Alibaba libraries from its bundles', () => {
     expect(r.modules.filter((m) => installed.test(m))).toEqual([]);
     // job.yaml was parsed by yaml from its own bundle (dist/bundle/yaml.cjs), not from node_modules.
     expect(r.modules.filter((m) => /node_modules[\\/]yaml[\\/]/.test(m))).toEqual([]);
+    expect(r.files.some((f) => f.endsWith('yaml.cjs'))).toBe(true);
   });
 });
 
-// scripts/bundle.mjs requires child_process (and v8, readline/promises, and zlib in alicloud.cjs) on first use
-// (scripts/lazy-builtin.cjs): a command that starts no process does not compile it, and one that does gets the module
-// as before.
-describe('the built CLI requires child_process only to start a process, zlib only to inflate', () => {
+// bin/load-bundle.cjs hands the bundles a stand-in for modules they require at their top, required on first use
+// (bin/lazy-module.cjs): a command that starts no process does not compile child_process, one that finds no job
+// config does not load yaml's bundle, and one that does gets the module as before.
+describe('the built CLI requires child_process only to start a process, zlib only to inflate, yaml only to parse', () => {
   it('status: not loaded', async () => {
     const job = emu.jobs.create({ TrainingJobName: 'no-child-process', WorkspaceId: emu.workspaceId }, { script: [] });
     const r = await run(['status', job.id], tempDir('cwd-'));
@@ -77,6 +80,8 @@ describe('the built CLI requires child_process only to start a process, zlib onl
     expect(r.code).toBe(0);
     expect(r.builtins).toContain('NativeModule net'); // the probe sees the built-ins the CLI loaded
     expect(r.builtins.filter((m) => /child_process|dgram|zlib/.test(m))).toEqual([]); // zlib: httpx inflates only a compressed answer
+    expect(r.files.some((f) => f.endsWith('alicloud.cjs'))).toBe(true); // the probe sees the bundles read
+    expect(r.files.filter((f) => /yaml\.cjs/.test(f))).toEqual([]);
   });
 
   it('an aliyun CLI profile of mode External: the credentials library runs its process (execFile) and signs with the keys it printed', async () => {

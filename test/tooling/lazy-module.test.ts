@@ -3,24 +3,24 @@ import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../helpers/spawn-cli.js';
 
-// scripts/lazy-builtin.cjs stands for a built-in in the bundles (scripts/bundle.mjs, plugin lazy-builtins): the code
-// that uses the module must see the module itself, only required later.
+// bin/lazy-module.cjs stands for a module the bundles require at their top (bin/load-bundle.cjs, LAZY): the code that
+// uses the module must see the module itself, only required later.
 const require = createRequire(import.meta.url);
-const lazyBuiltin = require(`${ROOT}scripts/lazy-builtin.cjs`) as <T extends object>(load: () => T) => T;
+const lazyModule = require(`${ROOT}bin/lazy-module.cjs`) as <T extends object>(load: () => T) => T;
 // The modules as the bundles' require() gets them (an import's namespace leaves out zlib's non-enumerable constants).
 const realZlib = require('node:zlib') as typeof import('node:zlib');
 const realChildProcess = require('node:child_process') as typeof import('node:child_process');
 
 function counted<T extends object>(module: T) {
   const calls = { count: 0 };
-  const lazy = lazyBuiltin(() => {
+  const lazy = lazyModule(() => {
     calls.count++;
     return module;
   });
   return { lazy, calls };
 }
 
-describe('a lazily required built-in', () => {
+describe('a module required on first use', () => {
   it('is required on first use, once, and hands back the module own functions and values', () => {
     const { lazy, calls } = counted(realZlib);
     expect(calls.count).toBe(0);

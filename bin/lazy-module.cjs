@@ -1,11 +1,11 @@
 'use strict';
-// Bundled into dist/bundle/main.cjs and alicloud.cjs by scripts/bundle.mjs (its plugin `lazyBuiltins` says which
-// built-ins and why): a Node built-in module that is required only when first used. Node compiles a built-in that is
-// not in its start-up snapshot when it is first required (child_process with net's dgram and socket list, v8, ...),
-// and commander and the credentials library require child_process at their top level although only a command that
-// spawns a process uses it. The object returned stands for the module: every operation on it is done on the module,
-// which is required on the first of them.
-module.exports = function lazyBuiltin(load) {
+// A module that is required only when first used: bin/load-bundle.cjs hands this stand-in to a bundle that requires
+// one of its LAZY modules, which the bundle's code requires at its top although a command may never use it. Node
+// compiles a built-in that is not in its start-up snapshot when it is first required (child_process, with net's
+// dgram and socket list; zlib; v8 ...), and yaml is a bundle of its own to read and run. Every operation on the
+// stand-in is done on the module, which is required on the first of them; code that reads a property at its top
+// (a namespace copied by esbuild's __toESM, a function passed to promisify) requires it there, as before.
+module.exports = function lazyModule(load) {
   let loaded;
   const real = () => {
     if (loaded === undefined) loaded = load();
