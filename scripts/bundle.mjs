@@ -32,16 +32,7 @@ mkdirSync(outdir, { recursive: true });
 // start-up pays for a bundle grows with its text: Node reads it as UTF-8 (a file with one non-ASCII character, such
 // as a `→` in a comment, decodes some two times slower and makes a string of two bytes a character that V8 then
 // hashes and scans), and V8 checks the code cache against it. Names are kept: stack traces (--verbose) stay readable.
-const common = {
-  bundle: true,
-  format: 'cjs',
-  platform: 'node',
-  target: 'node20',
-  minifyWhitespace: true,
-  minifySyntax: true,
-  charset: 'ascii',
-  logLevel: 'warning',
-};
+const common = { bundle: true, format: 'cjs', platform: 'node', target: 'node20', minifyWhitespace: true, minifySyntax: true, charset: 'ascii', logLevel: 'warning' };
 
 // import.meta.url has no CommonJS equivalent that esbuild fills in: give it the bundle's own file URL.
 const shim = join(outdir, 'import-meta-url.js');
@@ -63,8 +54,7 @@ const validatorApart = {
 const deferExecFile = {
   name: 'defer-exec-file',
   setup(b) {
-    // The credentials library promisifies child_process.execFile at its top level: the same call, made when a
-    // credential process is first run, leaves child_process unrequired until then. The build fails if the line changed.
+    // A new version of the library may word it otherwise: the build then fails here rather than bundle it unchanged.
     b.onLoad({ filter: /[\\/]@alicloud[\\/]credentials[\\/]dist[\\/]src[\\/]providers[\\/]external\.js$/ }, (args) => {
       const line = 'const execFileAsync = (0, util_1.promisify)(child_process_1.execFile);';
       const source = readFileSync(args.path, 'utf8');
@@ -108,9 +98,7 @@ await build({
 // by one copy is then used by the same copy.
 await build({
   stdin: {
-    contents: ['@alicloud/credentials', '@alicloud/openapi-client', '@alicloud/tea-util']
-      .map((name) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(name)});`)
-      .join('\n'),
+    contents: ['@alicloud/credentials', '@alicloud/openapi-client', '@alicloud/tea-util'].map((name) => `exports[${JSON.stringify(name)}] = require(${JSON.stringify(name)});`).join('\n'),
     resolveDir: root,
     sourcefile: 'alicloud-entry.cjs',
   },
@@ -168,9 +156,7 @@ try {
   writeFileSync(join(work, 'job.yaml'), 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: code\n');
   // Only PATH of the caller's environment: no NODE_OPTIONS, proxies or Alibaba settings that the libraries read.
   const env = { PATH: process.env.PATH ?? '' };
-  const { top, commands } = JSON.parse(
-    execFileSync(process.execPath, [join(root, 'scripts', 'warm-code-caches.cjs'), work], { encoding: 'utf8', env, cwd: work }),
-  );
+  const { top, commands } = JSON.parse(execFileSync(process.execPath, [join(root, 'scripts', 'warm-code-caches.cjs'), work], { encoding: 'utf8', env, cwd: work }));
   writeFileSync(join(outdir, 'help.txt'), top);
   writeFileSync(join(outdir, 'command-help.json'), `${JSON.stringify(commands, null, 1)}\n`);
 } finally {

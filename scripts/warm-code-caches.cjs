@@ -37,9 +37,7 @@ function startServer() {
       } else if (req.method === 'GET' && /^\/api\/v1\/trainingjobs(\?|$)/.test(req.url ?? '')) {
         res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ TrainingJobs: [], TotalCount: 0, RequestId: requestId }));
       } else {
-        res
-          .writeHead(404, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ Code: 'TRAINING_JOB_NOT_EXIST', Message: 'The training job does not exist.', RequestId: requestId }));
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ Code: 'TRAINING_JOB_NOT_EXIST', Message: 'The training job does not exist.', RequestId: requestId }));
       }
     });
   });
@@ -68,14 +66,7 @@ async function commandPaths() {
   const { server, seen, origin } = await startServer();
   try {
     const base = { PAI_REGION_ID: 'cn-hangzhou', PAI_WORKSPACE_ID: '1', PAI_OSS_BUCKET_NAME: 'b', ALIBABA_CLOUD_ECS_METADATA_DISABLED: 'true' };
-    const cloud = {
-      ...base,
-      PAI_ENDPOINT: origin,
-      PAI_WORKSPACE_ENDPOINT: origin,
-      PAI_OSS_ENDPOINT: origin,
-      ALIBABA_CLOUD_ACCESS_KEY_ID: 'WARMUPACCESSKEY1',
-      ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'warm-up-secret',
-    };
+    const cloud = { ...base, PAI_ENDPOINT: origin, PAI_WORKSPACE_ENDPOINT: origin, PAI_OSS_ENDPOINT: origin, ALIBABA_CLOUD_ACCESS_KEY_ID: 'WARMUPACCESSKEY1', ALIBABA_CLOUD_ACCESS_KEY_SECRET: 'warm-up-secret' };
     const context = (stdout, env = base) => ({
       stdout,
       stderr: sink,
@@ -88,28 +79,17 @@ async function commandPaths() {
 
     const render = async (argv) => {
       let text = '';
-      const code = await main(
-        argv,
-        context({
-          write: (s) => {
-            text += s;
-            return true;
-          },
-        }),
-      );
+      const code = await main(argv, context({ write: (s) => {
+          text += s;
+          return true;
+        }, }));
       if (code !== 0 || !text.startsWith('Usage: pai-process')) throw new Error(`${argv.join(' ')} exited ${code}:\n${text}`);
       return text;
     };
     const top = await render(['--help']);
     const commands = {};
     for (const path of await commandPaths()) commands[path.join(' ')] = await render([...path, '--help']);
-    for (const argv of [
-      ['run', '--help'],
-      ['status', '--help'],
-      ['validate', '-f', 'job.yaml'],
-      ['run', '-f', 'job.yaml', '--dry-run'],
-      ['run', '-f', 'job.yaml', '--dry-run', '--json'],
-    ]) {
+    for (const argv of [['run', '--help'], ['status', '--help'], ['validate', '-f', 'job.yaml'], ['run', '-f', 'job.yaml', '--dry-run'], ['run', '-f', 'job.yaml', '--dry-run', '--json']]) {
       const code = await main(argv, context(sink));
       if (code !== 0) throw new Error(`${argv.join(' ')} exited ${code}`);
     }
@@ -127,18 +107,8 @@ async function commandPaths() {
 
     // ali-oss: a client made and one HeadObject sent (what a run does before anything else on OSS), then its cache.
     const oss = loadLibrary('ali-oss');
-    const client = new oss.exports({
-      accessKeyId: 'WARMUPACCESSKEY1',
-      accessKeySecret: 'warm-up-secret',
-      bucket: 'warm',
-      region: 'oss-cn-hangzhou',
-      endpoint: origin,
-      timeout: 10_000,
-    });
-    const head = await client.head('warm-up').then(
-      () => undefined,
-      (error) => error,
-    );
+    const client = new oss.exports({ accessKeyId: 'WARMUPACCESSKEY1', accessKeySecret: 'warm-up-secret', bucket: 'warm', region: 'oss-cn-hangzhou', endpoint: origin, timeout: 10_000 });
+    const head = await client.head('warm-up').then(() => undefined, (error) => error);
     if (head?.status !== 404) throw new Error(`warming the code cache: ali-oss's HeadObject ended with ${head?.status ?? head}`);
     oss.writeCache();
     process.stdout.write(JSON.stringify({ top, commands }));

@@ -55,10 +55,7 @@ describe('the built CLI takes the Alibaba libraries from its bundles', () => {
   });
 
   it('run --detach: and ali-oss', async () => {
-    const dir = project({
-      'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: src\n',
-      'src/main.py': 'print(1)\n',
-    });
+    const dir = project({ 'job.yaml': 'image_uri: python:3.11\ncommand: python main.py\ninstance_type: ecs.c6.large\nsource_dir: src\n', 'src/main.py': 'print(1)\n' });
     const r = await run(['run', '-f', 'job.yaml', '--detach'], dir);
     expect(r.code).toBe(0);
     expect(emu.journal.all().some((e) => e.service === 'oss' && e.action === 'PutObject' && e.signature.ok)).toBe(true);
