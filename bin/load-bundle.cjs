@@ -14,8 +14,9 @@
 // requires only when a command reads or checks a job config (requireFor).
 const { readFileSync, statSync, writeFileSync } = require('node:fs');
 const Module = require('node:module');
-const { dirname, join } = require('node:path');
+const { basename, dirname, join } = require('node:path');
 const vm = require('node:vm');
+const lazyModule = require('./lazy-module.cjs');
 
 const BUNDLE_DIR = join(__dirname, '..', 'dist', 'bundle');
 const BUNDLE = join(BUNDLE_DIR, 'main.cjs');
@@ -49,14 +50,39 @@ function loadCached(file) {
 
 /**
  * The require() a bundle runs with: Node's, but a library that main.cjs leaves to a bundle of its own (yaml) comes
- * from that bundle and its code cache, and only when first required (scripts/bundle.mjs says why).
+ * from that bundle and its code cache, and the modules of LAZY only when first used (bin/lazy-module.cjs).
  */
 function requireFor(file) {
   const nodeRequire = Module.createRequire(file);
-  if (file !== BUNDLE) return nodeRequire;
-  const bundledRequire = (id) => (REQUIRED_FROM_MAIN.has(id) ? loadLibrary(id).exports : nodeRequire(id));
+  const fromMain = file === BUNDLE;
+  const lazy = LAZY[basename(file)];
+  if (!fromMain && lazy === undefined) return nodeRequire;
+  const load = (id) => (fromMain && REQUIRED_FROM_MAIN.has(id) ? loadLibrary(id).exports : nodeRequire(id));
+  const standIns = new Map();
+  const bundledRequire = (id) => {
+    if (lazy === undefined || !lazy.has(id)) return load(id);
+    let standIn = standIns.get(id);
+    if (standIn === undefined) standIns.set(id, (standIn = lazyModule(() => load(id))));
+    return standIn;
+  };
   return Object.assign(bundledRequire, { resolve: nodeRequire.resolve, cache: nodeRequire.cache, main: nodeRequire.main });
 }
+
+/**
+ * What a bundle requires at its top (so at start-up) that a command may never use, by bundle: required on first use.
+ * Node compiles a built-in outside its start-up snapshot when it is first required, ~2-3 ms each on this project's
+ * machine (docs/performance.md), and the cloud commands used none of these before their first request:
+ * child_process (commander, for executable subcommands; src/core/local, to start a local job; the credentials
+ * library, for an external credential process, with its top-level promisify deferred by scripts/bundle.mjs), v8 (the
+ * upload's garbage collections, src/core/upload-files.ts), readline/promises (src/ui/prompt.ts), zlib (httpx, to
+ * inflate a compressed answer; main.cjs's tar reads zlib's constants as it loads, and only commands that package or
+ * unpack code load it), and yaml (src/core/config/source.ts and overrides.ts import it at their top, and every command
+ * that looks for a job config loads them, whether it finds one or not).
+ */
+const LAZY = {
+  'main.cjs': new Set(['node:child_process', 'node:v8', 'node:readline/promises', 'yaml']),
+  'alicloud.cjs': new Set(['child_process', 'zlib']),
+};
 
 /** The bundle's exports ({ main }), and a way to write the cache once the code that should be in it has run. */
 function loadBundle() {

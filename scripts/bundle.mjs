@@ -57,6 +57,21 @@ const validatorApart = {
     b.onResolve({ filter: /[\\/]job-config\.validator\.generated\.js$/ }, () => ({ path: VALIDATOR, external: true }));
   },
 };
+// bin/load-bundle.cjs hands main.cjs and alicloud.cjs a stand-in for some modules they require at their top (its
+// LAZY), required on first use. The credentials library passes child_process.execFile to promisify at its top level,
+// which would require child_process there: this plugin makes the same call when a credential process is first run.
+const deferExecFile = {
+  name: 'defer-exec-file',
+  setup(b) {
+    // A new version of the library may word it otherwise: the build then fails here rather than bundle it unchanged.
+    b.onLoad({ filter: /[\\/]@alicloud[\\/]credentials[\\/]dist[\\/]src[\\/]providers[\\/]external\.js$/ }, (args) => {
+      const line = 'const execFileAsync = (0, util_1.promisify)(child_process_1.execFile);';
+      const source = readFileSync(args.path, 'utf8');
+      if (!source.includes(line)) throw new Error(`${args.path} no longer holds \`${line}\`: see the plugin defer-exec-file in scripts/bundle.mjs`);
+      return { contents: source.replace(line, 'const execFileAsync = (...args) => (0, util_1.promisify)(child_process_1.execFile)(...args);'), loader: 'js' };
+    });
+  },
+};
 const mainBuild = await build({
   entryPoints: [join(root, 'dist', 'cli', 'main.js')],
   outfile: bundle,
@@ -100,6 +115,7 @@ await build({
   },
   outfile: join(outdir, 'alicloud.cjs'),
   ...common,
+  plugins: [deferExecFile],
 });
 
 // yaml apart: only a command that reads a job config parses YAML, but its compiled code in main.cjs's cache was

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -131,7 +131,7 @@ describe('the built CLI', () => {
   it('a tree that was never built says how to build it, with no stack trace', () => {
     const tree = tempDir('unbuilt-');
     mkdirSync(`${tree}/bin`);
-    for (const f of ['pai-process.cjs', 'load-bundle.cjs']) copyFileSync(`${root}bin/${f}`, `${tree}/bin/${f}`);
+    for (const f of readdirSync(`${root}bin`)) copyFileSync(`${root}bin/${f}`, `${tree}/bin/${f}`); // bin/ as it ships, without dist/
     const r = spawnSync(process.execPath, [`${tree}/bin/pai-process.cjs`, 'validate'], { encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
     expect(r.status).toBe(70);
     expect(r.stderr).toContain('pai-process is not built');
