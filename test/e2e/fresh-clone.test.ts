@@ -79,7 +79,7 @@ describe("the README's set-up commands, in a fresh clone", () => {
     // named file, which passed.
     const stages = [
       '> biome format .',
-      '> biome lint .',
+      '> biome lint --error-on-warnings .',
       '> node scripts/layer-rules.mjs',
       '> tsc -p tsconfig.json --noEmit',
       '> tsc -p tsconfig.build.json && node scripts/bundle.mjs',

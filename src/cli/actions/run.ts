@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { loadJob } from '../../core/config/load-job.js';
+import type { LoadedJob } from '../../core/config/load-job.js';
 import { parseDuration } from '../../core/duration.js';
 import { UsageError } from '../../core/errors.js';
 import { PENDING_BUCKET, planRequest, type PlanResolution, type RequestPlan } from '../../core/request/plan.js';
@@ -13,28 +13,15 @@ import { createStyle } from '../../ui/style.js';
 import { warner } from '../../ui/warn.js';
 import type { Invocation } from '../context.js';
 import { nameOf } from '../flags.js';
-import { jobOverrides } from './job-overrides.js';
+import { loadJobFromFlags } from './load-job-flags.js';
 import type { RunOptions } from './run-options.js';
 import { loadSession } from './session.js';
 export async function runAction(opts: RunOptions, inv: Invocation): Promise<void> {
   const { ctx } = inv;
   const timeoutMs = opts.timeout === undefined ? undefined : durationFlag('--timeout', opts.timeout) * 1000;
   const maxCodeSize = opts.maxCodeSize === undefined ? undefined : await sizeFlag(opts.maxCodeSize);
-  // --local makes the job local (instance_type: local), which also lets its outputs be local paths.
-  const overrides = jobOverrides(opts);
   const warn = warner(inv.io);
-  // The check the hint names must judge the job as this run does: a --local job may write to local paths.
-  const checkCommand = `pai-process validate${opts.local ? ' --local' : ''}${opts.file !== undefined ? ` -f ${opts.file}` : ''}`;
-  const loaded = await loadJob({
-    file: opts.file,
-    cwd: ctx.cwd,
-    homedir: ctx.homedir,
-    env: ctx.env,
-    overrides,
-    importFile: ctx.importFile,
-    warn,
-    checkCommand,
-  });
+  const loaded = await loadJobFromFlags(inv, opts);
   const { job } = loaded;
   if (opts.download !== undefined && (opts.local || job.instance_type === 'local')) {
     throw new UsageError(
@@ -83,7 +70,7 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
 async function dryRun(
   inv: Invocation,
   opts: RunOptions,
-  loaded: Awaited<ReturnType<typeof loadJob>>,
+  loaded: LoadedJob,
   session: CompleteSession,
   maxCodeSize: number | undefined,
 ): Promise<void> {
