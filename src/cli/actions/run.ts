@@ -67,13 +67,7 @@ export async function runAction(opts: RunOptions, inv: Invocation): Promise<void
   });
 }
 
-async function dryRun(
-  inv: Invocation,
-  opts: RunOptions,
-  loaded: LoadedJob,
-  session: CompleteSession,
-  maxCodeSize: number | undefined,
-): Promise<void> {
+async function dryRun(inv: Invocation, opts: RunOptions, loaded: LoadedJob, session: CompleteSession, maxCodeSize: number | undefined): Promise<void> {
   const { io } = inv;
   const { job } = loaded;
   // Hash the code (and local inputs) here too, so the request shows the exact prefix, keys and counts the
