@@ -50,6 +50,9 @@ export default {
   reporters: ['html', 'json', 'clear-text', 'progress'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  // `npm run mutation -- --incremental` reuses the results of mutants whose code and tests did not change since the
+  // last run: for working on one module's tests, not for the score (a full run is the measure).
+  incrementalFile: 'reports/mutation/incremental.json',
   tempDirName: '.stryker-tmp',
   cleanTempDir: true,
 };
