@@ -203,7 +203,7 @@ describe('job lifecycle (real time, default script)', () => {
   });
   afterAll(async () => emu.close());
 
-  it('runs an unscripted job from Creating to Succeed in about a second, with logs', async () => {
+  it('runs an unscripted job from Creating to Succeed (its default script), with logs', async () => {
     const pai = paiClient(emu);
     const id = String((await pai.call('CreateTrainingJob', 'POST', JOBS, { body: minimalJob(emu, 'default') })).body['TrainingJobId']);
     const seen: string[] = [];
@@ -211,11 +211,12 @@ describe('job lifecycle (real time, default script)', () => {
     for (;;) {
       const status = String((await pai.call('GetTrainingJob', 'GET', `${JOBS}/${id}`)).body['Status']);
       if (seen[seen.length - 1] !== status) seen.push(status);
-      if (status === 'Succeed' || Date.now() - started > 8000) break;
+      // A bound on the wait, not on the time the job takes (its default script plays ~0.9 s; a loaded machine may fire
+      // its timers late): a job that never ends fails the status check below rather than the test's timeout.
+      if (status === 'Succeed' || Date.now() - started > 15_000) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(seen[seen.length - 1]).toBe('Succeed');
-    expect(Date.now() - started).toBeLessThan(5000);
     // What the polls saw depends on timing; the transitions do not.
     expect(emu.jobs.must(id).transitions.map((t) => t.status)).toEqual(['Creating', 'Queuing', 'Running', 'Succeed']);
     const res = await pai.call('ListTrainingJobLogs', 'GET', `${JOBS}/${id}/logs`, { query: { PageSize: '100' } });
