@@ -348,6 +348,57 @@ describe('LogStream: what reaches the service, and when a page size is adopted',
     expect(r.out).toHaveLength(100);
   });
 
+  it('a log of one repeated line that fills its last page exactly is read to the end, not taken for a repeat', async () => {
+    const s = server();
+    s.lines.push(...Array.from({ length: 200 }, () => '.'));
+    const r = reader(s.jobs);
+    await expect(r.poll()).resolves.toBe(200);
+    expect(s.queries.map((query) => query.pageNumber)).toEqual([1, 2]);
+  });
+
+  it('an instance briefly not found between two pages does not hide a server that then ignores PageNumber', async () => {
+    // Page 1 (full), then "not started" (the pod is being replaced), then page 1 again when page 2 is asked for.
+    const first = Array.from({ length: 100 }, (_, i) => `line ${i}`);
+    const answers = [
+      { lines: first, totalCount: 300, notStarted: false },
+      { lines: [], totalCount: undefined, notStarted: true },
+      { lines: first, totalCount: 300, notStarted: false },
+    ];
+    const jobs = { listLogs: async () => answers.shift()! } as unknown as JobsApi;
+    const stream = new LogStream(jobs, 'job1', undefined);
+    const out: string[] = [];
+    await stream.readPage((l) => out.push(...l));
+    await expect(stream.readPage((l) => out.push(...l))).resolves.toEqual({ count: 0, more: false });
+    await expect(stream.readPage((l) => out.push(...l))).rejects.toThrow(/served page 1 again when asked for page 2/);
+    // No line was printed twice.
+    expect(out).toEqual(first);
+  });
+
+  it('a page size is adopted once: a later short page with TotalCount ahead does not shrink it again', async () => {
+    const s = server({ cap: 50, ahead: 1 });
+    s.emit(130);
+    const r = reader(s.jobs);
+    await r.poll();
+    s.emit(1);
+    await r.poll();
+    expect(r.out).toEqual(s.lines);
+    expect(r.stream.pageSize).toBe(50);
+    expect(s.queries).toStrictEqual([q(1, 100), q(1, 50), q(2, 50), q(3, 50), q(3, 50)]);
+  });
+
+  it('without a TotalCount, a cap below 20 is adopted as soon as it shows, without a probe', async () => {
+    const s = server({ cap: 10, noTotal: true });
+    const r = reader(s.jobs);
+    s.emit(5);
+    await r.poll();
+    s.emit(20);
+    await r.poll();
+    await r.poll();
+    expect(r.out).toEqual(s.lines);
+    expect(r.stream.pageSize).toBe(10);
+    expect(s.queries).toStrictEqual([q(1, 100), q(1, 100), q(1, 100), q(2, 10), q(3, 10)]);
+  });
+
   it('pages that only begin alike are new lines, not a repeated page', async () => {
     const s = server();
     for (let page = 0; page < 3; page++) s.lines.push('epoch start', ...Array.from({ length: 99 }, (_, i) => `page ${page} line ${i}`));

@@ -285,21 +285,24 @@ describe('withRetry: its defaults and limits', () => {
     expect(call.calls()).toBe(1);
   });
 
-  it('does not count the unanswered attempts before an answered one against maxTotalMs either', async () => {
-    // 30 s lost to a reset, then answered failures of 1 s: the budget of 5 s covers what came after the reset.
-    const h = harness({ maxTotalMs: 5_000 });
-    const call = scripted(h.clock, [reset(), throttled(), throttled()], 0);
+  it('counts the answered attempts after an unanswered one against maxTotalMs, and only those', async () => {
+    // 30 s lost to a reset, then answered failures of 1 s each: 1 + 0.1 + 1 + 0.2 = 2.3 s, and a wait of 0.3 s
+    // would pass the 2.5 s budget: the third attempt's error ends it.
+    const h = harness({ maxTotalMs: 2_500 });
+    const last = throttled({ requestId: 'third' });
+    const failures = [reset(), throttled(), last, throttled()];
     let n = 0;
     const fn = async () => {
       n++;
       h.clock.t += n === 1 ? 30_000 : 1_000;
-      return call.fn();
+      throw failures.shift();
     };
-    await expect(withRetry(fn, h.opts)).resolves.toBe('ok');
-    expect(h.sleeps).toEqual([100, 200, 300]);
+    await expect(withRetry(fn, h.opts)).rejects.toBe(last);
+    expect(n).toBe(3);
+    expect(h.sleeps).toEqual([100, 200]);
   });
 
-  it("honours a Retry-After of 0: retries at once rather than backing off", async () => {
+  it('honours a Retry-After of 0: retries at once rather than backing off', async () => {
     const h = harness();
     const call = scripted(h.clock, [throttled({ retryAfterMs: 0 })]);
     await expect(withRetry(call.fn, h.opts)).resolves.toBe('ok');
