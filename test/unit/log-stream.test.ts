@@ -454,7 +454,7 @@ describe('LogStream: what reaches the service, and when a page size is adopted',
   });
 });
 
-describe('Streams: more', () => {
+describe('Streams: --worker, dropped streams and reads under way', () => {
   const job = (requested: number | undefined, names: string[]): TrainingJob => ({
     id: 'job1',
     name: 'n',
