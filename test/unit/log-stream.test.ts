@@ -204,3 +204,321 @@ describe('Streams: which streams a job is read from', () => {
     expect(ids(streams)).toEqual(['job1-worker-0', 'job1-worker-1']);
   });
 });
+
+/** A query as the service receives it, for exact comparison (no instanceId key when unfiltered). */
+const q = (pageNumber: number, pageSize: number, instanceId?: string): LogsQuery => ({
+  pageNumber,
+  pageSize,
+  ...(instanceId !== undefined ? { instanceId } : {}),
+});
+
+describe('LogStream: what reaches the service, and when a page size is adopted', () => {
+  it('asks for the instance it reads, and for no instance when it reads the job unfiltered', async () => {
+    const s = server();
+    s.emit(3);
+    await new LogStream(s.jobs, 'job1', 'job1-worker-0').poll(() => {});
+    await new LogStream(s.jobs, 'job1', undefined).poll(() => {});
+    expect(s.queries).toStrictEqual([q(1, 100, 'job1-worker-0'), q(1, 100)]);
+  });
+
+  it('probes page 2 of the same instance when its TotalCount runs ahead of a short first page', async () => {
+    const s = server({ ahead: 1 });
+    s.emit(5);
+    const out: string[] = [];
+    await new LogStream(s.jobs, 'job1', 'job1-worker-0').poll((l) => out.push(...l));
+    expect(s.queries).toStrictEqual([q(1, 100, 'job1-worker-0'), q(2, 5, 'job1-worker-0')]);
+    expect(out).toEqual(s.lines);
+  });
+
+  it('a job not started yet: nothing delivered, one call, nothing more to read now', async () => {
+    const queries: LogsQuery[] = [];
+    const jobs = {
+      listLogs: async (_id: string, query: LogsQuery) => (queries.push(query), { lines: [], totalCount: 3, notStarted: true }),
+    } as unknown as JobsApi;
+    const stream = new LogStream(jobs, 'job1', undefined);
+    const delivered: string[][] = [];
+    await expect(stream.readPage((l) => delivered.push(l))).resolves.toEqual({ count: 0, more: false });
+    expect(delivered).toEqual([]);
+    expect(queries).toHaveLength(1);
+    expect(stream.pageSize).toBe(100);
+  });
+
+  it('an empty first page with a TotalCount ahead costs one call and changes nothing', async () => {
+    const s = server({ ahead: 4 });
+    const r = reader(s.jobs);
+    await expect(r.poll()).resolves.toBe(0);
+    expect(s.queries).toStrictEqual([q(1, 100)]);
+    expect(r.stream.pageSize).toBe(100);
+  });
+
+  it('never hands an empty batch to the printer', async () => {
+    const s = server();
+    s.emit(2);
+    const stream = new LogStream(s.jobs, 'job1', undefined);
+    const batches: string[][] = [];
+    await stream.poll((l) => batches.push(l));
+    await stream.poll((l) => batches.push(l));
+    expect(batches).toEqual([['line 0', 'line 1']]);
+  });
+
+  it('a cap of exactly 20 is adopted at once, without a probe', async () => {
+    const s = server({ cap: 20 });
+    s.emit(60);
+    const r = reader(s.jobs);
+    await expect(r.poll()).resolves.toBe(60);
+    expect(r.out).toEqual(s.lines);
+    expect(s.queries).toStrictEqual([q(1, 100), q(1, 20), q(2, 20), q(3, 20)]);
+  });
+
+  it('a cap below 20 is adopted once page 2 at that size proves it', async () => {
+    const s = server({ cap: 10 });
+    s.emit(25);
+    const r = reader(s.jobs);
+    await expect(r.poll()).resolves.toBe(25);
+    expect(r.out).toEqual(s.lines);
+    expect(r.stream.pageSize).toBe(10);
+    expect(s.queries).toStrictEqual([q(1, 100), q(2, 10), q(1, 10), q(2, 10), q(3, 10)]);
+  });
+
+  it('without a TotalCount, a cap is recognised by a page shorter than the position already read in it', async () => {
+    const s = server({ cap: 50, noTotal: true });
+    s.emit(30);
+    const r = reader(s.jobs);
+    await r.poll();
+    s.emit(100);
+    await r.poll();
+    await r.poll();
+    expect(r.out).toEqual(s.lines);
+    expect(r.stream.pageSize).toBe(50);
+  });
+
+  it('a cap that shows only once the log grows past it is still detected after a short, complete first page', async () => {
+    const s = server({ cap: 50 });
+    s.emit(5);
+    const r = reader(s.jobs);
+    await r.poll();
+    s.emit(300);
+    await r.poll();
+    expect(r.out).toEqual(s.lines);
+    expect(r.stream.pageSize).toBe(50);
+  });
+
+  it('a TotalCount ahead of a short page past the first never probes and never shrinks the page size', async () => {
+    const s = server({ ahead: 1 });
+    s.emit(105);
+    const r = reader(s.jobs);
+    await r.poll();
+    for (let i = 0; i < 3; i++) {
+      s.emit(2);
+      await r.poll();
+    }
+    expect(r.out).toEqual(s.lines);
+    expect(s.queries.every((query) => query.pageSize === 100)).toBe(true);
+    expect(s.queries.map((query) => query.pageNumber)).toEqual([1, 2, 2, 2, 2]);
+  });
+
+  it('stops after a full page when TotalCount says there is no more, and reads on when it says there is', async () => {
+    const s = server();
+    s.emit(100);
+    const r = reader(s.jobs);
+    await expect(r.stream.readPage((l) => r.out.push(...l))).resolves.toEqual({ count: 100, more: false });
+    s.emit(100);
+    await expect(r.stream.readPage((l) => r.out.push(...l))).resolves.toEqual({ count: 100, more: false });
+    s.emit(150);
+    await expect(r.stream.readPage((l) => r.out.push(...l))).resolves.toEqual({ count: 100, more: true });
+    await expect(r.stream.readPage((l) => r.out.push(...l))).resolves.toEqual({ count: 50, more: false });
+    expect(r.out).toEqual(s.lines);
+  });
+
+  it('without a TotalCount, a full page means read on, a short one means the end for now', async () => {
+    const s = server({ noTotal: true });
+    s.emit(100);
+    const r = reader(s.jobs);
+    await expect(r.stream.readPage((l) => r.out.push(...l))).resolves.toEqual({ count: 100, more: true });
+    await expect(r.stream.readPage((l) => r.out.push(...l))).resolves.toEqual({ count: 0, more: false });
+  });
+
+  it('a log of one repeated line served again for the next page is caught by TotalCount', async () => {
+    const s = server({ ignorePage: true });
+    s.lines.push(...Array.from({ length: 150 }, () => '.'));
+    const r = reader(s.jobs);
+    const error = await r.poll().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).message).toMatch(/served page 1 again when asked for page 2/);
+    expect(r.out).toHaveLength(100);
+  });
+
+  it('a log of one repeated line that fills its last page exactly is read to the end, not taken for a repeat', async () => {
+    const s = server();
+    s.lines.push(...Array.from({ length: 200 }, () => '.'));
+    const r = reader(s.jobs);
+    await expect(r.poll()).resolves.toBe(200);
+    expect(s.queries.map((query) => query.pageNumber)).toEqual([1, 2]);
+  });
+
+  it('an instance briefly not found between two pages does not hide a server that then ignores PageNumber', async () => {
+    // Page 1 (full), then "not started" (the pod is being replaced), then page 1 again when page 2 is asked for.
+    const first = Array.from({ length: 100 }, (_, i) => `line ${i}`);
+    const answers = [
+      { lines: first, totalCount: 300, notStarted: false },
+      { lines: [], totalCount: undefined, notStarted: true },
+      { lines: first, totalCount: 300, notStarted: false },
+    ];
+    const jobs = { listLogs: async () => answers.shift()! } as unknown as JobsApi;
+    const stream = new LogStream(jobs, 'job1', undefined);
+    const out: string[] = [];
+    await stream.readPage((l) => out.push(...l));
+    await expect(stream.readPage((l) => out.push(...l))).resolves.toEqual({ count: 0, more: false });
+    await expect(stream.readPage((l) => out.push(...l))).rejects.toThrow(/served page 1 again when asked for page 2/);
+    // No line was printed twice.
+    expect(out).toEqual(first);
+  });
+
+  it('a page size is adopted once: a later short page with TotalCount ahead does not shrink it again', async () => {
+    const s = server({ cap: 50, ahead: 1 });
+    s.emit(130);
+    const r = reader(s.jobs);
+    await r.poll();
+    s.emit(1);
+    await r.poll();
+    expect(r.out).toEqual(s.lines);
+    expect(r.stream.pageSize).toBe(50);
+    expect(s.queries).toStrictEqual([q(1, 100), q(1, 50), q(2, 50), q(3, 50), q(3, 50)]);
+  });
+
+  it('without a TotalCount, a cap below 20 is adopted as soon as it shows, without a probe', async () => {
+    const s = server({ cap: 10, noTotal: true });
+    const r = reader(s.jobs);
+    s.emit(5);
+    await r.poll();
+    s.emit(20);
+    await r.poll();
+    await r.poll();
+    expect(r.out).toEqual(s.lines);
+    expect(r.stream.pageSize).toBe(10);
+    expect(s.queries).toStrictEqual([q(1, 100), q(1, 100), q(1, 100), q(2, 10), q(3, 10)]);
+  });
+
+  it('pages that only begin alike are new lines, not a repeated page', async () => {
+    const s = server();
+    for (let page = 0; page < 3; page++) s.lines.push('epoch start', ...Array.from({ length: 99 }, (_, i) => `page ${page} line ${i}`));
+    const r = reader(s.jobs);
+    await expect(r.poll()).resolves.toBe(300);
+    expect(r.out).toEqual(s.lines);
+  });
+
+  it('names the instance in a protocol error of an instance stream', async () => {
+    const s = server({ overServe: 1 });
+    s.emit(200);
+    const error = await new LogStream(s.jobs, 'job1', 'job1-worker-3').poll(() => {}).catch((e: unknown) => e);
+    expect((error as ApiError).message).toMatch(/\(page 1, instance job1-worker-3\)/);
+    const unfiltered = await new LogStream(s.jobs, 'job1', undefined).poll(() => {}).catch((e: unknown) => e);
+    expect((unfiltered as ApiError).message).toMatch(/\(page 1\)$/);
+  });
+
+  it('a tail starts at the position given, only before anything was delivered', async () => {
+    const s = server();
+    s.emit(10);
+    const r = reader(s.jobs);
+    r.stream.skipTo(7);
+    await r.poll();
+    expect(r.out).toEqual(['line 7', 'line 8', 'line 9']);
+    r.stream.skipTo(2);
+    s.emit(1);
+    await r.poll();
+    expect(r.out).toEqual(['line 7', 'line 8', 'line 9', 'line 10']);
+  });
+
+  it('says it is reading while a page is on its way, and not after, even when the read failed', async () => {
+    let release: (() => void) | undefined;
+    let fail = false;
+    const jobs = {
+      listLogs: () =>
+        new Promise((resolve, reject) => {
+          release = () => (fail ? reject(new Error('cut')) : resolve({ lines: ['a'], totalCount: 1, notStarted: false }));
+        }),
+    } as unknown as JobsApi;
+    const stream = new LogStream(jobs, 'job1', undefined);
+    expect(stream.reading).toBe(false);
+    const read = stream.readPage(() => {});
+    expect(stream.reading).toBe(true);
+    release!();
+    await read;
+    expect(stream.reading).toBe(false);
+    fail = true;
+    const failing = stream.readPage(() => {});
+    expect(stream.reading).toBe(true);
+    release!();
+    await expect(failing).rejects.toThrow('cut');
+    expect(stream.reading).toBe(false);
+  });
+});
+
+describe('Streams: --worker, dropped streams and reads under way', () => {
+  const job = (requested: number | undefined, names: string[]): TrainingJob => ({
+    id: 'job1',
+    name: 'n',
+    status: 'Running',
+    instances: names.map((name) => ({ name })),
+    outputs: [],
+    transitions: [],
+    labels: {},
+    ...(requested !== undefined ? { requestedInstances: requested } : {}),
+  });
+
+  it('--worker reads that one instance alone, unprefixed, whatever the job lists', async () => {
+    const s = server();
+    s.emit(1);
+    const streams = new Streams(s.jobs, 'job1', 'job1-worker-1');
+    const added = streams.update(job(3, ['job1-worker-0', 'job1-worker-1', 'job1-worker-2']));
+    expect(added.map((st) => st.instanceId)).toEqual(['job1-worker-1']);
+    expect(streams.update(job(3, ['job1-worker-0', 'job1-worker-1', 'job1-worker-2', 'job1-worker-3']))).toEqual([]);
+    expect(streams.size).toBe(1);
+    expect(streams.prefixed).toBe(false);
+    await streams.all()[0]!.poll(() => {});
+    expect(s.queries).toStrictEqual([q(1, 100, 'job1-worker-1')]);
+  });
+
+  it('knows which streams are still its own: the unfiltered one is dropped once per-instance streams take over', () => {
+    const streams = new Streams(server().jobs, 'job1', undefined);
+    const [unfiltered] = streams.update(job(2, []));
+    expect(streams.has(unfiltered!)).toBe(true);
+    expect(streams.size).toBe(1);
+    const added = streams.update(job(2, ['job1-worker-0', 'job1-worker-1']));
+    expect(streams.has(unfiltered!)).toBe(false);
+    expect(added.every((st) => streams.has(st))).toBe(true);
+    expect(streams.size).toBe(2);
+    expect(streams.update(job(2, ['job1-worker-0', 'job1-worker-1']))).toEqual([]);
+  });
+
+  it('keeps the unfiltered stream while a read of it is under way, so its lines are not lost or repeated', async () => {
+    let release: (() => void) | undefined;
+    const jobs = {
+      listLogs: () =>
+        new Promise((resolve) => {
+          release = () => resolve({ lines: [], totalCount: 0, notStarted: false });
+        }),
+    } as unknown as JobsApi;
+    const streams = new Streams(jobs, 'job1', undefined);
+    const [unfiltered] = streams.update(job(2, []));
+    const read = unfiltered!.poll(() => {});
+    expect(streams.update(job(2, ['job1-worker-0', 'job1-worker-1']))).toEqual([]);
+    expect(streams.all()).toEqual([unfiltered]);
+    release!();
+    await read;
+  });
+
+  it('a single-instance job keeps its one unfiltered stream across updates', () => {
+    const streams = new Streams(server().jobs, 'job1', undefined);
+    const [first] = streams.update(job(1, ['job1-master-0']));
+    expect(streams.update(job(1, ['job1-master-0']))).toEqual([]);
+    expect(streams.all()).toEqual([first]);
+  });
+
+  it('a job that says neither how many instances it asked for nor lists any is read unfiltered', () => {
+    const streams = new Streams(server().jobs, 'job1', undefined);
+    streams.update(job(undefined, []));
+    expect(streams.all().map((st) => st.instanceId)).toEqual([undefined]);
+    expect(streams.prefixed).toBe(false);
+  });
+});

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fromOssError, parseRetryAfter } from '../../src/cloud/errors.js';
 import { abortableSleep, withRetry, type RetryOptions } from '../../src/core/ports/retry.js';
 import { ApiError, InterruptedError } from '../../src/core/errors.js';
@@ -206,11 +206,132 @@ describe('withRetry', () => {
   });
 });
 
+describe('withRetry: its defaults and limits', () => {
+  /** A clock and sleep only, so the policy's own defaults apply. */
+  function bare(attemptMs = 0) {
+    const clock = { t: 0 };
+    const sleeps: number[] = [];
+    let calls = 0;
+    const fn = async () => {
+      calls++;
+      clock.t += attemptMs;
+      throw throttled();
+    };
+    const base = {
+      idempotent: true,
+      now: () => clock.t,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        clock.t += ms;
+      },
+    };
+    return { fn, base, sleeps, calls: () => calls };
+  }
+
+  it('by default tries 5 times, waiting 500, 1000, 2000 and 4000 ms at most', async () => {
+    const b = bare();
+    await expect(withRetry(b.fn, { ...b.base, random: () => 1 })).rejects.toBeInstanceOf(ApiError);
+    expect(b.calls()).toBe(5);
+    expect(b.sleeps).toEqual([500, 1_000, 2_000, 4_000]);
+  });
+
+  it('by default caps one wait at 8 s', async () => {
+    const b = bare();
+    await expect(withRetry(b.fn, { ...b.base, random: () => 1, maxAttempts: 7 })).rejects.toBeInstanceOf(ApiError);
+    expect(b.sleeps).toEqual([500, 1_000, 2_000, 4_000, 8_000, 8_000]);
+  });
+
+  it('by default gives up once the next wait would pass a minute since the first attempt', async () => {
+    // Answered attempts of 20 s: 20 + 0.5 + 20 + 1 + 20 = 61.5 s before the third wait: no fourth attempt.
+    const b = bare(20_000);
+    await expect(withRetry(b.fn, { ...b.base, random: () => 1, maxAttempts: 10 })).rejects.toBeInstanceOf(ApiError);
+    expect(b.calls()).toBe(3);
+    expect(b.sleeps).toEqual([500, 1_000]);
+  });
+
+  it('by default draws the jitter at random, within the backoff window', async () => {
+    const b = bare();
+    await expect(withRetry(b.fn, b.base)).rejects.toBeInstanceOf(ApiError);
+    expect(b.sleeps).toHaveLength(4);
+    b.sleeps.forEach((ms, i) => {
+      expect(Number.isInteger(ms)).toBe(true);
+      expect(ms).toBeGreaterThanOrEqual(0);
+      expect(ms).toBeLessThanOrEqual(500 * 2 ** i);
+    });
+  });
+
+  it('may wait exactly up to maxTotalMs, not past it', async () => {
+    const h = harness({ maxTotalMs: 300, baseDelayMs: 100, maxDelayMs: 1_000 });
+    const call = scripted(h.clock, [throttled(), throttled(), throttled()]);
+    // Waits 100 then 200: the second ends exactly at 300 ms. The third (400) would pass it.
+    await expect(withRetry(call.fn, h.opts)).rejects.toBeInstanceOf(ApiError);
+    expect(h.sleeps).toEqual([100, 200]);
+    expect(call.calls()).toBe(3);
+  });
+
+  it('counts an ambiguous failure that got an answer (a 504) against maxTotalMs', async () => {
+    const h = harness({ maxTotalMs: 10_000 });
+    const gatewayTimeout = new ApiError('GetTrainingJob failed: 504', { code: 'GatewayTimeout', status: 504, retryable: true, ambiguous: true });
+    const call = scripted(h.clock, [gatewayTimeout], 30_000);
+    await expect(withRetry(call.fn, h.opts)).rejects.toBe(gatewayTimeout);
+    expect(call.calls()).toBe(1);
+  });
+
+  it('counts a slow refused connection against maxTotalMs (only attempts that may have been sent are exempt)', async () => {
+    const h = harness({ maxTotalMs: 10_000 });
+    const error = refused();
+    const call = scripted(h.clock, [error], 30_000);
+    await expect(withRetry(call.fn, h.opts)).rejects.toBe(error);
+    expect(call.calls()).toBe(1);
+  });
+
+  it('counts the answered attempts after an unanswered one against maxTotalMs, and only those', async () => {
+    // 30 s lost to a reset, then answered failures of 1 s each: 1 + 0.1 + 1 + 0.2 = 2.3 s, and a wait of 0.3 s
+    // would pass the 2.5 s budget: the third attempt's error ends it.
+    const h = harness({ maxTotalMs: 2_500 });
+    const last = throttled({ requestId: 'third' });
+    const failures = [reset(), throttled(), last, throttled()];
+    let n = 0;
+    const fn = async () => {
+      n++;
+      h.clock.t += n === 1 ? 30_000 : 1_000;
+      throw failures.shift();
+    };
+    await expect(withRetry(fn, h.opts)).rejects.toBe(last);
+    expect(n).toBe(3);
+    expect(h.sleeps).toEqual([100, 200]);
+  });
+
+  it('honours a Retry-After of 0: retries at once rather than backing off', async () => {
+    const h = harness();
+    const call = scripted(h.clock, [throttled({ retryAfterMs: 0 })]);
+    await expect(withRetry(call.fn, h.opts)).resolves.toBe('ok');
+    expect(h.sleeps).toEqual([0]);
+  });
+});
+
 describe('abortableSleep', () => {
   it('rejects at once with an already-aborted signal', async () => {
     const controller = new AbortController();
     controller.abort();
     await expect(abortableSleep(60_000, controller.signal)).rejects.toBeInstanceOf(InterruptedError);
+  });
+
+  it('ends early with an InterruptedError when the signal aborts during the wait', async () => {
+    const controller = new AbortController();
+    const pending = abortableSleep(60_000, controller.signal);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(InterruptedError);
+  });
+
+  it('once over, leaves no listener on the signal (a long follow sleeps thousands of times on one signal)', async () => {
+    const controller = new AbortController();
+    const added = vi.spyOn(controller.signal, 'addEventListener');
+    const removed = vi.spyOn(controller.signal, 'removeEventListener');
+    await expect(abortableSleep(0, controller.signal)).resolves.toBeUndefined();
+    expect(added).toHaveBeenCalledTimes(1);
+    expect(removed).toHaveBeenCalledTimes(1);
+    expect(removed.mock.calls[0]![1]).toBe(added.mock.calls[0]![1]);
   });
 
   it('resolves after the time without a signal', async () => {

@@ -129,3 +129,95 @@ describe('retryingBackends', () => {
     expect(seen.reduce((a, b) => a + b, 0)).toBe(15);
   });
 });
+
+describe('createRuntime: what it is built from', () => {
+  it('hands down the timeouts and the lost-create grace it was given, and empty ones when none', () => {
+    const given = createRuntime({ timeouts: { readMs: 5_000, ossRetries: 1 }, lostCreateGraceMs: 12_000, retry: { maxAttempts: 2 } });
+    expect(given.timeouts).toEqual({ readMs: 5_000, ossRetries: 1 });
+    expect(given.lostCreateGraceMs).toBe(12_000);
+    expect(given.retry).toEqual({ maxAttempts: 2 });
+    const bare = createRuntime();
+    expect(bare.timeouts).toEqual({});
+    expect(bare.lostCreateGraceMs).toBeUndefined();
+    expect(bare.retry).toEqual({});
+    expect(bare.cadence).toEqual(CADENCE);
+  });
+
+  it('without settings, runs on the real clock and the real abortable sleep', async () => {
+    const runtime = createRuntime();
+    const before = Date.now();
+    const now = runtime.now();
+    const date = runtime.date().getTime();
+    const after = Date.now();
+    expect(now).toBeGreaterThanOrEqual(before);
+    expect(now).toBeLessThanOrEqual(after);
+    expect(date).toBeGreaterThanOrEqual(before);
+    expect(date).toBeLessThanOrEqual(after);
+    // The real sleep: one already interrupted ends at once with an InterruptedError.
+    runtime.interrupt();
+    await expect(runtime.sleep(60_000, runtime.signal)).rejects.toBeInstanceOf(InterruptedError);
+  });
+
+  it('the clock and sleep named in the retry settings win over the runtime’s own', async () => {
+    const clock = fakeClock();
+    const retryClock = fakeClock(5_000);
+    const runtime = createRuntime({
+      now: clock.now,
+      sleep: clock.sleep,
+      retry: { baseDelayMs: 40, random: () => 1, now: retryClock.now, sleep: retryClock.sleep },
+    });
+    const { jobs } = flaky(1);
+    await runtime.retrying(() => jobs.getJob('j'));
+    expect(retryClock.slept).toEqual([40]);
+    expect(clock.slept).toEqual([]);
+  });
+
+  it('the retry policy is the idempotent one: an ambiguous failure (a reset after sending) is retried', async () => {
+    const clock = fakeClock();
+    const runtime = createRuntime({ now: clock.now, sleep: clock.sleep, retry: { baseDelayMs: 1 } });
+    let calls = 0;
+    const reset = async () => {
+      calls++;
+      if (calls === 1) throw new ApiError('could not reach the PAI service (ECONNRESET)', { code: 'ECONNRESET', retryable: true, ambiguous: true });
+      return 'ok';
+    };
+    await expect(runtime.retrying(reset)).resolves.toBe('ok');
+    expect(calls).toBe(2);
+    calls = 0;
+    await expect(runtime.retryingThroughInterrupt(reset)).resolves.toBe('ok');
+    expect(calls).toBe(2);
+  });
+
+  it('hands the interrupt signal to a retry’s wait, and not to the through-interrupt policy’s wait', async () => {
+    const signals: (AbortSignal | undefined)[] = [];
+    let t = 0;
+    const runtime = createRuntime({
+      now: () => t,
+      sleep: async (ms, signal) => {
+        signals.push(signal);
+        t += ms;
+      },
+      retry: { baseDelayMs: 1 },
+    });
+    const one = flaky(1).jobs;
+    await runtime.retrying(() => one.getJob('j'));
+    const other = flaky(1).jobs;
+    await runtime.retryingThroughInterrupt(() => other.getJob('j'));
+    expect(signals).toEqual([runtime.signal, undefined]);
+  });
+
+  it('tells every subscriber, and one that unsubscribes while being told does not stop the others', async () => {
+    const clock = fakeClock();
+    const runtime = createRuntime({ now: clock.now, sleep: clock.sleep, retry: { baseDelayMs: 10, random: () => 1 } });
+    const heard: string[] = [];
+    const stopFirst = runtime.onRetry((_e, attempt) => {
+      heard.push(`first ${attempt}`);
+      stopFirst();
+    });
+    runtime.onRetry((e, attempt, delay) => heard.push(`second ${e.code} ${attempt} ${delay}`));
+    const { jobs } = flaky(2);
+    await runtime.retrying(() => jobs.getJob('j'));
+    expect(heard).toEqual(['first 1', 'second Throttling 1 10', 'second Throttling 2 20']);
+    expect(stopFirst()).toBeUndefined();
+  });
+});

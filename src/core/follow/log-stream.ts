@@ -38,8 +38,12 @@ export class LogStream {
   #delivered = 0;
   #pageSize = INITIAL_LOG_PAGE_SIZE;
   #adopted = false;
-  /** The last full page read, to recognise it if the next page number serves it again. */
-  #lastFull: { number: number; size: number; lines: string[] } | undefined;
+  /**
+   * The lines of the last full page read, to recognise them if the next page number serves them again. Set only
+   * by a full read, which leaves the position at that page's end, and cleared when the page size changes: so
+   * while it is set, the next read asks for the page after it, at its size.
+   */
+  #lastFull: string[] | undefined;
   #reading = false;
   /** TotalCount was seen ahead of the lines served: a short page is the end, not a cap. */
   #totalAhead = false;
@@ -89,10 +93,10 @@ export class LogStream {
     const last = this.#lastFull;
     // A page of identical lines served again cannot be told from new identical lines by its text, but it can by
     // TotalCount: a full page past the count cannot be new lines (otherwise such a job loops without end).
-    const pastTotal = total !== undefined && (pageNumber - 1) * size + n > total;
-    if (last && last.size === size && last.number === pageNumber - 1 && n > 0 && sameLines(last.lines, page.lines) && (!uniform(page.lines) || pastTotal)) {
+    const pastTotal = (pageNumber - 1) * size + n > (total ?? Infinity);
+    if (last && sameLines(last, page.lines) && (!uniform(page.lines) || pastTotal)) {
       throw protocolError(
-        `ListTrainingJobLogs served page ${last.number} again when asked for page ${pageNumber}${this.#where()}: the service ignores PageNumber`,
+        `ListTrainingJobLogs served page ${pageNumber - 1} again when asked for page ${pageNumber}${this.#where()}: the service ignores PageNumber`,
       );
     }
     if (!this.#adopted && n > 0 && n < size) {
@@ -106,14 +110,15 @@ export class LogStream {
         this.#lastFull = undefined;
         return { count: 0, more: true };
       }
-      // TotalCount ran ahead: never read it as a cap again (one probe per stream at most).
-      if (holdsMore && total !== undefined) this.#totalAhead = true;
+      // TotalCount ran ahead (without one, a page that holds more was adopted above): never read it as a cap
+      // again (one probe per stream at most).
+      if (holdsMore) this.#totalAhead = true;
     }
     const fresh = page.lines.slice(skip);
     this.#delivered += fresh.length;
     if (fresh.length > 0) deliver(fresh);
     const full = n === size;
-    this.#lastFull = full ? { number: pageNumber, size, lines: page.lines } : undefined;
+    this.#lastFull = full ? page.lines : undefined;
     // Stop at TotalCount when the service gives one: a full last page needs no empty read after it.
     return { count: fresh.length, more: full && (total === undefined || total > this.#delivered) };
   }
