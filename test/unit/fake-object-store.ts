@@ -89,7 +89,8 @@ export class FakeObjectStore implements ObjectStore {
         if (JSON.stringify(sent) !== JSON.stringify(contentMd5s)) throw new Error(`InvalidDigest: parts of ${call.key}`);
         etag = `${md5(Buffer.concat(actual)).toString('hex').toUpperCase()}-${actual.length}`;
       } else {
-        if ((this.requireMd5 || options.contentMd5 !== undefined) && options.contentMd5 !== md5(body).toString('base64')) throw new Error(`InvalidDigest: ${call.key}`);
+        if ((this.requireMd5 || options.contentMd5 !== undefined) && options.contentMd5 !== md5(body).toString('base64'))
+          throw new Error(`InvalidDigest: ${call.key}`);
         etag = md5(body).toString('hex').toUpperCase();
       }
       if (call.via === 'file') for (const f of this.progressSteps) options.onProgress?.({ sent: Math.round(body.length * f), total: body.length });

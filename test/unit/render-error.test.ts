@@ -40,7 +40,15 @@ describe('exit codes of the errors', () => {
   });
 
   it('an ApiError keeps what the service said; not ambiguous and not "not found" unless told', () => {
-    const plain = new ApiError('throttled', { code: 'Throttling', status: 429, requestId: 'R-1', retryable: true, action: 'GetJob', retryAfterMs: 2000, hint: 'wait' });
+    const plain = new ApiError('throttled', {
+      code: 'Throttling',
+      status: 429,
+      requestId: 'R-1',
+      retryable: true,
+      action: 'GetJob',
+      retryAfterMs: 2000,
+      hint: 'wait',
+    });
     expect(plain).toMatchObject({ code: 'Throttling', status: 429, requestId: 'R-1', retryable: true, action: 'GetJob', retryAfterMs: 2000, hint: 'wait' });
     expect(plain.ambiguous).toBe(false);
     expect(plain.notFound).toBe(false);
@@ -58,7 +66,11 @@ describe('exit codes of the errors', () => {
   });
 
   it('NotFoundError says what was not found', () => {
-    expect(new NotFoundError('bucket', 'my-bucket', 'no bucket', 'check the region')).toMatchObject({ kind: 'bucket', subject: 'my-bucket', hint: 'check the region' });
+    expect(new NotFoundError('bucket', 'my-bucket', 'no bucket', 'check the region')).toMatchObject({
+      kind: 'bucket',
+      subject: 'my-bucket',
+      hint: 'check the region',
+    });
   });
 });
 
@@ -104,7 +116,9 @@ describe('renderError', () => {
     const c = capture();
     const bug = new TypeError('x is undefined');
     expect(renderError(c.io, bug, true)).toBe(70);
-    expect(c.err()).toBe('✖ Internal error: x is undefined\n→ This is a bug in pai-process. Run again with --verbose and include the output in a bug report.\n');
+    expect(c.err()).toBe(
+      '✖ Internal error: x is undefined\n→ This is a bug in pai-process. Run again with --verbose and include the output in a bug report.\n',
+    );
     expect(JSON.parse(c.out())).toEqual({ error: { message: 'x is undefined', exitCode: 70 } });
   });
 

@@ -46,7 +46,14 @@ function tree(contents: Record<string, string>): CodeTree {
   };
 }
 
-const filesCode = (t: CodeTree): PackagedCode => ({ kind: 'files', sha256: t.digest, fileCount: t.fileCount, totalBytes: t.totalBytes, bytes: t.totalBytes, tree: t });
+const filesCode = (t: CodeTree): PackagedCode => ({
+  kind: 'files',
+  sha256: t.digest,
+  fileCount: t.fileCount,
+  totalBytes: t.totalBytes,
+  bytes: t.totalBytes,
+  tree: t,
+});
 
 function archive(text: string): PackagedCode {
   const path = join(dir, 'source.tar.gz');
@@ -69,9 +76,7 @@ describe('code keys and the marker', () => {
 
   it('the marker names the digest, the file count, the bytes and the prefix, one JSON line', () => {
     const t = tree({ 'a.py': 'abc', 'b/c.py': 'defg' });
-    expect(markerBody(t).toString()).toBe(
-      `${JSON.stringify({ format: 'pai-process code tree 1', digest: DIGEST, files: 2, bytes: 7, prefix: PREFIX })}\n`,
-    );
+    expect(markerBody(t).toString()).toBe(`${JSON.stringify({ format: 'pai-process code tree 1', digest: DIGEST, files: 2, bytes: 7, prefix: PREFIX })}\n`);
   });
 
   it('the packaged event gives the archive size only for an archive', () => {
