@@ -174,7 +174,8 @@ describe('uploadCode: a code archive', () => {
     const r = recorder();
     expect(await uploadCode(code, 'bkt', { store }, r.emit)).toBe(KEY);
     expect(store.puts).toEqual([]);
-    expect(r.types()).toEqual(['packaged', 'upload-skipped']);
+    expect(store.heads).toEqual([`bkt/${KEY}`]);
+    expect(r.events.slice(1)).toEqual([{ type: 'upload-skipped', uri: `oss://bkt/${KEY}`, skipped: true }]);
   });
 
   it('replaces one of another size (a truncated upload), with progress and the signal', async () => {

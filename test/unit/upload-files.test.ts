@@ -137,6 +137,29 @@ describe('uploadFiles: what is already there is not sent again', () => {
     expect(await uploadFiles(store, 'bkt', PREFIX, [a, b])).toEqual({ files: 2, bytes: 18 });
   });
 
+  it('re-sends an object HEAD describes without metadata (put there by another tool)', async () => {
+    const a = file('nometa.txt', Buffer.from('no metadata'));
+    const store = new FakeObjectStore();
+    store.seed(a.key, Buffer.from('no metadata'), { etag: 'ABCDEF-2' });
+    store.head = async () => ({ size: 11, etag: 'ABCDEF-2' });
+    expect(await uploadFiles(store, 'bkt', PREFIX, [a])).toEqual({ files: 1, bytes: 11 });
+  });
+
+  it('re-sends a changed file of the same size as it would first have been sent: parts from the threshold, else one PUT', async () => {
+    const store = new FakeObjectStore();
+    const at = file('same-size-at.bin', bytes(10, 20));
+    const whole = file('same-size-whole.bin', bytes(1024 * 1024 + 5, 21));
+    store.seed(at.key, bytes(10, 22));
+    store.seed(whole.key, bytes(1024 * 1024 + 5, 23));
+    await uploadFiles(store, 'bkt', PREFIX, [at], { multipartThreshold: 10, partSize: 4 });
+    await uploadFiles(store, 'bkt', PREFIX, [whole], { multipartThreshold: 2 * 1024 * 1024, partSize: 1024 * 1024 });
+    expect(store.puts.map((p) => [p.key, p.options.parts?.contentMd5s.length])).toEqual([
+      [at.key, 3],
+      [whole.key, undefined],
+    ]);
+    expect(sha256(store.objects.get(whole.key)!.body)).toBe(whole.sha256);
+  });
+
   it('sends nothing and lists nothing for no files', async () => {
     const store = new FakeObjectStore();
     expect(await uploadFiles(store, 'bkt', PREFIX, [])).toEqual({ files: 0, bytes: 0 });
@@ -243,6 +266,13 @@ describe('uploadFiles: a file that changed since it was hashed', () => {
     const f = file('shrank.bin', bytes(100, 13));
     writeFileSync(f.abs, bytes(100, 13).subarray(0, 60));
     await expect(uploadFiles(store, 'bkt', PREFIX, [f])).rejects.toMatchObject({ reason: 'changed' });
+  });
+
+  it('a folder where a file was fails with its own error (EISDIR), not as a changed file', async () => {
+    const store = new FakeObjectStore();
+    const f: FileToUpload = { abs: dir, key: 'code/x', size: 3, sha256: 'f'.repeat(64) };
+    await expect(uploadFiles(store, 'bkt', PREFIX, [f])).rejects.toMatchObject({ code: 'EISDIR' });
+    expect(store.puts).toEqual([]);
   });
 
   it('a file that vanished fails with its own error, and nothing is sent', async () => {
