@@ -198,9 +198,11 @@ function fileDigests(f: FileToUpload, buffer: Buffer, partSize: number | undefin
           }
         },
   );
-  if (partSize !== undefined && (part !== undefined || parts.length === 0)) parts.push((part ?? createHash('md5')).digest('base64'));
   checkUnchanged(f, size, sha.digest('hex'));
-  return { whole: md5.digest(), ...(partSize !== undefined ? { parts } : {}) };
+  if (partSize === undefined) return { whole: md5.digest() };
+  // The last, shorter part; or the one empty part of an empty file.
+  if (part !== undefined || parts.length === 0) parts.push((part ?? createHash('md5')).digest('base64'));
+  return { whole: md5.digest(), parts };
 }
 
 /**
