@@ -35,7 +35,7 @@ export default {
     'src/core/upload-files.ts',
     'src/core/upload-code.ts',
     // Secret masking (createIO's mask and addSecret).
-    'src/ui/io.ts:47-71',
+    'src/ui/io.ts:47-87',
     // Exit codes: the table, a job status's code, each error's code, and what an unknown error maps to.
     'src/core/exit-codes.ts',
     'src/core/job-status.ts',

@@ -46,10 +46,26 @@ export interface IOOptions {
 
 export function createIO(options: IOOptions): IO {
   const secrets = new Set<string>();
+  // Every place any secret occurs in the text as given, overlapping or nested places merged, becomes one `****`.
+  // Replacing one secret after another would leave the ends of a longer secret that contains a shorter one
+  // added before it (`AKsecretXYZ` printed as `AK****XYZ`), and the rest of one that overlaps another.
   const mask = (text: string) => {
-    let out = text;
-    for (const s of secrets) out = out.split(s).join('****');
-    return out;
+    const found: [number, number][] = [];
+    for (const s of secrets) {
+      for (let at = text.indexOf(s); at !== -1; at = text.indexOf(s, at + 1)) found.push([at, at + s.length]);
+    }
+    if (found.length === 0) return text;
+    found.sort((a, b) => a[0] - b[0]);
+    let out = '';
+    let from = 0;
+    for (let i = 0; i < found.length; ) {
+      const start = found[i]![0];
+      let end = found[i]![1];
+      for (i++; i < found.length && found[i]![0] <= end; i++) end = Math.max(end, found[i]![1]);
+      out += `${text.slice(from, start)}****`;
+      from = end;
+    }
+    return out + text.slice(from);
   };
   const stdoutIsTTY = options.stdout.isTTY === true;
   const stderrIsTTY = options.stderr.isTTY === true;

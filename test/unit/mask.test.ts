@@ -36,4 +36,25 @@ describe('secret masking', () => {
     c.io.out('abcdef vwxyz\n');
     expect(c.out()).toBe('**** vwxyz\n');
   });
+
+  it('a longer secret that contains one added before it is masked whole, not printed with its ends showing', () => {
+    const c = capture();
+    c.io.addSecret('secret-part');
+    c.io.addSecret('AKsecret-partXYZ');
+    c.io.out('a AKsecret-partXYZ b secret-part\n');
+    expect(c.out()).toBe('a **** b ****\n');
+  });
+
+  it('two secrets that overlap in the text are masked as one place, nothing of either left', () => {
+    const c = capture();
+    c.io.addSecret('abcdefgh');
+    c.io.addSecret('efghijkl');
+    expect(c.io.mask('<abcdefghijkl> <efghijkl> <abcdefgh>')).toBe('<****> <****> <****>');
+  });
+
+  it('a secret that occurs overlapping itself is masked to its last character', () => {
+    const c = capture();
+    c.io.addSecret('aaaaaa');
+    expect(c.io.mask('xaaaaaaaaz')).toBe('x****z');
+  });
 });
