@@ -86,6 +86,12 @@ describe('runJob: followed to the end', () => {
     expect(s.endings[0]!.exitCode).toBe(1);
   });
 
+  it('a caller that does not ask how the job ended still gets its exit code', async () => {
+    const s = runSetup(() => job('Failed'));
+    await expect(s.run(aJob(), { onEnded: undefined })).resolves.toBe(1);
+    expect(s.ev.of('result')[0]!.exitCode).toBe(1);
+  });
+
   it('a job with no outputs at all reports none', async () => {
     const s = runSetup(() => job('Stopped'));
     await expect(s.run()).resolves.toBe(3);
@@ -244,6 +250,17 @@ describe('runJob: Ctrl-C', () => {
     expect(readsAfterStop).toBe(3);
     expect(s.clock.now() - stoppedAt).toBe(3_000);
     expect(s.ev.of('interrupted')[0]!.status).toBe('Stopping');
+  });
+
+  it('--stop-on-interrupt with no wait: the stop is sent, the status is unknown', async () => {
+    const s = runSetup((n, ctl) => {
+      if (n === 3) ctl.interrupt();
+      return job('Running');
+    });
+    await expect(s.run(aJob(), { stopOnInterrupt: true, stopWaitMs: 0 })).resolves.toBe(3);
+    expect(s.calls.stop).toEqual(['train-1']);
+    expect(s.calls.get).toHaveLength(3);
+    expect(s.ev.of('interrupted')[0]!.status).toBeNull();
   });
 
   it('--stop-on-interrupt waits 60 s by default', async () => {

@@ -107,16 +107,17 @@ export function fakeJobs(options: {
 /** An in-memory OSS that has nothing yet and records what is put, and the region of each bucket asked. */
 export function fakeStore(region?: string) {
   const puts: string[] = [];
+  const putSignals: (AbortSignal | undefined)[] = [];
   const regionAsked: string[] = [];
   const store: ObjectStore = {
     head: async () => undefined,
-    putFile: async (bucket, key) => void puts.push(`oss://${bucket}/${key}`),
+    putFile: async (bucket, key, _path, options) => void (puts.push(`oss://${bucket}/${key}`), putSignals.push(options?.signal)),
     putContent: async (bucket, key) => void puts.push(`oss://${bucket}/${key}`),
     getFile: async () => {},
     list: async () => [],
     ...(region ? { bucketRegion: async (bucket: string) => (regionAsked.push(bucket), region) } : {}),
   };
-  return { store, puts, regionAsked };
+  return { store, puts, putSignals, regionAsked };
 }
 
 /** Collects the events a run emits. */

@@ -123,6 +123,16 @@ describe('createOnce: how long a lost create is looked for', () => {
     expect(s.calls.create).toHaveLength(1);
   });
 
+  it('Ctrl-C during the look ends it at once, without waiting out the next poll', async () => {
+    const s = setup({
+      create: async () => Promise.reject(lost()),
+      list: async () => (s.runtime.interrupt(), { jobs: [], totalCount: 0 }),
+    });
+    await expect(s.run()).rejects.toBeInstanceOf(InterruptedError);
+    expect(s.calls.list).toHaveLength(1);
+    expect(waits(s)).toEqual([]);
+  });
+
   it('a look-up ended by something other than the service (Ctrl-C) is passed on as it is', async () => {
     const s = setup({ create: async () => Promise.reject(lost()), list: async () => Promise.reject(new InterruptedError('Interrupted')) });
     const error = await s.run().catch((e: unknown) => e);
@@ -174,7 +184,7 @@ const body = (create: string[]) => JSON.parse(create[0]!) as Record<string, unkn
 describe('submitJob: the bucket, the uploads and the create', () => {
   it('a job with nothing local asks for no bucket, uploads nothing, and creates the job with its submission label', async () => {
     const s = submitSetup({ storage: 'oss://default-bucket/x/', region: 'cn-hangzhou' });
-    const job = aJob({ source_dir: 'oss://code-bucket/src/', inputs: { data: 'oss://data-bucket/d/' } });
+    const job = aJob({ source_dir: 'oss://code-bucket/src/', inputs: { data: 'oss://data-bucket/d/', more: 'OSS://data-bucket/e/' } });
     const submission = await submitJob(job, aSession(), s.deps, s.ev.emit);
     expect(s.calls.storage).toEqual([]);
     expect(s.regionAsked).toEqual([]);
@@ -194,7 +204,10 @@ describe('submitJob: the bucket, the uploads and the create', () => {
     expect(s.regionAsked).toEqual(['default-bucket']);
     expect(s.packed).toEqual(['/home/me/code']);
     expect(s.puts).toEqual([`oss://default-bucket/pai/processing_src/sha256-${packed.sha256}/source.tar.gz`]);
-    expect(JSON.stringify(submission.plan.body)).toContain(`pai/processing_src/sha256-${packed.sha256}/source.tar.gz`);
+    const algorithm = submission.plan.body['AlgorithmSpec'] as { CodeDir: { LocationValue: { Bucket: string; Key: string } } };
+    expect(algorithm.CodeDir.LocationValue).toMatchObject({ Bucket: 'default-bucket', Key: `pai/processing_src/sha256-${packed.sha256}/source.tar.gz` });
+    // The upload can be cut short by Ctrl-C: it is given the run's signal.
+    expect(s.putSignals).toEqual([s.deps.runtime.signal]);
   });
 
   it('a configured bucket is used as it is: no workspace look-up', async () => {
