@@ -31,7 +31,9 @@ describe('awaitCreated: the backoff and the grace', () => {
     expect(clock.slept.reduce((a, b) => a + b, 0)).toBe(15_000);
     expect(error.message).toMatch(/after 15 s$/);
     const short = fakeClock(0);
-    const rounded = (await awaitCreated(lagging().jobs, 'train-1', { graceMs: 2_600, now: short.now, sleep: short.sleep }).catch((e: unknown) => e)) as ApiError;
+    const rounded = (await awaitCreated(lagging().jobs, 'train-1', { graceMs: 2_600, now: short.now, sleep: short.sleep }).catch(
+      (e: unknown) => e,
+    )) as ApiError;
     expect(rounded.message).toMatch(/after 3 s$/);
   });
 

@@ -23,7 +23,15 @@ function invocation(options: { withSignals?: boolean; withExit?: boolean } = {})
     ...(options.withExit === false ? {} : { exitNow: (code: number) => void exits.push(code) }),
   } as unknown as CliContext;
   const inv = new Invocation(ctx);
-  return { inv, exits, handlers, unsubscribed: () => unsubscribed, press: () => handlers.forEach((h) => h('SIGINT')) };
+  return {
+    inv,
+    exits,
+    handlers,
+    unsubscribed: () => unsubscribed,
+    press: () => {
+      for (const h of handlers) h('SIGINT');
+    },
+  };
 }
 
 describe('interruptSignal: what each Ctrl-C does', () => {

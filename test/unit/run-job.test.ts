@@ -27,12 +27,18 @@ function runSetup(read: (n: number, ctl: { interrupt: () => void; now: () => num
   };
   const endings: RunEnding[] = [];
   const run = (job: Job = aJob(), options: Partial<RunOptions> = {}) =>
-    runJob(job, aSession(), { jobs: retryingJobs(fake.jobs, runtime.retrying), store: fakeStore().store, packCode: async () => Promise.reject(new Error('no code')), runtime }, emit, {
-      detach: false,
-      stopOnInterrupt: false,
-      onEnded: (e) => void endings.push(e),
-      ...options,
-    });
+    runJob(
+      job,
+      aSession(),
+      { jobs: retryingJobs(fake.jobs, runtime.retrying), store: fakeStore().store, packCode: async () => Promise.reject(new Error('no code')), runtime },
+      emit,
+      {
+        detach: false,
+        stopOnInterrupt: false,
+        onEnded: (e) => void endings.push(e),
+        ...options,
+      },
+    );
   return { clock, runtime, ...fake, ev, at, endings, run };
 }
 

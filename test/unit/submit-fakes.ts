@@ -123,5 +123,9 @@ export function fakeStore(region?: string) {
 /** Collects the events a run emits. */
 export function events() {
   const all: RunEvent[] = [];
-  return { all, emit: (e: RunEvent) => void all.push(e), of: <T extends RunEvent['type']>(type: T) => all.filter((e) => e.type === type) as Extract<RunEvent, { type: T }>[] };
+  return {
+    all,
+    emit: (e: RunEvent) => void all.push(e),
+    of: <T extends RunEvent['type']>(type: T) => all.filter((e) => e.type === type) as Extract<RunEvent, { type: T }>[],
+  };
 }

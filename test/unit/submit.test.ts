@@ -42,7 +42,7 @@ describe('createOnce: how long a lost create is looked for', () => {
   });
 
   it('without a grace setting looks for 10 s (the last look at exactly 10 s), then sends the create once more', async () => {
-    const s = setup({ create: async (body) => (s.calls.create.length === 1 ? Promise.reject(lost()) : 'train-8') });
+    const s = setup({ create: async () => (s.calls.create.length === 1 ? Promise.reject(lost()) : 'train-8') });
     await expect(s.run()).resolves.toBe('train-8');
     // Looks at 0, 0.5, ..., 10 s: 21 of them, 20 waits of 500 ms between.
     expect(s.calls.list).toHaveLength(21);
@@ -51,7 +51,7 @@ describe('createOnce: how long a lost create is looked for', () => {
   });
 
   it("the runtime's grace replaces the default", async () => {
-    const s = setup({ create: async (body) => (s.calls.create.length === 1 ? Promise.reject(lost()) : 'train-8') }, 1_000);
+    const s = setup({ create: async () => (s.calls.create.length === 1 ? Promise.reject(lost()) : 'train-8') }, 1_000);
     await expect(s.run()).resolves.toBe('train-8');
     expect(s.calls.list).toHaveLength(3);
     expect(waits(s)).toEqual([500, 500]);
@@ -60,10 +60,13 @@ describe('createOnce: how long a lost create is looked for', () => {
   it('a job of the same name with another submission label, or our label on another name, is not taken for ours', async () => {
     const theirs = trainingJob({ id: 'train-0', name: NAME, labels: { [SUBMISSION_LABEL]: 'other' } });
     const renamed = trainingJob({ id: 'train-5', name: `${NAME}_copy`, labels: { [SUBMISSION_LABEL]: SUB } });
-    const s = setup({
-      create: async () => (s.calls.create.length === 1 ? Promise.reject(lost()) : 'train-8'),
-      list: async () => ({ jobs: [theirs, renamed], totalCount: 2 }),
-    }, 0);
+    const s = setup(
+      {
+        create: async () => (s.calls.create.length === 1 ? Promise.reject(lost()) : 'train-8'),
+        list: async () => ({ jobs: [theirs, renamed], totalCount: 2 }),
+      },
+      0,
+    );
     await expect(s.run()).resolves.toBe('train-8');
     expect(s.calls.create).toHaveLength(2);
   });
@@ -111,7 +114,8 @@ describe('createOnce: how long a lost create is looked for', () => {
   it('a look-up that fails for good keeps the status and request id of the failure it reports', async () => {
     const s = setup({
       create: async () => Promise.reject(serverError(500)),
-      list: async () => Promise.reject(new ApiError('ListTrainingJobs failed: Forbidden', { code: 'Forbidden', status: 403, requestId: 'req-3', retryable: false })),
+      list: async () =>
+        Promise.reject(new ApiError('ListTrainingJobs failed: Forbidden', { code: 'Forbidden', status: 403, requestId: 'req-3', retryable: false })),
     });
     const error = (await s.run().catch((e: unknown) => e)) as ApiError;
     expect(error).toBeInstanceOf(ApiError);
@@ -150,7 +154,12 @@ describe('createOnce: how long a lost create is looked for', () => {
   });
 
   it('a create that fails for good with an answer is reported as the service said, not as "may exist"', async () => {
-    const refused = new ApiError('CreateTrainingJob failed: InvalidParameter', { code: 'InvalidParameter', status: 400, action: 'CreateTrainingJob', retryable: false });
+    const refused = new ApiError('CreateTrainingJob failed: InvalidParameter', {
+      code: 'InvalidParameter',
+      status: 400,
+      action: 'CreateTrainingJob',
+      retryable: false,
+    });
     const s = setup({ create: async () => Promise.reject(refused) });
     await expect(s.run()).rejects.toBe(refused);
   });
@@ -221,7 +230,9 @@ describe('submitJob: the bucket, the uploads and the create', () => {
 
   it('a bucket in another region ends the submission before anything is uploaded or created', async () => {
     const s = submitSetup({ region: 'cn-beijing' });
-    const error = await submitJob(aJob({ source_dir: '/home/me/code' }), aSession({ ossBucketName: { value: 'mine', origin: 'env' } }), s.deps).catch((e: unknown) => e);
+    const error = await submitJob(aJob({ source_dir: '/home/me/code' }), aSession({ ossBucketName: { value: 'mine', origin: 'env' } }), s.deps).catch(
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(Error);
     expect(s.puts).toEqual([]);
     expect(s.calls.create).toEqual([]);
@@ -278,7 +289,9 @@ describe('submitJob: the bucket, the uploads and the create', () => {
 
   it('the new job is read until the service finds it, with the given backoff', async () => {
     const s = submitSetup({
-      jobs: { getJob: async (id, read) => (read < 3 ? Promise.reject(new NotFoundError('job', id, 'no job', '')) : trainingJob({ id, url: 'https://console/x' })) },
+      jobs: {
+        getJob: async (id, read) => (read < 3 ? Promise.reject(new NotFoundError('job', id, 'no job', '')) : trainingJob({ id, url: 'https://console/x' })),
+      },
     });
     const submission = await submitJob(aJob(), aSession(), s.deps);
     expect(submission.job.url).toBe('https://console/x');
@@ -307,4 +320,3 @@ describe('submitJob: the bucket, the uploads and the create', () => {
     expect(s.calls.get).toEqual(['train-1']);
   });
 });
-
