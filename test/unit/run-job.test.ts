@@ -14,7 +14,8 @@ const throttled = () => new ApiError('GetTrainingJob failed: Throttling', { code
  * the create); the jobs API is the retrying one every command gets. The clock is fake: a run costs milliseconds.
  */
 function runSetup(read: (n: number, ctl: { interrupt: () => void; now: () => number }) => TrainingJob | Promise<TrainingJob>, settings: RuntimeSettings = {}) {
-  const clock = fakeClock(0);
+  // Not at 0: a duration measured from the wrong end would show.
+  const clock = fakeClock(1_000_000);
   const runtime = fakeRuntime(clock, settings);
   const ctl = { interrupt: () => runtime.interrupt(), now: clock.now };
   const fake = fakeJobs({ getJob: async (_id, n) => read(n, ctl) });
@@ -110,6 +111,7 @@ describe('runJob: followed to the end', () => {
     const timedOut = s.ev.of('timed-out')[0]!;
     expect(timedOut.status).toBe('Running');
     expect(timedOut.detail.afterMs).toBeGreaterThanOrEqual(30_000);
+    expect(timedOut.detail.afterMs).toBeLessThan(60_000);
     expect(timedOut.detail.afterMs).toBe(s.at['timed-out']! - s.at['following']!);
     expect(s.ev.of('result')).toEqual([]);
     expect(s.endings).toEqual([]);
@@ -152,7 +154,7 @@ describe('runJob: followed to the end', () => {
 
   it("reads the job's events while it waits only when asked to", async () => {
     for (const jobEvents of [true, false]) {
-      const s = runSetup((_n, ctl) => (ctl.now() < 60_000 ? job('Queuing') : job('Succeed')));
+      const s = runSetup((_n, ctl) => (ctl.now() < 1_060_000 ? job('Queuing') : job('Succeed')));
       let eventReads = 0;
       s.jobs.listEvents = async () => (eventReads++, { events: [], totalCount: 0 });
       await expect(s.run(aJob(), { jobEvents })).resolves.toBe(0);

@@ -257,6 +257,15 @@ describe('submitJob: the bucket, the uploads and the create', () => {
     expect(s.calls.storage).toEqual([]);
   });
 
+  it('a code folder already in OSS is neither packed nor uploaded, even with a bucket configured', async () => {
+    const s = submitSetup({ region: 'cn-hangzhou' });
+    const submission = await submitJob(aJob({ source_dir: 'oss://code-bucket/src/' }), aSession({ ossBucketName: { value: 'mine', origin: 'env' } }), s.deps);
+    expect(s.packed).toEqual([]);
+    expect(s.puts).toEqual([]);
+    const algorithm = submission.plan.body['AlgorithmSpec'] as { CodeDir: { LocationValue: { Bucket: string; Key: string } } };
+    expect(algorithm.CodeDir.LocationValue).toMatchObject({ Bucket: 'code-bucket', Key: 'src/' });
+  });
+
   it('a configured bucket with nothing local to put there is not checked', async () => {
     const s = submitSetup({ region: 'cn-beijing' });
     await submitJob(aJob(), aSession({ ossBucketName: { value: 'mine', origin: 'env' } }), s.deps, s.ev.emit);
@@ -270,6 +279,8 @@ describe('submitJob: the bucket, the uploads and the create', () => {
       const error = await submitJob(aJob({ source_dir: '/home/me/code' }), aSession(), s.deps).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).message).toBe('Workspace ws-1 has no default storage, and no OSS bucket is configured');
+      // One message and its hint: no list of config problems under it.
+      expect((error as ConfigError).diagnostics).toEqual([]);
       expect(s.calls.create).toEqual([]);
       expect(s.packed).toEqual([]);
     }
