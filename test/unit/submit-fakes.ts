@@ -14,6 +14,8 @@ export function fakeClock(start = Date.UTC(2026, 0, 2, 3, 4, 5)) {
     advance: (ms: number) => void (t += ms),
     sleep: async (ms: number, signal?: AbortSignal) => {
       if (signal?.aborted) throw new InterruptedError('Interrupted');
+      // A wait loop that never ends (a deadline never reached) fails the test at once instead of hanging it.
+      if (slept.length >= 10_000) throw new Error(`still waiting after ${slept.length} waits`);
       slept.push(ms);
       t += ms;
     },
