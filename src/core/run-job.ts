@@ -94,7 +94,8 @@ export async function runJob(job: Job, session: CompleteSession, deps: RunDeps, 
       return ExitCode.interrupted;
     }
     if (!options.stopOnInterrupt) {
-      emit(interruptedEvent(jobId, last?.status, false));
+      // `last` is set together with jobId (the job the create answered for), then each status seen.
+      emit(interruptedEvent(jobId, last!.status, false));
       return ExitCode.interrupted;
     }
     const final = await stopAndWait(jobId, { jobs: deps.jobs, runtime }, emit, options.stopWaitMs ?? 60_000);
@@ -130,6 +131,7 @@ export async function stopAndWait(
 function outputsOf(job: TrainingJob, body: Record<string, unknown>): { name: string; uri: string }[] {
   const fromService = job.outputs.filter((o) => o.uri).map((o) => ({ name: o.name, uri: o.uri! }));
   if (fromService.length > 0) return fromService;
-  const sent = (body['OutputChannels'] as { Name: string; OutputUri?: string }[] | undefined) ?? [];
+  // Always in the body (src/core/request/create-training-job.ts sends it even when empty).
+  const sent = body['OutputChannels'] as { Name: string; OutputUri?: string }[];
   return sent.filter((o) => o.OutputUri).map((o) => ({ name: o.Name, uri: o.OutputUri! }));
 }

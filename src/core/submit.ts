@@ -73,8 +73,8 @@ export async function createOnce(
     new ApiError(`${error.message}. ${what}, so the job ${name} may have been created`, {
       code: error.code,
       retryable: false,
-      ...(error.status !== undefined ? { status: error.status } : {}),
-      ...(error.requestId ? { requestId: error.requestId } : {}),
+      status: error.status,
+      requestId: error.requestId,
       hint: `Before running again, look for it with pai-process list --name ${name}, and stop it with pai-process stop <id> if it is not wanted.`,
     });
   try {
@@ -151,7 +151,7 @@ export async function submitJob(job: Job, session: CompleteSession, deps: Submit
   }
 
   const submissionId = deps.submissionId ?? randomUUID();
-  const plan = planRequest(job, session, now, { ...(bucket ? { bucket } : {}), ...(codeKey ? { codeKey } : {}), inputUris, submissionId });
+  const plan = planRequest(job, session, now, { bucket, codeKey, inputUris, submissionId });
   const jobId = await createOnce(JSON.stringify(plan.body), plan.jobName, submissionId, workspaceId, deps.jobs, runtime);
   const created = await awaitCreated(deps.jobs, jobId, { now: runtime.now, sleep: runtime.sleep, ...deps.awaitCreated, signal: runtime.signal }).catch(
     (error: unknown) => {
