@@ -71,14 +71,15 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
   let closed = false;
   let lastLineAt = deps.now();
   let lastHeartbeatAt = lastLineAt;
-  // Why a job waits: its events, read on the same budget (events.ts decides when).
-  const eventWatch = options.jobEvents && eventJobs.listEvents && !options.once ? new EventWatch(cadence) : undefined;
+  // Why a job waits: its events, read on the same budget (events.ts decides when); a snapshot returns before any.
+  const eventWatch = options.jobEvents && eventJobs.listEvents ? new EventWatch(cadence) : undefined;
 
   const tailed = new Set<LogStream>();
   /** One page of a stream (after moving it to its last `tail` lines, the first time). */
   const readPage = async (stream: LogStream): Promise<PageRead> => {
     if (options.tail !== undefined && !tailed.has(stream)) {
-      const first = await jobs.listLogs(jobId, { pageNumber: 1, pageSize: 1, ...(stream.instanceId ? { instanceId: stream.instanceId } : {}) });
+      // No InstanceId (undefined) reads the unfiltered count: the adapter sends the parameter only when set.
+      const first = await jobs.listLogs(jobId, { pageNumber: 1, pageSize: 1, instanceId: stream.instanceId });
       if (first.notStarted) return { count: 0, more: false };
       tailed.add(stream);
       if (first.totalCount !== undefined) stream.skipTo(Math.max(0, first.totalCount - options.tail));
@@ -134,8 +135,11 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
   /** The calls under way, and when each started. */
   const running = new Map<Promise<void>, number>();
   let wake: (() => void) | undefined;
-  /** When the next call may start beside those under way: at once when none is, else once the latest is slow. */
-  const freeAt = () => (running.size === 0 ? -Infinity : Math.max(...running.values()) + cadence.overlapAfterMs);
+  /**
+   * When the next call may start beside those under way: once the latest is slow; at once when none is (the
+   * largest of no values is -Infinity).
+   */
+  const freeAt = () => Math.max(...running.values()) + cadence.overlapAfterMs;
 
   const launch = (slot: Slot, task: () => Promise<void>) => {
     slot.inFlight = true;
