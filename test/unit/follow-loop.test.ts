@@ -584,3 +584,39 @@ describe('followJob: the retry policy', () => {
     expect(w.logs()).toEqual(['a']);
   });
 });
+
+describe('followJob: which read goes first', () => {
+  it('a busy stream ranks as due since its last read, ahead of a status read due later', async () => {
+    const w = world({
+      statuses: [job('Running', [W0])],
+      lines: [
+        { at: START, text: 'a' },
+        { at: START + 1_500, text: 'b' },
+      ],
+    });
+    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: true, timeoutMs: 3_500, cadence: { callSpacingMs: 1_000 } }));
+    // The log read at 1 000 brought 'a': due again at 2 000 and ranked as due since 1 000, before the status read
+    // due since 2 000.
+    expect(w.calls.map((c) => `${c.at - START}:${c.kind}`)).toEqual(['0:get', '1000:logs', '2000:logs', '3000:get']);
+    expect(w.logs()).toEqual(['a', 'b']);
+  });
+
+  it('after a status change every stream is due at once, in their order', async () => {
+    const w = world({
+      statuses: [job('Running', [W0, W1], { requestedInstances: 2 }), job('Stopping', [W0, W1], { requestedInstances: 2 })],
+      lines: [{ instance: W0, at: START, text: 'a' }],
+    });
+    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: true, timeoutMs: 2_900 }));
+    // W0 read at 400 (a line) and 1 400 (quiet: next due 2 900), W1 at 800 (quiet: next due 2 300); the status read
+    // at 2 000 sees a change: both due then, W0 first.
+    expect(w.calls.map((c) => `${c.at - START}:${c.kind}:${c.instance ?? ''}`)).toEqual([
+      '0:get:',
+      `400:logs:${W0}`,
+      `800:logs:${W1}`,
+      `1400:logs:${W0}`,
+      '2000:get:',
+      `2400:logs:${W0}`,
+      `2800:logs:${W1}`,
+    ]);
+  });
+});
