@@ -67,8 +67,18 @@ describe('followJob: status reads', () => {
 
 describe('followJob: a slow status read', () => {
   it('is not sent again while under way; the next is due statusInterval after it answered', async () => {
+    const w = world({ statuses: [job('Running', [W0]), job('Running', [W0]), job('Succeed', [W0])], getDelayMs: 2_500 });
+    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: false }));
+    expect(w.gets()).toEqual([0, 4_500, 10_000]);
+    expect(w.now() - START).toBe(12_500);
+    // While it is under way nothing else is due: the loop waits for it, it does not spin.
+    expect(w.sleeps.length).toBeLessThan(10);
+  });
+
+  it('its answer wakes the loop even when the sleep does not honour its signal', async () => {
     const w = world({ statuses: [job('Running', [W0])], getDelayMs: 2_500 });
-    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: false, timeoutMs: 12_000 }));
+    const deafSleep = (ms: number) => w.deps.sleep(ms);
+    await w.drive(followJob('job1', { ...w.deps, sleep: deafSleep }, w.emit, { showLogs: false, timeoutMs: 12_000 }));
     expect(w.gets()).toEqual([0, 4_500, 10_000]);
   });
 });
@@ -445,7 +455,11 @@ describe('followJob: --tail', () => {
       ...Array.from({ length: 4 }, (_, i) => ({ instance: W0, at: START + 1_000, text: `a${i}` })),
       ...Array.from({ length: 4 }, (_, i) => ({ instance: W1, at: START + 1_000, text: `b${i}` })),
     ];
-    const statuses = [job('Running', [W0, W1], { requestedInstances: 2 }), job('Running', [W0, W1], { requestedInstances: 2 }), job('Succeed', [W0, W1], { requestedInstances: 2 })];
+    const statuses = [
+      job('Running', [W0, W1], { requestedInstances: 2 }),
+      job('Running', [W0, W1], { requestedInstances: 2 }),
+      job('Succeed', [W0, W1], { requestedInstances: 2 }),
+    ];
     const w = world({ statuses, lines, notStartedUntil: START + 1_000 });
     await w.drive(followJob('job1', w.deps, w.emit, { showLogs: true, tail: 1 }));
     expect(w.logs()).toEqual(['worker-0| a3', 'worker-1| b3']);
@@ -491,15 +505,20 @@ describe('followJob: events of a waiting job', () => {
   });
 
   it('a slow event read is not sent twice', async () => {
-    const w = world({ statuses: [job('Queuing'), job('Queuing'), job('Failed')], events: () => [E1], eventDelayMs: 3_000 });
-    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: false, jobEvents: true, timeoutMs: 40_000, cadence: { eventsAfterMs: 0 } }));
-    // Read at 400 (3 s), then only once more after the end (no log line came), not while the first is under way.
-    expect(w.calls.filter((c) => c.kind === 'events').map((c) => c.at - START)).toEqual([400, 4_400]);
+    const w = world({ statuses: (n) => job(n < 8 ? 'Queuing' : 'Failed'), events: () => [E1], eventDelayMs: 12_000 });
+    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: false, jobEvents: true, cadence: { eventsAfterMs: 0 } }));
+    // Read at 400 and under way for 12 s, past eventsIntervalMs: not read again until it answered (12 400); the job
+    // ended at 14 000 with that read under way, then the one read after the end (no log line came).
+    expect(w.calls.filter((c) => c.kind === 'events').map((c) => c.at - START)).toEqual([400, 12_400, 24_400]);
     expect(w.emitted.filter((e) => e.type === 'event')).toHaveLength(1);
   });
 
   it('after a read failed for good, none after the end either', async () => {
-    const w = world({ statuses: [job('Queuing'), job('Failed')], events: () => [E1], failEvents: () => new ApiError('no', { code: 'Forbidden', retryable: false }) });
+    const w = world({
+      statuses: [job('Queuing'), job('Failed')],
+      events: () => [E1],
+      failEvents: () => new ApiError('no', { code: 'Forbidden', retryable: false }),
+    });
     await w.drive(followJob('job1', w.deps, w.emit, { showLogs: true, jobEvents: true, cadence: { eventsAfterMs: 0 } }));
     expect(w.calls.filter((c) => c.kind === 'events')).toHaveLength(1);
   });
@@ -522,9 +541,7 @@ describe('followJob: events of a waiting job', () => {
 
   it('an interrupt during an event read is thrown', async () => {
     const w = world({ statuses: [job('Queuing')], events: () => [E1], failEvents: () => new InterruptedError('Interrupted') });
-    await expect(w.drive(followJob('job1', w.deps, w.emit, { showLogs: false, jobEvents: true, timeoutMs: 70_000 }))).rejects.toBeInstanceOf(
-      InterruptedError,
-    );
+    await expect(w.drive(followJob('job1', w.deps, w.emit, { showLogs: false, jobEvents: true, timeoutMs: 70_000 }))).rejects.toBeInstanceOf(InterruptedError);
   });
 
   it('a job that ended without a log line: its events are read once after the end', async () => {
@@ -618,5 +635,33 @@ describe('followJob: which read goes first', () => {
       `2400:logs:${W0}`,
       `2800:logs:${W1}`,
     ]);
+  });
+});
+
+describe('followJob: what is left behind', () => {
+  it('a call that finishes cuts the wait short, and the sleep is cancelled, not left running', async () => {
+    const w = world({ statuses: [job('Running', [W0]), job('Succeed', [W0])], lines: [{ at: START, text: 'a' }], logDelayMs: 1_800 });
+    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: true }));
+    expect(w.pending()).toBe(0);
+    expect(w.logs()).toEqual(['a']);
+  });
+
+  it('lines of a stream dropped while its count was asked are not printed (--tail)', async () => {
+    const statuses = [job('Queuing', [], { requestedInstances: 2 }), job('Running', [W0, W1], { requestedInstances: 2 })];
+    const w = world({
+      statuses: (n) => (n <= 2 ? statuses[n - 1]! : job(n < 5 ? 'Running' : 'Succeed', [W0, W1], { requestedInstances: 2 })),
+      lines: [
+        { instance: W0, at: START, text: 'a0' },
+        { instance: W0, at: START, text: 'a1' },
+        { instance: W1, at: START, text: 'b0' },
+        { instance: W1, at: START, text: 'b1' },
+      ],
+      logDelayMs: 2_500,
+    });
+    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: true, tail: 1 }));
+    // The unfiltered stream's count was asked at 400; at 2 000 the job said it runs two instances: one stream each
+    // from then on. The unfiltered stream's read, still to come when its count arrived, prints nothing.
+    expect(w.calls.filter((c) => c.kind === 'logs' && c.instance === undefined).length).toBeGreaterThan(1);
+    expect(w.logs()).toEqual(['worker-0| a1', 'worker-1| b1']);
   });
 });

@@ -73,6 +73,8 @@ export function world(opts: WorldOptions) {
 
   const sleep = (ms: number, signal?: AbortSignal): Promise<void> => {
     sleeps.push(ms);
+    // As setTimeout does: a delay it cannot hold (Infinity, or past 2^31 - 1 ms) fires after 1 ms.
+    if (!(ms <= 2 ** 31 - 1)) ms = 1;
     if (signal?.aborted) return Promise.reject(new InterruptedError('Interrupted'));
     return new Promise<void>((resolve, reject) => {
       const entry = { at: now + Math.max(0, ms), seq: seq++, resolve: () => (signal?.removeEventListener('abort', onAbort), resolve()) };
@@ -182,6 +184,8 @@ export function world(opts: WorldOptions) {
     drive,
     flush,
     at,
+    /** Sleeps and calls not over yet (a sleep left running would keep the process alive after the follow). */
+    pending: () => timers.length,
     now: () => now,
     get maxInFlight() {
       return maxInFlight;

@@ -58,6 +58,8 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
   const cadence: Cadence = { ...CADENCE, ...options.cadence };
   const { signal } = options;
   const started = deps.now();
+  /** When following stops (--timeout); never without one. */
+  const deadline = started + (options.timeoutMs ?? Infinity);
   // Status and log reads are retried whole here (`call`), so they go to the adapters beneath the backends'
   // retries, or an attempt would be retried twice over; the events keep the backends' retries. A snapshot reads
   // what is there page after page, as the SDK does; following spends the one budget, every attempt included.
@@ -182,20 +184,19 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
       slot.eligibleAt = launchedAt + cadence.logActiveMs;
       slot.key = launchedAt;
     } else {
-      slot.eligibleAt = slot.key = launchedAt + idleIntervalMs(cadence, Math.max(1, streams.size));
+      slot.eligibleAt = slot.key = launchedAt + idleIntervalMs(cadence, streams.size);
     }
   };
 
   /** New events, each shown once; a read that fails for good ends the events of this follow, not the follow. */
   const eventSlot: Slot = { eligibleAt: Infinity, key: Infinity, inFlight: false };
-  const readEvents = async () => {
-    if (!eventWatch) return;
+  const readEvents = async (watch: EventWatch) => {
     try {
-      const fresh = await eventWatch.read(eventJobs, jobId, deps.now());
+      const fresh = await watch.read(eventJobs, jobId, deps.now());
       if (!closed) for (const e of fresh) emit(jobEvent(jobId, e));
     } catch (error) {
       if (error instanceof InterruptedError) throw error;
-      eventWatch.stop();
+      watch.stop();
     }
   };
 
@@ -210,7 +211,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
         break;
       }
       const now = deps.now();
-      if (options.timeoutMs !== undefined && now - started >= options.timeoutMs) return { outcome: 'timeout', job };
+      if (now >= deadline) return { outcome: 'timeout', job };
       if (options.showLogs && now - lastHeartbeatAt >= cadence.heartbeatMs) {
         lastHeartbeatAt = now;
         emit({ type: 'heartbeat', status: job.status, quietMs: now - lastLineAt });
@@ -227,7 +228,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
       }
       if (eventWatch && !eventSlot.inFlight) {
         eventSlot.eligibleAt = eventSlot.key = eventWatch.dueAt();
-        if (eventSlot.eligibleAt <= now && !(pick && pick.slot.key <= eventSlot.key)) pick = { slot: eventSlot, task: readEvents };
+        if (eventSlot.eligibleAt <= now && !(pick && pick.slot.key <= eventSlot.key)) pick = { slot: eventSlot, task: () => readEvents(eventWatch) };
       }
       if (pick && budget.readyAt <= now && freeAt() <= now) {
         // The call takes the budget's slot as it starts; the next pick waits for the next slot.
@@ -243,7 +244,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
       }
       if (eventWatch && !eventSlot.inFlight && !pick) wakeAt = Math.min(wakeAt, eventSlot.eligibleAt);
       if (options.showLogs) wakeAt = Math.min(wakeAt, lastHeartbeatAt + cadence.heartbeatMs);
-      if (options.timeoutMs !== undefined) wakeAt = Math.min(wakeAt, started + options.timeoutMs);
+      wakeAt = Math.min(wakeAt, deadline);
       // Capped: a finishing call wakes the loop anyway, and a timer cannot be set for ever.
       await nap(deps, Math.min(Math.max(0, wakeAt - now), cadence.heartbeatMs), signal, (w) => (wake = w));
     }
@@ -260,7 +261,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
     }
     // A job that ended without a single log line: its events are often the only explanation, shown before the
     // summary. Logs not read (status --wait) count as none.
-    if (eventWatch && !eventWatch.sawAnyLine && !eventWatch.stopped) await readEvents();
+    if (eventWatch && !eventWatch.sawAnyLine && !eventWatch.stopped) await readEvents(eventWatch);
     return { outcome: 'ended', job };
   } finally {
     closed = true;
