@@ -443,6 +443,14 @@ describe('followJob: --tail', () => {
     expect(w.logs()).toEqual(['l0', 'l1', 'l2']);
   });
 
+  it('a job that ended before any instance started: the drain asks once more after a pause, then stops', async () => {
+    const w = world({ statuses: [job('Queuing'), job('Failed')], notStartedUntil: Infinity });
+    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: true, tail: 5 }));
+    // Seen ended at 2 300 (the log read at 1 900 took the slot before): the drain asks at 2 700 and, after
+    // drainIntervalMs, at 3 700: nothing, so it stops.
+    expect(w.calls.filter((c) => c.kind === 'logs' && c.at - START >= 2_000).map((c) => c.at - START)).toEqual([2_700, 3_700]);
+  });
+
   it('a tail longer than the stream prints all of it', async () => {
     const lines = Array.from({ length: 3 }, (_, i) => ({ at: START, text: `l${i}` }));
     const w = world({ statuses: [job('Running', [W0]), job('Succeed', [W0])], lines });
