@@ -673,3 +673,27 @@ describe('followJob: what is left behind', () => {
     expect(w.logs()).toEqual(['worker-0| a1', 'worker-1| b1']);
   });
 });
+
+describe('followJob: which read goes first, behind a busy budget', () => {
+  it('a backlog page goes behind the reads already due', async () => {
+    const lines = Array.from({ length: 250 }, (_, i) => ({ instance: W0, at: START, text: `l${i}` }));
+    const w = world({ statuses: [job('Running', [W0, W1], { requestedInstances: 2 })], lines });
+    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: true, timeoutMs: 1_300 }));
+    // W0's first page (400) says there is more: its next page ranks as due from then, after W1 (due since 0).
+    expect(w.calls.map((c) => `${c.at - START}:${c.kind}:${c.instance ?? ''}:${c.pageNumber ?? ''}`)).toEqual([
+      '0:get::',
+      `400:logs:${W0}:1`,
+      `800:logs:${W1}:1`,
+      `1200:logs:${W0}:2`,
+    ]);
+  });
+
+  it('events due before a status read go first', async () => {
+    // The service says the job has queued since 30 s before the start: its events are due at 1 000.
+    const since = new Date(START - 30_000).toISOString();
+    const w = world({ statuses: [job('Queuing', [], { transitions: [{ status: 'Queuing', startTime: since }] })], events: () => ['e'] });
+    await w.drive(followJob('job1', w.deps, w.emit, { showLogs: false, jobEvents: true, timeoutMs: 5_100, cadence: { callSpacingMs: 2_500 } }));
+    // The budget frees at 2 500: the events (due 1 000) before the status (due 2 000).
+    expect(w.calls.map((c) => `${c.at - START}:${c.kind}`)).toEqual(['0:get', '2500:events', '5000:get']);
+  });
+});

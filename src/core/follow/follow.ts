@@ -272,7 +272,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
 
 /**
  * Sleeps `ms`, or less when a call finishes first (it calls the function handed to `onWake`), whether or not
- * the sleep honours its signal. The user's signal still ends the sleep with an InterruptedError.
+ * the sleep honours its signal. The user's signal ends the sleep with its InterruptedError (one that ignores it: the loop checks the signal next).
  */
 async function nap(deps: FollowDeps, ms: number, signal: AbortSignal | undefined, onWake: (wake: () => void) => void): Promise<void> {
   const local = new AbortController();
@@ -290,8 +290,8 @@ async function nap(deps: FollowDeps, ms: number, signal: AbortSignal | undefined
   );
   try {
     const outcome = await Promise.race([sleeping, wakeUp]);
+    // A sleep that ended on its own although the user interrupted: the loop's first check throws the InterruptedError.
     if (outcome && (signal?.aborted || !local.signal.aborted)) throw outcome.error;
-    if (signal?.aborted) throw new InterruptedError('Interrupted');
   } finally {
     onWake(() => {});
   }
