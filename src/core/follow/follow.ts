@@ -58,6 +58,8 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
   const cadence: Cadence = { ...CADENCE, ...options.cadence };
   const { signal } = options;
   const started = deps.now();
+  /** When following stops (--timeout); never without one. */
+  const deadline = started + (options.timeoutMs ?? Infinity);
   // Status and log reads are retried whole here (`call`), so they go to the adapters beneath the backends'
   // retries, or an attempt would be retried twice over; the events keep the backends' retries. A snapshot reads
   // what is there page after page, as the SDK does; following spends the one budget, every attempt included.
@@ -71,14 +73,15 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
   let closed = false;
   let lastLineAt = deps.now();
   let lastHeartbeatAt = lastLineAt;
-  // Why a job waits: its events, read on the same budget (events.ts decides when).
-  const eventWatch = options.jobEvents && eventJobs.listEvents && !options.once ? new EventWatch(cadence) : undefined;
+  // Why a job waits: its events, read on the same budget (events.ts decides when); a snapshot returns before any.
+  const eventWatch = options.jobEvents && eventJobs.listEvents ? new EventWatch(cadence) : undefined;
 
   const tailed = new Set<LogStream>();
   /** One page of a stream (after moving it to its last `tail` lines, the first time). */
   const readPage = async (stream: LogStream): Promise<PageRead> => {
     if (options.tail !== undefined && !tailed.has(stream)) {
-      const first = await jobs.listLogs(jobId, { pageNumber: 1, pageSize: 1, ...(stream.instanceId ? { instanceId: stream.instanceId } : {}) });
+      // No InstanceId (undefined) reads the unfiltered count: the adapter sends the parameter only when set.
+      const first = await jobs.listLogs(jobId, { pageNumber: 1, pageSize: 1, instanceId: stream.instanceId });
       if (first.notStarted) return { count: 0, more: false };
       tailed.add(stream);
       if (first.totalCount !== undefined) stream.skipTo(Math.max(0, first.totalCount - options.tail));
@@ -134,8 +137,11 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
   /** The calls under way, and when each started. */
   const running = new Map<Promise<void>, number>();
   let wake: (() => void) | undefined;
-  /** When the next call may start beside those under way: at once when none is, else once the latest is slow. */
-  const freeAt = () => (running.size === 0 ? -Infinity : Math.max(...running.values()) + cadence.overlapAfterMs);
+  /**
+   * When the next call may start beside those under way: once the latest is slow; at once when none is (the
+   * largest of no values is -Infinity).
+   */
+  const freeAt = () => Math.max(...running.values()) + cadence.overlapAfterMs;
 
   const launch = (slot: Slot, task: () => Promise<void>) => {
     slot.inFlight = true;
@@ -178,20 +184,19 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
       slot.eligibleAt = launchedAt + cadence.logActiveMs;
       slot.key = launchedAt;
     } else {
-      slot.eligibleAt = slot.key = launchedAt + idleIntervalMs(cadence, Math.max(1, streams.size));
+      slot.eligibleAt = slot.key = launchedAt + idleIntervalMs(cadence, streams.size);
     }
   };
 
   /** New events, each shown once; a read that fails for good ends the events of this follow, not the follow. */
   const eventSlot: Slot = { eligibleAt: Infinity, key: Infinity, inFlight: false };
-  const readEvents = async () => {
-    if (!eventWatch) return;
+  const readEvents = async (watch: EventWatch) => {
     try {
-      const fresh = await eventWatch.read(eventJobs, jobId, deps.now());
+      const fresh = await watch.read(eventJobs, jobId, deps.now());
       if (!closed) for (const e of fresh) emit(jobEvent(jobId, e));
     } catch (error) {
       if (error instanceof InterruptedError) throw error;
-      eventWatch.stop();
+      watch.stop();
     }
   };
 
@@ -206,7 +211,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
         break;
       }
       const now = deps.now();
-      if (options.timeoutMs !== undefined && now - started >= options.timeoutMs) return { outcome: 'timeout', job };
+      if (now >= deadline) return { outcome: 'timeout', job };
       if (options.showLogs && now - lastHeartbeatAt >= cadence.heartbeatMs) {
         lastHeartbeatAt = now;
         emit({ type: 'heartbeat', status: job.status, quietMs: now - lastLineAt });
@@ -223,7 +228,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
       }
       if (eventWatch && !eventSlot.inFlight) {
         eventSlot.eligibleAt = eventSlot.key = eventWatch.dueAt();
-        if (eventSlot.eligibleAt <= now && !(pick && pick.slot.key <= eventSlot.key)) pick = { slot: eventSlot, task: readEvents };
+        if (eventSlot.eligibleAt <= now && !(pick && pick.slot.key <= eventSlot.key)) pick = { slot: eventSlot, task: () => readEvents(eventWatch) };
       }
       if (pick && budget.readyAt <= now && freeAt() <= now) {
         // The call takes the budget's slot as it starts; the next pick waits for the next slot.
@@ -239,7 +244,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
       }
       if (eventWatch && !eventSlot.inFlight && !pick) wakeAt = Math.min(wakeAt, eventSlot.eligibleAt);
       if (options.showLogs) wakeAt = Math.min(wakeAt, lastHeartbeatAt + cadence.heartbeatMs);
-      if (options.timeoutMs !== undefined) wakeAt = Math.min(wakeAt, started + options.timeoutMs);
+      wakeAt = Math.min(wakeAt, deadline);
       // Capped: a finishing call wakes the loop anyway, and a timer cannot be set for ever.
       await nap(deps, Math.min(Math.max(0, wakeAt - now), cadence.heartbeatMs), signal, (w) => (wake = w));
     }
@@ -256,7 +261,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
     }
     // A job that ended without a single log line: its events are often the only explanation, shown before the
     // summary. Logs not read (status --wait) count as none.
-    if (eventWatch && !eventWatch.sawAnyLine && !eventWatch.stopped) await readEvents();
+    if (eventWatch && !eventWatch.sawAnyLine && !eventWatch.stopped) await readEvents(eventWatch);
     return { outcome: 'ended', job };
   } finally {
     closed = true;
@@ -267,7 +272,7 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
 
 /**
  * Sleeps `ms`, or less when a call finishes first (it calls the function handed to `onWake`), whether or not
- * the sleep honours its signal. The user's signal still ends the sleep with an InterruptedError.
+ * the sleep honours its signal. The user's signal ends the sleep with its InterruptedError (one that ignores it: the loop checks the signal next).
  */
 async function nap(deps: FollowDeps, ms: number, signal: AbortSignal | undefined, onWake: (wake: () => void) => void): Promise<void> {
   const local = new AbortController();
@@ -285,8 +290,8 @@ async function nap(deps: FollowDeps, ms: number, signal: AbortSignal | undefined
   );
   try {
     const outcome = await Promise.race([sleeping, wakeUp]);
+    // A sleep that ended on its own although the user interrupted: the loop's first check throws the InterruptedError.
     if (outcome && (signal?.aborted || !local.signal.aborted)) throw outcome.error;
-    if (signal?.aborted) throw new InterruptedError('Interrupted');
   } finally {
     onWake(() => {});
   }
