@@ -46,7 +46,7 @@ export interface IOOptions {
 
 export function createIO(options: IOOptions): IO {
   const secrets = new Set<string>();
-  // Every place any secret occurs in the text as given, overlapping or nested places merged, becomes one `****`.
+  // Every place any secret occurs in the text as given, overlapping, nested or adjacent places merged, becomes one `****`.
   // Replacing one secret after another would leave the ends of a longer secret that contains a shorter one
   // added before it (`AKsecretXYZ` printed as `AK****XYZ`), and the rest of one that overlaps another.
   const mask = (text: string) => {
@@ -54,7 +54,6 @@ export function createIO(options: IOOptions): IO {
     for (const s of secrets) {
       for (let at = text.indexOf(s); at !== -1; at = text.indexOf(s, at + 1)) found.push([at, at + s.length]);
     }
-    if (found.length === 0) return text;
     found.sort((a, b) => a[0] - b[0]);
     let out = '';
     let from = 0;

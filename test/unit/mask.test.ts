@@ -52,6 +52,13 @@ describe('secret masking', () => {
     expect(c.io.mask('<abcdefghijkl> <efghijkl> <abcdefgh>')).toBe('<****> <****> <****>');
   });
 
+  it('two secrets side by side are one place masked', () => {
+    const c = capture();
+    c.io.addSecret('abcdef');
+    c.io.addSecret('ghijkl');
+    expect(c.io.mask('<abcdefghijkl> <ghijklabcdef>')).toBe('<****> <****>');
+  });
+
   it('a secret that occurs overlapping itself is masked to its last character', () => {
     const c = capture();
     c.io.addSecret('aaaaaa');
