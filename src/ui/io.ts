@@ -46,9 +46,9 @@ export interface IOOptions {
 
 export function createIO(options: IOOptions): IO {
   const secrets = new Set<string>();
-  // Every place any secret occurs in the text as given, overlapping, nested or adjacent places merged, becomes one `****`.
-  // Replacing one secret after another would leave the ends of a longer secret that contains a shorter one
-  // added before it (`AKsecretXYZ` printed as `AK****XYZ`), and the rest of one that overlaps another.
+  // Every place any secret occurs in the text as given becomes one `****`, places that overlap, nest or touch
+  // merged. Replacing one secret after another would leave the ends of a longer secret that contains a shorter
+  // one added before it (`AKsecretXYZ` printed as `AK****XYZ`), and the rest of one that overlaps another.
   const mask = (text: string) => {
     const found: [number, number][] = [];
     for (const s of secrets) {

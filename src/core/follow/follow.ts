@@ -272,7 +272,8 @@ export async function followJob(jobId: string, deps: FollowDeps, emit: Emit, opt
 
 /**
  * Sleeps `ms`, or less when a call finishes first (it calls the function handed to `onWake`), whether or not
- * the sleep honours its signal. The user's signal ends the sleep with its InterruptedError (one that ignores it: the loop checks the signal next).
+ * the sleep honours its signal. The user's signal ends the sleep with its InterruptedError; when a sleep ignores
+ * it, the loop's next check of the signal throws one.
  */
 async function nap(deps: FollowDeps, ms: number, signal: AbortSignal | undefined, onWake: (wake: () => void) => void): Promise<void> {
   const local = new AbortController();
@@ -290,7 +291,8 @@ async function nap(deps: FollowDeps, ms: number, signal: AbortSignal | undefined
   );
   try {
     const outcome = await Promise.race([sleeping, wakeUp]);
-    // A sleep that ended on its own although the user interrupted: the loop's first check throws the InterruptedError.
+    // A sleep that ended on its own although the user interrupted: the loop's first check throws the
+    // InterruptedError.
     if (outcome && (signal?.aborted || !local.signal.aborted)) throw outcome.error;
   } finally {
     onWake(() => {});
